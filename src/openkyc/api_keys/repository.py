@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.models import ApiKey
+
+FIELDS = FieldSet.of(
+    Field("id", ApiKey.id),
+    Field("description", ApiKey.description, "text"),
+    Field("type", ApiKey.type),
+    Field("createdTime", ApiKey.created_time, "datetime"),
+    Field("updatedTime", ApiKey.updated_time, "datetime"),
+)
+
+
+def find_by_secret_hash(session: Session, digest: str) -> ApiKey | None:
+    """The one lookup not scoped to an organization: it is how a request finds its organization."""
+    return session.scalars(select(ApiKey).where(ApiKey.secret_hash == digest)).one_or_none()
+
+
+class ApiKeyRepository:
+    def __init__(self, session: Session, organization_id: str) -> None:
+        self.session = session
+        self.organization_id = organization_id
+
+    def get(self, key_id: str) -> ApiKey | None:
+        return self.session.get(ApiKey, (self.organization_id, key_id))
+
+    def page(self, query: CollectionQuery) -> tuple[list[ApiKey], int]:
+        statement = select(ApiKey).where(ApiKey.organization_id == self.organization_id)
+        return fetch_page(self.session, statement, FIELDS, query)
+
+    def count_secret_keys(self) -> int:
+        statement = select(func.count()).where(
+            ApiKey.organization_id == self.organization_id, ApiKey.type == "secret"
+        )
+        return int(self.session.scalar(statement) or 0)
+
+    def add(self, key: ApiKey) -> ApiKey:
+        self.session.add(key)
+        self.session.flush()
+        return key
+
+    def delete(self, key: ApiKey) -> None:
+        self.session.delete(key)
+        self.session.flush()

@@ -1,0 +1,100 @@
+"""Rules for API keys: a secret shown once, never the last secret key deleted."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from openkyc.api_keys import repository as lookups
+from openkyc.api_keys.repository import ApiKeyRepository
+from openkyc.api_keys.schemas import ApiKeyIn
+from openkyc.auth.secrets import hash_secret, new_secret
+from openkyc.db.collection import CollectionQuery
+from openkyc.db.ids import is_valid_id, new_id
+from openkyc.db.models import ApiKey
+from openkyc.errors import Conflict, NotFound, ValidationFailed
+
+
+def _new_key(organization_id: str, data: ApiKeyIn, secret: str, key_id: str = "") -> ApiKey:
+    return ApiKey(
+        id=key_id or new_id("api_key"),
+        organization_id=organization_id,
+        description=data.description,
+        type=data.type,
+        api_user=data.description,
+        secret_hash=hash_secret(secret),
+        secret_hint=secret[-4:],
+        acl=[entry.model_dump(exclude_none=True) for entry in data.acl] if data.acl else None,
+        allowed_ips=data.allowedIps,
+    )
+
+
+def create(
+    session: Session, organization_id: str, data: ApiKeyIn, key_id: str = ""
+) -> tuple[ApiKey, str]:
+    """A new key and its secret, which the caller shows once."""
+    secret = new_secret(data.type)
+    key = ApiKeyRepository(session, organization_id).add(
+        _new_key(organization_id, data, secret, key_id)
+    )
+    return key, secret
+
+
+def create_initial_key(session: Session, organization_id: str) -> str:
+    return create(session, organization_id, ApiKeyIn(description="Initial key"))[1]
+
+
+def ensure_key(session: Session, organization_id: str, secret: str, description: str) -> bool:
+    """Make sure a known secret is a key of the organization; True when it was added."""
+    if len(secret) < 16:
+        raise ValidationFailed.field("apiKey", "a bootstrap API key needs at least 16 characters")
+    existing = lookups.find_by_secret_hash(session, hash_secret(secret))
+    if existing is not None:
+        if existing.organization_id != organization_id:
+            raise Conflict("That API key already belongs to another organization")
+        return False
+    data = ApiKeyIn(description=description)
+    ApiKeyRepository(session, organization_id).add(_new_key(organization_id, data, secret))
+    return True
+
+
+def get(session: Session, organization_id: str, key_id: str) -> ApiKey:
+    key = ApiKeyRepository(session, organization_id).get(key_id)
+    if key is None:
+        raise NotFound.resource("API key", key_id)
+    return key
+
+
+def page(
+    session: Session, organization_id: str, query: CollectionQuery
+) -> tuple[list[ApiKey], int]:
+    return ApiKeyRepository(session, organization_id).page(query)
+
+
+def upsert(
+    session: Session, organization_id: str, key_id: str, data: ApiKeyIn
+) -> tuple[ApiKey, str | None]:
+    """Update a key's description and limits, or create it with that id (secret returned)."""
+    if not is_valid_id(key_id):
+        raise ValidationFailed.field("id", "must be 1-50 letters, digits or @~-._")
+    key = ApiKeyRepository(session, organization_id).get(key_id)
+    if key is None:
+        return create(session, organization_id, data, key_id)
+    if data.type != key.type:
+        raise ValidationFailed.field("type", "the type of an existing key cannot change")
+    key.description = data.description
+    key.api_user = data.description
+    key.acl = [entry.model_dump(exclude_none=True) for entry in data.acl] if data.acl else None
+    key.allowed_ips = data.allowedIps
+    key.touch()
+    session.flush()
+    return key, None
+
+
+def delete(session: Session, organization_id: str, key_id: str) -> None:
+    repository = ApiKeyRepository(session, organization_id)
+    key = repository.get(key_id)
+    if key is None:
+        raise NotFound.resource("API key", key_id)
+    if key.type == "secret" and repository.count_secret_keys() <= 1:
+        raise Conflict("This is the organization's last secret key; create another one first")
+    repository.delete(key)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller, always of exactly one organization."""
+
+    organization_id: str
+    kind: Literal["api-key", "jwt"]
+    actor_id: str
+    name: str
+    key_type: Literal["secret", "publishable"] = "secret"
+    # Rebilly operationIds the caller may use; None means every operation.
+    permissions: frozenset[str] | None = field(default=None)
+    allowed_ips: tuple[str, ...] | None = None
+
+    def may(self, operation_id: str | None) -> bool:
+        if self.permissions is None or "*" in self.permissions:
+            return True
+        return operation_id is not None and operation_id in self.permissions

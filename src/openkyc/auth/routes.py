@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from openkyc.auth import service
+from openkyc.auth.schemas import SessionIn, SessionOut
+from openkyc.db.types import utcnow
+from openkyc.errors import NotFound, ValidationFailed
+from openkyc.organizations import repository as organizations
+from openkyc.web.collections import member_response
+from openkyc.web.deps import SecretKeyAuth, Session
+
+router = APIRouter(prefix="/sessions", tags=["Sessions"])
+
+
+@router.post("", operation_id="PostSession", status_code=201, response_model=SessionOut)
+def create_session(auth: SecretKeyAuth, session: Session, body: SessionIn) -> JSONResponse:
+    """Issue a JWT for `Authorization: Bearer`, signed with the organization's key, expiring
+    at `expiredTime`. Use it for back-office users or short-lived integrations."""
+    organization = organizations.get(session, auth.organization_id)
+    if organization is None:
+        raise NotFound("The organization no longer exists")
+    now = utcnow()
+    expires = body.expiredTime or service.default_expiry(3600)
+    if expires <= now:
+        raise ValidationFailed.field("expiredTime", "must be in the future")
+    name = body.name or auth.name
+    permissions = sorted(set(body.permissions or [])) or None
+    if auth.permissions is not None and "*" not in auth.permissions:
+        # A token can never do more than the credentials that made it.
+        permissions = sorted(set(permissions or auth.permissions) & auth.permissions)
+    token_id, token = service.issue_jwt(organization, auth.actor_id, name, expires, permissions)
+    out = SessionOut(
+        id=token_id,
+        token=token,
+        name=name,
+        permissions=permissions or ["*"],
+        expiredTime=expires,
+        createdTime=now,
+    )
+    return member_response(out, status_code=201)

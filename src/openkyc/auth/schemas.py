@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from pydantic import AwareDatetime, Field
+
+from openkyc.wire import Link, Timestamp, WireModel, links_field
+
+
+class SessionIn(WireModel):
+    name: str | None = Field(
+        default=None,
+        max_length=255,
+        description="Who the token acts for; recorded as the reviewer.",
+    )
+    expiredTime: AwareDatetime | None = Field(
+        default=None, description="When the token stops working; one hour by default."
+    )
+    permissions: list[str] | None = Field(
+        default=None, description="Operation ids the token may call; all when empty."
+    )
+
+
+class SessionOut(WireModel):
+    id: str
+    token: str
+    name: str
+    permissions: list[str]
+    expiredTime: Timestamp
+    createdTime: Timestamp
+    links: list[Link] = links_field()

@@ -1,0 +1,70 @@
+"""The ``openkyc`` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from openkyc.config import Settings
+
+
+def _settings(**overrides: Any) -> Settings:
+    given = {name: value for name, value in overrides.items() if value is not None}
+    return Settings(**given)
+
+
+@click.group()
+@click.version_option(package_name="openkyc")
+def main() -> None:
+    """openkyc: a self-hostable KYC service that speaks Rebilly's KYC API."""
+
+
+def _prepare(settings: Settings) -> None:
+    """Migrate the database and make sure an organization and key exist; print how to call."""
+    from openkyc.db.migrate import upgrade
+    from openkyc.db.session import Database
+    from openkyc.organizations.service import bootstrap
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database.from_url(settings.resolved_database_url)
+    try:
+        upgrade(database.engine)
+        with database.write_sessionmaker.begin() as session:
+            result = bootstrap(session, settings)
+    finally:
+        database.dispose()
+    base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    click.echo(f"openkyc is serving at {base_url}  (API docs: {base_url}/docs)")
+    if result.organization is not None and (result.organization_created or result.api_key_created):
+        click.echo(f"Organization id: {result.organization.id}")
+    if result.api_key_created and result.api_key_secret:
+        click.echo(f"Secret API key:  {result.api_key_secret}   (shown once: keep it safe)")
+        click.echo(f"Try: curl -H 'REB-APIKEY: {result.api_key_secret}' {base_url}/customers")
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on [OPENKYC_HOST, default 127.0.0.1].")
+@click.option("--port", type=int, help="Port to listen on [OPENKYC_PORT, default 8000].")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Folder for the database and files [OPENKYC_DATA_DIR, default ./openkyc-data].")
+def serve(host: str | None, port: int | None, data_dir: Path | None) -> None:
+    """Run the service (API and background work) in this process."""
+    import uvicorn
+
+    from openkyc.web.app import create_app
+
+    settings = _settings(host=host, port=port, data_dir=data_dir)
+    _prepare(settings)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Folder for the database and files.")
+def migrate(data_dir: Path | None) -> None:
+    """Bring the database to the newest schema and create the first organization if none."""
+    _prepare(_settings(data_dir=data_dir))
+
+
+if __name__ == "__main__":
+    main()

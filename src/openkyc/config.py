@@ -1,0 +1,89 @@
+"""Settings of an openkyc deployment, read from ``OPENKYC_*`` environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Every knob of openkyc. The defaults are the embedded mode: SQLite and local files."""
+
+    model_config = SettingsConfigDict(env_prefix="OPENKYC_", env_file=None, extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    data_dir: Path = Path("openkyc-data")
+    # Base URL used in links (`_links`, `Location`, the gatherer). Empty: taken from the request.
+    public_url: str = ""
+    database_url: str = ""
+    storage_url: str = ""
+    # Signs gatherer links and other tokens; generated into the data folder when empty.
+    secret_key: str = ""
+
+    # Scripted set-ups (containers, CI) can fix the first organization and its key.
+    bootstrap_organization_id: str = ""
+    bootstrap_organization_name: str = "My organization"
+    bootstrap_api_key: str = ""
+
+    # Rate limit of mutating requests, per organization, in the `limits` notation.
+    rate_limit: str = "3000/10minutes"
+    rate_limit_storage: str = "memory://"
+
+    max_body_bytes: int = Field(default=1 * MIB, ge=1024)
+    max_file_bytes: int = Field(default=20 * MIB, ge=1024)
+    max_image_pixels: int = Field(default=60_000_000, ge=10_000)
+
+    url_fetch_timeout: float = Field(default=10.0, gt=0)
+    url_fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+    # Lets the server fetch files from loopback and private networks (development, tests).
+    allow_private_urls: bool = False
+
+    jwt_default_ttl_seconds: int = Field(default=3600, ge=60)
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_in_production(self) -> Settings:
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError(
+                "OPENKYC_SECRET_KEY must be set to at least 32 random characters in production"
+            )
+        return self
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'openkyc.db').resolve()}"
+
+    @cached_property
+    def resolved_storage_url(self) -> str:
+        if self.storage_url:
+            return self.storage_url
+        return (self.data_dir / "files").resolve().as_uri()
+
+    @cached_property
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or one kept in the data folder across restarts."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+    @property
+    def max_upload_body_bytes(self) -> int:
+        # Base64 in JSON grows a file by a third; leave room for the other fields.
+        return self.max_file_bytes * 4 // 3 + 64 * 1024

@@ -1,0 +1,1 @@
+"""Customers: the people a merchant asks for KYC documents."""

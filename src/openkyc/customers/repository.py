@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.models import Customer
+
+FIELDS = FieldSet.of(
+    Field("id", Customer.id),
+    Field("email", Customer.email, "text"),
+    Field("firstName", Customer.first_name, "text"),
+    Field("lastName", Customer.last_name, "text"),
+    Field("primaryAddress.firstName", Customer.first_name, "text"),
+    Field("primaryAddress.lastName", Customer.last_name, "text"),
+    Field("primaryAddress.city", Customer.city, "text"),
+    Field("primaryAddress.region", Customer.region, "text"),
+    Field("primaryAddress.country", Customer.country),
+    Field("primaryAddress.postalCode", Customer.postal_code),
+    Field("primaryAddress.dob", Customer.dob, "date"),
+    Field("websiteId", Customer.website_id),
+    Field("hasFulfilledKyc", Customer.has_fulfilled_kyc, "boolean", sortable=False),
+    Field("createdTime", Customer.created_time, "datetime"),
+    Field("updatedTime", Customer.updated_time, "datetime"),
+)
+
+
+class CustomerRepository:
+    def __init__(self, session: Session, organization_id: str) -> None:
+        self.session = session
+        self.organization_id = organization_id
+
+    def get(self, customer_id: str) -> Customer | None:
+        return self.session.get(Customer, (self.organization_id, customer_id))
+
+    def page(self, query: CollectionQuery) -> tuple[list[Customer], int]:
+        statement = select(Customer).where(Customer.organization_id == self.organization_id)
+        if query.q:
+            pattern = f"%{query.q.lower()}%"
+            columns = (Customer.email, Customer.first_name, Customer.last_name, Customer.id)
+            statement = statement.where(or_(*(func.lower(c).like(pattern) for c in columns)))
+        return fetch_page(self.session, statement, FIELDS, query)
+
+    def add(self, customer: Customer) -> Customer:
+        self.session.add(customer)
+        self.session.flush()
+        return customer

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from openkyc.customers import service
+from openkyc.customers.schemas import CustomerIn, CustomerOut
+from openkyc.db.models import Customer
+from openkyc.web.collections import (
+    Collection,
+    Expand,
+    Fields,
+    check_expand,
+    member_response,
+    page_response,
+)
+from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.links import Links
+
+router = APIRouter(prefix="/customers", tags=["Customers"])
+EXPANDABLE = ("leadSource",)
+
+
+def _out(customer: Customer, links: Links, expand: frozenset[str] = frozenset()) -> CustomerOut:
+    embedded: dict[str, Any] | None = None
+    if "leadSource" in check_expand(expand, EXPANDABLE):
+        embedded = {"leadSource": customer.lead_source}
+    return CustomerOut.of(customer, links.href("customers", customer.id), embedded)
+
+
+@router.get("", operation_id="GetCustomerCollection", response_model=list[CustomerOut])
+def list_customers(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    query: Collection,
+    expand: Expand,
+    fields: Fields,
+) -> JSONResponse:
+    """Customers of the organization, filtered, sorted and paginated."""
+    check_expand(expand, EXPANDABLE)
+    customers, total = service.page(session, auth.organization_id, query)
+    return page_response([_out(c, links, expand) for c in customers], total, query, fields)
+
+
+@router.post("", operation_id="PostCustomer", status_code=201, response_model=CustomerOut)
+def create_customer(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, body: CustomerIn, expand: Expand
+) -> JSONResponse:
+    """Create a customer with a new id."""
+    check_expand(expand, EXPANDABLE)
+    out = _out(service.create(session, auth.organization_id, body), links, expand)
+    return member_response(out, status_code=201, location=out.links[0].href)
+
+
+@router.get("/{id}", operation_id="GetCustomer", response_model=CustomerOut)
+def get_customer(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    expand: Expand,
+    fields: Fields,
+) -> JSONResponse:
+    """One customer."""
+    return member_response(
+        _out(service.get(session, auth.organization_id, id), links, expand), fields
+    )
+
+
+@router.put(
+    "/{id}",
+    operation_id="PutCustomer",
+    response_model=CustomerOut,
+    responses={201: {"model": CustomerOut, "description": "Customer created with this id."}},
+)
+def put_customer(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    body: CustomerIn,
+    expand: Expand,
+) -> JSONResponse:
+    """Create or replace the customer with this id (upsert)."""
+    check_expand(expand, EXPANDABLE)
+    customer, created = service.upsert(session, auth.organization_id, id, body)
+    out = _out(customer, links, expand)
+    if created:
+        return member_response(out, status_code=201, location=out.links[0].href)
+    return member_response(out)

@@ -1,0 +1,94 @@
+"""Rules for customers: names and email follow the primary address; every change is a revision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from openkyc.customers.repository import CustomerRepository
+from openkyc.customers.schemas import CustomerIn
+from openkyc.db.collection import CollectionQuery
+from openkyc.db.ids import new_id
+from openkyc.db.models import Customer
+from openkyc.errors import NotFound
+
+
+def _apply(customer: Customer, data: CustomerIn) -> bool:
+    """Write the client's data onto the row; True when anything changed."""
+    address = data.primaryAddress
+    stored_address = address.model_dump(mode="json") if address else None
+    email = (address.primary_email() if address else None) or (
+        str(data.email) if data.email else None
+    )
+    values: dict[str, Any] = {
+        "primary_address": stored_address,
+        "email": email,
+        "first_name": address.firstName if address else None,
+        "last_name": address.lastName if address else None,
+        "country": address.country if address else None,
+        "region": address.region if address else None,
+        "city": address.city if address else None,
+        "postal_code": address.postalCode if address else None,
+        "dob": address.dob.isoformat() if address and address.dob else None,
+        "website_id": data.websiteId,
+        "person_id": data.personId,
+        "locale": data.locale,
+        "preferred_payout_instrument_id": data.preferredPayoutInstrumentId,
+        "custom_fields": data.customFields,
+        "tax_numbers": [t.model_dump(mode="json") for t in data.taxNumbers]
+        if data.taxNumbers is not None
+        else None,
+        "notification_emails": [str(e) for e in data.notificationEmails],
+        "lead_source": data.leadSource.model_dump(mode="json", exclude_none=True)
+        if data.leadSource
+        else customer.lead_source,
+    }
+    changed = False
+    for name, value in values.items():
+        if getattr(customer, name) != value:
+            setattr(customer, name, value)
+            changed = True
+    return changed
+
+
+def create(
+    session: Session, organization_id: str, data: CustomerIn, customer_id: str = ""
+) -> Customer:
+    customer = Customer(
+        id=customer_id or new_id("cus"),
+        organization_id=organization_id,
+        revision=0,
+        has_fulfilled_kyc=False,
+        custom_fields={},
+        notification_emails=[],
+    )
+    _apply(customer, data)
+    return CustomerRepository(session, organization_id).add(customer)
+
+
+def upsert(
+    session: Session, organization_id: str, customer_id: str, data: CustomerIn
+) -> tuple[Customer, bool]:
+    """Replace the customer with this id, or create it; returns (customer, created)."""
+    repository = CustomerRepository(session, organization_id)
+    customer = repository.get(customer_id)
+    if customer is None:
+        return create(session, organization_id, data, customer_id), True
+    if _apply(customer, data):
+        customer.touch()
+        session.flush()
+    return customer, False
+
+
+def get(session: Session, organization_id: str, customer_id: str) -> Customer:
+    customer = CustomerRepository(session, organization_id).get(customer_id)
+    if customer is None:
+        raise NotFound.resource("Customer", customer_id)
+    return customer
+
+
+def page(
+    session: Session, organization_id: str, query: CollectionQuery
+) -> tuple[list[Customer], int]:
+    return CustomerRepository(session, organization_id).page(query)

@@ -1,0 +1,1 @@
+"""Database plumbing: models, migrations, sessions, ids and collection queries."""

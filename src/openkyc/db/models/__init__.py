@@ -1,0 +1,8 @@
+"""SQLAlchemy models of every table. Import from here so that metadata is complete."""
+
+from openkyc.db.models.api_key import ApiKey
+from openkyc.db.models.customer import Customer
+from openkyc.db.models.file import File, FileTag
+from openkyc.db.models.organization import Organization
+
+__all__ = ["ApiKey", "Customer", "File", "FileTag", "Organization"]

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, ForeignKeyConstraint, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from openkyc.db.base import Base, ResourceMixin, tenant_table_args
+from openkyc.db.types import JSONType
+
+
+class File(ResourceMixin, Base):
+    """An uploaded file's record. The bytes live in storage under ``storage_key``."""
+
+    __tablename__ = "files"
+
+    name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    extension: Mapped[str] = mapped_column(String(10), nullable=False)
+    description: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    source_type: Mapped[str | None] = mapped_column(String(40))
+    mime: Mapped[str] = mapped_column(String(40), nullable=False)
+    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    sha1: Mapped[str] = mapped_column(String(40), nullable=False)
+    exif: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    is_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    storage_key: Mapped[str] = mapped_column(String(255), nullable=False)
+
+    tag_rows: Mapped[list[FileTag]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="FileTag.position"
+    )
+
+    __table_args__ = tenant_table_args(
+        Index(None, "organization_id", "created_time"),
+        Index(None, "organization_id", "updated_time"),
+        Index(None, "organization_id", "sha1"),
+        Index(None, "organization_id", "mime"),
+        Index(None, "organization_id", "size"),
+    )
+
+    @property
+    def tags(self) -> list[str]:
+        return [row.name for row in self.tag_rows]
+
+    @tags.setter
+    def tags(self, names: list[str]) -> None:
+        self.tag_rows = [
+            FileTag(name=name, position=i, organization_id=self.organization_id)
+            for i, name in enumerate(dict.fromkeys(names))
+        ]
+
+
+class FileTag(Base):
+    """A free-text label of a file (`kyc`, `id-front`, …), one row each so filters use an index."""
+
+    __tablename__ = "file_tags"
+
+    organization_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    file_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["organization_id", "file_id"],
+            ["files.organization_id", "files.id"],
+            ondelete="CASCADE",
+        ),
+        Index(None, "organization_id", "name"),
+    )

@@ -1,0 +1,88 @@
+"""Engines and sessions. The HTTP request or the job owns the transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+SQLITE_BEGIN = "openkyc_sqlite_begin"
+
+
+def begin_for_writing(session: Session) -> None:
+    """Start the session's transaction as a writer (matters on SQLite only)."""
+    session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url, **kwargs)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    connect_args = kwargs.pop("connect_args", {})
+    connect_args.setdefault("check_same_thread", False)
+    connect_args.setdefault("timeout", 30)
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        kwargs.setdefault("poolclass", StaticPool)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (savepoints work).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A writer takes the lock up front (IMMEDIATE) so that two writers queue on the busy
+        # timeout instead of failing on the read-to-write upgrade; readers stay DEFERRED.
+        mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+@dataclass
+class Database:
+    """Where sessions come from: readers get a plain session, writers one that locks early."""
+
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+    write_sessionmaker: sessionmaker[Session]
+
+    @classmethod
+    def from_url(cls, url: str) -> Database:
+        engine = make_engine(url)
+        writer = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+        return cls(engine, make_sessionmaker(engine), make_sessionmaker(writer))
+
+    @classmethod
+    def on_connection(cls, connection: Connection) -> Database:
+        """Every session joins the connection's open transaction through a savepoint, so a
+        test can roll back all it did."""
+        maker = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        return cls(connection.engine, maker, maker)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

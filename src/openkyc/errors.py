@@ -1,0 +1,111 @@
+"""The errors services raise. One handler in ``openkyc.web.problems`` renders them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class InvalidField:
+    field: str
+    message: str
+
+
+class OpenKycError(Exception):
+    """Base of every error openkyc reports to a client as problem details."""
+
+    status: int = 500
+    title: str = "Internal Server Error"
+    slug: str = "internal-error"
+
+    def __init__(self, detail: str = "", *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.headers = headers or {}
+
+    def extensions(self) -> dict[str, object]:
+        return {}
+
+
+class BadRequest(OpenKycError):
+    status, title, slug = 400, "Bad Request", "bad-request"
+
+
+class Unauthorized(OpenKycError):
+    status, title, slug = 401, "Unauthorized", "unauthorized"
+
+
+class Forbidden(OpenKycError):
+    status, title, slug = 403, "Forbidden", "forbidden"
+
+
+class NotFound(OpenKycError):
+    status, title, slug = 404, "Not Found", "not-found"
+
+    @classmethod
+    def resource(cls, kind: str, resource_id: str) -> NotFound:
+        return cls(f"{kind} {resource_id} was not found")
+
+
+class MethodNotAllowed(OpenKycError):
+    status, title, slug = 405, "Method Not Allowed", "method-not-allowed"
+
+
+class Conflict(OpenKycError):
+    status, title, slug = 409, "Conflict", "conflict"
+
+
+class PayloadTooLarge(OpenKycError):
+    status, title, slug = 413, "Content Too Large", "content-too-large"
+
+
+class UnsupportedMediaType(OpenKycError):
+    status, title, slug = 415, "Unsupported Media Type", "unsupported-media-type"
+
+
+class ValidationFailed(OpenKycError):
+    """Input that parses but breaks a rule; names every offending field."""
+
+    status, title, slug = 422, "Invalid data", "validation-error"
+
+    def __init__(self, invalid_fields: Sequence[InvalidField], detail: str = "") -> None:
+        self.invalid_fields = list(invalid_fields)
+        summary = "; ".join(f"{f.field}: {f.message}" for f in self.invalid_fields)
+        super().__init__(detail or summary or self.title)
+
+    @classmethod
+    def field(cls, field: str, message: str) -> ValidationFailed:
+        return cls([InvalidField(field, message)])
+
+    def extensions(self) -> dict[str, object]:
+        return {
+            "invalidFields": [{"field": f.field, "message": f.message} for f in self.invalid_fields]
+        }
+
+
+class RateLimited(OpenKycError):
+    status, title, slug = 429, "Rate Limit Exceeded", "rate-limit-exceeded"
+
+
+class ServiceUnavailable(OpenKycError):
+    status, title, slug = 503, "Service Unavailable", "service-unavailable"
+
+
+PROBLEM_TYPES: dict[str, type[OpenKycError]] = {
+    cls.slug: cls
+    for cls in (
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        MethodNotAllowed,
+        Conflict,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        ValidationFailed,
+        RateLimited,
+        ServiceUnavailable,
+        OpenKycError,
+    )
+}

@@ -1,0 +1,1 @@
+"""Organizations: the tenants. Created on first start or by an operator."""

@@ -1,0 +1,104 @@
+"""Collection query parameters and paginated responses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import Depends, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from openkyc.db.collection import CollectionQuery
+from openkyc.errors import ValidationFailed
+
+MAX_PAGE = 1000
+
+
+def _query(
+    limit: Annotated[int, Query(ge=0, le=MAX_PAGE, description="How many items to return.")] = 100,
+    offset: Annotated[int, Query(ge=0, description="How many items to skip.")] = 0,
+    filter: Annotated[
+        str | None,
+        Query(description="Rebilly filter: `field:value;other:a,b`, `!` negates, `a..b` ranges."),
+    ] = None,
+    sort: Annotated[
+        str | None, Query(description="Comma-separated fields, `-` prefix for descending.")
+    ] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Partial text search.")] = None,
+) -> CollectionQuery:
+    return CollectionQuery(limit, offset, filter, tuple([sort]) if sort else (), q)
+
+
+Collection = Annotated[CollectionQuery, Depends(_query)]
+
+
+def _expand(
+    expand: Annotated[
+        str | None, Query(description="Comma-separated relations to embed in `_embedded`.")
+    ] = None,
+) -> frozenset[str]:
+    return frozenset(item.strip() for item in (expand or "").split(",") if item.strip())
+
+
+Expand = Annotated[frozenset[str], Depends(_expand)]
+
+
+def _fields(
+    fields: Annotated[
+        str | None, Query(description="Comma-separated fields to return; `id` always comes back.")
+    ] = None,
+) -> tuple[str, ...] | None:
+    if fields is None:
+        return None
+    return tuple(item.strip() for item in fields.split(",") if item.strip())
+
+
+Fields = Annotated[tuple[str, ...] | None, Depends(_fields)]
+
+
+def check_expand(expand: frozenset[str], allowed: Sequence[str]) -> frozenset[str]:
+    unknown = sorted(expand - set(allowed))
+    if unknown:
+        choices = ", ".join(allowed) or "nothing"
+        raise ValidationFailed.field(
+            "expand", f"cannot expand {', '.join(unknown)}; this resource expands {choices}"
+        )
+    return expand
+
+
+def _dump(model: BaseModel, fields: tuple[str, ...] | None) -> dict[str, Any]:
+    data = model.model_dump(mode="json", by_alias=True)
+    for name in getattr(model, "omit_when_none", ()):
+        if data.get(name) is None:
+            data.pop(name, None)
+    if fields is None:
+        return data
+    keep = {"id", *fields}
+    return {key: value for key, value in data.items() if key in keep}
+
+
+def page_response(
+    items: Sequence[BaseModel],
+    total: int,
+    query: CollectionQuery,
+    fields: tuple[str, ...] | None = None,
+) -> JSONResponse:
+    return JSONResponse(
+        [_dump(item, fields) for item in items],
+        headers={
+            "Pagination-Total": str(total),
+            "Pagination-Limit": str(query.limit),
+            "Pagination-Offset": str(query.offset),
+        },
+    )
+
+
+def member_response(
+    item: BaseModel,
+    fields: tuple[str, ...] | None = None,
+    status_code: int = 200,
+    location: str | None = None,
+) -> JSONResponse:
+    headers = {"Location": location} if location else None
+    return JSONResponse(_dump(item, fields), status_code=status_code, headers=headers)

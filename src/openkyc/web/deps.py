@@ -1,0 +1,92 @@
+"""Typed dependencies: an endpoint's signature is its access policy and its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from sqlalchemy.orm import Session as OrmSession
+
+from openkyc.auth import service as auth
+from openkyc.auth.principal import Principal
+from openkyc.db.ids import ID_PATTERN
+from openkyc.errors import Forbidden, Unauthorized
+from openkyc.web.links import Links
+from openkyc.web.middleware import ORGANIZATION_IN_PATH, RESPONSE_HEADERS
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _session(request: Request) -> Iterator[OrmSession]:
+    """The request's unit of work: services flush, this commits before the response leaves."""
+    state = request.app.state
+    maker = state.write_sessionmaker if request.method not in SAFE_METHODS else state.sessionmaker
+    session = maker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+Session = Annotated[OrmSession, Depends(_session, scope="function")]
+
+
+def _credentials(request: Request) -> Principal:
+    # A short session of its own: the request's transaction starts only when its work does.
+    with request.app.state.sessionmaker() as session:
+        api_key = request.headers.get("reb-apikey")
+        authorization = request.headers.get("authorization", "")
+        scheme, _, token = authorization.partition(" ")
+        if api_key:
+            return auth.principal_from_api_key(session, api_key.strip())
+        if scheme.lower() == "bearer" and token.strip():
+            return auth.principal_from_jwt(session, token.strip())
+        if authorization.startswith("pk_"):
+            return auth.principal_from_api_key(session, authorization.strip())
+    raise Unauthorized("Send a secret key in REB-APIKEY or a JWT as Authorization: Bearer")
+
+
+def _authorize(request: Request, principal: Principal) -> Principal:
+    path_organization = request.scope.get(ORGANIZATION_IN_PATH)
+    if path_organization is not None and path_organization != principal.organization_id:
+        raise Forbidden("The credentials do not belong to the organization in the path")
+    auth.check_client_ip(principal, request.client.host if request.client else None)
+    route = request.scope.get("route")
+    if not principal.may(getattr(route, "operation_id", None)):
+        raise Forbidden("The credentials do not permit this operation")
+    if request.method not in SAFE_METHODS:
+        decision = request.app.state.rate_limiter.hit(principal.organization_id)
+        request.scope[RESPONSE_HEADERS].update(decision.headers())
+    return principal
+
+
+def require_secret(request: Request) -> Principal:
+    principal = _credentials(request)
+    if principal.key_type != "secret":
+        raise Forbidden("A publishable key cannot be used for this operation")
+    return _authorize(request, principal)
+
+
+def allow_publishable(request: Request) -> Principal:
+    return _authorize(request, _credentials(request))
+
+
+SecretKeyAuth = Annotated[Principal, Depends(require_secret)]
+UploadAuth = Annotated[Principal, Depends(allow_publishable)]
+
+
+def _links(request: Request) -> Links:
+    return Links.for_request(request)
+
+
+RequestLinks = Annotated[Links, Depends(_links)]
+
+
+ResourceIdPath = Annotated[
+    str, Path(max_length=50, pattern=ID_PATTERN.pattern, description="ID of the resource.")
+]

@@ -1,0 +1,102 @@
+"""Every error leaves as RFC 9457 problem details; only this module renders them."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from openkyc.errors import (
+    BadRequest,
+    InvalidField,
+    MethodNotAllowed,
+    NotFound,
+    OpenKycError,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+_LOCATIONS = ("body", "query", "path", "header", "cookie")
+
+
+def problem_response(request: Request, error: OpenKycError) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"/problems/{error.slug}",
+        "title": error.title,
+        "status": error.status,
+        "detail": error.detail,
+        "instance": request.url.path,
+        **error.extensions(),
+    }
+    return JSONResponse(
+        body, status_code=error.status, headers=error.headers, media_type=PROBLEM_MEDIA_TYPE
+    )
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = list(loc[1:] if loc and loc[0] in _LOCATIONS else loc)
+    # Pydantic names the member of a union it tried; the client only knows the field.
+    parts = [
+        p for p in parts if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+    ]
+    return ".".join(str(p) for p in parts) or str(loc[0] if loc else "body")
+
+
+def _is_json(request: Request) -> bool:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def from_validation_error(request: Request, exc: RequestValidationError) -> OpenKycError:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return BadRequest("The body is not valid JSON")
+    body_whole = [e for e in errors if tuple(e.get("loc", ())) == ("body",)]
+    if body_whole and request.headers.get("content-type") and not _is_json(request):
+        return UnsupportedMediaType("Send the body as application/json")
+    if body_whole and body_whole[0].get("type") == "missing":
+        return ValidationFailed.field("body", "A JSON body is required")
+    fields = [InvalidField(_field_name(tuple(e["loc"])), e["msg"]) for e in errors]
+    return ValidationFailed(fields)
+
+
+def _from_http_exception(request: Request, exc: StarletteHTTPException) -> OpenKycError:
+    headers = dict(exc.headers or {})
+    if exc.status_code == 404:
+        return NotFound(f"No resource at {request.url.path}")
+    if exc.status_code == 405:
+        return MethodNotAllowed(
+            f"{request.method} is not allowed on {request.url.path}", headers=headers
+        )
+    if exc.status_code == 413:
+        return PayloadTooLarge("The request body is larger than this endpoint accepts")
+    error = OpenKycError(str(exc.detail), headers=headers)
+    error.status, error.title, error.slug = exc.status_code, str(exc.detail), "http-error"
+    return error
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(OpenKycError)
+    async def _openkyc(request: Request, exc: OpenKycError) -> JSONResponse:
+        return problem_response(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return problem_response(request, from_validation_error(request, exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem_response(request, _from_http_exception(request, exc))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(request, OpenKycError("An unexpected error occurred"))

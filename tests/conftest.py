@@ -1,0 +1,109 @@
+"""Fixtures shared by the whole suite.
+
+Every test that touches the database runs twice, on SQLite and on PostgreSQL
+(``OPENKYC_TEST_POSTGRES_URL``, default ``postgresql://postgres@127.0.0.1:5432/test``), against
+the real app through HTTP; each test's writes are rolled back when it ends.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from openkyc.config import Settings
+from openkyc.db.migrate import upgrade
+from openkyc.db.session import Database, make_engine
+from openkyc.storage.local import LocalStorage
+from openkyc.web.app import create_app
+from tests.fixtures.tenants import Tenant, make_tenant
+
+POSTGRES_URL = os.environ.get(
+    "OPENKYC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_engine(schema: str) -> Engine:
+    return make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+
+
+@pytest.fixture(scope="session")
+def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Engine]]:
+    """One migrated database per backend for the whole run (a schema of its own on PostgreSQL)."""
+    sqlite = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'openkyc.db'}")
+    upgrade(sqlite)
+    schema = f"openkyc_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    postgres = _postgres_engine(schema)
+    upgrade(postgres)
+    yield {"sqlite": sqlite, "postgresql": postgres}
+    sqlite.dispose()
+    postgres.dispose()
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database(engines: dict[str, Engine], backend: str) -> Iterator[Database]:
+    """A database whose every session joins one transaction, rolled back after the test."""
+    connection = engines[backend].connect()
+    transaction = connection.begin()
+    try:
+        yield Database.on_connection(connection)
+    finally:
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", secret_key="test-secret-" + "x" * 32)
+
+
+@pytest.fixture
+def storage(tmp_path: Path) -> LocalStorage:
+    return LocalStorage(tmp_path / "files")
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database, storage: LocalStorage) -> FastAPI:
+    return create_app(settings, database, storage)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://openkyc.test", raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def tenant(database: Database) -> Tenant:
+    """An organization with a secret API key."""
+    return make_tenant(database, "Acme Gaming")
+
+
+@pytest.fixture
+def other_tenant(database: Database) -> Tenant:
+    return make_tenant(database, "Other Merchant")
+
+
+@pytest.fixture
+def api(client: TestClient, tenant: Tenant) -> TestClient:
+    """The client, authenticated as ``tenant``."""
+    client.headers["REB-APIKEY"] = tenant.api_key
+    return client
