@@ -103,7 +103,9 @@ def other_tenant(database: Database) -> Tenant:
 
 
 @pytest.fixture
-def api(client: TestClient, tenant: Tenant) -> TestClient:
-    """The client, authenticated as ``tenant``."""
-    client.headers["REB-APIKEY"] = tenant.api_key
-    return client
+def api(app: FastAPI, tenant: Tenant) -> Iterator[TestClient]:
+    """A second client of the same app, authenticated as ``tenant`` (``client`` stays anonymous)."""
+    with TestClient(
+        app, base_url="http://openkyc.test", raise_server_exceptions=False, headers=tenant.headers
+    ) as c:
+        yield c

@@ -47,7 +47,11 @@ def _prepare(settings: Settings) -> None:
 @main.command()
 @click.option("--host", help="Interface to listen on [OPENKYC_HOST, default 127.0.0.1].")
 @click.option("--port", type=int, help="Port to listen on [OPENKYC_PORT, default 8000].")
-@click.option("--data-dir", type=click.Path(path_type=Path), help="Folder for the database and files [OPENKYC_DATA_DIR, default ./openkyc-data].")
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    help="Folder for the database and files [OPENKYC_DATA_DIR, default ./openkyc-data].",
+)
 def serve(host: str | None, port: int | None, data_dir: Path | None) -> None:
     """Run the service (API and background work) in this process."""
     import uvicorn
@@ -60,7 +64,9 @@ def serve(host: str | None, port: int | None, data_dir: Path | None) -> None:
 
 
 @main.command()
-@click.option("--data-dir", type=click.Path(path_type=Path), help="Folder for the database and files.")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), help="Folder for the database and files."
+)
 def migrate(data_dir: Path | None) -> None:
     """Bring the database to the newest schema and create the first organization if none."""
     _prepare(_settings(data_dir=data_dir))

@@ -29,18 +29,27 @@ class OpenKycError(Exception):
 
 
 class BadRequest(OpenKycError):
+    """The request could not be parsed: malformed JSON, a broken upload, a bad parameter."""
+
     status, title, slug = 400, "Bad Request", "bad-request"
 
 
 class Unauthorized(OpenKycError):
+    """No valid credentials: send a secret key in `REB-APIKEY` or `Authorization: Bearer <JWT>`."""
+
     status, title, slug = 401, "Unauthorized", "unauthorized"
 
 
 class Forbidden(OpenKycError):
+    """The credentials are valid but may not do this: another organization, an operation outside
+    the key's ACL, a publishable key on a secret operation, or an address outside `allowedIps`."""
+
     status, title, slug = 403, "Forbidden", "forbidden"
 
 
 class NotFound(OpenKycError):
+    """No such resource in the caller's organization (another tenant's resources look absent)."""
+
     status, title, slug = 404, "Not Found", "not-found"
 
     @classmethod
@@ -49,23 +58,35 @@ class NotFound(OpenKycError):
 
 
 class MethodNotAllowed(OpenKycError):
+    """The path exists but not with this HTTP method; the `Allow` header lists those that do."""
+
     status, title, slug = 405, "Method Not Allowed", "method-not-allowed"
 
 
 class Conflict(OpenKycError):
+    """The action clashes with the resource's current state (for example a review another
+    reviewer holds)."""
+
     status, title, slug = 409, "Conflict", "conflict"
 
 
 class PayloadTooLarge(OpenKycError):
+    """The request body is larger than the endpoint accepts (1 MiB for JSON, the file limit
+    for uploads; see the settings)."""
+
     status, title, slug = 413, "Content Too Large", "content-too-large"
 
 
 class UnsupportedMediaType(OpenKycError):
+    """The body's media type is not one the endpoint reads; JSON endpoints want
+    `application/json`."""
+
     status, title, slug = 415, "Unsupported Media Type", "unsupported-media-type"
 
 
 class ValidationFailed(OpenKycError):
-    """Input that parses but breaks a rule; names every offending field."""
+    """The request parsed but breaks a rule; `invalidFields` names every offending field in dot
+    notation (`primaryAddress.dob`, `documents.0.type`)."""
 
     status, title, slug = 422, "Invalid data", "validation-error"
 
@@ -85,10 +106,15 @@ class ValidationFailed(OpenKycError):
 
 
 class RateLimited(OpenKycError):
+    """The organization used up its changes for the current window; `X-RateLimit-Retry-After`
+    gives the UTC timestamp when it resets."""
+
     status, title, slug = 429, "Rate Limit Exceeded", "rate-limit-exceeded"
 
 
 class ServiceUnavailable(OpenKycError):
+    """A dependency of the service is down; retry later."""
+
     status, title, slug = 503, "Service Unavailable", "service-unavailable"
 
 

@@ -26,10 +26,7 @@ def create_session(auth: SecretKeyAuth, session: Session, body: SessionIn) -> JS
     if expires <= now:
         raise ValidationFailed.field("expiredTime", "must be in the future")
     name = body.name or auth.name
-    permissions = sorted(set(body.permissions or [])) or None
-    if auth.permissions is not None and "*" not in auth.permissions:
-        # A token can never do more than the credentials that made it.
-        permissions = sorted(set(permissions or auth.permissions) & auth.permissions)
+    permissions = _token_permissions(set(body.permissions or []), auth.permissions)
     token_id, token = service.issue_jwt(organization, auth.actor_id, name, expires, permissions)
     out = SessionOut(
         id=token_id,
@@ -40,3 +37,11 @@ def create_session(auth: SecretKeyAuth, session: Session, body: SessionIn) -> JS
         createdTime=now,
     )
     return member_response(out, status_code=201)
+
+
+def _token_permissions(requested: set[str], held: frozenset[str] | None) -> list[str] | None:
+    """What a new token may do: what was asked, never more than the credentials that made it."""
+    wants_all = not requested or "*" in requested
+    if held is None or "*" in held:
+        return None if wants_all else sorted(requested)
+    return sorted(held if wants_all else requested & held)

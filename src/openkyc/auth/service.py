@@ -107,9 +107,10 @@ def default_expiry(ttl_seconds: int) -> datetime:
 def check_client_ip(principal: Principal, client_ip: str | None) -> None:
     if principal.allowed_ips is None:
         return
-    if client_ip is None:
-        raise Forbidden("This API key only works from its allowed IP addresses")
-    address = ipaddress.ip_address(client_ip)
+    try:
+        address = ipaddress.ip_address(client_ip or "")
+    except ValueError as error:
+        raise Forbidden("This API key only works from its allowed IP addresses") from error
     for allowed in principal.allowed_ips:
         if address in ipaddress.ip_network(allowed, strict=False):
             return

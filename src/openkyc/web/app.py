@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from starlette.types import Scope
 
 from openkyc import __version__
 from openkyc.config import Settings
 from openkyc.db.session import Database
 from openkyc.storage import Storage, storage_from_url
 from openkyc.web import problems
-from openkyc.web.middleware import ExtraResponseHeaders, PathNormalizer
+from openkyc.web.middleware import BodyLimit, ExtraResponseHeaders, PathNormalizer
 from openkyc.web.openapi import build_openapi
 from openkyc.web.ratelimit import OrganizationRateLimiter
 
@@ -31,6 +33,19 @@ def api_routers() -> list[APIRouter]:
     return [meta, api_keys, sessions, customers]
 
 
+# Endpoints that take files: their bodies may be as large as a file (plus base64 and fields).
+UPLOAD_PATHS = frozenset({"/files"})
+
+
+def _body_limits(settings: Settings) -> Callable[[Scope], int]:
+    def limit_for(scope: Scope) -> int:
+        if scope["path"] in UPLOAD_PATHS and scope["method"] in ("POST", "PUT"):
+            return settings.max_upload_body_bytes
+        return settings.max_body_bytes
+
+    return limit_for
+
+
 def create_app(
     settings: Settings, database: Database | None = None, storage: Storage | None = None
 ) -> FastAPI:
@@ -40,7 +55,6 @@ def create_app(
         description=DESCRIPTION,
         docs_url="/docs",
         redoc_url=None,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.database = database or Database.from_url(settings.resolved_database_url)
@@ -53,6 +67,7 @@ def create_app(
     problems.install(app)
     for router in api_routers():
         app.include_router(router)
+    app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_middleware(PathNormalizer)
     app.add_middleware(ExtraResponseHeaders)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ORG_PREFIX = re.compile(r"^/organizations/([^/]+)(/.*)?$")
@@ -59,3 +62,64 @@ class ExtraResponseHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Refuses request bodies over a size limit with a 413 problem, before reading them when
+    ``Content-Length`` tells, and as soon as a streamed body passes the limit otherwise."""
+
+    def __init__(self, app: ASGIApp, limit_for: Callable[[Scope], int]) -> None:
+        self.app = app
+        self.limit_for = limit_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope)
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await _send_too_large(scope, send, limit)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # Raised inside the app, so the problem handler renders it.
+                    raise HTTPException(413)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _send_too_large(scope: Scope, send: Send, limit: int) -> None:
+    body = json.dumps(
+        {
+            "type": "/problems/content-too-large",
+            "title": "Content Too Large",
+            "status": 413,
+            "detail": f"The request body is larger than the {limit} bytes this endpoint accepts",
+            "instance": scope["path"],
+        }
+    ).encode()
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.fixtures.payloads import customer_body
+from tests.web.test_conventions import assert_problem
+
+
+def test_create_and_read_a_customer(api: TestClient, tenant) -> None:
+    created = api.post(
+        "/customers",
+        json=customer_body(phoneNumbers=[{"label": "mobile", "value": "+44 20 7946 0958"}]),
+    )
+    assert created.status_code == 201
+    customer = created.json()
+    assert customer["id"].startswith("cus_") and len(customer["id"]) == 30
+    assert (customer["firstName"], customer["lastName"], customer["email"]) == (
+        "Ada",
+        "Lovelace",
+        "ada@example.com",
+    )
+    assert customer["organizationId"] == tenant.organization_id
+    assert customer["primaryAddress"]["dob"] == "1990-12-10"
+    assert customer["primaryAddress"]["phoneNumbers"] == [
+        {"label": "mobile", "value": "+44 20 7946 0958", "primary": None}
+    ]
+    assert len(customer["primaryAddress"]["hash"]) == 40
+    assert customer["revision"] == 0 and customer["hasFulfilledKyc"] is False
+    assert customer["createdTime"].endswith("Z")
+    assert api.get(f"/customers/{customer['id']}").json() == customer
+
+
+def test_put_creates_with_the_clients_id_then_replaces(api: TestClient) -> None:
+    created = api.put("/customers/merchant-42", json=customer_body())
+    assert created.status_code == 201
+    assert created.headers["location"].endswith("/customers/merchant-42")
+    first = created.json()
+    replaced = api.put(
+        "/customers/merchant-42", json=customer_body(first="Augusta", email="augusta@example.com")
+    )
+    assert replaced.status_code == 200
+    second = replaced.json()
+    assert (second["firstName"], second["email"], second["revision"]) == (
+        "Augusta",
+        "augusta@example.com",
+        1,
+    )
+    assert second["createdTime"] == first["createdTime"]
+    # The same body again changes nothing and keeps the revision.
+    assert (
+        api.put(
+            "/customers/merchant-42",
+            json=customer_body(first="Augusta", email="augusta@example.com"),
+        ).json()["revision"]
+        == 1
+    )
+
+
+def test_read_only_fields_sent_back_are_ignored(api: TestClient) -> None:
+    customer = api.post("/customers", json=customer_body()).json()
+    echoed = {**customer, "revision": 99, "hasFulfilledKyc": True, "organizationId": "org_x"}
+    updated = api.put(f"/customers/{customer['id']}", json=echoed).json()
+    assert (updated["revision"], updated["hasFulfilledKyc"]) == (0, False)
+    assert updated["organizationId"] == customer["organizationId"]
+
+
+def test_an_invalid_id_on_put_names_the_field(api: TestClient) -> None:
+    problem = assert_problem(api.put("/customers/" + "x" * 51, json=customer_body()), 422)
+    assert problem["invalidFields"][0]["field"] == "id"
+
+
+def test_lead_source_is_write_only_and_expandable(api: TestClient) -> None:
+    body = {**customer_body(), "leadSource": {"campaign": "spring", "source": "newsletter"}}
+    customer = api.post("/customers", json=body).json()
+    assert "leadSource" not in customer and "_embedded" not in customer
+    expanded = api.get(f"/customers/{customer['id']}", params={"expand": "leadSource"}).json()
+    assert expanded["_embedded"] == {"leadSource": {"campaign": "spring", "source": "newsletter"}}
+    problem = assert_problem(
+        api.get(f"/customers/{customer['id']}", params={"expand": "invoices"}), 422
+    )
+    assert problem["invalidFields"][0]["field"] == "expand"
+
+
+def test_fields_limits_what_comes_back(api: TestClient) -> None:
+    customer = api.post("/customers", json=customer_body()).json()
+    assert api.get(f"/customers/{customer['id']}", params={"fields": "email,lastName"}).json() == {
+        "id": customer["id"],
+        "email": "ada@example.com",
+        "lastName": "Lovelace",
+    }
+
+
+def test_q_searches_names_and_email(api: TestClient) -> None:
+    api.post("/customers", json=customer_body(first="Grace", last="Hopper", email="grace@navy.mil"))
+    api.post("/customers", json=customer_body())
+    assert [c["firstName"] for c in api.get("/customers", params={"q": "navy"}).json()] == ["Grace"]
+    assert [c["firstName"] for c in api.get("/customers", params={"q": "LOVE"}).json()] == ["Ada"]
+
+
+def test_pagination_headers_and_limits(api: TestClient) -> None:
+    for i in range(5):
+        api.put(f"/customers/c{i}", json=customer_body(first=f"N{i}"))
+    page = api.get("/customers", params={"limit": 2, "offset": 1, "sort": "id"})
+    assert [c["id"] for c in page.json()] == ["c1", "c2"]
+    assert (
+        page.headers["pagination-total"],
+        page.headers["pagination-limit"],
+        page.headers["pagination-offset"],
+    ) == ("5", "2", "1")
+    assert api.get("/customers", params={"limit": 0}).json() == []
+    for bad in ({"limit": 1001}, {"limit": -1}, {"offset": -5}, {"limit": "ten"}):
+        problem = assert_problem(api.get("/customers", params=bad), 422)
+        assert problem["invalidFields"][0]["field"] == next(iter(bad))

@@ -1,0 +1,104 @@
+"""The two things a new user does first: start the service, and script its first organization."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from openkyc.db.session import make_engine
+from tests.conftest import POSTGRES_URL
+
+OPENKYC = [sys.executable, "-m", "openkyc"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    env = {**os.environ, "OPENKYC_DATA_DIR": str(tmp_path / "data")}
+    if request.param == "sqlite":
+        yield env
+        return
+    schema = f"openkyc_cli_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield {**env, "OPENKYC_DATABASE_URL": f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"}
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _run(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [*OPENKYC, *args], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    return done.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_first_start_creates_an_organization_and_prints_its_key_once(
+    database_env: dict[str, str],
+) -> None:
+    first = _run(database_env, "migrate")
+    organization = re.search(r"Organization id: (org_\w+)", first)
+    key = re.search(r"Secret API key:\s+(sk_\S+)", first)
+    assert organization and key
+    second = _run(database_env, "migrate")
+    assert "Organization id" not in second and "sk_" not in second
+
+
+def test_serve_answers_with_the_printed_key(database_env: dict[str, str]) -> None:
+    port = _free_port()
+    server = subprocess.Popen(
+        [*OPENKYC, "serve", "--port", str(port)],
+        env=database_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = []
+        while not any("Secret API key" in line for line in lines):
+            line = server.stdout.readline() if server.stdout else ""
+            assert line, "openkyc serve exited: " + "".join(lines)
+            lines.append(line)
+        key = re.search(r"(sk_\S+)", lines[-1]).group(1)  # type: ignore[union-attr]
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                response = httpx.get(f"{base}/customers", headers={"REB-APIKEY": key})
+                break
+            except httpx.ConnectError:
+                time.sleep(0.1)
+        assert response.status_code == 200 and response.json() == []
+        assert httpx.get(f"{base}/customers").status_code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_settings_can_fix_the_first_organization_and_key(database_env: dict[str, str]) -> None:
+    env = {
+        **database_env,
+        "OPENKYC_BOOTSTRAP_ORGANIZATION_ID": "org_ci",
+        "OPENKYC_BOOTSTRAP_API_KEY": "sk_ci_0123456789abcdef",
+    }
+    output = _run(env, "migrate")
+    assert "Organization id: org_ci" in output
+    assert "sk_ci_0123456789abcdef" in output
+    assert "Organization id" not in _run(env, "migrate")
