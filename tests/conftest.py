@@ -72,7 +72,10 @@ def database(engines: dict[str, Engine], backend: str) -> Iterator[Database]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", secret_key="test-secret-" + "x" * 32)
+    # No periodic jobs: tests share one connection; the expiry job has tests of its own.
+    return Settings(
+        data_dir=tmp_path / "data", secret_key="test-secret-" + "x" * 32, expiry_interval_seconds=0
+    )
 
 
 @pytest.fixture

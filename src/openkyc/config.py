@@ -49,6 +49,11 @@ class Settings(BaseSettings):
 
     jwt_default_ttl_seconds: int = Field(default=3600, ge=60)
 
+    # Which credit bureau checks credit-file-proof; openkyc ships the sandbox bureau.
+    credit_bureau: str = "sandbox"
+    # How often expired KYC requests are moved to abandoned/expired (0 turns it off here).
+    expiry_interval_seconds: float = Field(default=15.0, ge=0)
+
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
         if self.environment == "production" and len(self.secret_key) < 32:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
@@ -44,3 +45,20 @@ def links_field() -> Any:
 
 def embedded_field() -> Any:
     return Field(default=None, alias="_embedded")
+
+
+@dataclass(frozen=True)
+class Links:
+    """Builds absolute links: ``base`` is the server's URL plus the client's path prefix
+    (``/organizations/{id}``), ``root`` the bare server URL for customer-facing pages, and
+    ``secret`` signs customer links."""
+
+    base: str
+    root: str = ""
+    secret: str = ""
+
+    def href(self, *parts: str) -> str:
+        return "/".join([self.base, *parts])
+
+    def self_link(self, *parts: str) -> list[Link]:
+        return [Link(rel="self", href=self.href(*parts))]

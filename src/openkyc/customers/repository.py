@@ -33,6 +33,12 @@ class CustomerRepository:
     def get(self, customer_id: str) -> Customer | None:
         return self.session.get(Customer, (self.organization_id, customer_id))
 
+    def get_many(self, customer_ids: set[str] | list[str]) -> list[Customer]:
+        statement = select(Customer).where(
+            Customer.organization_id == self.organization_id, Customer.id.in_(list(customer_ids))
+        )
+        return list(self.session.scalars(statement))
+
     def page(self, query: CollectionQuery) -> tuple[list[Customer], int]:
         statement = select(Customer).where(Customer.organization_id == self.organization_id)
         if query.q:

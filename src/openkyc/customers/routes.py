@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from openkyc.customers import service
+from openkyc.customers import service, views
 from openkyc.customers.schemas import CustomerIn, CustomerOut
 from openkyc.db.models import Customer
 from openkyc.web.collections import (
@@ -20,14 +18,12 @@ from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Sessio
 from openkyc.web.links import Links
 
 router = APIRouter(prefix="/customers", tags=["Customers"])
-EXPANDABLE = ("leadSource",)
 
 
-def _out(customer: Customer, links: Links, expand: frozenset[str] = frozenset()) -> CustomerOut:
-    embedded: dict[str, Any] | None = None
-    if "leadSource" in check_expand(expand, EXPANDABLE):
-        embedded = {"leadSource": customer.lead_source}
-    return CustomerOut.of(customer, links.href("customers", customer.id), embedded)
+def _one(
+    session: Session, customer: Customer, links: Links, expand: frozenset[str] = frozenset()
+) -> CustomerOut:
+    return views.customers_out(session, customer.organization_id, [customer], links, expand)[0]
 
 
 @router.get("", operation_id="GetCustomerCollection", response_model=list[CustomerOut])
@@ -40,9 +36,14 @@ def list_customers(
     fields: Fields,
 ) -> JSONResponse:
     """Customers of the organization, filtered, sorted and paginated."""
-    check_expand(expand, EXPANDABLE)
+    check_expand(expand, views.EXPANDABLE)
     customers, total = service.page(session, auth.organization_id, query)
-    return page_response([_out(c, links, expand) for c in customers], total, query, fields)
+    return page_response(
+        views.customers_out(session, auth.organization_id, customers, links, expand),
+        total,
+        query,
+        fields,
+    )
 
 
 @router.post("", operation_id="PostCustomer", status_code=201, response_model=CustomerOut)
@@ -50,8 +51,8 @@ def create_customer(
     auth: SecretKeyAuth, session: Session, links: RequestLinks, body: CustomerIn, expand: Expand
 ) -> JSONResponse:
     """Create a customer with a new id."""
-    check_expand(expand, EXPANDABLE)
-    out = _out(service.create(session, auth.organization_id, body), links, expand)
+    check_expand(expand, views.EXPANDABLE)
+    out = _one(session, service.create(session, auth.organization_id, body, links), links, expand)
     return member_response(out, status_code=201, location=out.links[0].href)
 
 
@@ -65,8 +66,9 @@ def get_customer(
     fields: Fields,
 ) -> JSONResponse:
     """One customer."""
+    check_expand(expand, views.EXPANDABLE)
     return member_response(
-        _out(service.get(session, auth.organization_id, id), links, expand), fields
+        _one(session, service.get(session, auth.organization_id, id), links, expand), fields
     )
 
 
@@ -85,9 +87,9 @@ def put_customer(
     expand: Expand,
 ) -> JSONResponse:
     """Create or replace the customer with this id (upsert)."""
-    check_expand(expand, EXPANDABLE)
-    customer, created = service.upsert(session, auth.organization_id, id, body)
-    out = _out(customer, links, expand)
+    check_expand(expand, views.EXPANDABLE)
+    customer, created = service.upsert(session, auth.organization_id, id, body, links)
+    out = _one(session, customer, links, expand)
     if created:
         return member_response(out, status_code=201, location=out.links[0].href)
     return member_response(out)

@@ -6,12 +6,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from openkyc.customers.events import record_customer_event
 from openkyc.customers.repository import CustomerRepository
 from openkyc.customers.schemas import CustomerIn
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import Customer
 from openkyc.errors import NotFound
+from openkyc.events.types import CUSTOMER_CREATED, CUSTOMER_UPDATED
+from openkyc.wire import Links
 
 
 def _apply(customer: Customer, data: CustomerIn) -> bool:
@@ -53,7 +56,7 @@ def _apply(customer: Customer, data: CustomerIn) -> bool:
 
 
 def create(
-    session: Session, organization_id: str, data: CustomerIn, customer_id: str = ""
+    session: Session, organization_id: str, data: CustomerIn, links: Links, customer_id: str = ""
 ) -> Customer:
     customer = Customer(
         id=customer_id or new_id("cus"),
@@ -64,20 +67,23 @@ def create(
         notification_emails=[],
     )
     _apply(customer, data)
-    return CustomerRepository(session, organization_id).add(customer)
+    CustomerRepository(session, organization_id).add(customer)
+    record_customer_event(session, customer, CUSTOMER_CREATED, links)
+    return customer
 
 
 def upsert(
-    session: Session, organization_id: str, customer_id: str, data: CustomerIn
+    session: Session, organization_id: str, customer_id: str, data: CustomerIn, links: Links
 ) -> tuple[Customer, bool]:
     """Replace the customer with this id, or create it; returns (customer, created)."""
     repository = CustomerRepository(session, organization_id)
     customer = repository.get(customer_id)
     if customer is None:
-        return create(session, organization_id, data, customer_id), True
+        return create(session, organization_id, data, links, customer_id), True
     if _apply(customer, data):
         customer.touch()
         session.flush()
+        record_customer_event(session, customer, CUSTOMER_UPDATED, links)
     return customer, False
 
 

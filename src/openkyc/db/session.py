@@ -71,7 +71,10 @@ class Database:
 
     @classmethod
     def from_url(cls, url: str) -> Database:
-        engine = make_engine(url)
+        return cls.from_engine(make_engine(url))
+
+    @classmethod
+    def from_engine(cls, engine: Engine) -> Database:
         writer = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
         return cls(engine, make_sessionmaker(engine), make_sessionmaker(writer))
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -10,7 +11,9 @@ from starlette.types import Scope
 
 from openkyc import __version__
 from openkyc.config import Settings
+from openkyc.credit_file.bureau import CreditBureau, bureau_named
 from openkyc.db.session import Database
+from openkyc.jobs.periodic import PeriodicRunner, PeriodicTask
 from openkyc.storage import Storage, storage_from_url
 from openkyc.web import problems
 from openkyc.web.middleware import BodyLimit, ExtraResponseHeaders, PathNormalizer
@@ -28,9 +31,41 @@ def api_routers() -> list[APIRouter]:
     from openkyc.api_keys.routes import router as api_keys
     from openkyc.auth.routes import router as sessions
     from openkyc.customers.routes import router as customers
+    from openkyc.kyc.documents.routes import router as kyc_documents
+    from openkyc.kyc.requests.routes import router as kyc_requests
+    from openkyc.kyc.settings.routes import router as kyc_settings
+    from openkyc.tags.routes import router as tags
     from openkyc.web.meta import router as meta
 
-    return [meta, api_keys, sessions, customers]
+    return [meta, api_keys, sessions, customers, kyc_requests, kyc_documents, kyc_settings, tags]
+
+
+def periodic_tasks(settings: Settings) -> list[PeriodicTask]:
+    from openkyc.kyc.requests.service import expire_due
+    from openkyc.web.links import links_for_settings
+
+    links = links_for_settings(settings)
+    tasks = []
+    if settings.expiry_interval_seconds > 0:
+        tasks.append(
+            PeriodicTask(
+                "expire-kyc-requests",
+                settings.expiry_interval_seconds,
+                lambda s: expire_due(s, links),
+            )
+        )
+    return tasks
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    runner = PeriodicRunner(app.state.write_sessionmaker, periodic_tasks(app.state.settings))
+    if runner.tasks:
+        runner.start()
+    try:
+        yield
+    finally:
+        runner.stop()
 
 
 # Endpoints that take files: their bodies may be as large as a file (plus base64 and fields).
@@ -47,7 +82,10 @@ def _body_limits(settings: Settings) -> Callable[[Scope], int]:
 
 
 def create_app(
-    settings: Settings, database: Database | None = None, storage: Storage | None = None
+    settings: Settings,
+    database: Database | None = None,
+    storage: Storage | None = None,
+    credit_bureau: CreditBureau | None = None,
 ) -> FastAPI:
     app = FastAPI(
         title="openkyc",
@@ -55,12 +93,14 @@ def create_app(
         description=DESCRIPTION,
         docs_url="/docs",
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.database = database or Database.from_url(settings.resolved_database_url)
     app.state.sessionmaker = app.state.database.sessionmaker
     app.state.write_sessionmaker = app.state.database.write_sessionmaker
     app.state.storage = storage or storage_from_url(settings.resolved_storage_url)
+    app.state.credit_bureau = credit_bureau or bureau_named(settings.credit_bureau)
     app.state.rate_limiter = OrganizationRateLimiter(
         settings.rate_limit, settings.rate_limit_storage
     )

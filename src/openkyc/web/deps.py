@@ -12,7 +12,7 @@ from openkyc.auth import service as auth
 from openkyc.auth.principal import Principal
 from openkyc.db.ids import ID_PATTERN
 from openkyc.errors import Forbidden, Unauthorized
-from openkyc.web.links import Links
+from openkyc.web.links import Links, links_for_request
 from openkyc.web.middleware import ORGANIZATION_IN_PATH, RESPONSE_HEADERS
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -81,7 +81,7 @@ UploadAuth = Annotated[Principal, Depends(allow_publishable)]
 
 
 def _links(request: Request) -> Links:
-    return Links.for_request(request)
+    return links_for_request(request)
 
 
 RequestLinks = Annotated[Links, Depends(_links)]

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fastapi import Request
 
+from openkyc.config import Settings
 from openkyc.web.middleware import PATH_PREFIX
+from openkyc.wire import Links
+
+__all__ = ["Links", "links_for_request", "links_for_settings"]
 
 
-@dataclass(frozen=True)
-class Links:
-    base: str
+def _root(request: Request) -> str:
+    settings: Settings = request.app.state.settings
+    return (
+        settings.public_url.rstrip("/")
+        if settings.public_url
+        else str(request.base_url).rstrip("/")
+    )
 
-    @classmethod
-    def for_request(cls, request: Request) -> Links:
-        public_url = request.app.state.settings.public_url
-        root = public_url.rstrip("/") if public_url else str(request.base_url).rstrip("/")
-        return cls(root + request.scope.get(PATH_PREFIX, ""))
 
-    def href(self, *parts: str) -> str:
-        return "/".join([self.base, *parts])
+def links_for_request(request: Request) -> Links:
+    root = _root(request)
+    secret = request.app.state.settings.resolved_secret_key
+    return Links(root + request.scope.get(PATH_PREFIX, ""), root, secret)
 
-    def self_link(self, *parts: str) -> list[dict[str, str]]:
-        return [{"rel": "self", "href": self.href(*parts)}]
+
+def links_for_settings(settings: Settings) -> Links:
+    """Links for work done outside a request (jobs): the configured public URL."""
+    root = settings.public_url.rstrip("/") or f"http://{settings.host}:{settings.port}"
+    return Links(root, root, settings.resolved_secret_key)

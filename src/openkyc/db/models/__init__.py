@@ -2,7 +2,29 @@
 
 from openkyc.db.models.api_key import ApiKey
 from openkyc.db.models.customer import Customer
+from openkyc.db.models.event import OutboxEvent
 from openkyc.db.models.file import File, FileTag
+from openkyc.db.models.kyc import (
+    CustomerTag,
+    KycDocument,
+    KycDocumentTag,
+    KycRequest,
+    KycSettingsRow,
+    Tag,
+)
 from openkyc.db.models.organization import Organization
 
-__all__ = ["ApiKey", "Customer", "File", "FileTag", "Organization"]
+__all__ = [
+    "ApiKey",
+    "Customer",
+    "CustomerTag",
+    "File",
+    "FileTag",
+    "KycDocument",
+    "KycDocumentTag",
+    "KycRequest",
+    "KycSettingsRow",
+    "Organization",
+    "OutboxEvent",
+    "Tag",
+]

@@ -1,0 +1,1 @@
+"""Credit-file proof: a credit bureau confirms name, birth date and address at once."""

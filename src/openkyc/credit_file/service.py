@@ -1,0 +1,111 @@
+"""Asking the bureau when a request is created, and recording its answer as a document."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from openkyc.credit_file.bureau import (
+    Applicant,
+    BureauUnavailable,
+    CreditBureau,
+    CreditFileDecision,
+)
+from openkyc.db.ids import new_id
+from openkyc.db.models import Customer, KycDocument, KycRequest
+from openkyc.events import types as event_types
+from openkyc.kyc.documents import service as documents
+from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.kyc.types import CREDIT_FILE
+from openkyc.wire import Links
+
+log = logging.getLogger(__name__)
+MATCHES_VERSION = "2.0"
+
+
+def applicant_of(customer: Customer) -> Applicant:
+    address: dict[str, Any] = customer.primary_address or {}
+    dob = address.get("dob")
+    return Applicant(
+        first_name=address.get("firstName") or "",
+        last_name=address.get("lastName") or "",
+        dob=date.fromisoformat(dob) if dob else None,
+        line1=address.get("address"),
+        city=address.get("city"),
+        region=address.get("region"),
+        postal_code=address.get("postalCode"),
+        country=address.get("country"),
+    )
+
+
+def _ask(
+    bureau: CreditBureau, customer: Customer, now: datetime
+) -> tuple[CreditFileDecision | None, str]:
+    try:
+        return bureau.check(applicant_of(customer), now), ""
+    except BureauUnavailable as error:
+        log.warning("credit bureau %s unavailable: %s", bureau.name, error)
+        return None, "The credit bureau could not be reached"
+
+
+def check_at_creation(
+    session: Session,
+    request: KycRequest,
+    customer: Customer,
+    bureau: CreditBureau,
+    links: Links,
+    now: datetime,
+) -> KycDocument:
+    """Try the credit file first: its decision becomes a document of the request."""
+    decision, trouble = _ask(bureau, customer, now)
+    accepted = decision is not None and decision.proves_identity
+    matches = {
+        "version": MATCHES_VERSION,
+        "score": 100 if accepted else 0,
+        "checkList": [
+            {
+                "name": "decision",
+                "failed": not accepted,
+                "score": 0 if accepted else 100,
+                "reason": None
+                if accepted
+                else (trouble or f"decision {decision.decision if decision else 'none'}"),
+            }
+        ],
+        "data": decision.matches if decision else {},
+    }
+    rejection = None
+    if not accepted:
+        rejection = {
+            "type": "other" if trouble else "document-not-matching",
+            "message": trouble
+            or "The credit bureau could not confirm the customer's identity and address",
+        }
+    document = KycDocument(
+        id=new_id("kyc_doc"),
+        organization_id=request.organization_id,
+        customer_id=customer.id,
+        request_id=request.id,
+        document_type=CREDIT_FILE,
+        status="accepted" if accepted else "rejected",
+        rejection_reason=rejection,
+        processed_time=now,
+        file_ids=[],
+        match_level=request.match_level,
+        reason=request.reason,
+        document_matches=matches,
+        parsed_data=matches,
+        revision=0,
+        created_time=now,
+        updated_time=now,
+    )
+    KycDocumentRepository(session, request.organization_id).add(document)
+    decided = event_types.KYC_DOCUMENT_ACCEPTED if accepted else event_types.KYC_DOCUMENT_REJECTED
+    # Created and decided in one moment: both events, one status change of the request.
+    documents.changed(
+        session, document, links, [event_types.KYC_DOCUMENT_CREATED, decided], now, created=True
+    )
+    return document

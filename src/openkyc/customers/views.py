@@ -1,0 +1,38 @@
+"""Customers as clients see them: tags and, on request, the lead source."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from openkyc.customers.schemas import CustomerOut
+from openkyc.db.models import Customer
+from openkyc.tags.repository import TagRepository
+from openkyc.tags.schemas import TagOut
+from openkyc.wire import Links
+
+EXPANDABLE = ("leadSource",)
+
+
+def customers_out(
+    session: Session,
+    organization_id: str,
+    customers: Sequence[Customer],
+    links: Links,
+    expand: frozenset[str] = frozenset(),
+) -> list[CustomerOut]:
+    tags = TagRepository(session, organization_id).of_customers([c.id for c in customers])
+    rendered = []
+    for customer in customers:
+        embedded: dict[str, Any] | None = (
+            {"leadSource": customer.lead_source} if "leadSource" in expand else None
+        )
+        out = CustomerOut.of(customer, links.href("customers", customer.id), embedded)
+        out.tags = [
+            TagOut.of(t, links).model_dump(mode="json", by_alias=True)
+            for t in tags.get(customer.id, [])
+        ]
+        rendered.append(out)
+    return rendered

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKeyConstraint, Index, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from openkyc.db.base import Base, ResourceMixin, TimestampedMixin, tenant_table_args
+from openkyc.db.types import JSONType, UTCDateTime
+
+
+def _customer_fk() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["organization_id", "customer_id"],
+        ["customers.organization_id", "customers.id"],
+        ondelete="CASCADE",
+    )
+
+
+class KycSettingsRow(TimestampedMixin, Base):
+    """An organization's scoring settings; absent until the merchant changes the defaults."""
+
+    __tablename__ = "kyc_settings"
+
+    organization_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class KycRequest(ResourceMixin, Base):
+    """A merchant's request for a customer's documents. Its status follows the documents."""
+
+    __tablename__ = "kyc_requests"
+
+    customer_id: Mapped[str] = mapped_column(String(50), nullable=False)
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    redirect_url: Mapped[str | None] = mapped_column(String(2048))
+    reason: Mapped[str | None] = mapped_column(String(255))
+    match_level: Mapped[int] = mapped_column(Integer, nullable=False, default=2)
+    expiration_time: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # Deleted requests stay for the audit trail of their documents, invisible to the API.
+    deleted_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = tenant_table_args(
+        _customer_fk(),
+        Index(None, "organization_id", "customer_id"),
+        Index(None, "organization_id", "status"),
+        Index(None, "organization_id", "created_time"),
+        Index(None, "organization_id", "updated_time"),
+        Index(None, "organization_id", "expiration_time"),
+        # The expiry job's scan: temporary requests by expiration, across organizations.
+        Index(None, "status", "expiration_time"),
+    )
+
+
+class KycDocument(ResourceMixin, Base):
+    """A document a customer provided, its analysis and its review."""
+
+    __tablename__ = "kyc_documents"
+
+    customer_id: Mapped[str] = mapped_column(String(50), nullable=False)
+    request_id: Mapped[str | None] = mapped_column(String(50))
+    document_type: Mapped[str] = mapped_column(String(30), nullable=False)
+    document_subtype: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    file_ids: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list)
+    rejection_reason: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    processed_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewer_id: Mapped[str | None] = mapped_column(String(50))
+    reviewer_name: Mapped[str | None] = mapped_column(String(255))
+    review_start_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notes: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(String(255))
+    match_level: Mapped[int] = mapped_column(Integer, nullable=False, default=2)
+    document_matches: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    parsed_data: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    settings: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+    __table_args__ = tenant_table_args(
+        _customer_fk(),
+        Index(None, "organization_id", "customer_id"),
+        Index(None, "organization_id", "request_id"),
+        Index(None, "organization_id", "document_type"),
+        Index(None, "organization_id", "status"),
+        Index(None, "organization_id", "created_time"),
+        Index(None, "organization_id", "updated_time"),
+    )
+
+
+class Tag(ResourceMixin, Base):
+    """A label for customers or KYC documents. Names are unique per organization, any case."""
+
+    __tablename__ = "tags"
+
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    type: Mapped[str] = mapped_column(String(20), nullable=False)
+
+    __table_args__ = tenant_table_args(
+        Index("uq_tags_org_name", "organization_id", func.lower(name), unique=True),
+        Index(None, "organization_id", "created_time"),
+    )
+
+
+class KycDocumentTag(Base):
+    __tablename__ = "kyc_document_tags"
+
+    organization_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    kyc_document_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    tag_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["organization_id", "kyc_document_id"],
+            ["kyc_documents.organization_id", "kyc_documents.id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["organization_id", "tag_id"], ["tags.organization_id", "tags.id"], ondelete="CASCADE"
+        ),
+        Index(None, "organization_id", "tag_id"),
+    )
+
+
+class CustomerTag(Base):
+    __tablename__ = "customer_tags"
+
+    organization_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    tag_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+
+    __table_args__ = (
+        _customer_fk(),
+        ForeignKeyConstraint(
+            ["organization_id", "tag_id"], ["tags.organization_id", "tags.id"], ondelete="CASCADE"
+        ),
+        Index(None, "organization_id", "tag_id"),
+    )

@@ -1,0 +1,1 @@
+"""Events: what happened, written to the outbox in the transaction that made it happen."""

@@ -1,0 +1,47 @@
+"""Event types. Rebilly's own, plus a few openkyc adds for changes Rebilly has no event for."""
+
+from __future__ import annotations
+
+KYC_DOCUMENT_CREATED = "kyc-document-created"
+KYC_DOCUMENT_MODIFIED = "kyc-document-modified"
+KYC_DOCUMENT_ACCEPTED = "kyc-document-accepted"
+KYC_DOCUMENT_REJECTED = "kyc-document-rejected"
+KYC_DOCUMENT_REVIEWED = "kyc-document-reviewed"
+KYC_DOCUMENT_ARCHIVED = "kyc-document-archived"
+KYC_REQUEST_ATTEMPTED = "kyc-request-attempted"
+KYC_REQUEST_PARTIALLY_FULFILLED = "kyc-request-partially-fulfilled"
+KYC_REQUEST_FULFILLED = "kyc-request-fulfilled"
+KYC_REQUEST_FAILED = "kyc-request-failed"
+CUSTOMER_CREATED = "customer-created"
+CUSTOMER_UPDATED = "customer-updated"
+
+# openkyc extensions: a request created, changed without a Rebilly event (pending-review,
+# abandoned, expired, PATCH) or deleted.
+KYC_REQUEST_CREATED = "kyc-request-created"
+KYC_REQUEST_MODIFIED = "kyc-request-modified"
+KYC_REQUEST_DELETED = "kyc-request-deleted"
+
+REBILLY_EVENT_TYPES = (
+    KYC_DOCUMENT_ACCEPTED,
+    KYC_DOCUMENT_CREATED,
+    KYC_DOCUMENT_MODIFIED,
+    KYC_DOCUMENT_REJECTED,
+    KYC_DOCUMENT_REVIEWED,
+    KYC_DOCUMENT_ARCHIVED,
+    KYC_REQUEST_ATTEMPTED,
+    KYC_REQUEST_FAILED,
+    KYC_REQUEST_FULFILLED,
+    KYC_REQUEST_PARTIALLY_FULFILLED,
+    CUSTOMER_CREATED,
+    CUSTOMER_UPDATED,
+)
+EXTENSION_EVENT_TYPES = (KYC_REQUEST_CREATED, KYC_REQUEST_MODIFIED, KYC_REQUEST_DELETED)
+ALL_EVENT_TYPES = REBILLY_EVENT_TYPES + EXTENSION_EVENT_TYPES
+
+# The event a request's new status announces.
+REQUEST_STATUS_EVENTS = {
+    "attempted": KYC_REQUEST_ATTEMPTED,
+    "partial": KYC_REQUEST_PARTIALLY_FULFILLED,
+    "fulfilled": KYC_REQUEST_FULFILLED,
+    "failed": KYC_REQUEST_FAILED,
+}

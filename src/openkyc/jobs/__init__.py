@@ -1,0 +1,1 @@
+"""Background work: periodic tasks now, the durable job queue with the analyser."""

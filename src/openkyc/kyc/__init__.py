@@ -1,0 +1,1 @@
+"""KYC: requests, documents, settings, and the rules that tie them together."""

@@ -1,0 +1,1 @@
+"""KYC documents: what a customer provided, its analysis, and its review."""

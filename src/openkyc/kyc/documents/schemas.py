@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from openkyc.db.models import KycDocument
+from openkyc.kyc.types import (
+    DocumentStatus,
+    DocumentSubtype,
+    DocumentType,
+    MatchLevel,
+    RejectionType,
+)
+from openkyc.wire import (
+    Link,
+    ResourceId,
+    StrictWireModel,
+    Timestamp,
+    WireModel,
+    embedded_field,
+    links_field,
+)
+
+FileIds = Annotated[list[ResourceId], Field(max_length=10)]
+
+
+class KycDocumentIn(WireModel):
+    customerId: ResourceId
+    documentType: DocumentType
+    documentSubtype: DocumentSubtype | None = None
+    fileIds: FileIds = Field(default_factory=list)
+    notes: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    reason: Annotated[str, StringConstraints(max_length=255)] | None = None
+    matchLevel: MatchLevel | None = None
+    # An openkyc extension: attach the document to one of the customer's open requests.
+    requestId: ResourceId | None = None
+
+
+class RejectionIn(StrictWireModel):
+    type: RejectionType
+    message: Annotated[str, StringConstraints(max_length=255)] | None = None
+
+
+class _Overwrite(StrictWireModel):
+    firstName: str | None = None
+    lastName: str | None = None
+    documentSubtype: DocumentSubtype | None = None
+
+
+class IdentityMatchesOverwrite(_Overwrite):
+    type: Literal["identity-proof"]
+    containsImage: bool | None = None
+    isIdentityDocument: bool | None = None
+    isPublishedOnline: bool | None = None
+    matchingImages: Annotated[list[str], Field(max_length=3)] | None = None
+    dateOfBirth: str | None = None
+    expirationDate: str | None = None
+    issueDate: str | None = None
+    hasMinimalAge: bool | None = None
+    nationality: Annotated[str, StringConstraints(max_length=3)] | None = None
+    issuanceCountry: Annotated[str, StringConstraints(min_length=2, max_length=2)] | None = None
+    issuanceRegion: str | None = None
+    documentNumber: str | None = None
+    sex: Annotated[str, StringConstraints(pattern=r"^[MFX]$")] | None = None
+    mrzChecksumValid: bool | None = None
+    hasMatchingFaceProof: bool | None = None
+    isTampered: bool | None = None
+    isDigitallyTampered: bool | None = None
+    isPhotocopy: bool | None = None
+    hasCompletedFaceLiveness: bool | None = None
+
+
+class AddressMatchesOverwrite(_Overwrite):
+    type: Literal["address-proof"]
+    line1: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postalCode: str | None = None
+    wordCount: int | None = None
+    uniqueWords: int | None = None
+    date: str | None = None
+    phone: str | None = None
+    isTampered: bool | None = None
+
+
+class PurchaseMatchesOverwrite(_Overwrite):
+    type: Literal["purchase-proof"]
+    paymentInstrumentId: str | None = None
+
+
+class FundsMatchesOverwrite(_Overwrite):
+    type: Literal["funds-proof"]
+
+
+MatchesOverwrite = Annotated[
+    IdentityMatchesOverwrite
+    | AddressMatchesOverwrite
+    | PurchaseMatchesOverwrite
+    | FundsMatchesOverwrite,
+    Field(discriminator="type"),
+]
+
+
+class KycCheck(WireModel):
+    name: str
+    failed: bool
+    score: int
+    reason: str | None = None
+
+
+class DocumentMatches(WireModel):
+    version: str
+    score: int | None = None
+    checkList: list[KycCheck] | None = None
+    data: dict[str, Any]
+
+
+class Rejection(WireModel):
+    type: RejectionType
+    message: str | None = None
+
+
+class KycDocumentOut(WireModel):
+    id: str
+    customerId: str
+    requestId: str | None
+    documentType: DocumentType
+    documentSubtype: DocumentSubtype | None
+    status: DocumentStatus
+    fileIds: list[str]
+    rejectionReason: Rejection | None
+    processedTime: Timestamp | None
+    reviewerId: str | None
+    reviewerName: str | None
+    reviewStartTime: Timestamp | None
+    reviewTime: Timestamp | None
+    notes: str | None
+    tags: list[dict[str, Any]]
+    reason: str | None
+    matchLevel: MatchLevel
+    revision: int
+    documentMatches: DocumentMatches | None
+    parsedData: DocumentMatches | None
+    settings: dict[str, Any] | None
+    createdTime: Timestamp
+    updatedTime: Timestamp
+    links: list[Link] = links_field()
+    embedded: dict[str, Any] | None = embedded_field()
+
+    @classmethod
+    def of(
+        cls,
+        document: KycDocument,
+        links: list[Link],
+        tags: list[dict[str, Any]] | None = None,
+        embedded: dict[str, Any] | None = None,
+    ) -> KycDocumentOut:
+        return cls(
+            id=document.id,
+            customerId=document.customer_id,
+            requestId=document.request_id,
+            documentType=document.document_type,  # type: ignore[arg-type]
+            documentSubtype=document.document_subtype,  # type: ignore[arg-type]
+            status=document.status,  # type: ignore[arg-type]
+            fileIds=list(document.file_ids or []),
+            rejectionReason=Rejection.model_validate(document.rejection_reason)
+            if document.rejection_reason
+            else None,
+            processedTime=document.processed_time,
+            reviewerId=document.reviewer_id,
+            reviewerName=document.reviewer_name,
+            reviewStartTime=document.review_start_time,
+            reviewTime=document.review_time,
+            notes=document.notes,
+            tags=tags or [],
+            reason=document.reason,
+            matchLevel=document.match_level,  # type: ignore[arg-type]
+            revision=document.revision,
+            documentMatches=DocumentMatches.model_validate(document.document_matches)
+            if document.document_matches
+            else None,
+            parsedData=DocumentMatches.model_validate(document.parsed_data)
+            if document.parsed_data
+            else None,
+            settings=document.settings,
+            createdTime=document.created_time,
+            updatedTime=document.updated_time,
+            _links=links,
+            _embedded=embedded,
+        )

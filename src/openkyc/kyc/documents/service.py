@@ -1,0 +1,338 @@
+"""Rules for KYC documents: creation, the manual actions, and what each change sets off.
+
+Every change bumps the document's revision, writes its event(s) to the outbox, re-derives
+the status of the document's request and the customer's ``hasFulfilledKyc`` — all in the
+caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from openkyc.auth.principal import Principal
+from openkyc.customers.repository import CustomerRepository
+from openkyc.db.collection import CollectionQuery
+from openkyc.db.ids import is_valid_id, new_id
+from openkyc.db.models import Customer, File, KycDocument, KycRequest
+from openkyc.db.types import utcnow
+from openkyc.errors import Conflict, InvalidField, NotFound, ValidationFailed
+from openkyc.events import service as events
+from openkyc.events import types as event_types
+from openkyc.kyc.documents import transitions
+from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.kyc.documents.schemas import KycDocumentIn, MatchesOverwrite, RejectionIn
+from openkyc.kyc.documents.views import document_payload
+from openkyc.kyc.requests import sync
+from openkyc.kyc.requests.repository import KycRequestRepository
+from openkyc.kyc.settings import service as kyc_settings
+from openkyc.kyc.status import PERMANENT
+from openkyc.kyc.types import CREDIT_FILE, IDENTITY, IDENTITY_FILE_ROLES
+from openkyc.wire import Links
+
+MATCHES_VERSION = "2.0"
+
+
+def page(
+    session: Session, organization_id: str, query: CollectionQuery
+) -> tuple[list[KycDocument], int]:
+    return KycDocumentRepository(session, organization_id).page(query)
+
+
+def get(
+    session: Session, organization_id: str, document_id: str, *, for_update: bool = False
+) -> KycDocument:
+    document = KycDocumentRepository(session, organization_id).get(
+        document_id, for_update=for_update
+    )
+    if document is None:
+        raise NotFound.resource("KYC document", document_id)
+    return document
+
+
+def changed(
+    session: Session,
+    document: KycDocument,
+    links: Links,
+    event_names: Sequence[str],
+    now: datetime | None = None,
+    *,
+    created: bool = False,
+) -> None:
+    """After a document changed (or was created): a new revision, its events, its request's
+    status and the customer's KYC flag."""
+    now = now or utcnow()
+    if not created:
+        document.revision += 1
+        document.updated_time = now
+    session.flush()
+    customer = _customer(session, document)
+    for name in event_names:
+        events.record(
+            session,
+            document.organization_id,
+            name,
+            "kyc-document",
+            document.id,
+            document_payload(session, document, customer, links),
+        )
+    if document.request_id:
+        sync.refresh_request(session, document.organization_id, document.request_id, links, now)
+    sync.refresh_customer_kyc(session, customer, links)
+
+
+def _customer(session: Session, document: KycDocument) -> Customer:
+    customer = CustomerRepository(session, document.organization_id).get(document.customer_id)
+    assert customer is not None, "a document's customer is kept by a foreign key"
+    return customer
+
+
+def _check_files(session: Session, organization_id: str, data: KycDocumentIn) -> None:
+    if data.documentType != CREDIT_FILE and not data.fileIds:
+        raise ValidationFailed.field("fileIds", "a document needs at least one file")
+    files = KycDocumentRepository(session, organization_id).files(data.fileIds)
+    problems = [
+        InvalidField(f"fileIds.{i}", f"no file {file_id} in this organization")
+        for i, file_id in enumerate(data.fileIds)
+        if file_id not in files
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+    if len(set(data.fileIds)) != len(data.fileIds):
+        raise ValidationFailed.field("fileIds", "a file may appear once")
+    if data.documentType == IDENTITY:
+        _check_identity_files([files[f] for f in data.fileIds])
+
+
+def _check_identity_files(files: list[File]) -> None:
+    """Identity files say what they show: `kyc` and `id-front`, `id-back` or `face-proof`."""
+    roles: list[str] = []
+    for i, file in enumerate(files):
+        tags = set(file.tags)
+        role = [r for r in IDENTITY_FILE_ROLES if r in tags]
+        if "kyc" not in tags or len(role) != 1:
+            raise ValidationFailed.field(
+                f"fileIds.{i}",
+                "an identity file needs the tags kyc and one of id-front, id-back, face-proof",
+            )
+        roles.append(role[0])
+    if "id-front" not in roles:
+        raise ValidationFailed.field("fileIds", "an identity document needs a file tagged id-front")
+    if len(roles) != len(set(roles)):
+        raise ValidationFailed.field(
+            "fileIds", "each of id-front, id-back and face-proof may appear once"
+        )
+
+
+def _attach_to_request(
+    session: Session, organization_id: str, data: KycDocumentIn
+) -> KycRequest | None:
+    if data.requestId is None:
+        return None
+    request = KycRequestRepository(session, organization_id).get(data.requestId, for_update=True)
+    if request is None or request.customer_id != data.customerId:
+        raise ValidationFailed.field(
+            "requestId", f"no KYC request {data.requestId} for this customer"
+        )
+    if request.status in PERMANENT:
+        raise Conflict(f"KYC request {request.id} is {request.status} and takes no more documents")
+    wanted = next((d for d in request.documents if d["type"] == data.documentType), None)
+    if wanted is None or data.documentType == CREDIT_FILE:
+        raise ValidationFailed.field(
+            "documentType", f"KYC request {request.id} does not ask for {data.documentType}"
+        )
+    allowed = wanted.get("subtypes")
+    if allowed and data.documentSubtype is not None and data.documentSubtype not in allowed:
+        raise ValidationFailed.field(
+            "documentSubtype", f"the request allows {', '.join(map(str, allowed))}"
+        )
+    used = sum(
+        1
+        for d in KycDocumentRepository(session, organization_id).for_request(request.id)
+        if d.document_type == data.documentType
+    )
+    if wanted.get("maxAttempts", 3) and used >= wanted["maxAttempts"]:
+        raise Conflict(f"No attempts left for {data.documentType} on KYC request {request.id}")
+    return request
+
+
+def create(
+    session: Session, organization_id: str, data: KycDocumentIn, links: Links, document_id: str = ""
+) -> KycDocument:
+    """A new document, pending analysis or review."""
+    if data.documentType == CREDIT_FILE:
+        raise ValidationFailed.field(
+            "documentType", "credit-file documents come from a KYC request's credit check"
+        )
+    if CustomerRepository(session, organization_id).get(data.customerId) is None:
+        raise ValidationFailed.field(
+            "customerId", f"no customer {data.customerId} in this organization"
+        )
+    _check_files(session, organization_id, data)
+    request = _attach_to_request(session, organization_id, data)
+    now = utcnow()
+    document = KycDocument(
+        id=document_id or new_id("kyc_doc"),
+        organization_id=organization_id,
+        customer_id=data.customerId,
+        request_id=request.id if request else None,
+        document_type=data.documentType,
+        document_subtype=data.documentSubtype,
+        status="pending",
+        file_ids=list(data.fileIds),
+        notes=data.notes,
+        reason=data.reason,
+        match_level=data.matchLevel or (request.match_level if request else 2),
+        settings=kyc_settings.snapshot_for(session, organization_id, data.documentType),
+        revision=0,
+        created_time=now,
+        updated_time=now,
+    )
+    KycDocumentRepository(session, organization_id).add(document)
+    changed(session, document, links, [event_types.KYC_DOCUMENT_CREATED], now, created=True)
+    return document
+
+
+def upsert(
+    session: Session, organization_id: str, document_id: str, data: KycDocumentIn, links: Links
+) -> tuple[KycDocument, bool]:
+    """Replace what a client may change on the document with this id, or create it."""
+    if not is_valid_id(document_id):
+        raise ValidationFailed.field("id", "must be 1-50 letters, digits or @~-._")
+    document = KycDocumentRepository(session, organization_id).get(document_id, for_update=True)
+    if document is None:
+        return create(session, organization_id, data, links, document_id), True
+    transitions.ensure_allowed("update", document)
+    if data.documentType != document.document_type:
+        raise ValidationFailed.field("documentType", "the type of a document cannot change")
+    if data.customerId != document.customer_id:
+        raise ValidationFailed.field("customerId", "the customer of a document cannot change")
+    if data.requestId is not None and data.requestId != document.request_id:
+        raise ValidationFailed.field("requestId", "a document cannot move to another request")
+    _check_files(session, organization_id, data)
+    values: dict[str, Any] = {
+        "document_subtype": data.documentSubtype,
+        "file_ids": list(data.fileIds),
+        "notes": data.notes,
+        "reason": data.reason,
+        "match_level": data.matchLevel or document.match_level,
+    }
+    if any(getattr(document, k) != v for k, v in values.items()):
+        for name, value in values.items():
+            setattr(document, name, value)
+        changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED])
+    return document, False
+
+
+def _decide(document: KycDocument, principal: Principal, status: str, now: datetime) -> None:
+    document.status = status
+    document.processed_time = now
+    document.review_time = now
+    document.reviewer_id = principal.actor_id
+    document.reviewer_name = principal.name
+    document.review_start_time = None
+
+
+def accept(session: Session, principal: Principal, document_id: str, links: Links) -> KycDocument:
+    """A person accepts the document, overriding the analyser."""
+    now = utcnow()
+    document = get(session, principal.organization_id, document_id, for_update=True)
+    transitions.ensure_allowed("accept", document)
+    transitions.ensure_not_held_by_another(document, principal, now)
+    _decide(document, principal, "accepted", now)
+    document.rejection_reason = None
+    changed(session, document, links, [event_types.KYC_DOCUMENT_ACCEPTED], now)
+    return document
+
+
+def reject(
+    session: Session, principal: Principal, document_id: str, rejection: RejectionIn, links: Links
+) -> KycDocument:
+    """A person rejects the document with a reason the customer and merchant can read."""
+    now = utcnow()
+    document = get(session, principal.organization_id, document_id, for_update=True)
+    transitions.ensure_allowed("reject", document)
+    transitions.ensure_not_held_by_another(document, principal, now)
+    _decide(document, principal, "rejected", now)
+    document.rejection_reason = rejection.model_dump(exclude_none=True)
+    changed(session, document, links, [event_types.KYC_DOCUMENT_REJECTED], now)
+    return document
+
+
+def review(session: Session, principal: Principal, document_id: str, links: Links) -> KycDocument:
+    """A person confirms they reviewed the document (and its decision)."""
+    now = utcnow()
+    document = get(session, principal.organization_id, document_id, for_update=True)
+    transitions.ensure_allowed("review", document)
+    transitions.ensure_not_held_by_another(document, principal, now)
+    document.review_time = now
+    document.reviewer_id = principal.actor_id
+    document.reviewer_name = principal.name
+    document.review_start_time = None
+    changed(session, document, links, [event_types.KYC_DOCUMENT_REVIEWED], now)
+    return document
+
+
+def start_review(
+    session: Session, principal: Principal, document_id: str, links: Links
+) -> KycDocument:
+    """A reviewer takes the document; others get a 409 until they stop or the hold lapses."""
+    now = utcnow()
+    document = get(session, principal.organization_id, document_id, for_update=True)
+    transitions.ensure_allowed("start-review", document)
+    transitions.ensure_not_held_by_another(document, principal, now)
+    document.reviewer_id = principal.actor_id
+    document.reviewer_name = principal.name
+    document.review_start_time = now
+    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now)
+    return document
+
+
+def stop_review(
+    session: Session, principal: Principal, document_id: str, links: Links
+) -> KycDocument:
+    """The reviewer lets the document go."""
+    now = utcnow()
+    document = get(session, principal.organization_id, document_id, for_update=True)
+    transitions.ensure_allowed("stop-review", document)
+    holder = transitions.review_holder(document, now)
+    if holder is None:
+        raise Conflict(f"Nobody is reviewing {document.id}")
+    transitions.ensure_not_held_by_another(document, principal, now)
+    document.reviewer_id = None
+    document.reviewer_name = None
+    document.review_start_time = None
+    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now)
+    return document
+
+
+def overwrite_matches(
+    session: Session, principal: Principal, document_id: str, body: MatchesOverwrite, links: Links
+) -> KycDocument:
+    """A person corrects what was read from the document."""
+    now = utcnow()
+    document = get(session, principal.organization_id, document_id, for_update=True)
+    if body.type != document.document_type:
+        raise ValidationFailed.field(
+            "type", f"the document is {document.document_type}, not {body.type}"
+        )
+    transitions.ensure_allowed("matches", document)
+    transitions.ensure_not_held_by_another(document, principal, now)
+    data = body.model_dump(exclude={"type"}, exclude_unset=True)
+    current = document.document_matches or {
+        "version": MATCHES_VERSION,
+        "score": None,
+        "checkList": None,
+    }
+    document.document_matches = {**current, "data": data}
+    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now)
+    return document
+
+
+def archive(session: Session, document: KycDocument, links: Links) -> None:
+    """Set a document aside for good (its request went away)."""
+    transitions.ensure_allowed("archive", document)
+    document.status = "archived"
+    changed(session, document, links, [event_types.KYC_DOCUMENT_ARCHIVED])

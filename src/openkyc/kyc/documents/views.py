@@ -1,0 +1,104 @@
+"""Documents as clients and webhooks see them: links, tags and embedded resources."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from openkyc.customers.repository import CustomerRepository
+from openkyc.customers.schemas import CustomerOut
+from openkyc.db.models import Customer, KycDocument, Tag
+from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.kyc.documents.schemas import KycDocumentOut
+from openkyc.tags.schemas import TagOut
+from openkyc.wire import Link, Links
+
+EXPANDABLE = ("customer", "files")
+
+
+def document_links(links: Links, document: KycDocument) -> list[Link]:
+    return [
+        Link(rel="self", href=links.href("kyc-documents", document.id)),
+        Link(rel="customer", href=links.href("customers", document.customer_id)),
+    ]
+
+
+def customer_out(customer: Customer, links: Links) -> CustomerOut:
+    return CustomerOut.of(customer, links.href("customers", customer.id))
+
+
+def _tags(tags: Sequence[Tag], links: Links) -> list[dict[str, Any]]:
+    return [TagOut.of(tag, links).model_dump(mode="json", by_alias=True) for tag in tags]
+
+
+def documents_out(
+    session: Session,
+    organization_id: str,
+    documents: Sequence[KycDocument],
+    links: Links,
+    expand: frozenset[str] = frozenset(),
+) -> list[KycDocumentOut]:
+    """Render documents with their tags and what ``expand`` asks, in a fixed number of queries."""
+    repository = KycDocumentRepository(session, organization_id)
+    tags = repository.tags_of([d.id for d in documents])
+    customers: dict[str, Customer] = {}
+    if "customer" in expand:
+        customer_repository = CustomerRepository(session, organization_id)
+        customers = {
+            c.id: c for c in customer_repository.get_many({d.customer_id for d in documents})
+        }
+    files = (
+        repository.files([f for d in documents for f in d.file_ids]) if "files" in expand else {}
+    )
+    rendered = []
+    for document in documents:
+        embedded: dict[str, Any] | None = None
+        if expand:
+            embedded = {}
+            if "customer" in expand and document.customer_id in customers:
+                embedded["customer"] = customer_out(
+                    customers[document.customer_id], links
+                ).model_dump(mode="json", by_alias=True)
+            if "files" in expand:
+                embedded["files"] = [
+                    _file(files[f], links) for f in document.file_ids if f in files
+                ]
+        rendered.append(
+            KycDocumentOut.of(
+                document,
+                document_links(links, document),
+                _tags(tags.get(document.id, []), links),
+                embedded,
+            )
+        )
+    return rendered
+
+
+def _file(file: Any, links: Links) -> dict[str, Any]:
+    from openkyc.files.schemas import FileOut
+
+    return FileOut.of(file, links).model_dump(mode="json", by_alias=True)
+
+
+def document_payload(
+    session: Session, document: KycDocument, customer: Customer, links: Links
+) -> dict[str, Any]:
+    """A KYC document webhook's body: ids, the customer and the document as they are now."""
+    rendered = documents_out(session, document.organization_id, [document], links)[0]
+    payload_links = [
+        {"rel": "customer", "href": links.href("customers", customer.id)},
+        {"rel": "kycDocument", "href": links.href("kyc-documents", document.id)},
+    ]
+    payload_links += [{"rel": "file", "href": links.href("files", f)} for f in document.file_ids]
+    return {
+        "customerId": customer.id,
+        "kycDocumentId": document.id,
+        "fileId": document.file_ids[0] if document.file_ids else None,
+        "_embedded": {
+            "customer": customer_out(customer, links).model_dump(mode="json", by_alias=True),
+            "kycDocument": rendered.model_dump(mode="json", by_alias=True),
+        },
+        "_links": payload_links,
+    }

@@ -1,0 +1,1 @@
+"""KYC requests: what a merchant asks a customer to prove, and by when."""

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.models import KycRequest
+from openkyc.kyc.status import PERMANENT
+
+FIELDS = FieldSet.of(
+    Field("id", KycRequest.id),
+    Field("customerId", KycRequest.customer_id),
+    Field("status", KycRequest.status),
+    Field("matchLevel", KycRequest.match_level, "integer", sortable=False),
+    Field("createdTime", KycRequest.created_time, "datetime"),
+    Field("updatedTime", KycRequest.updated_time, "datetime"),
+    Field("expirationTime", KycRequest.expiration_time, "datetime"),
+)
+TEMPORARY = ("gathering", "attempted", "partial", "pending-review")
+assert not set(TEMPORARY) & PERMANENT
+
+
+class KycRequestRepository:
+    def __init__(self, session: Session, organization_id: str) -> None:
+        self.session = session
+        self.organization_id = organization_id
+
+    def _visible(self):  # type: ignore[no-untyped-def]
+        return select(KycRequest).where(
+            KycRequest.organization_id == self.organization_id, KycRequest.deleted_time.is_(None)
+        )
+
+    def get(self, request_id: str, *, for_update: bool = False) -> KycRequest | None:
+        statement = self._visible().where(KycRequest.id == request_id)
+        if for_update:
+            # Two document changes of one request must not derive its status from stale rows.
+            statement = statement.with_for_update()
+        return self.session.scalars(statement).one_or_none()
+
+    def page(self, query: CollectionQuery) -> tuple[list[KycRequest], int]:
+        return fetch_page(self.session, self._visible(), FIELDS, query)
+
+    def for_customer(self, customer_id: str) -> list[KycRequest]:
+        return list(
+            self.session.scalars(self._visible().where(KycRequest.customer_id == customer_id))
+        )
+
+    def add(self, request: KycRequest) -> KycRequest:
+        self.session.add(request)
+        self.session.flush()
+        return request
+
+
+def due_for_expiry(session: Session, now: datetime, limit: int) -> list[KycRequest]:
+    """Temporary requests past their expiration, of every organization, locked for this worker
+    (other workers skip them)."""
+    statement = (
+        select(KycRequest)
+        .where(
+            KycRequest.status.in_(TEMPORARY),
+            KycRequest.expiration_time <= now,
+            KycRequest.deleted_time.is_(None),
+        )
+        .order_by(KycRequest.expiration_time)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.scalars(statement))

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from openkyc.kyc.requests import service, views
+from openkyc.kyc.requests.schemas import KycRequestIn, KycRequestOut, KycRequestPatch
+from openkyc.web.collections import (
+    Collection,
+    Expand,
+    Fields,
+    check_expand,
+    member_response,
+    page_response,
+)
+from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+
+router = APIRouter(prefix="/kyc-requests", tags=["KYC requests"])
+
+
+@router.post("", operation_id="PostKycRequest", status_code=201, response_model=KycRequestOut)
+def create_kyc_request(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    body: KycRequestIn,
+    request: Request,
+    expand: Expand,
+) -> JSONResponse:
+    """Ask a customer for documents. The response's `gatherer` link is the customer's page; a
+    requested credit file is checked first and may fulfil the request at once."""
+    check_expand(expand, views.EXPANDABLE)
+    created = service.create(
+        session, auth.organization_id, body, request.app.state.credit_bureau, links
+    )
+    out = views.requests_out(session, auth.organization_id, [created], links, expand)[0]
+    return member_response(out, status_code=201, location=out.links[0].href)
+
+
+@router.get("", operation_id="GetKycRequestCollection", response_model=list[KycRequestOut])
+def list_kyc_requests(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    query: Collection,
+    expand: Expand,
+    fields: Fields,
+) -> JSONResponse:
+    """KYC requests, filtered (customerId, status, times), sorted and paginated."""
+    check_expand(expand, views.EXPANDABLE)
+    requests, total = service.page(session, auth.organization_id, query)
+    return page_response(
+        views.requests_out(session, auth.organization_id, requests, links, expand),
+        total,
+        query,
+        fields,
+    )
+
+
+@router.get("/{id}", operation_id="GetKycRequest", response_model=KycRequestOut)
+def get_kyc_request(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    expand: Expand,
+    fields: Fields,
+) -> JSONResponse:
+    """One KYC request; `expand=documents` embeds its documents."""
+    check_expand(expand, views.EXPANDABLE)
+    found = service.get(session, auth.organization_id, id)
+    return member_response(
+        views.requests_out(session, auth.organization_id, [found], links, expand)[0], fields
+    )
+
+
+@router.patch("/{id}", operation_id="PatchKycRequest", response_model=KycRequestOut)
+def patch_kyc_request(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    body: KycRequestPatch,
+) -> JSONResponse:
+    """Change an open request: its documents, expiration, redirect, reason or match level."""
+    updated = service.patch(session, auth.organization_id, id, body, links)
+    return member_response(views.requests_out(session, auth.organization_id, [updated], links)[0])
+
+
+@router.delete("/{id}", operation_id="DeleteKycRequest", status_code=204)
+def delete_kyc_request(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, id: ResourceIdPath
+) -> Response:
+    """Withdraw a request: its link stops working and undecided documents are archived."""
+    service.delete(session, auth.organization_id, id, links)
+    return Response(status_code=204)

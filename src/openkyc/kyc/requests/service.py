@@ -1,0 +1,143 @@
+"""Rules for KYC requests: what may be asked, how long a link lives, and when it ends."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from openkyc.credit_file import service as credit_file
+from openkyc.credit_file.bureau import CreditBureau
+from openkyc.customers.repository import CustomerRepository
+from openkyc.db.collection import CollectionQuery
+from openkyc.db.ids import new_id
+from openkyc.db.models import KycRequest
+from openkyc.db.types import utcnow
+from openkyc.errors import Conflict, NotFound, ValidationFailed
+from openkyc.events import types as event_types
+from openkyc.kyc.documents import service as documents
+from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.kyc.requests import sync
+from openkyc.kyc.requests.repository import KycRequestRepository, due_for_expiry
+from openkyc.kyc.requests.schemas import KycRequestIn, KycRequestPatch, RequestedDocument
+from openkyc.kyc.status import PERMANENT
+from openkyc.kyc.types import CREDIT_FILE
+from openkyc.wire import Links
+
+DEFAULT_LIFETIME = timedelta(hours=1)
+UNDECIDED = frozenset({"pending", "in-progress"})
+
+
+def _future(value: datetime, now: datetime) -> datetime:
+    if value <= now:
+        raise ValidationFailed.field("expirationTime", "must be in the future")
+    return value
+
+
+def _documents(requested: list[RequestedDocument]) -> list[dict[str, object]]:
+    return [d.model_dump(mode="json") for d in requested]
+
+
+def create(
+    session: Session, organization_id: str, data: KycRequestIn, bureau: CreditBureau, links: Links
+) -> KycRequest:
+    """A new request; a credit file asked for is checked at once and may fulfil it."""
+    now = utcnow()
+    customer = CustomerRepository(session, organization_id).get(data.customerId)
+    if customer is None:
+        raise ValidationFailed.field(
+            "customerId", f"no customer {data.customerId} in this organization"
+        )
+    request = KycRequest(
+        id=new_id("kyc_req"),
+        organization_id=organization_id,
+        customer_id=customer.id,
+        documents=_documents(data.documents),
+        status="gathering",
+        redirect_url=data.redirectUrl,
+        reason=data.reason,
+        match_level=data.matchLevel,
+        expiration_time=_future(data.expirationTime, now)
+        if data.expirationTime
+        else now + DEFAULT_LIFETIME,
+        revision=0,
+        created_time=now,
+        updated_time=now,
+    )
+    KycRequestRepository(session, organization_id).add(request)
+    sync.record_request_event(session, request, event_types.KYC_REQUEST_CREATED, links, customer)
+    if any(d.type == CREDIT_FILE for d in data.documents):
+        credit_file.check_at_creation(session, request, customer, bureau, links, now)
+    return request
+
+
+def get(
+    session: Session, organization_id: str, request_id: str, *, for_update: bool = False
+) -> KycRequest:
+    request = KycRequestRepository(session, organization_id).get(request_id, for_update=for_update)
+    if request is None:
+        raise NotFound.resource("KYC request", request_id)
+    return request
+
+
+def page(
+    session: Session, organization_id: str, query: CollectionQuery
+) -> tuple[list[KycRequest], int]:
+    return KycRequestRepository(session, organization_id).page(query)
+
+
+def patch(
+    session: Session, organization_id: str, request_id: str, data: KycRequestPatch, links: Links
+) -> KycRequest:
+    """Change what is asked, the link's lifetime or the redirect, while the request is open."""
+    now = utcnow()
+    request = get(session, organization_id, request_id, for_update=True)
+    if request.status in PERMANENT:
+        raise Conflict(f"KYC request {request.id} is {request.status} and can no longer change")
+    given = data.model_fields_set
+    values: dict[str, object] = {}
+    if "documents" in given and data.documents is not None:
+        values["documents"] = _documents(data.documents)
+    if "redirectUrl" in given:
+        values["redirect_url"] = data.redirectUrl
+    if "reason" in given:
+        values["reason"] = data.reason
+    if "matchLevel" in given and data.matchLevel is not None:
+        values["match_level"] = data.matchLevel
+    if "expirationTime" in given and data.expirationTime is not None:
+        values["expiration_time"] = _future(data.expirationTime, now)
+    if any(getattr(request, k) != v for k, v in values.items()):
+        for name, value in values.items():
+            setattr(request, name, value)
+        request.touch()
+        session.flush()
+        sync.record_request_event(session, request, event_types.KYC_REQUEST_MODIFIED, links)
+        sync.apply_status(session, request, links, now)
+    return request
+
+
+def delete(session: Session, organization_id: str, request_id: str, links: Links) -> None:
+    """Withdraw the request: its link stops working, undecided documents are archived, the
+    decided ones stay for the record."""
+    request = get(session, organization_id, request_id, for_update=True)
+    for document in KycDocumentRepository(session, organization_id).for_request(request.id):
+        if document.status in UNDECIDED:
+            documents.archive(session, document, links)
+    request.deleted_time = utcnow()
+    request.touch()
+    session.flush()
+    sync.record_request_event(session, request, event_types.KYC_REQUEST_DELETED, links)
+
+
+def expire_due(
+    session: Session, links: Links, now: datetime | None = None, limit: int = 500
+) -> int:
+    """Move requests past their expiration to abandoned or expired; returns how many moved.
+
+    Safe to run from any number of processes at once: each request is locked by one."""
+    now = now or utcnow()
+    moved = 0
+    for request in due_for_expiry(session, now, limit):
+        if sync.apply_status(session, request, links, now):
+            moved += 1
+    return moved

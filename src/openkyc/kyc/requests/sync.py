@@ -1,0 +1,144 @@
+"""Keeping derived state true after a document changes: the request's status and the
+customer's ``hasFulfilledKyc``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from openkyc.customers.events import record_customer_event
+from openkyc.customers.schemas import CustomerOut
+from openkyc.db.models import Customer, KycDocument, KycRequest
+from openkyc.db.types import utcnow
+from openkyc.events import service as events
+from openkyc.events import types as event_types
+from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.kyc.requests.repository import KycRequestRepository
+from openkyc.kyc.requests.schemas import KycRequestOut
+from openkyc.kyc.requests.tokens import gatherer_url
+from openkyc.kyc.status import PERMANENT, Provided, Requested, request_status_from
+from openkyc.kyc.types import ADDRESS, CREDIT_FILE, IDENTITY
+from openkyc.wire import Link, Links
+
+IDENTITY_DECISIONS = frozenset({"single-source", "dual-source"})
+
+
+def proves_identity(document: KycDocument) -> bool:
+    """Whether a credit file's decision stands for identity and address proof."""
+    data = (document.document_matches or {}).get("data") or {}
+    return document.document_type == CREDIT_FILE and data.get("decision") in IDENTITY_DECISIONS
+
+
+def provided(documents: Iterable[KycDocument]) -> list[Provided]:
+    return [Provided(d.document_type, d.status, proves_identity(d)) for d in documents]
+
+
+def requested(request: KycRequest) -> list[Requested]:
+    return [Requested(d["type"], int(d.get("maxAttempts", 3))) for d in request.documents]
+
+
+def request_links(links: Links, request: KycRequest) -> list[Link]:
+    rendered = [
+        Link(rel="self", href=links.href("kyc-requests", request.id)),
+        Link(rel="documents", href=links.href("kyc-documents") + f"?filter=requestId:{request.id}"),
+    ]
+    if request.status not in PERMANENT:
+        rendered.append(Link(rel="gatherer", href=gatherer_url(links, request)))
+    return rendered
+
+
+def request_payload(request: KycRequest, customer: Customer, links: Links) -> dict[str, Any]:
+    """A KYC request webhook's body: ids, the customer and the request as they are now."""
+    return {
+        "customerId": customer.id,
+        "kycRequestId": request.id,
+        "_embedded": {
+            "customer": CustomerOut.of(customer, links.href("customers", customer.id)).model_dump(
+                mode="json", by_alias=True
+            ),
+            "kycRequest": KycRequestOut.of(request, request_links(links, request)).model_dump(
+                mode="json", by_alias=True
+            ),
+        },
+        "_links": [
+            {"rel": "customer", "href": links.href("customers", customer.id)},
+            {"rel": "kycRequest", "href": links.href("kyc-requests", request.id)},
+        ],
+    }
+
+
+def record_request_event(
+    session: Session,
+    request: KycRequest,
+    event_type: str,
+    links: Links,
+    customer: Customer | None = None,
+) -> None:
+    if customer is None:
+        customer = session.get(Customer, (request.organization_id, request.customer_id))
+    assert customer is not None
+    events.record(
+        session,
+        request.organization_id,
+        event_type,
+        "kyc-request",
+        request.id,
+        request_payload(request, customer, links),
+    )
+
+
+def apply_status(session: Session, request: KycRequest, links: Links, now: datetime) -> bool:
+    """Derive the request's status from its documents; on a change, a revision and an event."""
+    documents = KycDocumentRepository(session, request.organization_id).for_request(request.id)
+    status = request_status_from(
+        requested(request),
+        provided(documents),
+        current=request.status,
+        now=now,
+        expiration_time=request.expiration_time,
+    )
+    if status == request.status:
+        return False
+    request.status = status
+    request.touch()
+    session.flush()
+    event = event_types.REQUEST_STATUS_EVENTS.get(status, event_types.KYC_REQUEST_MODIFIED)
+    record_request_event(session, request, event, links)
+    return True
+
+
+def refresh_request(
+    session: Session,
+    organization_id: str,
+    request_id: str,
+    links: Links,
+    now: datetime | None = None,
+) -> None:
+    request = KycRequestRepository(session, organization_id).get(request_id, for_update=True)
+    if request is not None:
+        apply_status(session, request, links, now or utcnow())
+
+
+def _fulfils_kyc(documents: list[KycDocument]) -> bool:
+    """Accepted and reviewed identity and address proof, or an accepted credit file."""
+    if any(d.status == "accepted" and proves_identity(d) for d in documents):
+        return True
+    reviewed = {
+        d.document_type for d in documents if d.status == "accepted" and d.review_time is not None
+    }
+    return {IDENTITY, ADDRESS} <= reviewed
+
+
+def refresh_customer_kyc(session: Session, customer: Customer, links: Links) -> None:
+    fulfilled = _fulfils_kyc(
+        KycDocumentRepository(session, customer.organization_id).for_customer(customer.id)
+    )
+    if fulfilled == customer.has_fulfilled_kyc:
+        return
+    customer.has_fulfilled_kyc = fulfilled
+    customer.touch()
+    session.flush()
+    record_customer_event(session, customer, event_types.CUSTOMER_UPDATED, links)

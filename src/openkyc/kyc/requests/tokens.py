@@ -1,0 +1,52 @@
+"""The customer's link to the gatherer: a signed token bound to one request until it expires."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import jwt
+
+from openkyc.db.models import KycRequest
+from openkyc.errors import Unauthorized
+from openkyc.wire import Links
+
+TOKEN_TYPE = "kyc-gatherer"
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class GathererClaims:
+    organization_id: str
+    request_id: str
+    customer_id: str
+
+
+def gatherer_token(secret: str, request: KycRequest) -> str:
+    claims = {
+        "typ": TOKEN_TYPE,
+        "org": request.organization_id,
+        "req": request.id,
+        "cus": request.customer_id,
+        "exp": int(request.expiration_time.timestamp()),
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def read_gatherer_token(secret: str, token: str) -> GathererClaims:
+    """The request a token opens; refuses forged, altered and expired tokens."""
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "req", "org"]}
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise Unauthorized("This link has expired") from error
+    except jwt.PyJWTError as error:
+        raise Unauthorized("This link is not valid") from error
+    if claims.get("typ") != TOKEN_TYPE:
+        raise Unauthorized("This link is not valid")
+    return GathererClaims(str(claims["org"]), str(claims["req"]), str(claims.get("cus", "")))
+
+
+def gatherer_url(links: Links, request: KycRequest) -> str:
+    return f"{links.root}/gatherer?token={quote(gatherer_token(links.secret, request))}"

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from openkyc.kyc.settings.defaults import (
+    ADDRESS_WEIGHTS,
+    DEFAULT_MINIMUM_AGE,
+    IDENTITY_WEIGHTS,
+    THRESHOLDS,
+)
+from openkyc.wire import StrictWireModel
+
+Weight = Annotated[int, Field(ge=0, le=100)]
+Age = Annotated[int, Field(ge=1, le=100)]
+
+
+class Thresholds(StrictWireModel):
+    rejectBelow: Weight = THRESHOLDS["rejectBelow"]
+    acceptAbove: Weight = THRESHOLDS["acceptAbove"]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.rejectBelow > self.acceptAbove:
+            raise ValueError("rejectBelow must not be above acceptAbove")
+        return self
+
+
+class IdentityWeights(StrictWireModel):
+    containsImage: Weight = IDENTITY_WEIGHTS["containsImage"]
+    isIdentityDocument: Weight = IDENTITY_WEIGHTS["isIdentityDocument"]
+    isPublishedOnline: Weight = IDENTITY_WEIGHTS["isPublishedOnline"]
+    firstName: Weight = IDENTITY_WEIGHTS["firstName"]
+    lastName: Weight = IDENTITY_WEIGHTS["lastName"]
+    expirationDate: Weight = IDENTITY_WEIGHTS["expirationDate"]
+    dateOfBirth: Weight = IDENTITY_WEIGHTS["dateOfBirth"]
+    issueDate: Weight = IDENTITY_WEIGHTS["issueDate"]
+    hasMinimalAge: Weight = IDENTITY_WEIGHTS["hasMinimalAge"]
+    hasMatchingFaceProof: Weight = IDENTITY_WEIGHTS["hasMatchingFaceProof"]
+    nationality: Weight = IDENTITY_WEIGHTS["nationality"]
+    documentSubtype: Weight = IDENTITY_WEIGHTS["documentSubtype"]
+    isTampered: Weight = IDENTITY_WEIGHTS["isTampered"]
+    isPhotocopy: Weight = IDENTITY_WEIGHTS["isPhotocopy"]
+    mrzChecksum: Weight = IDENTITY_WEIGHTS["mrzChecksum"]
+
+
+class AddressWeights(StrictWireModel):
+    firstName: Weight = ADDRESS_WEIGHTS["firstName"]
+    lastName: Weight = ADDRESS_WEIGHTS["lastName"]
+    line1: Weight = ADDRESS_WEIGHTS["line1"]
+    city: Weight = ADDRESS_WEIGHTS["city"]
+    region: Weight = ADDRESS_WEIGHTS["region"]
+    postalCode: Weight = ADDRESS_WEIGHTS["postalCode"]
+    date: Weight = ADDRESS_WEIGHTS["date"]
+    phone: Weight = ADDRESS_WEIGHTS["phone"]
+    documentSubtype: Weight = ADDRESS_WEIGHTS["documentSubtype"]
+    isTampered: Weight = ADDRESS_WEIGHTS["isTampered"]
+
+
+class LocationMinimumAge(StrictWireModel):
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    state: Annotated[str, StringConstraints(min_length=1, max_length=45)] | None = None
+    minimumAge: Age
+
+
+class MinimumAgeSettings(StrictWireModel):
+    defaultMinimumAge: Age = DEFAULT_MINIMUM_AGE
+    locationOverrides: list[LocationMinimumAge] = Field(default_factory=list, max_length=500)
+
+    @model_validator(mode="after")
+    def _one_rule_per_place(self) -> MinimumAgeSettings:
+        places = [(o.country, (o.state or "").lower()) for o in self.locationOverrides]
+        if len(places) != len(set(places)):
+            raise ValueError("each country, or country and state, may appear once")
+        return self
+
+
+class IdentitySettings(StrictWireModel):
+    weights: IdentityWeights = Field(default_factory=IdentityWeights)
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    minimumAgeSettings: MinimumAgeSettings = Field(default_factory=MinimumAgeSettings)
+
+
+class AddressSettings(StrictWireModel):
+    weights: AddressWeights = Field(default_factory=AddressWeights)
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+
+
+class KycSettings(StrictWireModel):
+    """Scoring settings. Anything left out of a PUT takes its default value."""
+
+    identityProof: IdentitySettings = Field(default_factory=IdentitySettings)
+    addressProof: AddressSettings = Field(default_factory=AddressSettings)
+    uiVersion: Literal["1", "2"] | None = "1"

@@ -1,0 +1,32 @@
+"""Reading and replacing an organization's KYC settings."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from openkyc.db.types import utcnow
+from openkyc.kyc.settings.repository import KycSettingsRepository
+from openkyc.kyc.settings.schemas import KycSettings
+
+
+def get(session: Session, organization_id: str) -> KycSettings:
+    row = KycSettingsRepository(session, organization_id).get()
+    return KycSettings.model_validate(row.settings) if row else KycSettings()
+
+
+def replace(session: Session, organization_id: str, settings: KycSettings) -> KycSettings:
+    row = KycSettingsRepository(session, organization_id).save(settings.model_dump(mode="json"))
+    row.updated_time = utcnow()
+    return settings
+
+
+def snapshot_for(
+    session: Session, organization_id: str, document_type: str
+) -> dict[str, object] | None:
+    """The part of the settings a document of this type is scored with, kept on the document."""
+    settings = get(session, organization_id)
+    if document_type == "identity-proof":
+        return settings.identityProof.model_dump(mode="json")
+    if document_type == "address-proof":
+        return settings.addressProof.model_dump(mode="json")
+    return None

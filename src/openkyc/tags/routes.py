@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+from fastapi.responses import JSONResponse
+
+from openkyc.tags import service
+from openkyc.tags.schemas import TAG_PATTERN, CustomerIds, KycDocumentIds, TagIn, TagOut, TagRename
+from openkyc.web.collections import Collection, Fields, member_response, page_response
+from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+
+router = APIRouter(prefix="/tags", tags=["Tags"])
+TagPath = Annotated[str, Path(max_length=255, pattern=TAG_PATTERN, description="Name of the tag.")]
+
+
+@router.get("", operation_id="GetTagCollection", response_model=list[TagOut])
+def list_tags(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, query: Collection, fields: Fields
+) -> JSONResponse:
+    """The organization's tags."""
+    tags, total = service.page(session, auth.organization_id, query)
+    return page_response([TagOut.of(t, links) for t in tags], total, query, fields)
+
+
+@router.post("", operation_id="PostTag", status_code=201, response_model=TagOut)
+def create_tag(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, body: TagIn
+) -> JSONResponse:
+    """Create a tag for customers or KYC documents; names are unique whatever the case."""
+    out = TagOut.of(service.create(session, auth.organization_id, body), links)
+    return member_response(out, status_code=201, location=out.links[0].href)
+
+
+@router.get("/{tag}", operation_id="GetTag", response_model=TagOut)
+def get_tag(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, tag: TagPath
+) -> JSONResponse:
+    """One tag, by name."""
+    return member_response(TagOut.of(service.get(session, auth.organization_id, tag), links))
+
+
+@router.patch("/{tag}", operation_id="PatchTag", response_model=TagOut)
+def rename_tag(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, tag: TagPath, body: TagRename
+) -> JSONResponse:
+    """Rename a tag; what it is applied to keeps it."""
+    return member_response(
+        TagOut.of(service.rename(session, auth.organization_id, tag, body.name), links)
+    )
+
+
+@router.delete("/{tag}", operation_id="DeleteTag", status_code=204)
+def delete_tag(auth: SecretKeyAuth, session: Session, tag: TagPath) -> Response:
+    """Delete a tag and remove it from everything it was applied to."""
+    service.delete(session, auth.organization_id, tag)
+    return Response(status_code=204)
+
+
+@router.post("/{tag}/kyc-documents", operation_id="PostTagKycDocumentCollection", status_code=204)
+def tag_kyc_documents(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, tag: TagPath, body: KycDocumentIds
+) -> Response:
+    """Tag KYC documents (created as a `kyc-document` tag on first use)."""
+    service.tag_documents(session, auth.organization_id, tag, body.kycDocumentIds, links, add=True)
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/{tag}/kyc-documents", operation_id="DeleteTagKycDocumentCollection", status_code=204
+)
+def untag_kyc_documents(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, tag: TagPath, body: KycDocumentIds
+) -> Response:
+    """Remove the tag from KYC documents."""
+    service.tag_documents(session, auth.organization_id, tag, body.kycDocumentIds, links, add=False)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{tag}/kyc-documents/{kycDocumentId}", operation_id="PostTagKycDocument", status_code=204
+)
+def tag_kyc_document(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    tag: TagPath,
+    kycDocumentId: ResourceIdPath,
+) -> Response:
+    """Tag one KYC document."""
+    service.tag_document(session, auth.organization_id, tag, kycDocumentId, links, add=True)
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/{tag}/kyc-documents/{kycDocumentId}", operation_id="DeleteTagKycDocument", status_code=204
+)
+def untag_kyc_document(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    tag: TagPath,
+    kycDocumentId: ResourceIdPath,
+) -> Response:
+    """Remove the tag from one KYC document."""
+    service.tag_document(session, auth.organization_id, tag, kycDocumentId, links, add=False)
+    return Response(status_code=204)
+
+
+@router.post("/{tag}/customers", operation_id="PostTagCustomerCollection", status_code=204)
+def tag_customers(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, tag: TagPath, body: CustomerIds
+) -> Response:
+    """Tag customers (created as a `customer` tag on first use)."""
+    service.tag_customers(session, auth.organization_id, tag, body.customerIds, links, add=True)
+    return Response(status_code=204)
+
+
+@router.delete("/{tag}/customers", operation_id="DeleteTagCustomerCollection", status_code=204)
+def untag_customers(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, tag: TagPath, body: CustomerIds
+) -> Response:
+    """Remove the tag from customers."""
+    service.tag_customers(session, auth.organization_id, tag, body.customerIds, links, add=False)
+    return Response(status_code=204)
+
+
+@router.post("/{tag}/customers/{customerId}", operation_id="PostTagCustomer", status_code=204)
+def tag_customer(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    tag: TagPath,
+    customerId: ResourceIdPath,
+) -> Response:
+    """Tag one customer."""
+    service.tag_customer(session, auth.organization_id, tag, customerId, links, add=True)
+    return Response(status_code=204)
+
+
+@router.delete("/{tag}/customers/{customerId}", operation_id="DeleteTagCustomer", status_code=204)
+def untag_customer(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    tag: TagPath,
+    customerId: ResourceIdPath,
+) -> Response:
+    """Remove the tag from one customer."""
+    service.tag_customer(session, auth.organization_id, tag, customerId, links, add=False)
+    return Response(status_code=204)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from pydantic import Field, StringConstraints
+
+from openkyc.db.models import Tag
+from openkyc.wire import Link, Links, ResourceId, Timestamp, WireModel, links_field
+
+TAG_PATTERN = r"^[@~\-\.\w\s+]+$"
+TagName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=TAG_PATTERN)]
+TagType = Literal["customer", "kyc-document", "aml-check"]
+
+
+class TagIn(WireModel):
+    name: TagName
+    type: TagType
+
+
+class TagRename(WireModel):
+    name: TagName
+
+
+class KycDocumentIds(WireModel):
+    kycDocumentIds: Annotated[list[ResourceId], Field(min_length=1, max_length=1000)]
+
+
+class CustomerIds(WireModel):
+    customerIds: Annotated[list[ResourceId], Field(min_length=1, max_length=1000)]
+
+
+class TagOut(WireModel):
+    id: str
+    name: str
+    type: TagType
+    createdTime: Timestamp
+    updatedTime: Timestamp
+    links: list[Link] = links_field()
+
+    @classmethod
+    def of(cls, tag: Tag, links: Links) -> TagOut:
+        return cls(
+            id=tag.id,
+            name=tag.name,
+            type=tag.type,  # type: ignore[arg-type]
+            createdTime=tag.created_time,
+            updatedTime=tag.updated_time,
+            _links=[Link(rel="self", href=links.href("tags", quote(tag.name)))],
+        )
