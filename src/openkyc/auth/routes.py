@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from openkyc.auth import service
@@ -15,14 +15,18 @@ router = APIRouter(prefix="/sessions", tags=["Sessions"])
 
 
 @router.post("", operation_id="PostSession", status_code=201, response_model=SessionOut)
-def create_session(auth: SecretKeyAuth, session: Session, body: SessionIn) -> JSONResponse:
+def create_session(
+    auth: SecretKeyAuth, session: Session, body: SessionIn, request: Request
+) -> JSONResponse:
     """Issue a JWT for `Authorization: Bearer`, signed with the organization's key, expiring
     at `expiredTime`. Use it for back-office users or short-lived integrations."""
     organization = organizations.get(session, auth.organization_id)
     if organization is None:
         raise NotFound("The organization no longer exists")
     now = utcnow()
-    expires = body.expiredTime or service.default_expiry(3600)
+    expires = body.expiredTime or service.default_expiry(
+        request.app.state.settings.jwt_default_ttl_seconds
+    )
     if expires <= now:
         raise ValidationFailed.field("expiredTime", "must be in the future")
     name = body.name or auth.name
