@@ -4,6 +4,7 @@ from openkyc.db.models.api_key import ApiKey
 from openkyc.db.models.customer import Customer
 from openkyc.db.models.event import OutboxEvent
 from openkyc.db.models.file import File, FileTag
+from openkyc.db.models.job import Job
 from openkyc.db.models.kyc import (
     CustomerTag,
     KycDocument,
@@ -20,6 +21,7 @@ __all__ = [
     "CustomerTag",
     "File",
     "FileTag",
+    "Job",
     "KycDocument",
     "KycDocumentTag",
     "KycRequest",

@@ -1,0 +1,192 @@
+"""The durable job queue on both databases: exactly the committed jobs run, failures retry,
+a dead worker's jobs are taken over, and concurrent workers never run a job twice at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine
+
+from openkyc.db.models import Job
+from openkyc.db.session import Database
+from openkyc.jobs import queue, repository
+from openkyc.jobs.worker import Handler, Worker
+
+
+@pytest.fixture
+def real_database(engines: dict[str, Engine], backend: str) -> Database:
+    """Committed transactions, as workers in other threads need."""
+    return Database.from_engine(engines[backend])
+
+
+@pytest.fixture
+def kind() -> str:
+    # A kind of its own per test keeps other tests' leftover jobs out of this test's workers.
+    return f"test-{uuid.uuid4().hex[:10]}"
+
+
+def _enqueue(database: Database, kind: str, count: int = 1, **options: object) -> list[str]:
+    with database.write_sessionmaker.begin() as session:
+        return [
+            queue.enqueue(session, "org_jobs", kind, {"n": n}, **options).id for n in range(count)
+        ]  # type: ignore[arg-type]
+
+
+def _job(database: Database, job_id: str) -> Job:
+    with database.sessionmaker() as session:
+        job = repository.get(session, job_id)
+        assert job is not None
+        return job
+
+
+def _wait(predicate, seconds: float = 10) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def started() -> Iterator[list[Worker]]:
+    workers: list[Worker] = []
+    yield workers
+    for worker in workers:
+        worker.stop()
+
+
+def test_a_job_exists_only_if_its_transaction_commits(database: Database, kind: str) -> None:
+    with database.write_sessionmaker() as session:
+        queue.enqueue(session, "org_jobs", kind, {})
+        session.rollback()
+    with database.sessionmaker() as session:
+        assert repository.for_organization(session, "org_jobs", kind) == []
+
+
+def test_a_committed_job_runs_at_once_and_is_done(
+    real_database: Database, kind: str, started: list[Worker]
+) -> None:
+    seen: list[dict] = []
+    worker = Worker(
+        real_database.write_sessionmaker,
+        {kind: Handler(lambda job: seen.append(job.payload))},
+        poll_seconds=30,
+    )
+    worker.start()
+    started.append(worker)
+    time.sleep(0.1)
+    began = time.monotonic()
+    [job_id] = _enqueue(real_database, kind)
+    _wait(lambda: _job(real_database, job_id).status == "done")
+    # Woken by the commit, not by its 30-second poll.
+    assert time.monotonic() - began < 5
+    assert seen == [{"n": 0}]
+    assert _job(real_database, job_id).attempts == 1
+
+
+def test_failures_retry_with_back_off_then_succeed(
+    real_database: Database, kind: str, started: list[Worker]
+) -> None:
+    calls = Counter[str]()
+
+    def flaky(job: Job) -> None:
+        calls[job.id] += 1
+        if calls[job.id] < 3:
+            raise RuntimeError("receiver down")
+
+    worker = Worker(
+        real_database.write_sessionmaker,
+        {kind: Handler(flaky)},
+        poll_seconds=0.05,
+        retry_base_seconds=0.01,
+    )
+    worker.start()
+    started.append(worker)
+    [job_id] = _enqueue(real_database, kind)
+    _wait(lambda: _job(real_database, job_id).status == "done")
+    job = _job(real_database, job_id)
+    assert (job.attempts, calls[job_id]) == (3, 3)
+    assert "receiver down" in (job.last_error or "")
+
+
+def test_the_last_failure_gives_up_once(
+    real_database: Database, kind: str, started: list[Worker]
+) -> None:
+    gave_up: list[tuple[str, str]] = []
+
+    def broken(job: Job) -> None:
+        raise ValueError("cannot read this file")
+
+    handler = Handler(
+        broken, gave_up=lambda job, error: gave_up.append((job.id, error.splitlines()[-1]))
+    )
+    worker = Worker(
+        real_database.write_sessionmaker,
+        {kind: handler},
+        poll_seconds=0.05,
+        retry_base_seconds=0.01,
+    )
+    worker.start()
+    started.append(worker)
+    [job_id] = _enqueue(real_database, kind, max_attempts=2)
+    _wait(lambda: _job(real_database, job_id).status == "failed")
+    _wait(lambda: len(gave_up) == 1)
+    assert gave_up == [(job_id, "ValueError: cannot read this file")]
+    assert _job(real_database, job_id).attempts == 2
+
+
+def test_a_dead_workers_job_is_taken_over_after_its_lease(
+    real_database: Database, kind: str, started: list[Worker]
+) -> None:
+    [job_id] = _enqueue(real_database, kind)
+    with real_database.write_sessionmaker.begin() as session:
+        # A worker claims the job and dies without a word.
+        assert [
+            j.id for j in queue.claim(session, "dead-worker", [kind], timedelta(seconds=0.5))
+        ] == [job_id]
+    ran: list[str] = []
+    worker = Worker(
+        real_database.write_sessionmaker,
+        {kind: Handler(lambda job: ran.append(job.id))},
+        poll_seconds=0.05,
+    )
+    worker.start()
+    started.append(worker)
+    time.sleep(0.2)
+    assert ran == []
+    _wait(lambda: _job(real_database, job_id).status == "done")
+    job = _job(real_database, job_id)
+    assert (ran, job.attempts) == ([job_id], 2)
+    assert job.worker_id == worker.name
+
+
+def test_concurrent_workers_run_each_job_once(
+    real_database: Database, kind: str, started: list[Worker]
+) -> None:
+    runs = Counter[int]()
+    lock = threading.Lock()
+
+    def count(job: Job) -> None:
+        with lock:
+            runs[job.payload["n"]] += 1
+
+    for index in range(3):
+        worker = Worker(
+            real_database.write_sessionmaker,
+            {kind: Handler(count)},
+            threads=2,
+            poll_seconds=0.02,
+            name=f"w{index}",
+        )
+        worker.start()
+        started.append(worker)
+    job_ids = _enqueue(real_database, kind, count=60)
+    _wait(lambda: sum(runs.values()) >= 60, seconds=30)
+    time.sleep(0.2)
+    assert runs == Counter({n: 1 for n in range(60)})
+    assert {_job(real_database, j).status for j in job_ids} == {"done"}
