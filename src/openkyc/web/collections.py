@@ -13,11 +13,13 @@ from openkyc.db.collection import CollectionQuery
 from openkyc.errors import ValidationFailed
 
 MAX_PAGE = 1000
+# Both databases take OFFSET as a signed 64-bit integer; a larger one would be a server error.
+MAX_OFFSET = 2**63 - 1
 
 
 def _query(
     limit: Annotated[int, Query(ge=0, le=MAX_PAGE, description="How many items to return.")] = 100,
-    offset: Annotated[int, Query(ge=0, description="How many items to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many items to skip.")] = 0,
     filter: Annotated[
         str | None,
         Query(description="Rebilly filter: `field:value;other:a,b`, `!` negates, `a..b` ranges."),
