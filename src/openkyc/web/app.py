@@ -22,13 +22,14 @@ DESCRIPTION = (
 )
 
 
-def api_routers() -> list[APIRouter]:
+def api_routers(settings: Settings) -> list[APIRouter]:
     from openkyc.api_keys.routes import router as api_keys
     from openkyc.auth.routes import router as sessions
     from openkyc.customers.routes import router as customers
+    from openkyc.files.routes import build_router as files
     from openkyc.web.meta import router as meta
 
-    return [meta, api_keys, sessions, customers]
+    return [meta, api_keys, sessions, customers, files(settings)]
 
 
 def create_app(
@@ -51,7 +52,7 @@ def create_app(
         settings.rate_limit, settings.rate_limit_storage
     )
     problems.install(app)
-    for router in api_routers():
+    for router in api_routers(settings):
         app.include_router(router)
     app.add_middleware(PathNormalizer)
     app.add_middleware(ExtraResponseHeaders)
