@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIB = 1024 * 1024
 
@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     url_fetch_max_redirects: int = Field(default=5, ge=0, le=20)
     # Lets the server fetch files from loopback and private networks (development, tests).
     allow_private_urls: bool = False
+    # Networks URL uploads may reach although they are not public, as comma-separated CIDRs
+    # (`10.20.0.0/16,127.0.0.1/32`): exactly these, nothing else of the private ranges.
+    url_fetch_allowed_networks: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = ()
 
     jwt_default_ttl_seconds: int = Field(default=3600, ge=60)
 
@@ -53,6 +56,13 @@ class Settings(BaseSettings):
     credit_bureau: str = "sandbox"
     # How often expired KYC requests are moved to abandoned/expired (0 turns it off here).
     expiry_interval_seconds: float = Field(default=15.0, ge=0)
+
+    @field_validator("url_fetch_allowed_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:

@@ -34,6 +34,14 @@ class WireModel(BaseModel):
     # Fields left out of a response when empty, rather than sent as null.
     omit_when_none: ClassVar[tuple[str, ...]] = ("_embedded",)
 
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON object a client receives."""
+        data = self.model_dump(mode="json", by_alias=True)
+        for name in self.omit_when_none:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
+
 
 class StrictWireModel(WireModel):
     model_config = ConfigDict(populate_by_name=True, extra="forbid")

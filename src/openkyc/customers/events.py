@@ -22,9 +22,7 @@ def record_customer_event(
         customer.id,
         {
             "customerId": customer.id,
-            "_embedded": {
-                "customer": CustomerOut.of(customer, href).model_dump(mode="json", by_alias=True)
-            },
+            "_embedded": {"customer": CustomerOut.of(customer, href).to_wire()},
             "_links": [{"rel": "customer", "href": href}],
         },
     )

@@ -30,9 +30,6 @@ def customers_out(
             {"leadSource": customer.lead_source} if "leadSource" in expand else None
         )
         out = CustomerOut.of(customer, links.href("customers", customer.id), embedded)
-        out.tags = [
-            TagOut.of(t, links).model_dump(mode="json", by_alias=True)
-            for t in tags.get(customer.id, [])
-        ]
+        out.tags = [TagOut.of(t, links).to_wire() for t in tags.get(customer.id, [])]
         rendered.append(out)
     return rendered

@@ -31,13 +31,24 @@ def api_routers() -> list[APIRouter]:
     from openkyc.api_keys.routes import router as api_keys
     from openkyc.auth.routes import router as sessions
     from openkyc.customers.routes import router as customers
+    from openkyc.files.routes import router as files
     from openkyc.kyc.documents.routes import router as kyc_documents
     from openkyc.kyc.requests.routes import router as kyc_requests
     from openkyc.kyc.settings.routes import router as kyc_settings
     from openkyc.tags.routes import router as tags
     from openkyc.web.meta import router as meta
 
-    return [meta, api_keys, sessions, customers, kyc_requests, kyc_documents, kyc_settings, tags]
+    return [
+        meta,
+        api_keys,
+        sessions,
+        customers,
+        files,
+        kyc_requests,
+        kyc_documents,
+        kyc_settings,
+        tags,
+    ]
 
 
 def periodic_tasks(settings: Settings) -> list[PeriodicTask]:

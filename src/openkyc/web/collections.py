@@ -7,17 +7,19 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from openkyc.db.collection import CollectionQuery
 from openkyc.errors import ValidationFailed
+from openkyc.wire import WireModel
 
 MAX_PAGE = 1000
+# Both databases take OFFSET as a signed 64-bit integer; a larger one would be a server error.
+MAX_OFFSET = 2**63 - 1
 
 
 def _query(
     limit: Annotated[int, Query(ge=0, le=MAX_PAGE, description="How many items to return.")] = 100,
-    offset: Annotated[int, Query(ge=0, description="How many items to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many items to skip.")] = 0,
     filter: Annotated[
         str | None,
         Query(description="Rebilly filter: `field:value;other:a,b`, `!` negates, `a..b` ranges."),
@@ -67,11 +69,8 @@ def check_expand(expand: frozenset[str], allowed: Sequence[str]) -> frozenset[st
     return expand
 
 
-def _dump(model: BaseModel, fields: tuple[str, ...] | None) -> dict[str, Any]:
-    data = model.model_dump(mode="json", by_alias=True)
-    for name in getattr(model, "omit_when_none", ()):
-        if data.get(name) is None:
-            data.pop(name, None)
+def _dump(model: WireModel, fields: tuple[str, ...] | None) -> dict[str, Any]:
+    data = model.to_wire()
     if fields is None:
         return data
     keep = {"id", *fields}
@@ -79,7 +78,7 @@ def _dump(model: BaseModel, fields: tuple[str, ...] | None) -> dict[str, Any]:
 
 
 def page_response(
-    items: Sequence[BaseModel],
+    items: Sequence[WireModel],
     total: int,
     query: CollectionQuery,
     fields: tuple[str, ...] | None = None,
@@ -95,7 +94,7 @@ def page_response(
 
 
 def member_response(
-    item: BaseModel,
+    item: WireModel,
     fields: tuple[str, ...] | None = None,
     status_code: int = 200,
     location: str | None = None,

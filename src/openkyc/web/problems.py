@@ -41,13 +41,23 @@ def problem_response(request: Request, error: OpenKycError) -> JSONResponse:
     )
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
+def _field_name(loc: tuple[Any, ...], body: Any) -> str:
+    """Dot notation of the field an error is about. Pydantic puts the names of union members and
+    validators in the path; only steps that exist in the client's body (and the last step, the
+    field itself) are the client's field."""
     parts = list(loc[1:] if loc and loc[0] in _LOCATIONS else loc)
-    # Pydantic names the member of a union it tried; the client only knows the field.
-    parts = [
-        p for p in parts if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
-    ]
-    return ".".join(str(p) for p in parts) or str(loc[0] if loc else "body")
+    named: list[str] = []
+    node = body if loc and loc[0] == "body" else None
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_dict or in_list:
+            node = node[part]  # type: ignore[index]
+        elif node is not None and not last:
+            continue
+        named.append(str(part))
+    return ".".join(named) or str(loc[0] if loc else "body")
 
 
 def _is_json(request: Request) -> bool:
@@ -64,7 +74,7 @@ def from_validation_error(request: Request, exc: RequestValidationError) -> Open
         return UnsupportedMediaType("Send the body as application/json")
     if body_whole and body_whole[0].get("type") == "missing":
         return ValidationFailed.field("body", "A JSON body is required")
-    fields = [InvalidField(_field_name(tuple(e["loc"])), e["msg"]) for e in errors]
+    fields = [InvalidField(_field_name(tuple(e["loc"]), exc.body), e["msg"]) for e in errors]
     return ValidationFailed(fields)
 
 

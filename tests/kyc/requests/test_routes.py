@@ -53,7 +53,10 @@ def test_a_request_with_defaults_and_links(api: TestClient, tenant: Tenant, sett
         int(expires.timestamp()),
     )
     assert response.headers["location"] == links["self"]
-    assert api.get(f"/kyc-requests/{created['id']}").json() == created
+    assert (
+        api.get(f"/organizations/{tenant.organization_id}/kyc-requests/{created['id']}").json()
+        == created
+    )
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKeyConstraint, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKeyConstraint, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openkyc.db.base import Base, ResourceMixin, tenant_table_args
@@ -37,6 +37,11 @@ class File(ResourceMixin, Base):
         Index(None, "organization_id", "sha1"),
         Index(None, "organization_id", "mime"),
         Index(None, "organization_id", "size"),
+        Index(None, "organization_id", "extension"),
+        Index(None, "organization_id", "source_type"),
+        Index(None, "organization_id", "is_public"),
+        Index("ix_files_org_name", "organization_id", func.lower(name)),
+        Index("ix_files_org_description", "organization_id", func.lower(description)),
     )
 
     @property
@@ -45,10 +50,15 @@ class File(ResourceMixin, Base):
 
     @tags.setter
     def tags(self, names: list[str]) -> None:
-        self.tag_rows = [
-            FileTag(name=name, position=i, organization_id=self.organization_id)
-            for i, name in enumerate(dict.fromkeys(names))
-        ]
+        # Rows of tags that stay are kept (only their position moves): deleting and inserting
+        # the same key in one flush is not something every backend orders safely.
+        existing = {row.name: row for row in self.tag_rows}
+        rows = []
+        for position, name in enumerate(dict.fromkeys(names)):
+            row = existing.get(name) or FileTag(name=name, organization_id=self.organization_id)
+            row.position = position
+            rows.append(row)
+        self.tag_rows = rows
 
 
 class FileTag(Base):

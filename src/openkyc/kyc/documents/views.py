@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from openkyc.customers.repository import CustomerRepository
 from openkyc.customers.schemas import CustomerOut
-from openkyc.db.models import Customer, KycDocument, Tag
+from openkyc.db.models import Customer, File, KycDocument, Tag
+from openkyc.files.views import file_out
 from openkyc.kyc.documents.repository import KycDocumentRepository
 from openkyc.kyc.documents.schemas import KycDocumentOut
 from openkyc.tags.schemas import TagOut
@@ -30,7 +31,7 @@ def customer_out(customer: Customer, links: Links) -> CustomerOut:
 
 
 def _tags(tags: Sequence[Tag], links: Links) -> list[dict[str, Any]]:
-    return [TagOut.of(tag, links).model_dump(mode="json", by_alias=True) for tag in tags]
+    return [TagOut.of(tag, links).to_wire() for tag in tags]
 
 
 def documents_out(
@@ -60,7 +61,7 @@ def documents_out(
             if "customer" in expand and document.customer_id in customers:
                 embedded["customer"] = customer_out(
                     customers[document.customer_id], links
-                ).model_dump(mode="json", by_alias=True)
+                ).to_wire()
             if "files" in expand:
                 embedded["files"] = [
                     _file(files[f], links) for f in document.file_ids if f in files
@@ -76,10 +77,8 @@ def documents_out(
     return rendered
 
 
-def _file(file: Any, links: Links) -> dict[str, Any]:
-    from openkyc.files.schemas import FileOut
-
-    return FileOut.of(file, links).model_dump(mode="json", by_alias=True)
+def _file(file: File, links: Links) -> dict[str, Any]:
+    return file_out(file, links).to_wire()
 
 
 def document_payload(
@@ -97,8 +96,8 @@ def document_payload(
         "kycDocumentId": document.id,
         "fileId": document.file_ids[0] if document.file_ids else None,
         "_embedded": {
-            "customer": customer_out(customer, links).model_dump(mode="json", by_alias=True),
-            "kycDocument": rendered.model_dump(mode="json", by_alias=True),
+            "customer": customer_out(customer, links).to_wire(),
+            "kycDocument": rendered.to_wire(),
         },
         "_links": payload_links,
     }

@@ -32,7 +32,7 @@ def requests_out(
         every = [d for documents in grouped.values() for d in documents]
         rendered = {d.id: d for d in documents_out(session, organization_id, every, links)}
         embedded_documents = {
-            request_id: [rendered[d.id].model_dump(mode="json", by_alias=True) for d in documents]
+            request_id: [rendered[d.id].to_wire() for d in documents]
             for request_id, documents in grouped.items()
         }
     return [

@@ -1,0 +1,1 @@
+"""Files: uploaded images and PDFs, checked from their bytes, stored outside the database."""

@@ -1,0 +1,136 @@
+"""Rules for files: bytes are checked in full before anything is written, and stored bytes
+never outlive a rolled-back upload nor vanish before the commit that deletes their record."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from sqlalchemy.orm import Session
+
+from openkyc.config import Settings
+from openkyc.db.collection import CollectionQuery
+from openkyc.db.ids import new_id
+from openkyc.db.models import File
+from openkyc.errors import NotFound, PayloadTooLarge, ValidationFailed
+from openkyc.files.content import (
+    FILE_TYPES,
+    ContentRefused,
+    inspect_content,
+    parse_image_size,
+    resized_image,
+)
+from openkyc.files.fetch import FetchPolicy, FetchRefused, fetch_url
+from openkyc.files.repository import FileRepository
+from openkyc.files.schemas import FileIn, Upload
+from openkyc.storage import Storage
+from openkyc.storage.transactional import delete_after_commit, put_until_rollback
+
+
+def create(
+    session: Session, storage: Storage, settings: Settings, organization_id: str, upload: Upload
+) -> File:
+    """Record an upload: fetch it if it is a URL, check it, store the bytes, add the row."""
+    data, filename = _bytes_of(upload, settings)
+    try:
+        content = inspect_content(data, settings.max_image_pixels)
+    except ContentRefused as refused:
+        raise ValidationFailed.field(upload.source_field, str(refused)) from refused
+    file = File(
+        id=new_id("file"),
+        organization_id=organization_id,
+        revision=0,
+        name=filename,
+        description="",
+        is_public=False,
+        extension=content.type.extension,
+        mime=content.type.mime,
+        size=content.size,
+        sha1=content.sha1,
+        width=content.width,
+        height=content.height,
+        exif=content.metadata,
+    )
+    file.storage_key = f"{organization_id}/{file.id}"
+    _apply(file, upload.fields.values())
+    put_until_rollback(session, storage, file.storage_key, data)
+    return FileRepository(session, organization_id).add(file)
+
+
+def _bytes_of(upload: Upload, settings: Settings) -> tuple[bytes, str]:
+    if upload.url is not None:
+        try:
+            fetched = fetch_url(upload.url, FetchPolicy.from_settings(settings))
+        except FetchRefused as refused:
+            raise ValidationFailed.field("url", str(refused)) from refused
+        return fetched.data, upload.filename or fetched.filename
+    data = upload.data or b""
+    if len(data) > settings.max_file_bytes:
+        raise PayloadTooLarge(f"The file is larger than {settings.max_file_bytes} bytes")
+    return data, upload.filename
+
+
+def _apply(file: File, values: dict[str, object]) -> bool:
+    """Write the client's values onto the row; True when anything changed."""
+    changed = False
+    for column, value in values.items():
+        if getattr(file, column) != value:
+            setattr(file, column, value)
+            changed = True
+    return changed
+
+
+def get(session: Session, organization_id: str, file_id: str) -> File:
+    file = FileRepository(session, organization_id).get(file_id)
+    if file is None:
+        raise NotFound.resource("File", file_id)
+    return file
+
+
+def page(session: Session, organization_id: str, query: CollectionQuery) -> tuple[list[File], int]:
+    return FileRepository(session, organization_id).page(query)
+
+
+def update(session: Session, organization_id: str, file_id: str, data: FileIn) -> File:
+    """Change what the client sent of name, description, tags, sourceType and isPublic."""
+    file = get(session, organization_id, file_id)
+    if _apply(file, data.values()):
+        file.touch()
+        session.flush()
+    return file
+
+
+def delete(session: Session, storage: Storage, organization_id: str, file_id: str) -> None:
+    file = get(session, organization_id, file_id)
+    FileRepository(session, organization_id).delete(file)
+    delete_after_commit(session, storage, file.storage_key)
+
+
+def download(storage: Storage, file: File, image_size: str | None) -> tuple[bytes, str]:
+    """The file's bytes and media type; an image scaled to fit ``WxH`` when a valid size is
+    asked for (anything else gives the original, as Rebilly does)."""
+    data = storage.get(file.storage_key)
+    box = parse_image_size(image_size)
+    file_type = next((t for t in FILE_TYPES if t.mime == file.mime), None)
+    if box is None or file.width is None or file_type is None:
+        return data, file.mime
+    resized, resized_type = resized_image(data, file_type, box)
+    return resized, resized_type.mime
+
+
+def permalink_signature(secret: str, organization_id: str, file_id: str) -> str:
+    message = f"openkyc-file-permalink\0{organization_id}\0{file_id}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def public_file(
+    session: Session, secret: str, organization_id: str, file_id: str, signature: str
+) -> File:
+    """The file a permalink names, if the signature is right and the file is still public."""
+    expected = permalink_signature(secret, organization_id, file_id)
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
+        raise NotFound.resource("File", file_id)
+    file = FileRepository(session, organization_id).get(file_id)
+    if file is None or not file.is_public:
+        raise NotFound.resource("File", file_id)
+    return file
