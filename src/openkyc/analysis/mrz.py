@@ -159,8 +159,9 @@ def _fit_length(line: str, length: int) -> str:
 
 
 def _repair_filler_runs(text: str) -> str:
-    """Inside a filler area, a ``K``/``C``/``E`` between ``<`` is a misread ``<``."""
-    pattern = f"(?<=<)[{re.escape(_FILLER_LOOKALIKES)}]+(?=<|$)"
+    """Inside a run of fillers, a lone ``K``/``C``/``E`` is a misread ``<``. Three fillers
+    before it are required: after ``<<`` a one-letter given name may really be ``C``."""
+    pattern = f"(?<=<<<)[{re.escape(_FILLER_LOOKALIKES)}]{{1,2}}(?=<|$)"
     previous = None
     while previous != text:
         previous, text = text, re.sub(pattern, lambda m: "<" * len(m.group()), text)
@@ -168,12 +169,7 @@ def _repair_filler_runs(text: str) -> str:
 
 
 def _repair_names(text: str) -> str:
-    text = text.translate(_TO_LETTER)
-    # After the last name token, a tail made mostly of fillers is fillers only.
-    match = re.search("<{2,}[^<]{0,2}(<[^<]{0,2})*$", text)
-    if match and match.group().count("<") >= 0.6 * len(match.group()):
-        text = text[: match.start()] + "<" * len(match.group())
-    return _repair_filler_runs(text)
+    return _repair_filler_runs(text.translate(_TO_LETTER))
 
 
 def _repair_field(value: str, kind: str) -> str:
