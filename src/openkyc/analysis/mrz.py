@@ -72,7 +72,7 @@ def _two_line(name: str, length: int, composite: bool, personal: bool) -> MrzFor
     """TD2, TD3, MRV-A and MRV-B share the same second-line layout up to position 28."""
     optional_end = length - 1 if composite else length
     fields = [
-        _f("document_code", 0, 0, 2, "alpha"), _f("issuer", 0, 2, 5, "alpha"),
+        _f("document_code", 0, 0, 2, "code"), _f("issuer", 0, 2, 5, "alpha"),
         _f("names", 0, 5, length, "name"),
         _f("document_number", 1, 0, 9, "alnum"), _f("check_document_number", 1, 9, 10, "check"),
         _f("nationality", 1, 10, 13, "alpha"), _f("birth_date", 1, 13, 19, "digit"),
@@ -98,7 +98,7 @@ def _two_line(name: str, length: int, composite: bool, personal: bool) -> MrzFor
 _TD1 = MrzFormat(
     "TD1", 3, 30,
     (
-        _f("document_code", 0, 0, 2, "alpha"), _f("issuer", 0, 2, 5, "alpha"),
+        _f("document_code", 0, 0, 2, "code"), _f("issuer", 0, 2, 5, "alpha"),
         _f("document_number", 0, 5, 14, "alnum"), _f("check_document_number", 0, 14, 15, "check"),
         _f("optional_data", 0, 15, 30, "alnum"),
         _f("birth_date", 1, 0, 6, "digit"), _f("check_birth_date", 1, 6, 7, "check"),
@@ -137,8 +137,9 @@ def detect_format(lines: list[str]) -> MrzFormat | None:
 
 
 def clean_line(text: str) -> str:
-    """Upper-case, drop spaces and map the usual look-alikes of ``<`` to ``<``."""
-    text = text.upper().replace(" ", "")
+    """Upper-case, drop spaces, map the usual look-alikes of ``<`` to ``<`` and a bar to
+    ``I`` (position repair turns it into ``1`` where a digit belongs)."""
+    text = text.upper().replace(" ", "").replace("|", "I")
     text = re.sub("[\u00ab\u2039\\[{(]", "<", text)
     return re.sub("[^A-Z0-9<]", "", text)
 
@@ -177,6 +178,9 @@ def _repair_field(value: str, kind: str) -> str:
         return value.translate(_TO_DIGIT) if kind == "digit" else _repair_check(value)
     if kind == "alpha":
         return value.translate(_TO_LETTER)
+    if kind == "code":  # I, A, C, P or V; OCR reads a lone I as l or 1
+        first = {"L": "I", "1": "I", "T": "I", "J": "I"}.get(value[:1], value[:1])
+        return (first + value[1:].translate(_TO_LETTER))[: len(value)]
     if kind == "name":
         return _repair_names(value)
     if kind == "sex":
