@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def analyze(files: tuple[str, ...], kind: str, together: bool, first_name: str,
     day = today.date() if today else date.today()  # type: ignore[attr-defined]
     groups = [list(files)] if together else [[path] for path in files]
     warm_up()
-    with click.progressbar(groups, label="Analysing", file=click.get_text_stream("stderr"),
+    with click.progressbar(groups, label="Analysing", file=sys.stderr,
                            show_pos=True) as bar:
         outputs = [_run(group, kind, person, match_level, day) for group in bar]
     for output in outputs:

@@ -30,7 +30,7 @@ def normalize(text: str, *, umlauts_as_e: bool = False) -> str:
         text = "".join(_UMLAUTS.get(ch, ch) for ch in text)
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub("[-'\\u2019\\u2018`<_.,/]", " ", text)
+    text = re.sub("[-'\\u2019\\u2018`<_.,/:;\\s]", " ", text)
     return " ".join(re.sub(r"[^A-Z0-9 ]", "", text).split())
 
 
