@@ -137,11 +137,11 @@ def detect_format(lines: list[str]) -> MrzFormat | None:
 
 
 def clean_line(text: str) -> str:
-    """Upper-case, drop spaces, map the usual look-alikes of ``<`` to ``<`` and a bar to
-    ``I`` (position repair turns it into ``1`` where a digit belongs)."""
-    text = text.upper().replace(" ", "").replace("|", "I")
-    text = re.sub("[\u00ab\u2039\\[{(]", "<", text)
-    return re.sub("[^A-Z0-9<]", "", text)
+    """Upper-case, drop spaces, read a bar as ``I`` (position repair turns it into ``1``
+    where a digit belongs) and any other symbol as the ``<`` it almost always is."""
+    text = re.sub(r"\s", "", text.upper()).replace("|", "I")
+    # Any other symbol stands where a character was printed: the MRZ has only "<".
+    return re.sub("[^A-Z0-9<]", "<", text)
 
 
 def _fit_length(line: str, length: int) -> str:

@@ -14,7 +14,8 @@ import numpy as np
 from openkyc.analysis.engines import Engines, Face, TextLine
 from openkyc.analysis.imaging import Page, straighten
 from openkyc.analysis.mrz import MrzResult
-from openkyc.analysis.zones import VisualZone, find_mrz, read_visual_zone
+from openkyc.analysis.tampering import mrz_viz_disagreements
+from openkyc.analysis.zones import VisualZone, find_mrz, mrz_piece, read_visual_zone
 
 __all__ = ["PageReading", "read_document_page", "read_selfie"]
 
@@ -52,8 +53,38 @@ def _mean_confidence(lines: list[TextLine]) -> float:
 
 def _ocr(image: np.ndarray, engines: Engines, today: date) -> tuple[list[TextLine],
                                                                      MrzResult | None]:
+    """Read fast; if the MRZ then does not verify, read its lines again accurately."""
     lines = engines.text.read(image)
-    return lines, find_mrz(lines, today=today)
+    mrz = find_mrz(lines, today=today)
+    if _trusted(mrz):
+        return lines, mrz
+    candidates = [line for line in lines if mrz_piece(line.text)]
+    if not candidates:
+        return lines, mrz
+    better = dict(zip(map(id, candidates), engines.text.reread(image, candidates),
+                      strict=True))
+    reread = [better.get(id(line), line) for line in lines]
+    second = find_mrz(reread, today=today)
+    if second is not None and (mrz is None or sum(second.checks.values())
+                               >= sum(mrz.checks.values())):
+        return reread, second
+    return lines, mrz
+
+
+def _trusted(mrz: MrzResult | None) -> bool:
+    """Check digits hold and the names (which no check digit protects) split in two."""
+    return mrz is not None and mrz.valid and bool(mrz.surname and mrz.given_names)
+
+
+def _confirmed_viz(image: np.ndarray, lines: list[TextLine], mrz: MrzResult | None,
+                   engines: Engines) -> tuple[list[TextLine], VisualZone]:
+    """The visual zone; where it disagrees with the MRZ, read again accurately first, so
+    that a misread letter never passes for a forged field."""
+    viz = read_visual_zone(lines, mrz.lines if mrz else ())
+    if mrz is None or not mrz_viz_disagreements(mrz, viz):
+        return lines, viz
+    reread = engines.text.reread(image, lines)
+    return reread, read_visual_zone(reread, mrz.lines)
 
 
 def _upright(image: np.ndarray, engines: Engines, today: date
@@ -61,10 +92,10 @@ def _upright(image: np.ndarray, engines: Engines, today: date
     """OCR the page; when the text stands sideways or reads like upside-down text,
     turn the page and keep the reading that finds an MRZ or reads best."""
     lines, mrz = _ocr(image, engines, today)
-    if mrz is not None and mrz.valid:
+    if _trusted(mrz):
         return image, lines, mrz, 0
     turns = [90, 270] if _mostly_vertical(lines) else []
-    if not turns and (mrz is None and _mean_confidence(lines) < 0.8):
+    if not turns and _mean_confidence(lines) < 0.8:
         turns = [180]
     best = (image, lines, mrz, 0)
     for degrees in turns:
@@ -72,7 +103,7 @@ def _upright(image: np.ndarray, engines: Engines, today: date
         turned_lines, turned_mrz = _ocr(turned, engines, today)
         if _better(turned_lines, turned_mrz, best[1], best[2]):
             best = (turned, turned_lines, turned_mrz, degrees)
-            if turned_mrz is not None and turned_mrz.valid:
+            if _trusted(turned_mrz):
                 break
     return best
 
@@ -95,7 +126,7 @@ def read_document_page(page: Page, engines: Engines, *, today: date) -> PageRead
         if plain_mrz is not None:
             image, lines, mrz, rotation, corners = (plain, plain_lines, plain_mrz,
                                                     plain_rotation, False)
-    viz = read_visual_zone(lines, mrz.lines if mrz else ())
+    lines, viz = _confirmed_viz(image, lines, mrz, engines)
     faces = engines.faces.faces(image, small=True) if page.tag != "id-back" else []
     return PageReading(page, image, lines, mrz, viz, faces, corners, rotation)
 

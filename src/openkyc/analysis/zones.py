@@ -10,7 +10,7 @@ from openkyc.analysis.dates import find_dates
 from openkyc.analysis.engines import TextLine
 from openkyc.analysis.mrz import MrzResult, clean_line, parse_mrz
 
-__all__ = ["VisualZone", "find_mrz", "read_visual_zone", "rows_of"]
+__all__ = ["VisualZone", "find_mrz", "mrz_piece", "read_visual_zone", "rows_of"]
 
 _MRZ_LENGTHS = (30, 36, 44)
 
@@ -38,13 +38,14 @@ def _mrz_like(text: str) -> bool:
 def _candidate_rows(lines: list[TextLine]) -> list[str]:
     texts = []
     for row in rows_of(lines):
-        joined = "".join(clean_line(item.text) for item in row if _mrz_piece(item.text))
+        joined = "".join(clean_line(item.text) for item in row if mrz_piece(item.text))
         if _mrz_like(joined):
             texts.append(joined)
     return texts
 
 
-def _mrz_piece(text: str) -> bool:
+def mrz_piece(text: str) -> bool:
+    """Whether an OCR line could be (part of) an MRZ line."""
     cleaned = clean_line(text)
     return len(cleaned) >= 4 and (cleaned.count("<") >= 1 or len(cleaned) >= 20)
 
