@@ -1,0 +1,131 @@
+"""openkyc.analysis: decide on identity and address documents, offline, in about a second.
+
+A library with no database, no HTTP and no application settings: bytes of images or
+PDFs, the person the merchant expects and the scoring settings go in; checks, a score,
+a decision, hints for the customer and fingerprints for duplicate search come out.
+
+Public surface
+==============
+
+Inputs
+    :class:`InputFile` (``data``, ``tag``: ``id-front`` / ``id-back`` / ``face-proof`` /
+    None), :class:`Person`, and the settings :class:`IdentitySettings` /
+    :class:`AddressSettings` (weights by check name, :class:`Thresholds`,
+    :class:`MinimumAgeSettings` with :class:`LocationOverride`), shaped like the
+    contract's ``KycSettings.identityProof`` and ``addressProof``, with the defaults
+    :data:`DEFAULT_IDENTITY_SETTINGS` and :data:`DEFAULT_ADDRESS_SETTINGS` (see
+    :mod:`openkyc.analysis.settings` for why they are what they are).
+
+Analyses
+    :func:`analyze_identity` and :func:`analyze_address`. ``today`` is always passed
+    in (no hidden clock); ``match_level`` is the contract's 2 strict (default),
+    1 moderate, 3 basic.
+
+Results
+    :class:`IdentityAnalysis` / :class:`AddressAnalysis`: ``checks`` (:class:`Check`,
+    named like the contract's weights), ``score``, ``decision`` (``accepted``,
+    ``rejected``, ``pending``), ``rejection`` (:class:`Rejection`), ``hints``
+    (:class:`Hint`), ``matches`` (the contract's ``KycIdentityMatches`` /
+    ``KycAddressMatches``), ``parsed_data``, ``quality`` (:class:`QualityFinding`)
+    and ``fingerprints`` (:class:`Fingerprints`). ``to_dict()`` gives JSON-ready data.
+
+Pure decisions
+    :func:`score_document`, :func:`rejection_for`, :func:`with_duplicate` (fold in a
+    duplicate the service found among other customers' fingerprints),
+    :func:`mrz_check_digit`, :func:`parse_mrz`, :func:`name_matches`,
+    :func:`minimum_age_for`, :func:`age_on`.
+
+Models
+    :class:`Engines` holds a :class:`TextReader` and a :class:`FaceFinder`;
+    :func:`default_engines` gives the process-wide ones (rapidocr, dlib), loaded on
+    first use; :func:`warm_up` loads them now.
+
+Errors
+    :class:`AnalysisError` ← :class:`UnreadableFile`, :class:`UnsupportedInput`,
+    :class:`ModelUnavailable`.
+"""
+
+from openkyc.analysis.address import analyze_address
+from openkyc.analysis.dates import age_on
+from openkyc.analysis.engines import (
+    Engines,
+    Face,
+    FaceFinder,
+    TextLine,
+    TextReader,
+    default_engines,
+    warm_up,
+)
+from openkyc.analysis.errors import (
+    AnalysisError,
+    ModelUnavailable,
+    UnreadableFile,
+    UnsupportedInput,
+)
+from openkyc.analysis.identity import analyze_identity
+from openkyc.analysis.models import (
+    AddressAnalysis,
+    Check,
+    Fingerprints,
+    Hint,
+    IdentityAnalysis,
+    InputFile,
+    Person,
+    QualityFinding,
+    Rejection,
+)
+from openkyc.analysis.mrz import MrzResult, mrz_check_digit, parse_mrz
+from openkyc.analysis.names import name_matches
+from openkyc.analysis.scoring import Score, rejection_for, score_document, with_duplicate
+from openkyc.analysis.settings import (
+    DEFAULT_ADDRESS_SETTINGS,
+    DEFAULT_IDENTITY_SETTINGS,
+    AddressSettings,
+    IdentitySettings,
+    LocationOverride,
+    MinimumAgeSettings,
+    Thresholds,
+    minimum_age_for,
+)
+
+__all__ = [
+    "DEFAULT_ADDRESS_SETTINGS",
+    "DEFAULT_IDENTITY_SETTINGS",
+    "AddressAnalysis",
+    "AddressSettings",
+    "AnalysisError",
+    "Check",
+    "Engines",
+    "Face",
+    "FaceFinder",
+    "Fingerprints",
+    "Hint",
+    "IdentityAnalysis",
+    "IdentitySettings",
+    "InputFile",
+    "LocationOverride",
+    "MinimumAgeSettings",
+    "ModelUnavailable",
+    "MrzResult",
+    "Person",
+    "QualityFinding",
+    "Rejection",
+    "Score",
+    "TextLine",
+    "TextReader",
+    "Thresholds",
+    "UnreadableFile",
+    "UnsupportedInput",
+    "age_on",
+    "analyze_address",
+    "analyze_identity",
+    "default_engines",
+    "minimum_age_for",
+    "mrz_check_digit",
+    "name_matches",
+    "parse_mrz",
+    "rejection_for",
+    "score_document",
+    "warm_up",
+    "with_duplicate",
+]

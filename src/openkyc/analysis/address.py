@@ -1,0 +1,256 @@
+"""Address proof: utility bills, bank statements, leases and the like, as PDF or photo.
+
+Text comes from the PDF's own text layer when it has one (exact and instant) and from
+OCR otherwise. :func:`address_checks` decides from the text alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import Any
+
+from openkyc.analysis import tampering
+from openkyc.analysis.dates import FoundDate, find_dates
+from openkyc.analysis.engines import Engines, default_engines
+from openkyc.analysis.errors import UnsupportedInput
+from openkyc.analysis.hints import hints_for
+from openkyc.analysis.imaging import Page, load_page, quality_findings, straighten
+from openkyc.analysis.models import AddressAnalysis, Check, InputFile, Person, QualityFinding
+from openkyc.analysis.names import (
+    address_line_matches,
+    name_matches,
+    normalize,
+    postal_code_matches,
+    text_contains,
+)
+from openkyc.analysis.scoring import decided, subtype_check, weigh
+from openkyc.analysis.settings import DEFAULT_ADDRESS_SETTINGS, AddressSettings
+from openkyc.analysis.zones import rows_of
+
+__all__ = ["AddressFacts", "address_checks", "analyze_address", "document_date",
+           "find_phone", "guess_address_subtype"]
+
+MIN_TEXT_LAYER = 20  # fewer characters than this: a scan, OCR it
+
+
+@dataclass(frozen=True)
+class AddressFacts:
+    """The text of an address document and what was found in it."""
+
+    lines: tuple[str, ...]
+    document_date: date | None = None
+    phone: str | None = None
+    subtype: str | None = None
+    tamper_signals: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+_DATE_LABEL = re.compile(r"(statement|bill|invoice|issue|print|letter)?\s*(date|dated|du|vom|"
+                         r"fecha|period|as of|le)\b", re.IGNORECASE)
+
+
+def document_date(lines: Sequence[str], today: date, *, month_first: bool = False
+                  ) -> date | None:
+    """The date the document was issued: a labelled date on or before ``today`` if any,
+    else the latest such date (due dates in the future never count)."""
+    labelled: list[date] = []
+    every: list[date] = []
+    for line in lines:
+        found = [d.value for d in find_dates(line, month_first=month_first) if d.value <= today]
+        every += found
+        if found and _DATE_LABEL.search(line):
+            labelled += found
+    pool = labelled or every
+    return max(pool) if pool else None
+
+
+_PHONE = re.compile(r"(?<![\w+])(\+?\(?\d[\d ().\-/]{6,}\d)(?!\w)")
+_PHONE_LABEL = re.compile(r"tel|phone|call|t[eé]l[eé]phone|telefon|hotline|service",
+                          re.IGNORECASE)
+
+
+def find_phone(lines: Sequence[str], dates: Sequence[FoundDate] = ()) -> str | None:
+    """The issuer's phone number: a number of 9 to 15 digits, preferring labelled lines."""
+    ordered = sorted(lines, key=lambda line: not _PHONE_LABEL.search(line))
+    for line in ordered:
+        for match in _PHONE.finditer(line):
+            digits = re.sub(r"\D", "", match.group(1))
+            if 9 <= len(digits) <= 15 and not find_dates(match.group(1)):
+                return match.group(1).strip()
+    return None
+
+
+_SUBTYPES = (
+    ("bank-statement", r"BANK STATEMENT|ACCOUNT STATEMENT|RELEVE DE COMPTE|KONTOAUSZUG|"
+                       r"EXTRACTO|IBAN|SORT CODE|OPENING BALANCE|CLOSING BALANCE"),
+    ("credit-card-statement", r"CREDIT CARD STATEMENT|CARD STATEMENT|MINIMUM PAYMENT"),
+    ("lease-agreement", r"LEASE|TENANCY AGREEMENT|RENTAL AGREEMENT|LANDLORD|CONTRAT DE BAIL"),
+    ("rental-receipt", r"RENT RECEIPT|QUITTANCE DE LOYER"),
+    ("insurance-letter", r"INSURANCE|POLICY NUMBER|ASSURANCE"),
+    ("tax-return", r"TAX RETURN|TAX ASSESSMENT|AVIS D IMPOSITION|STEUERBESCHEID"),
+    ("utility-bill", r"ELECTRICITY|ENERGY|GAS BILL|WATER|UTILITY|BROADBAND|INTERNET|FIBRE|"
+                     r"FIBER|TELECOM|MOBILE|ELECTRICITE|FACTURE|STROM|BILL|INVOICE"),
+)
+
+
+def guess_address_subtype(text: str) -> str | None:
+    """The contract subtype the wording suggests, or None."""
+    folded = normalize(text)
+    for subtype, pattern in _SUBTYPES:
+        if re.search(rf"\b({pattern})", folded):
+            return subtype
+    return None
+
+
+def _windows(lines: Sequence[str]) -> list[str]:
+    """Each line alone and joined with the next: OCR splits "12 High Street" sometimes."""
+    return [*lines, *(f"{a} {b}" for a, b in pairwise(lines))]
+
+
+def _found(name: str, matched: bool, facts_text: str, weights: dict[str, int]) -> Check:
+    if matched:
+        return weigh(name, False, weights)
+    readable = len(facts_text.split()) >= 8
+    return weigh(name, True, weights, "mismatch" if readable else "not-found",
+                 conclusive=readable)
+
+
+def _name_on_document(name: str, lines: Sequence[str], level: int) -> bool:
+    return any(name_matches(name, line, level) for line in _windows(lines))
+
+
+def address_checks(facts: AddressFacts, person: Person, settings: AddressSettings,
+                   match_level: int = 2, *, today: date, max_age_days: int = 90,
+                   subtypes_allowed: Sequence[str] | None = None) -> list[Check]:
+    """Every address check, decided from ``facts`` alone."""
+    weights, text, lines = settings.weights, facts.text, facts.lines
+    checks = [
+        _found("firstName", _name_on_document(person.first_name, lines, match_level),
+               text, weights),
+        _found("lastName", _name_on_document(person.last_name, lines, match_level),
+               text, weights),
+        _found("line1", address_line_matches(person.line1, _windows(lines), match_level),
+               text, weights),
+        _found("city", text_contains(text, person.city, match_level), text, weights),
+        _found("postalCode", postal_code_matches(person.postal_code, text, match_level),
+               text, weights),
+        _date_check(facts.document_date, weights, today, max_age_days),
+        weigh("phone", facts.phone is None, weights, "not-found", conclusive=False),
+        subtype_check(facts.subtype, weights, subtypes_allowed),
+        weigh("isTampered", bool(facts.tamper_signals), weights,
+              facts.tamper_signals[0] if facts.tamper_signals else None),
+    ]
+    if person.region:
+        checks.insert(4, _found("region", text_contains(text, person.region, match_level),
+                                text, weights))
+    return checks
+
+
+def _date_check(found: date | None, weights: dict[str, int], today: date,
+                max_age_days: int) -> Check:
+    if found is None:
+        return weigh("date", True, weights, "not-found", conclusive=False)
+    return weigh("date", today - found > timedelta(days=max_age_days), weights, "too-old")
+
+
+def _page_lines(page: Page, engines: Engines) -> tuple[list[str], bool]:
+    """The page's text lines and whether they came from OCR."""
+    if len(page.text_layer) >= MIN_TEXT_LAYER:
+        return [line.strip() for line in page.text_layer.splitlines() if line.strip()], False
+    image, _ = straighten(page.image)
+    rows = rows_of(engines.text.read(image))
+    return [" ".join(item.text for item in row) for row in rows], True
+
+
+def _read(files: Sequence[InputFile], engines: Engines
+          ) -> tuple[list[str], list[Page], list[QualityFinding]]:
+    if not files:
+        raise UnsupportedInput("no file to analyse")
+    lines: list[str] = []
+    pages: list[Page] = []
+    quality: list[QualityFinding] = []
+    for index, file in enumerate(files):
+        page = load_page(file, index, pdf_pages=3)
+        page_lines, ocr = _page_lines(page, engines)
+        lines += page_lines
+        pages.append(page)
+        quality += quality_findings(page, photo=ocr and page.kind != "pdf")
+    return lines, pages, quality
+
+
+def _matches(facts: AddressFacts, checks: list[Check], person: Person) -> dict[str, Any]:
+    failed = {check.name for check in checks if check.failed}
+    words = normalize(facts.text).split()
+
+    def kept(name: str, value: str | None) -> str | None:
+        return value if name not in failed else None
+
+    return {
+        "firstName": kept("firstName", person.first_name),
+        "lastName": kept("lastName", person.last_name),
+        "line1": kept("line1", person.line1), "city": kept("city", person.city),
+        "region": kept("region", person.region) if person.region else None,
+        "postalCode": kept("postalCode", person.postal_code),
+        "wordCount": len(words), "uniqueWords": len(set(words)),
+        "date": f"{facts.document_date.isoformat()}T00:00:00+00:00"
+        if facts.document_date else None,
+        "phone": facts.phone, "documentSubtype": facts.subtype,
+        "isTampered": "isTampered" in failed,
+    }
+
+
+def analyze_address(
+    files: Sequence[InputFile],
+    person: Person,
+    settings: AddressSettings = DEFAULT_ADDRESS_SETTINGS,
+    match_level: int = 2,
+    *,
+    today: date,
+    max_address_age_days: int = 90,
+    subtypes_allowed: Sequence[str] | None = None,
+    engines: Engines | None = None,
+) -> AddressAnalysis:
+    """Analyse an address-proof document (PDF or photo) against the customer's address.
+
+    The document must name the customer and their address and be dated within
+    ``max_address_age_days`` of ``today``. Raises :class:`UnreadableFile` for a file
+    that is no image or PDF.
+    """
+    lines, pages, quality = _read(files, engines or default_engines())
+    month_first = (person.country or "").upper() == "US"
+    facts = AddressFacts(
+        lines=tuple(lines), document_date=document_date(lines, today, month_first=month_first),
+        phone=find_phone(lines), subtype=guess_address_subtype("\n".join(lines)),
+        tamper_signals=tuple(s for page in pages for s in _signals(page)),
+    )
+    checks = address_checks(facts, person, settings, match_level, today=today,
+                            max_age_days=max_address_age_days,
+                            subtypes_allowed=subtypes_allowed)
+    return decided(
+        AddressAnalysis, checks, settings.weights, settings.thresholds,
+        hints=tuple(hints_for(checks, quality, subtypes_allowed)),
+        matches=_matches(facts, checks, person),
+        parsed_data={"text": list(lines), "date": facts.document_date, "phone": facts.phone,
+                     "documentSubtype": facts.subtype, "textSource": _source(pages),
+                     "tamperSignals": list(facts.tamper_signals),
+                     "pdfInfo": [page.pdf_info for page in pages if page.kind == "pdf"]},
+        quality=tuple(quality),
+    )
+
+
+def _signals(page: Page) -> tuple[str, ...]:
+    if page.kind == "pdf":
+        return tampering.pdf_signals(page)
+    editor = tampering.editing_software(page.software)
+    return (f"edited-with:{editor}",) if editor else ()
+
+
+def _source(pages: list[Page]) -> str:
+    return "pdf-text" if all(len(p.text_layer) >= MIN_TEXT_LAYER for p in pages) else "ocr"

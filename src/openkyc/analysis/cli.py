@@ -1,0 +1,88 @@
+"""``openkyc analyze``: run the analyser on files from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from openkyc.analysis.address import analyze_address
+from openkyc.analysis.engines import warm_up
+from openkyc.analysis.errors import AnalysisError
+from openkyc.analysis.identity import analyze_identity
+from openkyc.analysis.models import InputFile, Person, _Analysis
+
+__all__ = ["analyze"]
+
+
+def _tag(path: Path) -> str | None:
+    """``selfie.jpg`` / ``*face*`` is the face proof, ``*back*`` the back of a card."""
+    name = path.stem.lower()
+    if "selfie" in name or "face" in name:
+        return "face-proof"
+    if "back" in name:
+        return "id-back"
+    return None
+
+
+def _summary(path: str, result: _Analysis) -> str:
+    failed = ", ".join(f"{c.name}({c.reason})" for c in result.checks if c.failed) or "-"
+    line = f"{path}: {result.decision} score={result.score} failed: {failed}"
+    if result.rejection:
+        line += f"\n  rejected: {result.rejection.type}: {result.rejection.message}"
+    return line + "".join(f"\n  hint: {hint.message}" for hint in result.hints)
+
+
+@click.command("analyze")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--type", "kind", type=click.Choice(["identity", "address"]), default="identity",
+              show_default=True, help="Kind of proof the files are.")
+@click.option("--together", is_flag=True,
+              help="Analyse all files as one document (front, back, selfie).")
+@click.option("--first-name", default="", help="Customer's first name.")
+@click.option("--last-name", default="", help="Customer's last name.")
+@click.option("--middle-name", default=None)
+@click.option("--dob", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Customer's birth date (YYYY-MM-DD).")
+@click.option("--address", "line1", default=None, help="Street address (line 1).")
+@click.option("--city", default=None)
+@click.option("--region", default=None)
+@click.option("--postal-code", default=None)
+@click.option("--country", default=None, help="ISO 3166 alpha-2.")
+@click.option("--match-level", type=click.IntRange(1, 3), default=2, show_default=True)
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date to judge expiry and age against (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document.")
+def analyze(files: tuple[str, ...], kind: str, together: bool, first_name: str,
+            last_name: str, middle_name: str | None, dob: object, line1: str | None,
+            city: str | None, region: str | None, postal_code: str | None,
+            country: str | None, match_level: int, today: object, as_json: bool) -> None:
+    """Analyse identity or address documents and print each decision."""
+    person = Person(first_name, last_name, middle_name, dob.date() if dob else None,  # type: ignore[attr-defined]
+                    line1=line1, city=city, region=region, postal_code=postal_code,
+                    country=country)
+    day = today.date() if today else date.today()  # type: ignore[attr-defined]
+    groups = [list(files)] if together else [[path] for path in files]
+    warm_up()
+    with click.progressbar(groups, label="Analysing", file=sys.stderr,
+                           show_pos=True) as bar:
+        outputs = [_run(group, kind, person, match_level, day) for group in bar]
+    for output in outputs:
+        click.echo(json.dumps(output[1], indent=2) if as_json else output[0])
+
+
+def _run(paths: list[str], kind: str, person: Person, level: int, day: date
+         ) -> tuple[str, dict[str, object]]:
+    inputs = [InputFile(Path(p).read_bytes(), _tag(Path(p)), Path(p).name) for p in paths]
+    name = " + ".join(paths)
+    try:
+        if kind == "address":
+            result: _Analysis = analyze_address(inputs, person, match_level=level, today=day)
+        else:
+            result = analyze_identity(inputs, person, match_level=level, today=day)
+    except AnalysisError as exc:
+        return f"{name}: error: {exc}", {"files": paths, "error": str(exc)}
+    return _summary(name, result), {"files": paths, **result.to_dict()}

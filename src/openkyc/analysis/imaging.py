@@ -1,0 +1,247 @@
+"""Turning uploaded bytes into pixels and text, and judging the picture's quality."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from openkyc.analysis.errors import UnreadableFile
+from openkyc.analysis.models import InputFile, QualityFinding
+
+__all__ = ["Page", "load_page", "quality_findings", "straighten"]
+
+MAX_SIDE = 2400  # larger photos only cost time: OCR and faces work on less
+PDF_DPI = 150
+
+_heif_registered = False
+
+
+@dataclass
+class Page:
+    """One uploaded file, decoded: RGB pixels, and for PDFs their text layer."""
+
+    index: int
+    tag: str | None
+    image: np.ndarray
+    kind: str  # "jpeg", "png", "heif", "pdf", ...
+    software: str | None = None
+    text_layer: str = ""
+    pdf_info: dict[str, str] = field(default_factory=dict)
+    pdf_revisions: int = 0
+    jpeg_quality: int | None = None
+
+
+def _register_heif() -> None:
+    global _heif_registered
+    if not _heif_registered:
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+        _heif_registered = True
+
+
+def load_page(file: InputFile, index: int, *, pdf_pages: int = 1) -> Page:
+    """Decode one file (JPEG, PNG, WebP, HEIC/HEIF or PDF) or raise UnreadableFile."""
+    if not file.data:
+        raise UnreadableFile("the file is empty", index=index)
+    if file.data[:5] == b"%PDF-":
+        return _load_pdf(file, index, pdf_pages)
+    _register_heif()
+    try:
+        picture = Image.open(io.BytesIO(file.data))
+        picture.load()
+    except Exception as exc:  # Pillow raises many types for broken input
+        raise UnreadableFile(f"not an image or PDF: {exc}", index=index) from exc
+    software = _software(picture)
+    kind = (picture.format or "unknown").lower()
+    quality = _jpeg_quality(picture) if kind == "jpeg" else None
+    picture = ImageOps.exif_transpose(picture).convert("RGB")
+    picture.thumbnail((MAX_SIDE, MAX_SIDE))
+    return Page(index, file.tag, np.asarray(picture), kind, software=software,
+                jpeg_quality=quality)
+
+
+def _software(picture: Image.Image) -> str | None:
+    exif = picture.getexif()
+    names = [exif.get(0x0131), exif.get(0x013B) and None, picture.info.get("Software"),
+             picture.info.get("software")]
+    xmp = picture.info.get("xmp") or picture.info.get("XML:com.adobe.xmp")
+    if isinstance(xmp, bytes):
+        xmp = xmp.decode("utf-8", "ignore")
+    if isinstance(xmp, str):
+        match = re.search(r"CreatorTool[=>\"']+([^\"'<]+)", xmp)
+        names.append(match.group(1) if match else None)
+    found = [str(name).strip() for name in names if name]
+    return "; ".join(found) or None
+
+
+def _jpeg_quality(picture: Image.Image) -> int | None:
+    """Estimate the JPEG quality from the luminance table (IJG scaling)."""
+    tables = getattr(picture, "quantization", None)
+    if not tables or 0 not in tables:
+        return None
+    mean = float(np.mean(tables[0]))
+    base = 57.625  # mean of the IJG standard luminance table
+    scale = mean / base * 100
+    return round((200 - scale) / 2) if scale <= 100 else round(5000 / scale)
+
+
+def _load_pdf(file: InputFile, index: int, pages: int) -> Page:
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(file.data)
+    except Exception as exc:
+        raise UnreadableFile(f"not a readable PDF: {exc}", index=index) from exc
+    try:
+        if len(document) == 0:
+            raise UnreadableFile("the PDF has no page", index=index)
+        texts = [_page_text(document[i]) for i in range(min(pages, len(document)))]
+        picture = document[0].render(scale=PDF_DPI / 72).to_pil().convert("RGB")
+        info = {key: str(value) for key, value in document.get_metadata_dict().items()
+                if value}
+    finally:
+        document.close()
+    software = "; ".join(v for k, v in info.items() if k in ("Producer", "Creator")) or None
+    return Page(index, file.tag, np.asarray(picture), "pdf", software=software,
+                text_layer="\n".join(texts).strip(), pdf_info=info,
+                pdf_revisions=file.data.count(b"%%EOF"))
+
+
+def _page_text(page: object) -> str:
+    textpage = page.get_textpage()  # type: ignore[attr-defined]
+    try:
+        return str(textpage.get_text_range()).replace("\r\n", "\n")
+    finally:
+        textpage.close()
+
+
+def _gray(image: np.ndarray, width: int = 1000) -> np.ndarray:
+    import cv2
+
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    scale = width / max(gray.shape[1], 1)
+    if scale < 1:
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return gray
+
+
+def sharpness(image: np.ndarray) -> float:
+    """How sharp the picture is: the 90th percentile of edge strength on a 1000 px copy,
+    so that large plain areas (a white bill, a desk) do not count as blur."""
+    import cv2
+
+    laplacian = np.abs(cv2.Laplacian(_gray(image), cv2.CV_64F))
+    edges = laplacian[laplacian > 4]
+    return float(np.percentile(edges, 90)) if edges.size > 100 else 0.0
+
+
+def glare(image: np.ndarray) -> float:
+    """The share of the picture covered by the largest blown-out (white, unsaturated) spot."""
+    import cv2
+
+    small = cv2.resize(image, (320, max(1, int(320 * image.shape[0] / image.shape[1]))))
+    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
+    mask = ((hsv[..., 2] >= 250) & (hsv[..., 1] <= 25)).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if count <= 1:
+        return 0.0
+    return float(stats[1:, cv2.CC_STAT_AREA].max() / mask.size)
+
+
+def brightness(image: np.ndarray) -> float:
+    return float(_gray(image, 400).mean())
+
+
+BLUR_BELOW = 18.0
+GLARE_ABOVE = 0.03
+DARK_BELOW = 55.0
+
+
+def quality_findings(page: Page, *, photo: bool) -> list[QualityFinding]:
+    """Blur, glare and darkness of one page. ``photo`` is False for PDFs with a text
+    layer, whose rendering has no camera to blame."""
+    if not photo:
+        return []
+    found = []
+    sharp = sharpness(page.image)
+    if sharp < BLUR_BELOW:
+        found.append(QualityFinding(page.index, "blur", round(sharp, 2)))
+    shine = glare(page.image)
+    if shine > GLARE_ABOVE:
+        found.append(QualityFinding(page.index, "glare", round(shine, 4)))
+    light = brightness(page.image)
+    if light < DARK_BELOW:
+        found.append(QualityFinding(page.index, "dark", round(light, 1)))
+    return found
+
+
+def find_document_quad(image: np.ndarray) -> np.ndarray | None:
+    """The four corners of a document lying on a contrasting background, if any."""
+    import cv2
+
+    gray = _gray(image, 800)
+    scale = image.shape[1] / gray.shape[1]
+    edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 30, 90)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    area = gray.shape[0] * gray.shape[1]
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
+        hull = cv2.convexHull(contour)
+        quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+        if len(quad) == 4 and 0.2 * area < cv2.contourArea(quad) < 0.95 * area:
+            return quad.reshape(4, 2).astype(np.float32) * scale
+    return None
+
+
+def _order(quad: np.ndarray) -> np.ndarray:
+    total, diff = quad.sum(axis=1), np.diff(quad, axis=1).ravel()
+    return np.array([quad[np.argmin(total)], quad[np.argmin(diff)],
+                     quad[np.argmax(total)], quad[np.argmax(diff)]], np.float32)
+
+
+def straighten(image: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Undo the perspective of a document photographed at an angle; return the
+    rectified document and whether its four corners were found."""
+    import cv2
+
+    quad = find_document_quad(image)
+    if quad is None:
+        return image, False
+    corners = _order(quad)
+    width = int(max(np.linalg.norm(corners[0] - corners[1]),
+                    np.linalg.norm(corners[3] - corners[2])))
+    height = int(max(np.linalg.norm(corners[0] - corners[3]),
+                     np.linalg.norm(corners[1] - corners[2])))
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+    matrix = cv2.getPerspectiveTransform(corners, target)
+    return cv2.warpPerspective(image, matrix, (width, height)), True
+
+
+def is_grayscale(image: np.ndarray) -> bool:
+    """A picture with no colour at all: a photocopy or a black-and-white scan."""
+    import cv2
+
+    small = cv2.resize(image, (200, max(1, int(200 * image.shape[0] / image.shape[1]))))
+    saturation = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)[..., 1]
+    return float(np.percentile(saturation, 95)) < 12
+
+
+def crop(image: np.ndarray, box: tuple[int, int, int, int], margin: float = 0.25) -> np.ndarray:
+    """A box cut out of the image with a margin around it, clipped to the image."""
+    left, top, right, bottom = box
+    dx, dy = int((right - left) * margin), int((bottom - top) * margin)
+    height, width = image.shape[:2]
+    return image[max(0, top - dy): min(height, bottom + dy),
+                 max(0, left - dx): min(width, right + dx)]
+
+
+def perceptual_hash(image: np.ndarray) -> str:
+    """A 64-bit DCT perceptual hash (hex), stable under rescaling and recompression."""
+    import imagehash
+
+    return str(imagehash.phash(Image.fromarray(image)))

@@ -1,0 +1,144 @@
+"""Reading an identity document's pages: straighten, OCR, MRZ, visual zone, faces.
+
+This is the only part of identity analysis that runs models; what it returns
+(:class:`PageReading`) is plain data the checks in :mod:`identity` decide on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from openkyc.analysis.engines import Engines, Face, TextLine
+from openkyc.analysis.imaging import Page, straighten
+from openkyc.analysis.mrz import MrzResult
+from openkyc.analysis.tampering import mrz_viz_disagreements
+from openkyc.analysis.zones import VisualZone, find_mrz, mrz_piece, read_visual_zone
+
+__all__ = ["PageReading", "read_document_page", "read_selfie"]
+
+
+@dataclass
+class PageReading:
+    """What one document page says and shows."""
+
+    page: Page
+    image: np.ndarray  # straightened and upright
+    lines: list[TextLine]
+    mrz: MrzResult | None
+    viz: VisualZone
+    faces: list[Face] = field(default_factory=list)
+    corners_found: bool = False
+    rotation: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def _rotate(image: np.ndarray, degrees: int) -> np.ndarray:
+    return np.ascontiguousarray(np.rot90(image, k=-degrees // 90))
+
+
+def _mostly_vertical(lines: list[TextLine]) -> bool:
+    long = [line for line in lines if max(line.width, line.height) > 60]
+    return bool(long) and sum(line.height > 1.5 * line.width for line in long) > len(long) / 2
+
+
+def _mean_confidence(lines: list[TextLine]) -> float:
+    return float(np.mean([line.confidence for line in lines])) if lines else 0.0
+
+
+def _ocr(image: np.ndarray, engines: Engines, today: date) -> tuple[list[TextLine],
+                                                                     MrzResult | None]:
+    """Read fast; if the MRZ then does not verify, read its lines again accurately."""
+    lines = engines.text.read(image)
+    mrz = find_mrz(lines, today=today)
+    if _trusted(mrz):
+        return lines, mrz
+    candidates = [line for line in lines if mrz_piece(line.text)]
+    if not candidates:
+        return lines, mrz
+    better = dict(zip(map(id, candidates), engines.text.reread(image, candidates),
+                      strict=True))
+    reread = [better.get(id(line), line) for line in lines]
+    second = find_mrz(reread, today=today)
+    if second is not None and (mrz is None or sum(second.checks.values())
+                               >= sum(mrz.checks.values())):
+        return reread, second
+    return lines, mrz
+
+
+def _trusted(mrz: MrzResult | None) -> bool:
+    """Check digits hold and the names (which no check digit protects) split in two."""
+    return mrz is not None and mrz.valid and bool(mrz.surname and mrz.given_names)
+
+
+def _confirmed_viz(image: np.ndarray, lines: list[TextLine], mrz: MrzResult | None,
+                   engines: Engines) -> tuple[list[TextLine], VisualZone]:
+    """The visual zone; where it disagrees with the MRZ, read again accurately first, so
+    that a misread letter never passes for a forged field."""
+    viz = read_visual_zone(lines, mrz.lines if mrz else ())
+    if mrz is None or not mrz_viz_disagreements(mrz, viz):
+        return lines, viz
+    reread = engines.text.reread(image, lines)
+    return reread, read_visual_zone(reread, mrz.lines)
+
+
+def _upright(image: np.ndarray, engines: Engines, today: date
+             ) -> tuple[np.ndarray, list[TextLine], MrzResult | None, int]:
+    """OCR the page; when the text stands sideways or reads like upside-down text,
+    turn the page and keep the reading that finds an MRZ or reads best."""
+    lines, mrz = _ocr(image, engines, today)
+    if _trusted(mrz):
+        return image, lines, mrz, 0
+    turns = [90, 270] if _mostly_vertical(lines) else []
+    if not turns and _mean_confidence(lines) < 0.8:
+        turns = [180]
+    best = (image, lines, mrz, 0)
+    for degrees in turns:
+        turned = _rotate(image, degrees)
+        turned_lines, turned_mrz = _ocr(turned, engines, today)
+        if _better(turned_lines, turned_mrz, best[1], best[2]):
+            best = (turned, turned_lines, turned_mrz, degrees)
+            if _trusted(turned_mrz):
+                break
+    return best
+
+
+def _better(lines: list[TextLine], mrz: MrzResult | None, best_lines: list[TextLine],
+            best_mrz: MrzResult | None) -> bool:
+    def rank(found: MrzResult | None, text: list[TextLine]) -> tuple[int, float]:
+        return (sum(found.checks.values()) + 1 if found else 0,
+                _mean_confidence(text) * len(text))
+    return rank(mrz, lines) > rank(best_mrz, best_lines)
+
+
+def read_document_page(page: Page, engines: Engines, *, today: date) -> PageReading:
+    """Straighten the page, read its text and MRZ upright, and find the faces on it."""
+    image, corners = straighten(page.image)
+    image, lines, mrz, rotation = _upright(image, engines, today)
+    if mrz is None and corners:
+        # A wrong outline (a table edge, a card inside a larger card) can cut the MRZ off.
+        plain, plain_lines, plain_mrz, plain_rotation = _upright(page.image, engines, today)
+        if plain_mrz is not None:
+            image, lines, mrz, rotation, corners = (plain, plain_lines, plain_mrz,
+                                                    plain_rotation, False)
+    lines, viz = _confirmed_viz(image, lines, mrz, engines)
+    faces = engines.faces.faces(image, small=True) if page.tag != "id-back" else []
+    return PageReading(page, image, lines, mrz, viz, faces, corners, rotation)
+
+
+def read_selfie(page: Page, engines: Engines) -> list[Face]:
+    """The faces on a selfie, upright as the EXIF orientation says, largest first."""
+    faces = engines.faces.faces(page.image, small=True)
+    if faces:
+        return faces
+    # A selfie taken with the phone sideways and no EXIF orientation.
+    for degrees in (90, 270):
+        faces = engines.faces.faces(_rotate(page.image, degrees), small=False)
+        if faces:
+            return faces
+    return []

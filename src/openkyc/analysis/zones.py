@@ -1,0 +1,156 @@
+"""Finding the MRZ and the labelled visual-zone fields among OCR lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from openkyc.analysis.dates import find_dates
+from openkyc.analysis.engines import TextLine
+from openkyc.analysis.mrz import MrzResult, clean_line, parse_mrz
+
+__all__ = ["VisualZone", "find_mrz", "mrz_piece", "read_visual_zone", "rows_of"]
+
+_MRZ_LENGTHS = (30, 36, 44)
+
+
+def rows_of(lines: list[TextLine]) -> list[list[TextLine]]:
+    """Group OCR boxes into printed rows (OCR may cut one MRZ line into pieces)."""
+    rows: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda item: (item.box[1] + item.box[3]) / 2):
+        centre = (line.box[1] + line.box[3]) / 2
+        if rows:
+            last = rows[-1][-1]
+            if abs(centre - (last.box[1] + last.box[3]) / 2) < 0.5 * max(last.height, 1):
+                rows[-1].append(line)
+                continue
+        rows.append([line])
+    return [sorted(row, key=lambda item: item.box[0]) for row in rows]
+
+
+def _mrz_like(text: str) -> bool:
+    cleaned = clean_line(text)
+    return len(cleaned) >= 26 and (cleaned.count("<") >= 2 or bool(re.fullmatch(
+        r"[A-Z0-9<]{28,46}", cleaned))) and len(cleaned) >= 0.8 * len(text.replace(" ", ""))
+
+
+def _candidate_rows(lines: list[TextLine]) -> list[str]:
+    texts = []
+    for row in rows_of(lines):
+        joined = "".join(clean_line(item.text) for item in row if mrz_piece(item.text))
+        if _mrz_like(joined):
+            texts.append(joined)
+    return texts
+
+
+def mrz_piece(text: str) -> bool:
+    """Whether an OCR line could be (part of) an MRZ line."""
+    cleaned = clean_line(text)
+    return len(cleaned) >= 4 and (cleaned.count("<") >= 1 or len(cleaned) >= 20)
+
+
+def _nearest_length(text: str) -> int:
+    return min(_MRZ_LENGTHS, key=lambda length: abs(length - len(text)))
+
+
+def _groups(texts: list[str]) -> list[list[str]]:
+    """Runs of 2 or 3 consecutive rows of the same MRZ length."""
+    groups = []
+    for size in (3, 2):
+        for start in range(len(texts) - size + 1):
+            chunk = texts[start : start + size]
+            lengths = {_nearest_length(text) for text in chunk}
+            if len(lengths) == 1 and (size == 3) == (lengths == {30}):
+                groups.append(chunk)
+    return groups
+
+
+def find_mrz(lines: list[TextLine], *, today: date) -> MrzResult | None:
+    """The best-verifying MRZ among the OCR lines, if any (most check digits holding)."""
+    best: MrzResult | None = None
+    for group in _groups(_candidate_rows(lines)):
+        result = parse_mrz(group, today=today)
+        if result is None:
+            continue
+        if best is None or _rank(result) > _rank(best):
+            best = result
+    return best
+
+
+def _rank(result: MrzResult) -> tuple[int, int]:
+    return sum(result.checks.values()), len(result.lines)
+
+
+@dataclass(frozen=True)
+class VisualZone:
+    """What the printed (human-readable) part of a document says, by label."""
+
+    surname: str | None = None
+    given_names: str | None = None
+    birth_date: date | None = None
+    expiry_date: date | None = None
+    issue_date: date | None = None
+    document_number: str | None = None
+    nationality: str | None = None
+    dates: tuple[date, ...] = ()
+    text: str = ""
+
+
+_LABELS = {
+    "surname": r"\b(surname|last name|family name|nom|apellidos?|nachname|cognome|name)\b",
+    "given_names": r"\b(given names?|first names?|prenoms?|pr[eé]noms?|vornamen?|nombres?|nome)\b",
+    "birth_date": r"(birth|naissance|geburt|nacimiento|nascita|\bdob\b)",
+    "expiry_date": r"(expir|valid until|valable|gultig|g[uü]ltig|caducidad|scadenza|\bexp\b)",
+    "issue_date": r"(issue|d[eé]livrance|ausstellung|expedici[oó]n|rilascio|\biss\b)",
+    "document_number": r"(passport no|document no|card no|\bno\b\.?|number|num[eé]ro|nummer)",
+    "nationality": r"(nationalit|staatsangeh|nacionalidad|cittadinanza)",
+}
+
+
+def _label_of(text: str) -> str | None:
+    lowered = text.lower()
+    for name, pattern in _LABELS.items():
+        # "Date of birth" mentions no name; "Given names" must not count as a surname.
+        if re.search(pattern, lowered) and not (name == "surname" and "given" in lowered):
+            return name
+    return None
+
+
+def _value_after(label: TextLine, lines: list[TextLine]) -> str | None:
+    """The text printed under a label (the nearest line below, overlapping horizontally)."""
+    below = [line for line in lines if line.box[1] >= label.box[1] + 0.5 * label.height
+             and line.box[1] - label.box[3] < 2.5 * label.height
+             and line.box[0] < label.box[2] and line.box[2] > label.box[0]
+             and _label_of(line.text) is None]
+    if not below:
+        return None
+    return min(below, key=lambda line: line.box[1]).text.strip()
+
+
+def read_visual_zone(lines: list[TextLine], mrz_lines: tuple[str, ...] = ()) -> VisualZone:
+    """Read the labelled fields of the visual zone (everything but the MRZ)."""
+    mrz_set = {clean_line(text) for text in mrz_lines}
+    viz = [line for line in lines if not _mrz_like(line.text)
+           and clean_line(line.text) not in mrz_set]
+    values: dict[str, str] = {}
+    for line in viz:
+        name = _label_of(line.text)
+        if name and name not in values:
+            value = _value_after(line, viz)
+            if value:
+                values[name] = value
+    text = "\n".join(line.text for line in viz)
+    return VisualZone(
+        surname=values.get("surname"), given_names=values.get("given_names"),
+        birth_date=_first_date(values.get("birth_date")),
+        expiry_date=_first_date(values.get("expiry_date")),
+        issue_date=_first_date(values.get("issue_date")),
+        document_number=values.get("document_number"), nationality=values.get("nationality"),
+        dates=tuple(found.value for found in find_dates(text)), text=text,
+    )
+
+
+def _first_date(text: str | None) -> date | None:
+    found = find_dates(text or "")
+    return found[0].value if found else None

@@ -1,0 +1,300 @@
+"""Documents the tests make themselves: MRZ text with real check digits, passports and ID
+cards drawn with Pillow's own bundled font, photos of them, and PDF bills.
+
+Nothing here reads a file from outside the repository: the faces come from
+``fixtures/`` (public-domain portraits, see its README) and the font is the one
+Pillow ships inside its wheel.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from openkyc.analysis.mrz import mrz_check_digit
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+
+
+def face(name: str) -> Image.Image:
+    """A shipped portrait: ``collins`` (the customer) or ``hopper`` (someone else)."""
+    return Image.open(FIXTURES / f"{name}.jpg").convert("RGB")
+
+
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """What is printed on a test document."""
+
+    surname: str = "COLLINS"
+    given_names: str = "EILEEN MARIE"
+    number: str = "X4821937"
+    nationality: str = "GBR"
+    issuer: str = "GBR"
+    birth_date: date = date(1986, 11, 19)
+    sex: str = "F"
+    issue_date: date = date(2021, 3, 2)
+    expiry_date: date = date(2031, 3, 1)
+    portrait: str = "collins"
+
+    def but(self, **changes: object) -> Holder:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _yymmdd(value: date) -> str:
+    return value.strftime("%y%m%d")
+
+
+def _pad(value: str, length: int) -> str:
+    return value.replace(" ", "<").ljust(length, "<")[:length]
+
+
+def _names(holder: Holder, length: int) -> str:
+    return _pad(f"{holder.surname}<<{holder.given_names}", length)
+
+
+def td3(holder: Holder) -> list[str]:
+    number = _pad(holder.number, 9)
+    line2 = (number + mrz_check_digit(number) + holder.nationality
+             + _yymmdd(holder.birth_date) + mrz_check_digit(_yymmdd(holder.birth_date))
+             + holder.sex + _yymmdd(holder.expiry_date)
+             + mrz_check_digit(_yymmdd(holder.expiry_date)) + "<" * 14 + "<")
+    composite = line2[0:10] + line2[13:20] + line2[21:43]
+    return [_pad(f"P<{holder.issuer}", 5) + _names(holder, 39), line2 + mrz_check_digit(composite)]
+
+
+def td1(holder: Holder) -> list[str]:
+    number = _pad(holder.number, 9)
+    line1 = _pad(f"ID{holder.issuer}{number}{mrz_check_digit(number)}", 30)
+    line2 = (_yymmdd(holder.birth_date) + mrz_check_digit(_yymmdd(holder.birth_date))
+             + holder.sex + _yymmdd(holder.expiry_date)
+             + mrz_check_digit(_yymmdd(holder.expiry_date)) + holder.nationality + "<" * 11)
+    composite = line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29]
+    return [line1, line2 + mrz_check_digit(composite), _names(holder, 30)]
+
+
+def td2(holder: Holder, code: str = "I") -> list[str]:
+    number = _pad(holder.number, 9)
+    line2 = (number + mrz_check_digit(number) + holder.nationality
+             + _yymmdd(holder.birth_date) + mrz_check_digit(_yymmdd(holder.birth_date))
+             + holder.sex + _yymmdd(holder.expiry_date)
+             + mrz_check_digit(_yymmdd(holder.expiry_date)) + "<" * 7)
+    composite = line2[0:10] + line2[13:20] + line2[21:35]
+    line1 = _pad(f"{code}<{holder.issuer}", 5) + _names(holder, 31)
+    return [line1, line2 + mrz_check_digit(composite)]
+
+
+def mrv(holder: Holder, length: int) -> list[str]:
+    """A visa: MRV-A (44 characters) or MRV-B (36), no composite check digit."""
+    number = _pad(holder.number, 9)
+    line2 = (number + mrz_check_digit(number) + holder.nationality
+             + _yymmdd(holder.birth_date) + mrz_check_digit(_yymmdd(holder.birth_date))
+             + holder.sex + _yymmdd(holder.expiry_date)
+             + mrz_check_digit(_yymmdd(holder.expiry_date)))
+    return [_pad(f"V<{holder.issuer}", 5) + _names(holder, length - 5), _pad(line2, length)]
+
+
+def printed_date(value: date) -> str:
+    return f"{value.day:02d} {MONTHS[value.month - 1]} {value.year}"
+
+
+def _draw_mrz(draw: ImageDraw.ImageDraw, lines: list[str], left: int, top: int,
+              pitch: int) -> None:
+    """Monospace by construction: each character centred in its own cell, as OCR-B is."""
+    glyphs = font(int(pitch * 1.45))
+    for row, line in enumerate(lines):
+        y = top + row * int(pitch * 2.0)
+        for col, char in enumerate(line):
+            x = left + col * pitch + pitch // 2
+            draw.text((x, y), char, fill=(20, 20, 25), font=glyphs, anchor="mt")
+
+
+def _paste_portrait(page: Image.Image, name: str, box: tuple[int, int, int, int]) -> None:
+    left, top, right, bottom = box
+    portrait = face(name)
+    portrait = portrait.resize((right - left, bottom - top))
+    page.paste(portrait, (left, top))
+
+
+def _fields(draw: ImageDraw.ImageDraw, rows: list[tuple[str, str]], left: int, top: int,
+            size: int) -> None:
+    label, value = font(int(size * 0.6)), font(size)
+    for i, (name, text) in enumerate(rows):
+        y = top + i * int(size * 2.3)
+        draw.text((left, y), name, fill=(90, 90, 120), font=label)
+        draw.text((left, y + int(size * 0.75)), text, fill=(15, 15, 20), font=value)
+
+
+def passport(holder: Holder, mrz: list[str] | None = None, *, title: str = "PASSPORT",
+             viz: dict[str, str] | None = None) -> Image.Image:
+    """A TD3 data page, 1250 x 880, with its visual zone and MRZ."""
+    page = Image.new("RGB", (1250, 880), (236, 232, 220))
+    draw = ImageDraw.Draw(page)
+    draw.text((60, 40), f"{title}  {holder.issuer}", fill=(40, 40, 90), font=font(40))
+    if holder.portrait:
+        _paste_portrait(page, holder.portrait, (60, 130, 400, 560))
+    printed = {"Surname": holder.surname, "Given names": holder.given_names,
+               "Nationality": holder.nationality, "Date of birth": printed_date(holder.birth_date),
+               "Sex": holder.sex, "Date of issue": printed_date(holder.issue_date),
+               "Date of expiry": printed_date(holder.expiry_date),
+               "Passport No": holder.number, **(viz or {})}
+    _fields(draw, list(printed.items()), 450, 120, 28)
+    _draw_mrz(draw, mrz or td3(holder), 40, 700, 26)
+    return page
+
+
+def id_card(holder: Holder, mrz: list[str] | None = None) -> tuple[Image.Image, Image.Image]:
+    """A TD1 card's front (portrait and fields) and back (three-line MRZ), 1010 x 640 each."""
+    front = Image.new("RGB", (1010, 640), (220, 232, 236))
+    draw = ImageDraw.Draw(front)
+    draw.text((40, 30), f"IDENTITY CARD  {holder.issuer}", fill=(30, 60, 90), font=font(36))
+    if holder.portrait:
+        _paste_portrait(front, holder.portrait, (40, 110, 320, 470))
+    _fields(draw, [("Surname", holder.surname), ("Given names", holder.given_names),
+                   ("Date of birth", printed_date(holder.birth_date)),
+                   ("Document No", holder.number),
+                   ("Date of expiry", printed_date(holder.expiry_date))], 360, 110, 26)
+    back = Image.new("RGB", (1010, 640), (220, 232, 236))
+    _draw_mrz(ImageDraw.Draw(back), mrz or td1(holder), 40, 420, 31)
+    return front, back
+
+
+def selfie(name: str = "collins", *, angle: float = 6.0) -> Image.Image:
+    """A selfie-like frame: the same portrait, smaller, tilted, on a room-coloured background."""
+    background = Image.new("RGB", (900, 1100), (120, 110, 100))
+    portrait = face(name).rotate(angle, expand=False, fillcolor=(120, 110, 100))
+    portrait = portrait.resize((int(portrait.width * 1.1), int(portrait.height * 1.1)))
+    background.paste(portrait, (150, 200))
+    return background
+
+
+def photographed(page: Image.Image, *, tilt: float = 0.12) -> Image.Image:
+    """The page photographed at an angle, on a desk: a perspective warp onto a background."""
+    width, height = page.size
+    canvas = (int(width * 1.35), int(height * 1.45))
+    dx, dy = int(width * 0.16), int(height * 0.2)
+    corners = [(dx + tilt * width, dy), (dx + width - tilt * width * 0.2, dy + tilt * height * 0.5),
+               (dx + width, dy + height), (dx, dy + height - tilt * height * 0.3)]
+    coefficients = _perspective_coefficients(corners, [(0, 0), (width, 0), (width, height),
+                                                       (0, height)])
+    warped = page.transform(canvas, Image.Transform.PERSPECTIVE, coefficients,
+                            Image.Resampling.BICUBIC, fillcolor=(70, 60, 50))
+    return warped
+
+
+def _perspective_coefficients(dst: list[tuple[float, float]],
+                              src: list[tuple[float, float]]) -> list[float]:
+    rows = []
+    for (x, y), (u, v) in zip(dst, src, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    solution = np.linalg.solve(np.array(rows, float), np.array(src, float).reshape(8))
+    return [float(value) for value in solution]
+
+
+def blurred(page: Image.Image, radius: float = 6) -> Image.Image:
+    return page.filter(ImageFilter.GaussianBlur(radius))
+
+
+def encode(image: Image.Image, fmt: str = "JPEG", **options: object) -> bytes:
+    """Image bytes as a phone would upload them."""
+    out = io.BytesIO()
+    if fmt == "HEIF":
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+    image.convert("RGB").save(out, fmt, **({"quality": 92} | options))
+    return out.getvalue()
+
+
+# -- PDF bills --------------------------------------------------------------------------
+
+
+def bill_lines(holder_name: str, address: list[str], issued: date) -> list[str]:
+    return [
+        "NORTHWIND ENERGY LTD",
+        "Customer service: +44 20 7946 0123",
+        "ELECTRICITY BILL",
+        f"Statement date: {issued.isoformat()}",
+        "",
+        holder_name,
+        *address,
+        "",
+        "Account number: 7781 2290 11",
+        "Amount due: GBP 84.20",
+        "Thank you for paying by direct debit.",
+    ]
+
+
+def _pdf_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def pdf_with_text(lines: list[str], *, producer: str = "Northwind Billing 4.2",
+                  modified: str | None = None) -> bytes:
+    """A one-page A4 PDF whose text is a real text layer (Helvetica), written by hand."""
+    stream = "BT /F1 13 Tf 16 TL 60 780 Td " + " ".join(
+        f"({_pdf_escape(line)}) Tj T*" for line in lines) + " ET"
+    info = f"/Producer ({producer}) /CreationDate (D:20260301090000Z)"
+    if modified:
+        info += f" /ModDate ({modified})"
+    return _pdf(
+        ["<< /Type /Catalog /Pages 2 0 R >>",
+         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+         "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+         _stream(stream.encode("latin-1")), f"<< {info} >>"])
+
+
+def _stream(data: bytes, extra: str = "") -> str:
+    return f"<< /Length {len(data)} {extra}>>\nstream\n" + data.decode("latin-1") + "\nendstream"
+
+
+def _pdf(objects: list[str]) -> bytes:
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
+            f"startxref\n{xref}\n%%EOF\n").encode()
+    return bytes(out)
+
+
+def scanned_pdf(page: Image.Image) -> bytes:
+    """A PDF holding only a picture of the page: no text layer, as a scanner makes it."""
+    raw = page.convert("L")
+    data = zlib.compress(raw.tobytes())
+    image = _stream(data, f"/Type /XObject /Subtype /Image /Width {raw.width} "
+                    f"/Height {raw.height} /ColorSpace /DeviceGray /BitsPerComponent 8 "
+                    "/Filter /FlateDecode ")
+    content = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
+    return _pdf(
+        ["<< /Type /Catalog /Pages 2 0 R >>",
+         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+         "/Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>",
+         image, _stream(content), "<< /Producer (Scanner Pro) >>"])
+
+
+def bill_image(lines: list[str]) -> Image.Image:
+    """The bill as a printed page (1240 x 1754, A4 at 150 dpi)."""
+    page = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(page)
+    for i, line in enumerate(lines):
+        draw.text((120, 140 + i * 52), line, fill="black", font=font(34))
+    return page

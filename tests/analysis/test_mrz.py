@@ -1,0 +1,137 @@
+"""MRZ check digits, layouts, repair and parsing on plain strings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from openkyc.analysis import mrz_check_digit, parse_mrz
+
+from .documents import Holder, mrv, td1, td2, td3
+
+TODAY = date(2026, 6, 1)
+# ICAO Doc 9303 part 4's own example passport.
+ICAO_TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+
+
+@pytest.mark.parametrize(("value", "digit"), [
+    ("L898902C3", "6"), ("740812", "2"), ("120415", "9"), ("ZE184226B<<<<<", "1"),
+    ("D23145890", "7"), ("<<<<<<", "0"), ("AB2134<<<", "5"),
+])
+def test_check_digits_of_icao_examples(value: str, digit: str) -> None:
+    assert mrz_check_digit(value) == digit
+
+
+def test_parses_the_icao_passport() -> None:
+    result = parse_mrz(ICAO_TD3, today=TODAY)
+    assert result is not None
+    assert result.format == "TD3"
+    assert result.valid
+    assert (result.surname, result.given_names) == ("ERIKSSON", "ANNA MARIA")
+    assert result.fields["document_number"] == "L898902C3"
+    assert result.fields["nationality"] == "UTO"
+    assert result.birth_date == date(1974, 8, 12)
+    assert result.expiry_date == date(2012, 4, 15)
+    assert result.fields["optional_data"] == "ZE184226B"
+
+
+def test_a_wrong_birth_date_check_digit_is_reported() -> None:
+    broken = [ICAO_TD3[0], ICAO_TD3[1][:19] + "3" + ICAO_TD3[1][20:]]
+    result = parse_mrz(broken, today=TODAY)
+    assert result is not None
+    assert not result.valid
+    assert result.checks["check_birth_date"] is False
+    assert result.checks["check_composite"] is False
+    assert result.checks["check_document_number"] is True
+
+
+def test_repairs_letters_read_in_digit_positions_and_misread_fillers() -> None:
+    ocr = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<KK<<<<<<<<<<<",
+           "L898902C36UT07408I22F12O4159ZE184226B<<<<<1O"]
+    result = parse_mrz(ocr, today=TODAY)
+    assert result is not None
+    assert result.lines == tuple(ICAO_TD3)
+    assert result.valid
+
+
+def test_a_filler_too_many_or_too_few_is_absorbed() -> None:
+    longer = parse_mrz([ICAO_TD3[0] + "<", ICAO_TD3[1]], today=TODAY)
+    shorter = parse_mrz([ICAO_TD3[0][:-3], ICAO_TD3[1]], today=TODAY)
+    assert longer is not None and longer.valid and longer.lines[0] == ICAO_TD3[0]
+    assert shorter is not None and shorter.valid and shorter.lines[0] == ICAO_TD3[0]
+
+
+def test_document_number_o_and_zero_are_told_apart_by_the_check_digit() -> None:
+    holder = Holder(number="K682T8YLO")
+    lines = td3(holder)
+    misread = [lines[0], lines[1].replace("K682T8YLO", "K682T8YL0")]
+    result = parse_mrz(misread, today=TODAY)
+    assert result is not None and result.valid
+    assert result.fields["document_number"] == "K682T8YLO"
+
+
+def test_td1_long_document_number_continues_in_optional_data() -> None:
+    lines = ["I<UTOD23145890<7349<<<<<<<<<<<", "3407127M9507122UTO<<<<<<<<<<<2",
+             "STEVENSON<<PETER<JOHN<<<<<<<<<"]
+    result = parse_mrz(lines, today=TODAY)
+    assert result is not None
+    assert result.fields["document_number"] == "D23145890734"
+    assert result.checks["check_document_number"] is True
+    assert result.valid
+
+
+@pytest.mark.parametrize(("make", "fmt"), [
+    (td3, "TD3"), (td1, "TD1"), (td2, "TD2"),
+    (lambda h: mrv(h, 44), "MRVA"), (lambda h: mrv(h, 36), "MRVB"),
+])
+def test_every_icao_layout_round_trips(make: object, fmt: str) -> None:
+    holder = Holder()
+    result = parse_mrz(make(holder), today=TODAY)  # type: ignore[operator]
+    assert result is not None
+    assert result.format == fmt
+    assert result.valid
+    assert result.surname == "COLLINS"
+    assert result.given_names == "EILEEN MARIE"
+    assert result.birth_date == holder.birth_date
+    assert result.expiry_date == holder.expiry_date
+    assert result.fields["document_number"] == holder.number
+
+
+names = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=10)
+numbers = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=6, max_size=9)
+births = st.dates(min_value=date(1930, 1, 1), max_value=date(2025, 12, 31))
+expiries = st.dates(min_value=date(2000, 1, 1), max_value=date(2070, 12, 31))
+
+
+@given(surname=names, given_name=names, number=numbers, birth=births, expiry=expiries,
+       layout=st.sampled_from([td1, td2, td3]))
+def test_any_well_formed_mrz_parses_back_to_its_fields(surname: str, given_name: str,
+                                                       number: str, birth: date,
+                                                       expiry: date, layout: object) -> None:
+    holder = Holder(surname=surname, given_names=given_name, number=number,
+                    birth_date=birth, expiry_date=expiry)
+    result = parse_mrz(layout(holder), today=TODAY)  # type: ignore[operator]
+    assert result is not None and result.valid
+    assert result.fields["document_number"] == number
+    assert result.birth_date == birth
+    assert result.expiry_date == expiry
+    assert (result.surname, result.given_names) == (surname, given_name)
+
+
+@given(birth=births, position=st.integers(0, 5), delta=st.integers(1, 9))
+def test_changing_any_birth_date_digit_breaks_a_check_digit(birth: date, position: int,
+                                                           delta: int) -> None:
+    lines = td3(Holder(birth_date=birth))
+    digit = int(lines[1][13 + position])
+    forged = lines[1][: 13 + position] + str((digit + delta) % 10) + lines[1][14 + position:]
+    result = parse_mrz([lines[0], forged], today=TODAY)
+    assert result is not None
+    assert not result.valid
+
+
+def test_lines_of_no_icao_layout_are_not_an_mrz() -> None:
+    assert parse_mrz(["HELLO<<WORLD"], today=TODAY) is None
