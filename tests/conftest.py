@@ -72,9 +72,14 @@ def database(engines: dict[str, Engine], backend: str) -> Iterator[Database]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    # No periodic jobs: tests share one connection; the expiry job has tests of its own.
+    # No background work: these tests share one connection and decide documents by hand;
+    # the expiry job and the analyser have tests of their own.
     return Settings(
-        data_dir=tmp_path / "data", secret_key="test-secret-" + "x" * 32, expiry_interval_seconds=0
+        data_dir=tmp_path / "data",
+        secret_key="test-secret-" + "x" * 32,
+        expiry_interval_seconds=0,
+        auto_analysis=False,
+        embedded_worker=False,
     )
 
 

@@ -102,3 +102,81 @@ def test_settings_can_fix_the_first_organization_and_key(database_env: dict[str,
     assert "Organization id: org_ci" in output
     assert "sk_ci_0123456789abcdef" in output
     assert "Organization id" not in _run(env, "migrate")
+
+
+def _start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*OPENKYC, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def _line_with(process: subprocess.Popen[str], text: str) -> str:
+    seen = []
+    while True:
+        line = process.stdout.readline() if process.stdout else ""
+        assert line, "process exited: " + "".join(seen)
+        seen.append(line)
+        if text in line:
+            return line
+
+
+def test_a_separate_worker_process_analyses_what_the_server_receives(
+    database_env: dict[str, str],
+) -> None:
+    import base64
+
+    from tests.analysis import documents as drawn
+
+    port = _free_port()
+    env = {
+        **database_env,
+        "OPENKYC_EMBEDDED_WORKER": "false",
+        "OPENKYC_BOOTSTRAP_API_KEY": "sk_worker_test_0123456789",
+    }
+    server = _start(env, "serve", "--port", str(port))
+    worker = None
+    try:
+        _line_with(server, "Organization id")
+        worker = _start(env, "worker", "--processes", "1")
+        _line_with(worker, "is running")
+        api = httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", headers={"REB-APIKEY": "sk_worker_test_0123456789"}
+        )
+        for _ in range(100):
+            try:
+                api.get("/health")
+                break
+            except httpx.ConnectError:
+                time.sleep(0.1)
+        customer = api.post(
+            "/customers",
+            json={
+                "primaryAddress": {
+                    "firstName": "Eileen",
+                    "lastName": "Collins",
+                    "dob": "1986-11-19",
+                }
+            },
+        ).json()
+        scan = base64.b64encode(drawn.encode(drawn.passport(drawn.Holder()))).decode()
+        file_id = api.post("/files", json={"file": scan, "tags": ["kyc", "id-front"]}).json()["id"]
+        document = api.post(
+            "/kyc-documents",
+            json={
+                "customerId": customer["id"],
+                "documentType": "identity-proof",
+                "fileIds": [file_id],
+            },
+        ).json()
+        assert document["status"] == "in-progress"
+        deadline = time.monotonic() + 120
+        while document["status"] == "in-progress" and time.monotonic() < deadline:
+            time.sleep(0.2)
+            document = api.get(f"/kyc-documents/{document['id']}").json()
+        assert document["status"] == "accepted"
+        assert document["documentMatches"]["data"]["documentNumber"] == "X4821937"
+    finally:
+        for process in (worker, server):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=20)

@@ -64,6 +64,43 @@ def serve(host: str | None, port: int | None, data_dir: Path | None) -> None:
 
 
 @main.command()
+@click.option("--threads", type=int, help="Jobs run at once [OPENKYC_WORKER_THREADS, default 2].")
+@click.option(
+    "--processes",
+    type=int,
+    help="Analyser processes, 0 to analyse in the threads [OPENKYC_ANALYSIS_PROCESSES, default 2].",
+)
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), help="Folder of the files in embedded mode."
+)
+def worker(threads: int | None, processes: int | None, data_dir: Path | None) -> None:
+    """Run the background work (document analysis, request expiry) without serving HTTP.
+
+    Start any number of workers, on any machines, against the same PostgreSQL database and
+    file storage; they share the work. Set OPENKYC_EMBEDDED_WORKER=false on `openkyc serve`
+    to leave all of it to them."""
+    import signal
+    import threading
+
+    from openkyc.background import background
+    from openkyc.db.session import Database
+    from openkyc.storage import storage_from_url
+
+    settings = _settings(worker_threads=threads, analysis_processes=processes, data_dir=data_dir)
+    database = Database.from_url(settings.resolved_database_url)
+    work = background(settings, database, storage_from_url(settings.resolved_storage_url))
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    work.start()
+    name = work.worker.name if work.worker else ""
+    click.echo(f"openkyc worker {name} is running; Ctrl-C stops it")
+    stopped.wait()
+    work.stop()
+    database.dispose()
+
+
+@main.command()
 @click.option(
     "--data-dir", type=click.Path(path_type=Path), help="Folder for the database and files."
 )
@@ -71,6 +108,14 @@ def migrate(data_dir: Path | None) -> None:
     """Bring the database to the newest schema and create the first organization if none."""
     _prepare(_settings(data_dir=data_dir))
 
+
+def _register_analyze() -> None:
+    from openkyc.analysis.cli import analyze
+
+    main.add_command(analyze, "analyze")
+
+
+_register_analyze()
 
 if __name__ == "__main__":
     main()

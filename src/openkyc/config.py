@@ -57,6 +57,18 @@ class Settings(BaseSettings):
     # How often expired KYC requests are moved to abandoned/expired (0 turns it off here).
     expiry_interval_seconds: float = Field(default=15.0, ge=0)
 
+    # Identity and address documents go to the analyser as they are created; off, they all
+    # wait for a person.
+    auto_analysis: bool = True
+    # `openkyc serve` runs the background worker itself; turn off when `openkyc worker`
+    # processes do the work.
+    embedded_worker: bool = True
+    worker_threads: int = Field(default=2, ge=1, le=64)
+    # Processes that run the analyser (models load once in each); 0 runs it in the worker's
+    # threads.
+    analysis_processes: int = Field(default=2, ge=0, le=64)
+    analysis_timeout_seconds: float = Field(default=120.0, gt=0)
+
     @field_validator("url_fetch_allowed_networks", mode="before")
     @classmethod
     def _split_networks(cls, value: Any) -> Any:

@@ -22,6 +22,12 @@ def engines() -> Engines:
 @pytest.fixture
 def customer() -> Person:
     """Eileen Marie Collins of London, as the merchant knows her."""
-    return Person(first_name="Eileen", last_name="Collins", dob=date(1986, 11, 19),
-                  line1="12 Harbour Street", city="London", postal_code="SE1 7PB",
-                  country="GB")
+    return Person(
+        first_name="Eileen",
+        last_name="Collins",
+        dob=date(1986, 11, 19),
+        line1="12 Harbour Street",
+        city="London",
+        postal_code="SE1 7PB",
+        country="GB",
+    )

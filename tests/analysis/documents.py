@@ -65,10 +65,18 @@ def _names(holder: Holder, length: int) -> str:
 
 def td3(holder: Holder) -> list[str]:
     number = _pad(holder.number, 9)
-    line2 = (number + mrz_check_digit(number) + holder.nationality
-             + _yymmdd(holder.birth_date) + mrz_check_digit(_yymmdd(holder.birth_date))
-             + holder.sex + _yymmdd(holder.expiry_date)
-             + mrz_check_digit(_yymmdd(holder.expiry_date)) + "<" * 14 + "<")
+    line2 = (
+        number
+        + mrz_check_digit(number)
+        + holder.nationality
+        + _yymmdd(holder.birth_date)
+        + mrz_check_digit(_yymmdd(holder.birth_date))
+        + holder.sex
+        + _yymmdd(holder.expiry_date)
+        + mrz_check_digit(_yymmdd(holder.expiry_date))
+        + "<" * 14
+        + "<"
+    )
     composite = line2[0:10] + line2[13:20] + line2[21:43]
     return [_pad(f"P<{holder.issuer}", 5) + _names(holder, 39), line2 + mrz_check_digit(composite)]
 
@@ -76,19 +84,32 @@ def td3(holder: Holder) -> list[str]:
 def td1(holder: Holder) -> list[str]:
     number = _pad(holder.number, 9)
     line1 = _pad(f"ID{holder.issuer}{number}{mrz_check_digit(number)}", 30)
-    line2 = (_yymmdd(holder.birth_date) + mrz_check_digit(_yymmdd(holder.birth_date))
-             + holder.sex + _yymmdd(holder.expiry_date)
-             + mrz_check_digit(_yymmdd(holder.expiry_date)) + holder.nationality + "<" * 11)
+    line2 = (
+        _yymmdd(holder.birth_date)
+        + mrz_check_digit(_yymmdd(holder.birth_date))
+        + holder.sex
+        + _yymmdd(holder.expiry_date)
+        + mrz_check_digit(_yymmdd(holder.expiry_date))
+        + holder.nationality
+        + "<" * 11
+    )
     composite = line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29]
     return [line1, line2 + mrz_check_digit(composite), _names(holder, 30)]
 
 
 def td2(holder: Holder, code: str = "I") -> list[str]:
     number = _pad(holder.number, 9)
-    line2 = (number + mrz_check_digit(number) + holder.nationality
-             + _yymmdd(holder.birth_date) + mrz_check_digit(_yymmdd(holder.birth_date))
-             + holder.sex + _yymmdd(holder.expiry_date)
-             + mrz_check_digit(_yymmdd(holder.expiry_date)) + "<" * 7)
+    line2 = (
+        number
+        + mrz_check_digit(number)
+        + holder.nationality
+        + _yymmdd(holder.birth_date)
+        + mrz_check_digit(_yymmdd(holder.birth_date))
+        + holder.sex
+        + _yymmdd(holder.expiry_date)
+        + mrz_check_digit(_yymmdd(holder.expiry_date))
+        + "<" * 7
+    )
     composite = line2[0:10] + line2[13:20] + line2[21:35]
     line1 = _pad(f"{code}<{holder.issuer}", 5) + _names(holder, 31)
     return [line1, line2 + mrz_check_digit(composite)]
@@ -97,10 +118,16 @@ def td2(holder: Holder, code: str = "I") -> list[str]:
 def mrv(holder: Holder, length: int) -> list[str]:
     """A visa: MRV-A (44 characters) or MRV-B (36), no composite check digit."""
     number = _pad(holder.number, 9)
-    line2 = (number + mrz_check_digit(number) + holder.nationality
-             + _yymmdd(holder.birth_date) + mrz_check_digit(_yymmdd(holder.birth_date))
-             + holder.sex + _yymmdd(holder.expiry_date)
-             + mrz_check_digit(_yymmdd(holder.expiry_date)))
+    line2 = (
+        number
+        + mrz_check_digit(number)
+        + holder.nationality
+        + _yymmdd(holder.birth_date)
+        + mrz_check_digit(_yymmdd(holder.birth_date))
+        + holder.sex
+        + _yymmdd(holder.expiry_date)
+        + mrz_check_digit(_yymmdd(holder.expiry_date))
+    )
     return [_pad(f"V<{holder.issuer}", 5) + _names(holder, length - 5), _pad(line2, length)]
 
 
@@ -108,8 +135,7 @@ def printed_date(value: date) -> str:
     return f"{value.day:02d} {MONTHS[value.month - 1]} {value.year}"
 
 
-def _draw_mrz(draw: ImageDraw.ImageDraw, lines: list[str], left: int, top: int,
-              pitch: int) -> None:
+def _draw_mrz(draw: ImageDraw.ImageDraw, lines: list[str], left: int, top: int, pitch: int) -> None:
     """Monospace by construction: each character centred in its own cell, as OCR-B is."""
     glyphs = font(int(pitch * 1.45))
     for row, line in enumerate(lines):
@@ -126,8 +152,9 @@ def _paste_portrait(page: Image.Image, name: str, box: tuple[int, int, int, int]
     page.paste(portrait, (left, top))
 
 
-def _fields(draw: ImageDraw.ImageDraw, rows: list[tuple[str, str]], left: int, top: int,
-            size: int) -> None:
+def _fields(
+    draw: ImageDraw.ImageDraw, rows: list[tuple[str, str]], left: int, top: int, size: int
+) -> None:
     label, value = font(int(size * 0.6)), font(size)
     for i, (name, text) in enumerate(rows):
         y = top + i * int(size * 2.3)
@@ -135,19 +162,30 @@ def _fields(draw: ImageDraw.ImageDraw, rows: list[tuple[str, str]], left: int, t
         draw.text((left, y + int(size * 0.75)), text, fill=(15, 15, 20), font=value)
 
 
-def passport(holder: Holder, mrz: list[str] | None = None, *, title: str = "PASSPORT",
-             viz: dict[str, str] | None = None) -> Image.Image:
+def passport(
+    holder: Holder,
+    mrz: list[str] | None = None,
+    *,
+    title: str = "PASSPORT",
+    viz: dict[str, str] | None = None,
+) -> Image.Image:
     """A TD3 data page, 1250 x 880, with its visual zone and MRZ."""
     page = Image.new("RGB", (1250, 880), (236, 232, 220))
     draw = ImageDraw.Draw(page)
     draw.text((60, 40), f"{title}  {holder.issuer}", fill=(40, 40, 90), font=font(40))
     if holder.portrait:
         _paste_portrait(page, holder.portrait, (60, 130, 400, 560))
-    printed = {"Surname": holder.surname, "Given names": holder.given_names,
-               "Nationality": holder.nationality, "Date of birth": printed_date(holder.birth_date),
-               "Sex": holder.sex, "Date of issue": printed_date(holder.issue_date),
-               "Date of expiry": printed_date(holder.expiry_date),
-               "Passport No": holder.number, **(viz or {})}
+    printed = {
+        "Surname": holder.surname,
+        "Given names": holder.given_names,
+        "Nationality": holder.nationality,
+        "Date of birth": printed_date(holder.birth_date),
+        "Sex": holder.sex,
+        "Date of issue": printed_date(holder.issue_date),
+        "Date of expiry": printed_date(holder.expiry_date),
+        "Passport No": holder.number,
+        **(viz or {}),
+    }
     _fields(draw, list(printed.items()), 450, 120, 28)
     _draw_mrz(draw, mrz or td3(holder), 40, 700, 26)
     return page
@@ -160,10 +198,19 @@ def id_card(holder: Holder, mrz: list[str] | None = None) -> tuple[Image.Image, 
     draw.text((40, 30), f"IDENTITY CARD  {holder.issuer}", fill=(30, 60, 90), font=font(36))
     if holder.portrait:
         _paste_portrait(front, holder.portrait, (40, 110, 320, 470))
-    _fields(draw, [("Surname", holder.surname), ("Given names", holder.given_names),
-                   ("Date of birth", printed_date(holder.birth_date)),
-                   ("Document No", holder.number),
-                   ("Date of expiry", printed_date(holder.expiry_date))], 360, 110, 26)
+    _fields(
+        draw,
+        [
+            ("Surname", holder.surname),
+            ("Given names", holder.given_names),
+            ("Date of birth", printed_date(holder.birth_date)),
+            ("Document No", holder.number),
+            ("Date of expiry", printed_date(holder.expiry_date)),
+        ],
+        360,
+        110,
+        26,
+    )
     back = Image.new("RGB", (1010, 640), (220, 232, 236))
     _draw_mrz(ImageDraw.Draw(back), mrz or td1(holder), 40, 420, 31)
     return front, back
@@ -183,17 +230,28 @@ def photographed(page: Image.Image, *, tilt: float = 0.12) -> Image.Image:
     width, height = page.size
     canvas = (int(width * 1.35), int(height * 1.45))
     dx, dy = int(width * 0.16), int(height * 0.2)
-    corners = [(dx + tilt * width, dy), (dx + width - tilt * width * 0.2, dy + tilt * height * 0.5),
-               (dx + width, dy + height), (dx, dy + height - tilt * height * 0.3)]
-    coefficients = _perspective_coefficients(corners, [(0, 0), (width, 0), (width, height),
-                                                       (0, height)])
-    warped = page.transform(canvas, Image.Transform.PERSPECTIVE, coefficients,
-                            Image.Resampling.BICUBIC, fillcolor=(70, 60, 50))
+    corners = [
+        (dx + tilt * width, dy),
+        (dx + width - tilt * width * 0.2, dy + tilt * height * 0.5),
+        (dx + width, dy + height),
+        (dx, dy + height - tilt * height * 0.3),
+    ]
+    coefficients = _perspective_coefficients(
+        corners, [(0, 0), (width, 0), (width, height), (0, height)]
+    )
+    warped = page.transform(
+        canvas,
+        Image.Transform.PERSPECTIVE,
+        coefficients,
+        Image.Resampling.BICUBIC,
+        fillcolor=(70, 60, 50),
+    )
     return warped
 
 
-def _perspective_coefficients(dst: list[tuple[float, float]],
-                              src: list[tuple[float, float]]) -> list[float]:
+def _perspective_coefficients(
+    dst: list[tuple[float, float]], src: list[tuple[float, float]]
+) -> list[float]:
     rows = []
     for (x, y), (u, v) in zip(dst, src, strict=True):
         rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
@@ -240,21 +298,29 @@ def _pdf_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def pdf_with_text(lines: list[str], *, producer: str = "Northwind Billing 4.2",
-                  modified: str | None = None) -> bytes:
+def pdf_with_text(
+    lines: list[str], *, producer: str = "Northwind Billing 4.2", modified: str | None = None
+) -> bytes:
     """A one-page A4 PDF whose text is a real text layer (Helvetica), written by hand."""
-    stream = "BT /F1 13 Tf 16 TL 60 780 Td " + " ".join(
-        f"({_pdf_escape(line)}) Tj T*" for line in lines) + " ET"
+    stream = (
+        "BT /F1 13 Tf 16 TL 60 780 Td "
+        + " ".join(f"({_pdf_escape(line)}) Tj T*" for line in lines)
+        + " ET"
+    )
     info = f"/Producer ({producer}) /CreationDate (D:20260301090000Z)"
     if modified:
         info += f" /ModDate ({modified})"
     return _pdf(
-        ["<< /Type /Catalog /Pages 2 0 R >>",
-         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-         "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-         _stream(stream.encode("latin-1")), f"<< {info} >>"])
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            _stream(stream.encode("latin-1")),
+            f"<< {info} >>",
+        ]
+    )
 
 
 def _stream(data: bytes, extra: str = "") -> str:
@@ -270,8 +336,10 @@ def _pdf(objects: list[str]) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
-            f"startxref\n{xref}\n%%EOF\n").encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
+        f"startxref\n{xref}\n%%EOF\n"
+    ).encode()
     return bytes(out)
 
 
@@ -279,16 +347,24 @@ def scanned_pdf(page: Image.Image) -> bytes:
     """A PDF holding only a picture of the page: no text layer, as a scanner makes it."""
     raw = page.convert("L")
     data = zlib.compress(raw.tobytes())
-    image = _stream(data, f"/Type /XObject /Subtype /Image /Width {raw.width} "
-                    f"/Height {raw.height} /ColorSpace /DeviceGray /BitsPerComponent 8 "
-                    "/Filter /FlateDecode ")
+    image = _stream(
+        data,
+        f"/Type /XObject /Subtype /Image /Width {raw.width} "
+        f"/Height {raw.height} /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        "/Filter /FlateDecode ",
+    )
     content = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
     return _pdf(
-        ["<< /Type /Catalog /Pages 2 0 R >>",
-         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-         "/Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>",
-         image, _stream(content), "<< /Producer (Scanner Pro) >>"])
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            "/Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>",
+            image,
+            _stream(content),
+            "<< /Producer (Scanner Pro) >>",
+        ]
+    )
 
 
 def bill_image(lines: list[str]) -> Image.Image:

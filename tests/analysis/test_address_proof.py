@@ -17,8 +17,7 @@ ADDRESS = ["12 Harbour Street", "London SE1 7PB"]
 
 
 def run(engines: Engines, person: Person, data: bytes, **options: object) -> AddressAnalysis:
-    return analyze_address([InputFile(data)], person, today=TODAY, engines=engines,
-                           **options)  # type: ignore[arg-type]
+    return analyze_address([InputFile(data)], person, today=TODAY, engines=engines, **options)  # type: ignore[arg-type]
 
 
 def failures(result: AddressAnalysis) -> dict[str, str | None]:
@@ -29,18 +28,26 @@ def recent_bill(name: str = "Ms Eileen Collins", issued: date = date(2026, 5, 2)
     return bill_lines(name, ADDRESS, issued)
 
 
-def test_a_recent_pdf_bill_in_the_customers_name_is_accepted(engines: Engines,
-                                                             customer: Person) -> None:
+def test_a_recent_pdf_bill_in_the_customers_name_is_accepted(
+    engines: Engines, customer: Person
+) -> None:
     result = run(engines, customer, pdf_with_text(recent_bill()))
     assert failures(result) == {}
     assert result.decision == "accepted" and result.score == 100
     assert result.parsed_data["textSource"] == "pdf-text"
     assert result.matches == {
-        "firstName": "Eileen", "lastName": "Collins", "line1": "12 Harbour Street",
-        "city": "London", "region": None, "postalCode": "SE1 7PB",
-        "wordCount": result.matches["wordCount"], "uniqueWords": result.matches["uniqueWords"],
-        "date": "2026-05-02T00:00:00+00:00", "phone": "+44 20 7946 0123",
-        "documentSubtype": "utility-bill", "isTampered": False,
+        "firstName": "Eileen",
+        "lastName": "Collins",
+        "line1": "12 Harbour Street",
+        "city": "London",
+        "region": None,
+        "postalCode": "SE1 7PB",
+        "wordCount": result.matches["wordCount"],
+        "uniqueWords": result.matches["uniqueWords"],
+        "date": "2026-05-02T00:00:00+00:00",
+        "phone": "+44 20 7946 0123",
+        "documentSubtype": "utility-bill",
+        "isTampered": False,
     }
     assert result.matches["wordCount"] >= result.matches["uniqueWords"] > 20
 
@@ -55,8 +62,7 @@ def test_a_bill_in_someone_elses_name_is_rejected(engines: Engines, customer: Pe
 def test_a_bill_for_another_address_is_not_accepted(engines: Engines, customer: Person) -> None:
     lines = bill_lines("Ms Eileen Collins", ["7 Mill Lane", "Leeds LS1 4AP"], date(2026, 5, 2))
     result = run(engines, customer, pdf_with_text(lines))
-    assert failures(result) == {"line1": "mismatch", "city": "mismatch",
-                                "postalCode": "mismatch"}
+    assert failures(result) == {"line1": "mismatch", "city": "mismatch", "postalCode": "mismatch"}
     assert result.decision == "rejected"
     assert result.rejection is not None and result.rejection.type == "document-not-matching"
 
@@ -66,24 +72,29 @@ def test_an_old_bill_goes_to_review_with_a_hint(engines: Engines, customer: Pers
     assert failures(result) == {"date": "too-old"}
     assert result.decision == "pending"
     assert [hint.code for hint in result.hints] == ["too-old"]
-    longer = run(engines, customer, pdf_with_text(recent_bill(issued=date(2025, 12, 1))),
-                 max_address_age_days=365)
+    longer = run(
+        engines,
+        customer,
+        pdf_with_text(recent_bill(issued=date(2025, 12, 1))),
+        max_address_age_days=365,
+    )
     assert longer.decision == "accepted"
 
 
-def test_a_pdf_edited_after_it_was_issued_is_tampering(engines: Engines,
-                                                       customer: Person) -> None:
-    data = pdf_with_text(recent_bill(), producer="iLovePDF",
-                         modified="D:20260520120000Z")
+def test_a_pdf_edited_after_it_was_issued_is_tampering(engines: Engines, customer: Person) -> None:
+    data = pdf_with_text(recent_bill(), producer="iLovePDF", modified="D:20260520120000Z")
     result = run(engines, customer, data)
     assert failures(result) == {"isTampered": "edited-with:ilovepdf"}
-    assert result.parsed_data["tamperSignals"] == ["edited-with:ilovepdf",
-                                                   "modified-after-creation"]
+    assert result.parsed_data["tamperSignals"] == [
+        "edited-with:ilovepdf",
+        "modified-after-creation",
+    ]
     assert result.rejection is not None and result.rejection.type == "tampered-document"
 
 
-def test_a_scanned_pdf_without_text_layer_is_read_by_ocr(engines: Engines,
-                                                         customer: Person) -> None:
+def test_a_scanned_pdf_without_text_layer_is_read_by_ocr(
+    engines: Engines, customer: Person
+) -> None:
     result = run(engines, customer, scanned_pdf(bill_image(recent_bill())))
     assert result.parsed_data["textSource"] == "ocr"
     assert failures(result) == {}

@@ -25,25 +25,58 @@ def passport_files(tmp_path: Path) -> list[str]:
 
 
 def test_analyze_prints_one_json_document_for_files_given_together(
-        passport_files: list[str]) -> None:
-    result = CliRunner().invoke(analyze, [*passport_files, "--together", "--json",
-                                          "--first-name", "Eileen", "--last-name", "Collins",
-                                          "--dob", "1986-11-19", "--today", "2026-06-01"])
+    passport_files: list[str],
+) -> None:
+    result = CliRunner().invoke(
+        analyze,
+        [
+            *passport_files,
+            "--together",
+            "--json",
+            "--first-name",
+            "Eileen",
+            "--last-name",
+            "Collins",
+            "--dob",
+            "1986-11-19",
+            "--today",
+            "2026-06-01",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["decision"] == "accepted"
     assert data["matches"]["hasMatchingFaceProof"] is True
-    assert {"name": "hasMatchingFaceProof", "failed": False, "score": 0,
-            "reason": None} in data["checks"]
+    assert {"name": "hasMatchingFaceProof", "failed": False, "score": 0, "reason": None} in data[
+        "checks"
+    ]
 
 
 def test_analyze_reports_each_address_file_and_why(tmp_path: Path) -> None:
     bill = tmp_path / "bill.pdf"
-    bill.write_bytes(pdf_with_text(bill_lines("Mr Walter Hopper", ["12 Harbour Street"],
-                                              __import__("datetime").date(2026, 5, 2))))
-    result = CliRunner().invoke(analyze, [str(bill), "--type", "address", "--first-name",
-                                          "Eileen", "--last-name", "Collins", "--address",
-                                          "12 Harbour Street", "--today", "2026-06-01"])
+    bill.write_bytes(
+        pdf_with_text(
+            bill_lines(
+                "Mr Walter Hopper", ["12 Harbour Street"], __import__("datetime").date(2026, 5, 2)
+            )
+        )
+    )
+    result = CliRunner().invoke(
+        analyze,
+        [
+            str(bill),
+            "--type",
+            "address",
+            "--first-name",
+            "Eileen",
+            "--last-name",
+            "Collins",
+            "--address",
+            "12 Harbour Street",
+            "--today",
+            "2026-06-01",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "bill.pdf: rejected" in result.stdout
     assert "name-mismatch" in result.stdout
@@ -52,7 +85,12 @@ def test_analyze_reports_each_address_file_and_why(tmp_path: Path) -> None:
 def test_runs_as_a_module(tmp_path: Path) -> None:
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"not a picture")
-    done = subprocess.run([sys.executable, "-m", "openkyc.analysis", str(broken)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "openkyc.analysis", str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "broken.jpg: error: not an image or PDF" in done.stdout

@@ -14,14 +14,24 @@ from .documents import Holder, mrv, td1, td2, td3
 
 TODAY = date(2026, 6, 1)
 # ICAO Doc 9303 part 4's own example passport.
-ICAO_TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
-            "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+ICAO_TD3 = [
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+]
 
 
-@pytest.mark.parametrize(("value", "digit"), [
-    ("L898902C3", "6"), ("740812", "2"), ("120415", "9"), ("ZE184226B<<<<<", "1"),
-    ("D23145890", "7"), ("<<<<<<", "0"), ("AB2134<<<", "5"),
-])
+@pytest.mark.parametrize(
+    ("value", "digit"),
+    [
+        ("L898902C3", "6"),
+        ("740812", "2"),
+        ("120415", "9"),
+        ("ZE184226B<<<<<", "1"),
+        ("D23145890", "7"),
+        ("<<<<<<", "0"),
+        ("AB2134<<<", "5"),
+    ],
+)
 def test_check_digits_of_icao_examples(value: str, digit: str) -> None:
     assert mrz_check_digit(value) == digit
 
@@ -50,8 +60,10 @@ def test_a_wrong_birth_date_check_digit_is_reported() -> None:
 
 
 def test_repairs_letters_read_in_digit_positions_and_misread_fillers() -> None:
-    ocr = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<KK<<<<<<<<<<<",
-           "L898902C36UT07408I22F12O4159ZE184226B<<<<<1O"]
+    ocr = [
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<KK<<<<<<<<<<<",
+        "L898902C36UT07408I22F12O4159ZE184226B<<<<<1O",
+    ]
     result = parse_mrz(ocr, today=TODAY)
     assert result is not None
     assert result.lines == tuple(ICAO_TD3)
@@ -75,8 +87,11 @@ def test_document_number_o_and_zero_are_told_apart_by_the_check_digit() -> None:
 
 
 def test_td1_long_document_number_continues_in_optional_data() -> None:
-    lines = ["I<UTOD23145890<7349<<<<<<<<<<<", "3407127M9507122UTO<<<<<<<<<<<2",
-             "STEVENSON<<PETER<JOHN<<<<<<<<<"]
+    lines = [
+        "I<UTOD23145890<7349<<<<<<<<<<<",
+        "3407127M9507122UTO<<<<<<<<<<<2",
+        "STEVENSON<<PETER<JOHN<<<<<<<<<",
+    ]
     result = parse_mrz(lines, today=TODAY)
     assert result is not None
     assert result.fields["document_number"] == "D23145890734"
@@ -84,10 +99,16 @@ def test_td1_long_document_number_continues_in_optional_data() -> None:
     assert result.valid
 
 
-@pytest.mark.parametrize(("make", "fmt"), [
-    (td3, "TD3"), (td1, "TD1"), (td2, "TD2"),
-    (lambda h: mrv(h, 44), "MRVA"), (lambda h: mrv(h, 36), "MRVB"),
-])
+@pytest.mark.parametrize(
+    ("make", "fmt"),
+    [
+        (td3, "TD3"),
+        (td1, "TD1"),
+        (td2, "TD2"),
+        (lambda h: mrv(h, 44), "MRVA"),
+        (lambda h: mrv(h, 36), "MRVB"),
+    ],
+)
 def test_every_icao_layout_round_trips(make: object, fmt: str) -> None:
     holder = Holder()
     result = parse_mrz(make(holder), today=TODAY)  # type: ignore[operator]
@@ -107,13 +128,20 @@ births = st.dates(min_value=date(1930, 1, 1), max_value=date(2025, 12, 31))
 expiries = st.dates(min_value=date(2000, 1, 1), max_value=date(2070, 12, 31))
 
 
-@given(surname=names, given_name=names, number=numbers, birth=births, expiry=expiries,
-       layout=st.sampled_from([td1, td2, td3]))
-def test_any_well_formed_mrz_parses_back_to_its_fields(surname: str, given_name: str,
-                                                       number: str, birth: date,
-                                                       expiry: date, layout: object) -> None:
-    holder = Holder(surname=surname, given_names=given_name, number=number,
-                    birth_date=birth, expiry_date=expiry)
+@given(
+    surname=names,
+    given_name=names,
+    number=numbers,
+    birth=births,
+    expiry=expiries,
+    layout=st.sampled_from([td1, td2, td3]),
+)
+def test_any_well_formed_mrz_parses_back_to_its_fields(
+    surname: str, given_name: str, number: str, birth: date, expiry: date, layout: object
+) -> None:
+    holder = Holder(
+        surname=surname, given_names=given_name, number=number, birth_date=birth, expiry_date=expiry
+    )
     result = parse_mrz(layout(holder), today=TODAY)  # type: ignore[operator]
     assert result is not None and result.valid
     assert result.fields["document_number"] == number
@@ -123,11 +151,12 @@ def test_any_well_formed_mrz_parses_back_to_its_fields(surname: str, given_name:
 
 
 @given(birth=births, position=st.integers(0, 5), delta=st.integers(1, 9))
-def test_changing_any_birth_date_digit_breaks_a_check_digit(birth: date, position: int,
-                                                           delta: int) -> None:
+def test_changing_any_birth_date_digit_breaks_a_check_digit(
+    birth: date, position: int, delta: int
+) -> None:
     lines = td3(Holder(birth_date=birth))
     digit = int(lines[1][13 + position])
-    forged = lines[1][: 13 + position] + str((digit + delta) % 10) + lines[1][14 + position:]
+    forged = lines[1][: 13 + position] + str((digit + delta) % 10) + lines[1][14 + position :]
     result = parse_mrz([lines[0], forged], today=TODAY)
     assert result is not None
     assert not result.valid

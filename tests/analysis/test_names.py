@@ -10,25 +10,34 @@ from openkyc.analysis import name_matches
 from openkyc.analysis.names import address_line_matches, normalize, postal_code_matches
 
 
-@pytest.mark.parametrize(("customer", "document"), [
-    ("José", "JOSE"),  # accents
-    ("Müller", "MUELLER"),  # ICAO writes Ü as UE
-    ("Müller", "MULLER"),  # ... or as U
-    ("Jean-Pierre", "JEAN PIERRE"),  # hyphens
-    ("Jean-Pierre", "JEANPIERRE"),
-    ("Anna", "ANNA MARIA"),  # the document has a middle name the customer left out
-    ("Maria Anna", "ANNA MARIA"),  # order
-    ("O'Brien", "O BRIEN"),
-    ("Strauß", "STRAUSS"),
-    ("Søren", "SOEREN"),
-])
+@pytest.mark.parametrize(
+    ("customer", "document"),
+    [
+        ("José", "JOSE"),  # accents
+        ("Müller", "MUELLER"),  # ICAO writes Ü as UE
+        ("Müller", "MULLER"),  # ... or as U
+        ("Jean-Pierre", "JEAN PIERRE"),  # hyphens
+        ("Jean-Pierre", "JEANPIERRE"),
+        ("Anna", "ANNA MARIA"),  # the document has a middle name the customer left out
+        ("Maria Anna", "ANNA MARIA"),  # order
+        ("O'Brien", "O BRIEN"),
+        ("Strauß", "STRAUSS"),
+        ("Søren", "SOEREN"),
+    ],
+)
 def test_strict_match_forgives_spelling_conventions(customer: str, document: str) -> None:
     assert name_matches(customer, document, 2)
 
 
-@pytest.mark.parametrize(("customer", "document"), [
-    ("Eileen", "EILEN"), ("Jon", "JOHN"), ("Anna", "HANNAH"), ("Collins", "COLLINGS"),
-])
+@pytest.mark.parametrize(
+    ("customer", "document"),
+    [
+        ("Eileen", "EILEN"),
+        ("Jon", "JOHN"),
+        ("Anna", "HANNAH"),
+        ("Collins", "COLLINGS"),
+    ],
+)
 def test_strict_match_refuses_a_different_spelling(customer: str, document: str) -> None:
     assert not name_matches(customer, document, 2)
 

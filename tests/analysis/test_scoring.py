@@ -35,9 +35,17 @@ def test_score_is_100_minus_failed_weights_floored_at_zero() -> None:
     assert score_document(checks, {"firstName": 90, "isTampered": 90}, Thresholds()).score == 0
 
 
-@pytest.mark.parametrize(("score", "decision"), [(100, "accepted"), (90, "accepted"),
-                                                 (89, "pending"), (50, "pending"),
-                                                 (49, "rejected"), (0, "rejected")])
+@pytest.mark.parametrize(
+    ("score", "decision"),
+    [
+        (100, "accepted"),
+        (90, "accepted"),
+        (89, "pending"),
+        (50, "pending"),
+        (49, "rejected"),
+        (0, "rejected"),
+    ],
+)
 def test_thresholds_decide(score: int, decision: str) -> None:
     checks = [Check("x", True)]
     result = score_document(checks, {"x": 100 - score}, Thresholds(50, 90))
@@ -45,8 +53,10 @@ def test_thresholds_decide(score: int, decision: str) -> None:
 
 
 def test_what_could_not_be_read_sends_to_pending_not_rejected() -> None:
-    checks = [failed("dateOfBirth", "not-found", conclusive=False),
-              failed("expirationDate", "not-found", conclusive=False)]
+    checks = [
+        failed("dateOfBirth", "not-found", conclusive=False),
+        failed("expirationDate", "not-found", conclusive=False),
+    ]
     result = score_document(checks, WEIGHTS, THRESHOLDS)
     assert result.score == 0
     assert result.decision == "pending"
@@ -57,22 +67,40 @@ def test_seen_failures_reject_even_beside_unread_ones() -> None:
     assert score_document(checks, WEIGHTS, THRESHOLDS).decision == "rejected"
 
 
-CRITICAL = [("firstName", "mismatch"), ("lastName", "mismatch"), ("dateOfBirth", "mismatch"),
-            ("hasMatchingFaceProof", "face-mismatch"), ("expirationDate", "expired"),
-            ("hasMinimalAge", "under-18"), ("isTampered", "mrz-viz-mismatch:surname"),
-            ("isPublishedOnline", "specimen-marking"), ("mrzChecksum", "check-digit:birth_date"),
-            ("isPhotocopy", "no-colour"), ("containsImage", "no-face-found")]
+CRITICAL = [
+    ("firstName", "mismatch"),
+    ("lastName", "mismatch"),
+    ("dateOfBirth", "mismatch"),
+    ("hasMatchingFaceProof", "face-mismatch"),
+    ("expirationDate", "expired"),
+    ("hasMinimalAge", "under-18"),
+    ("isTampered", "mrz-viz-mismatch:surname"),
+    ("isPublishedOnline", "specimen-marking"),
+    ("mrzChecksum", "check-digit:birth_date"),
+    ("isPhotocopy", "no-colour"),
+    ("containsImage", "no-face-found"),
+]
 
 
 @given(st.sampled_from(CRITICAL), st.sets(st.sampled_from(sorted(WEIGHTS))))
-def test_default_settings_never_accept_a_critical_failure(critical: tuple[str, str],
-                                                          others: set[str]) -> None:
+def test_default_settings_never_accept_a_critical_failure(
+    critical: tuple[str, str], others: set[str]
+) -> None:
     checks = [failed(*critical)] + [failed(name) for name in others]
     assert score_document(checks, WEIGHTS, THRESHOLDS).decision != "accepted"
 
 
-@pytest.mark.parametrize("critical", ["dateOfBirth", "hasMatchingFaceProof", "expirationDate",
-                                      "hasMinimalAge", "isTampered", "isPublishedOnline"])
+@pytest.mark.parametrize(
+    "critical",
+    [
+        "dateOfBirth",
+        "hasMatchingFaceProof",
+        "expirationDate",
+        "hasMinimalAge",
+        "isTampered",
+        "isPublishedOnline",
+    ],
+)
 def test_default_settings_reject_each_proof_of_fraud_on_its_own(critical: str) -> None:
     assert score_document([failed(critical)], WEIGHTS, THRESHOLDS).decision == "rejected"
 
@@ -81,35 +109,45 @@ def test_default_settings_reject_a_document_in_someone_elses_name() -> None:
     checks = [failed("firstName"), failed("lastName")]
     assert score_document(checks, WEIGHTS, THRESHOLDS).decision == "rejected"
     address = DEFAULT_ADDRESS_SETTINGS
-    checks = [weigh("firstName", True, address.weights, "mismatch"),
-              weigh("lastName", True, address.weights, "mismatch")]
+    checks = [
+        weigh("firstName", True, address.weights, "mismatch"),
+        weigh("lastName", True, address.weights, "mismatch"),
+    ]
     assert score_document(checks, address.weights, address.thresholds).decision == "rejected"
 
 
 def test_minor_unread_fields_alone_do_not_block_acceptance() -> None:
-    checks = [failed("issueDate", "not-found", conclusive=False),
-              failed("nationality", "not-found", conclusive=False)]
+    checks = [
+        failed("issueDate", "not-found", conclusive=False),
+        failed("nationality", "not-found", conclusive=False),
+    ]
     assert score_document(checks, WEIGHTS, THRESHOLDS).decision == "accepted"
 
 
-@pytest.mark.parametrize(("checks", "kind"), [
-    ([("firstName", "mismatch"), ("dateOfBirth", "mismatch")], "name-and-dob-mismatch"),
-    ([("lastName", "mismatch")], "name-mismatch"),
-    ([("dateOfBirth", "mismatch")], "dob-mismatch"),
-    ([("expirationDate", "expired"), ("firstName", "mismatch")], "name-mismatch"),
-    ([("expirationDate", "expired")], "document-expired"),
-    ([("hasMinimalAge", "under-21")], "underage-person"),
-    ([("hasMatchingFaceProof", "face-mismatch"), ("lastName", "mismatch")],
-     "third-party-or-mismatch"),
-    ([("isTampered", "edited-with:photoshop"), ("hasMinimalAge", "under-18")],
-     "tampered-document"),
-    ([("isPublishedOnline", "specimen-marking")], "document-invalid"),
-    ([("isPublishedOnline", "duplicate-document")], "document-duplicate"),
-    ([("date", "too-old")], "document-expired"),
-    ([("line1", "mismatch")], "document-not-matching"),
-])
-def test_rejection_names_the_most_telling_failure(checks: list[tuple[str, str]],
-                                                  kind: str) -> None:
+@pytest.mark.parametrize(
+    ("checks", "kind"),
+    [
+        ([("firstName", "mismatch"), ("dateOfBirth", "mismatch")], "name-and-dob-mismatch"),
+        ([("lastName", "mismatch")], "name-mismatch"),
+        ([("dateOfBirth", "mismatch")], "dob-mismatch"),
+        ([("expirationDate", "expired"), ("firstName", "mismatch")], "name-mismatch"),
+        ([("expirationDate", "expired")], "document-expired"),
+        ([("hasMinimalAge", "under-21")], "underage-person"),
+        (
+            [("hasMatchingFaceProof", "face-mismatch"), ("lastName", "mismatch")],
+            "third-party-or-mismatch",
+        ),
+        (
+            [("isTampered", "edited-with:photoshop"), ("hasMinimalAge", "under-18")],
+            "tampered-document",
+        ),
+        ([("isPublishedOnline", "specimen-marking")], "document-invalid"),
+        ([("isPublishedOnline", "duplicate-document")], "document-duplicate"),
+        ([("date", "too-old")], "document-expired"),
+        ([("line1", "mismatch")], "document-not-matching"),
+    ],
+)
+def test_rejection_names_the_most_telling_failure(checks: list[tuple[str, str]], kind: str) -> None:
     assert rejection_for([failed(*check) for check in checks]).type == kind
 
 
@@ -120,8 +158,15 @@ def test_unread_fields_never_name_the_rejection() -> None:
 
 def _accepted() -> IdentityAnalysis:
     checks = tuple(weigh(name, False, WEIGHTS) for name in ("firstName", "isPublishedOnline"))
-    return IdentityAnalysis(checks=checks, score=100, decision="accepted", rejection=None,
-                            hints=(), matches={}, parsed_data={})
+    return IdentityAnalysis(
+        checks=checks,
+        score=100,
+        decision="accepted",
+        rejection=None,
+        hints=(),
+        matches={},
+        parsed_data={},
+    )
 
 
 def test_a_duplicate_found_by_the_service_rejects_the_document() -> None:
@@ -130,8 +175,9 @@ def test_a_duplicate_found_by_the_service_rejects_the_document() -> None:
     assert result.score == 100 - WEIGHTS["isPublishedOnline"]
     assert result.rejection is not None and result.rejection.type == "document-duplicate"
     published = [c for c in result.checks if c.name == "isPublishedOnline"]
-    assert published == [Check("isPublishedOnline", True, WEIGHTS["isPublishedOnline"],
-                               "duplicate-document")]
+    assert published == [
+        Check("isPublishedOnline", True, WEIGHTS["isPublishedOnline"], "duplicate-document")
+    ]
 
 
 def test_a_duplicate_reason_must_say_duplicate() -> None:

@@ -10,36 +10,60 @@ from openkyc.analysis import LocationOverride, MinimumAgeSettings, age_on, minim
 from openkyc.analysis.address import document_date, find_phone, guess_address_subtype
 from openkyc.analysis.dates import find_dates
 
-AGES = MinimumAgeSettings(18, (LocationOverride("US", 21), LocationOverride("US", 19, "AL"),
-                               LocationOverride("CA", 19, "BC")))
+AGES = MinimumAgeSettings(
+    18,
+    (
+        LocationOverride("US", 21),
+        LocationOverride("US", 19, "AL"),
+        LocationOverride("CA", 19, "BC"),
+    ),
+)
 
 
-@pytest.mark.parametrize(("country", "region", "age"), [
-    ("US", "AL", 19), ("US", "al", 19), ("US", "NY", 21), ("US", None, 21), ("CA", "BC", 19),
-    ("CA", "ON", 18), ("GB", None, 18), (None, None, 18),
-])
-def test_state_beats_country_beats_default(country: str | None, region: str | None,
-                                           age: int) -> None:
+@pytest.mark.parametrize(
+    ("country", "region", "age"),
+    [
+        ("US", "AL", 19),
+        ("US", "al", 19),
+        ("US", "NY", 21),
+        ("US", None, 21),
+        ("CA", "BC", 19),
+        ("CA", "ON", 18),
+        ("GB", None, 18),
+        (None, None, 18),
+    ],
+)
+def test_state_beats_country_beats_default(
+    country: str | None, region: str | None, age: int
+) -> None:
     assert minimum_age_for(AGES, country, region) == age
 
 
-@pytest.mark.parametrize(("birth", "today", "age"), [
-    (date(2008, 6, 1), date(2026, 6, 1), 18), (date(2008, 6, 2), date(2026, 6, 1), 17),
-    (date(2008, 2, 29), date(2026, 2, 28), 17), (date(2008, 2, 29), date(2026, 3, 1), 18),
-])
+@pytest.mark.parametrize(
+    ("birth", "today", "age"),
+    [
+        (date(2008, 6, 1), date(2026, 6, 1), 18),
+        (date(2008, 6, 2), date(2026, 6, 1), 17),
+        (date(2008, 2, 29), date(2026, 2, 28), 17),
+        (date(2008, 2, 29), date(2026, 3, 1), 18),
+    ],
+)
 def test_age_counts_whole_years(birth: date, today: date, age: int) -> None:
     assert age_on(birth, today) == age
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Date of birth 19 NOV 1986", date(1986, 11, 19)),
-    ("19 NOV/NOV 1986", date(1986, 11, 19)),
-    ("Statement date: 2026-03-01", date(2026, 3, 1)),
-    ("Issued 01.03.2026", date(2026, 3, 1)),
-    ("le 1 mars 2026", date(2026, 3, 1)),
-    ("March 1, 2026", date(2026, 3, 1)),
-    ("13/02/2026", date(2026, 2, 13)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Date of birth 19 NOV 1986", date(1986, 11, 19)),
+        ("19 NOV/NOV 1986", date(1986, 11, 19)),
+        ("Statement date: 2026-03-01", date(2026, 3, 1)),
+        ("Issued 01.03.2026", date(2026, 3, 1)),
+        ("le 1 mars 2026", date(2026, 3, 1)),
+        ("March 1, 2026", date(2026, 3, 1)),
+        ("13/02/2026", date(2026, 2, 13)),
+    ],
+)
 def test_finds_dates_in_printed_forms(text: str, expected: date) -> None:
     assert [found.value for found in find_dates(text)] == [expected]
 
@@ -50,11 +74,11 @@ def test_numeric_dates_read_month_first_for_us_documents() -> None:
 
 
 def test_document_date_prefers_a_labelled_date_and_ignores_due_dates() -> None:
-    lines = ["Statement date: 2026-03-01", "Previous bill 2026-02-01",
-             "Payment due 2026-07-15"]
+    lines = ["Statement date: 2026-03-01", "Previous bill 2026-02-01", "Payment due 2026-07-15"]
     assert document_date(lines, date(2026, 6, 1)) == date(2026, 3, 1)
     assert document_date(["Paid 2026-02-01", "Due 2026-07-15"], date(2026, 6, 1)) == date(
-        2026, 2, 1)
+        2026, 2, 1
+    )
     assert document_date(["no date here"], date(2026, 6, 1)) is None
 
 
@@ -64,11 +88,14 @@ def test_issuer_phone_prefers_a_labelled_number_and_skips_dates() -> None:
     assert find_phone(["Date 01.03.2026", "Amount 84.20"]) is None
 
 
-@pytest.mark.parametrize(("text", "subtype"), [
-    ("NORTHWIND ENERGY LTD electricity bill", "utility-bill"),
-    ("Account statement IBAN GB00 0000", "bank-statement"),
-    ("Tenancy agreement between the landlord", "lease-agreement"),
-    ("Hello world", None),
-])
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("NORTHWIND ENERGY LTD electricity bill", "utility-bill"),
+        ("Account statement IBAN GB00 0000", "bank-statement"),
+        ("Tenancy agreement between the landlord", "lease-agreement"),
+        ("Hello world", None),
+    ],
+)
 def test_address_subtype_from_wording(text: str, subtype: str | None) -> None:
     assert guess_address_subtype(text) == subtype

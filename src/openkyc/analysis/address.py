@@ -31,8 +31,14 @@ from openkyc.analysis.scoring import decided, subtype_check, weigh
 from openkyc.analysis.settings import DEFAULT_ADDRESS_SETTINGS, AddressSettings
 from openkyc.analysis.zones import rows_of
 
-__all__ = ["AddressFacts", "address_checks", "analyze_address", "document_date",
-           "find_phone", "guess_address_subtype"]
+__all__ = [
+    "AddressFacts",
+    "address_checks",
+    "analyze_address",
+    "document_date",
+    "find_phone",
+    "guess_address_subtype",
+]
 
 MIN_TEXT_LAYER = 20  # fewer characters than this: a scan, OCR it
 
@@ -52,12 +58,14 @@ class AddressFacts:
         return "\n".join(self.lines)
 
 
-_DATE_LABEL = re.compile(r"(statement|bill|invoice|issue|print|letter)?\s*(date|dated|du|vom|"
-                         r"fecha|period|as of|le)\b", re.IGNORECASE)
+_DATE_LABEL = re.compile(
+    r"(statement|bill|invoice|issue|print|letter)?\s*(date|dated|du|vom|"
+    r"fecha|period|as of|le)\b",
+    re.IGNORECASE,
+)
 
 
-def document_date(lines: Sequence[str], today: date, *, month_first: bool = False
-                  ) -> date | None:
+def document_date(lines: Sequence[str], today: date, *, month_first: bool = False) -> date | None:
     """The date the document was issued: a labelled date on or before ``today`` if any,
     else the latest such date (due dates in the future never count)."""
     labelled: list[date] = []
@@ -72,8 +80,7 @@ def document_date(lines: Sequence[str], today: date, *, month_first: bool = Fals
 
 
 _PHONE = re.compile(r"(?<![\w+])(\+?\(?\d[\d ().\-/]{6,}\d)(?!\w)")
-_PHONE_LABEL = re.compile(r"tel|phone|call|t[eé]l[eé]phone|telefon|hotline|service",
-                          re.IGNORECASE)
+_PHONE_LABEL = re.compile(r"tel|phone|call|t[eé]l[eé]phone|telefon|hotline|service", re.IGNORECASE)
 
 
 def find_phone(lines: Sequence[str], dates: Sequence[FoundDate] = ()) -> str | None:
@@ -88,15 +95,21 @@ def find_phone(lines: Sequence[str], dates: Sequence[FoundDate] = ()) -> str | N
 
 
 _SUBTYPES = (
-    ("bank-statement", r"BANK STATEMENT|ACCOUNT STATEMENT|RELEVE DE COMPTE|KONTOAUSZUG|"
-                       r"EXTRACTO|IBAN|SORT CODE|OPENING BALANCE|CLOSING BALANCE"),
+    (
+        "bank-statement",
+        r"BANK STATEMENT|ACCOUNT STATEMENT|RELEVE DE COMPTE|KONTOAUSZUG|"
+        r"EXTRACTO|IBAN|SORT CODE|OPENING BALANCE|CLOSING BALANCE",
+    ),
     ("credit-card-statement", r"CREDIT CARD STATEMENT|CARD STATEMENT|MINIMUM PAYMENT"),
     ("lease-agreement", r"LEASE|TENANCY AGREEMENT|RENTAL AGREEMENT|LANDLORD|CONTRAT DE BAIL"),
     ("rental-receipt", r"RENT RECEIPT|QUITTANCE DE LOYER"),
     ("insurance-letter", r"INSURANCE|POLICY NUMBER|ASSURANCE"),
     ("tax-return", r"TAX RETURN|TAX ASSESSMENT|AVIS D IMPOSITION|STEUERBESCHEID"),
-    ("utility-bill", r"ELECTRICITY|ENERGY|GAS BILL|WATER|UTILITY|BROADBAND|INTERNET|FIBRE|"
-                     r"FIBER|TELECOM|MOBILE|ELECTRICITE|FACTURE|STROM|BILL|INVOICE"),
+    (
+        "utility-bill",
+        r"ELECTRICITY|ENERGY|GAS BILL|WATER|UTILITY|BROADBAND|INTERNET|FIBRE|"
+        r"FIBER|TELECOM|MOBILE|ELECTRICITE|FACTURE|STROM|BILL|INVOICE",
+    ),
 )
 
 
@@ -118,43 +131,57 @@ def _found(name: str, matched: bool, facts_text: str, weights: dict[str, int]) -
     if matched:
         return weigh(name, False, weights)
     readable = len(facts_text.split()) >= 8
-    return weigh(name, True, weights, "mismatch" if readable else "not-found",
-                 conclusive=readable)
+    return weigh(name, True, weights, "mismatch" if readable else "not-found", conclusive=readable)
 
 
 def _name_on_document(name: str, lines: Sequence[str], level: int) -> bool:
     return any(name_matches(name, line, level) for line in _windows(lines))
 
 
-def address_checks(facts: AddressFacts, person: Person, settings: AddressSettings,
-                   match_level: int = 2, *, today: date, max_age_days: int = 90,
-                   subtypes_allowed: Sequence[str] | None = None) -> list[Check]:
+def address_checks(
+    facts: AddressFacts,
+    person: Person,
+    settings: AddressSettings,
+    match_level: int = 2,
+    *,
+    today: date,
+    max_age_days: int = 90,
+    subtypes_allowed: Sequence[str] | None = None,
+) -> list[Check]:
     """Every address check, decided from ``facts`` alone."""
     weights, text, lines = settings.weights, facts.text, facts.lines
     checks = [
-        _found("firstName", _name_on_document(person.first_name, lines, match_level),
-               text, weights),
-        _found("lastName", _name_on_document(person.last_name, lines, match_level),
-               text, weights),
-        _found("line1", address_line_matches(person.line1, _windows(lines), match_level),
-               text, weights),
+        _found(
+            "firstName", _name_on_document(person.first_name, lines, match_level), text, weights
+        ),
+        _found("lastName", _name_on_document(person.last_name, lines, match_level), text, weights),
+        _found(
+            "line1", address_line_matches(person.line1, _windows(lines), match_level), text, weights
+        ),
         _found("city", text_contains(text, person.city, match_level), text, weights),
-        _found("postalCode", postal_code_matches(person.postal_code, text, match_level),
-               text, weights),
+        _found(
+            "postalCode", postal_code_matches(person.postal_code, text, match_level), text, weights
+        ),
         _date_check(facts.document_date, weights, today, max_age_days),
         weigh("phone", facts.phone is None, weights, "not-found", conclusive=False),
         subtype_check(facts.subtype, weights, subtypes_allowed),
-        weigh("isTampered", bool(facts.tamper_signals), weights,
-              facts.tamper_signals[0] if facts.tamper_signals else None),
+        weigh(
+            "isTampered",
+            bool(facts.tamper_signals),
+            weights,
+            facts.tamper_signals[0] if facts.tamper_signals else None,
+        ),
     ]
     if person.region:
-        checks.insert(4, _found("region", text_contains(text, person.region, match_level),
-                                text, weights))
+        checks.insert(
+            4, _found("region", text_contains(text, person.region, match_level), text, weights)
+        )
     return checks
 
 
-def _date_check(found: date | None, weights: dict[str, int], today: date,
-                max_age_days: int) -> Check:
+def _date_check(
+    found: date | None, weights: dict[str, int], today: date, max_age_days: int
+) -> Check:
     if found is None:
         return weigh("date", True, weights, "not-found", conclusive=False)
     return weigh("date", today - found > timedelta(days=max_age_days), weights, "too-old")
@@ -169,8 +196,9 @@ def _page_lines(page: Page, engines: Engines) -> tuple[list[str], bool]:
     return [" ".join(item.text for item in row) for row in rows], True
 
 
-def _read(files: Sequence[InputFile], engines: Engines
-          ) -> tuple[list[str], list[Page], list[QualityFinding]]:
+def _read(
+    files: Sequence[InputFile], engines: Engines
+) -> tuple[list[str], list[Page], list[QualityFinding]]:
     if not files:
         raise UnsupportedInput("no file to analyse")
     lines: list[str] = []
@@ -195,13 +223,17 @@ def _matches(facts: AddressFacts, checks: list[Check], person: Person) -> dict[s
     return {
         "firstName": kept("firstName", person.first_name),
         "lastName": kept("lastName", person.last_name),
-        "line1": kept("line1", person.line1), "city": kept("city", person.city),
+        "line1": kept("line1", person.line1),
+        "city": kept("city", person.city),
         "region": kept("region", person.region) if person.region else None,
         "postalCode": kept("postalCode", person.postal_code),
-        "wordCount": len(words), "uniqueWords": len(set(words)),
+        "wordCount": len(words),
+        "uniqueWords": len(set(words)),
         "date": f"{facts.document_date.isoformat()}T00:00:00+00:00"
-        if facts.document_date else None,
-        "phone": facts.phone, "documentSubtype": facts.subtype,
+        if facts.document_date
+        else None,
+        "phone": facts.phone,
+        "documentSubtype": facts.subtype,
         "isTampered": "isTampered" in failed,
     }
 
@@ -226,21 +258,37 @@ def analyze_address(
     lines, pages, quality = _read(files, engines or default_engines())
     month_first = (person.country or "").upper() == "US"
     facts = AddressFacts(
-        lines=tuple(lines), document_date=document_date(lines, today, month_first=month_first),
-        phone=find_phone(lines), subtype=guess_address_subtype("\n".join(lines)),
+        lines=tuple(lines),
+        document_date=document_date(lines, today, month_first=month_first),
+        phone=find_phone(lines),
+        subtype=guess_address_subtype("\n".join(lines)),
         tamper_signals=tuple(s for page in pages for s in _signals(page)),
     )
-    checks = address_checks(facts, person, settings, match_level, today=today,
-                            max_age_days=max_address_age_days,
-                            subtypes_allowed=subtypes_allowed)
+    checks = address_checks(
+        facts,
+        person,
+        settings,
+        match_level,
+        today=today,
+        max_age_days=max_address_age_days,
+        subtypes_allowed=subtypes_allowed,
+    )
     return decided(
-        AddressAnalysis, checks, settings.weights, settings.thresholds,
+        AddressAnalysis,
+        checks,
+        settings.weights,
+        settings.thresholds,
         hints=tuple(hints_for(checks, quality, subtypes_allowed)),
         matches=_matches(facts, checks, person),
-        parsed_data={"text": list(lines), "date": facts.document_date, "phone": facts.phone,
-                     "documentSubtype": facts.subtype, "textSource": _source(pages),
-                     "tamperSignals": list(facts.tamper_signals),
-                     "pdfInfo": [page.pdf_info for page in pages if page.kind == "pdf"]},
+        parsed_data={
+            "text": list(lines),
+            "date": facts.document_date,
+            "phone": facts.phone,
+            "documentSubtype": facts.subtype,
+            "textSource": _source(pages),
+            "tamperSignals": list(facts.tamper_signals),
+            "pdfInfo": [page.pdf_info for page in pages if page.kind == "pdf"],
+        },
         quality=tuple(quality),
     )
 

@@ -38,44 +38,80 @@ def _summary(path: str, result: _Analysis) -> str:
 
 @click.command("analyze")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--type", "kind", type=click.Choice(["identity", "address"]), default="identity",
-              show_default=True, help="Kind of proof the files are.")
-@click.option("--together", is_flag=True,
-              help="Analyse all files as one document (front, back, selfie).")
+@click.option(
+    "--type",
+    "kind",
+    type=click.Choice(["identity", "address"]),
+    default="identity",
+    show_default=True,
+    help="Kind of proof the files are.",
+)
+@click.option(
+    "--together", is_flag=True, help="Analyse all files as one document (front, back, selfie)."
+)
 @click.option("--first-name", default="", help="Customer's first name.")
 @click.option("--last-name", default="", help="Customer's last name.")
 @click.option("--middle-name", default=None)
-@click.option("--dob", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Customer's birth date (YYYY-MM-DD).")
+@click.option(
+    "--dob",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Customer's birth date (YYYY-MM-DD).",
+)
 @click.option("--address", "line1", default=None, help="Street address (line 1).")
 @click.option("--city", default=None)
 @click.option("--region", default=None)
 @click.option("--postal-code", default=None)
 @click.option("--country", default=None, help="ISO 3166 alpha-2.")
 @click.option("--match-level", type=click.IntRange(1, 3), default=2, show_default=True)
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Date to judge expiry and age against (default: today).")
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date to judge expiry and age against (default: today).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document.")
-def analyze(files: tuple[str, ...], kind: str, together: bool, first_name: str,
-            last_name: str, middle_name: str | None, dob: object, line1: str | None,
-            city: str | None, region: str | None, postal_code: str | None,
-            country: str | None, match_level: int, today: object, as_json: bool) -> None:
+def analyze(
+    files: tuple[str, ...],
+    kind: str,
+    together: bool,
+    first_name: str,
+    last_name: str,
+    middle_name: str | None,
+    dob: object,
+    line1: str | None,
+    city: str | None,
+    region: str | None,
+    postal_code: str | None,
+    country: str | None,
+    match_level: int,
+    today: object,
+    as_json: bool,
+) -> None:
     """Analyse identity or address documents and print each decision."""
-    person = Person(first_name, last_name, middle_name, dob.date() if dob else None,  # type: ignore[attr-defined]
-                    line1=line1, city=city, region=region, postal_code=postal_code,
-                    country=country)
+    person = Person(
+        first_name,
+        last_name,
+        middle_name,
+        dob.date() if dob else None,  # type: ignore[attr-defined]
+        line1=line1,
+        city=city,
+        region=region,
+        postal_code=postal_code,
+        country=country,
+    )
     day = today.date() if today else date.today()  # type: ignore[attr-defined]
     groups = [list(files)] if together else [[path] for path in files]
     warm_up()
-    with click.progressbar(groups, label="Analysing", file=sys.stderr,
-                           show_pos=True) as bar:
+    with click.progressbar(groups, label="Analysing", file=sys.stderr, show_pos=True) as bar:
         outputs = [_run(group, kind, person, match_level, day) for group in bar]
     for output in outputs:
         click.echo(json.dumps(output[1], indent=2) if as_json else output[0])
 
 
-def _run(paths: list[str], kind: str, person: Person, level: int, day: date
-         ) -> tuple[str, dict[str, object]]:
+def _run(
+    paths: list[str], kind: str, person: Person, level: int, day: date
+) -> tuple[str, dict[str, object]]:
     inputs = [InputFile(Path(p).read_bytes(), _tag(Path(p)), Path(p).name) for p in paths]
     name = " + ".join(paths)
     try:

@@ -20,8 +20,7 @@ import numpy as np
 
 from openkyc.analysis.errors import ModelUnavailable
 
-__all__ = ["Engines", "Face", "FaceFinder", "TextLine", "TextReader", "default_engines",
-           "warm_up"]
+__all__ = ["Engines", "Face", "FaceFinder", "TextLine", "TextReader", "default_engines", "warm_up"]
 
 
 @dataclass(frozen=True)
@@ -101,9 +100,12 @@ class RapidOcrReader:
         self._lock = threading.Lock()
 
     def _params(self) -> dict[str, Any]:
-        return {"Global.log_level": "error", "Global.use_cls": False,
-                "EngineConfig.onnxruntime.intra_op_num_threads": self._threads,
-                "EngineConfig.onnxruntime.inter_op_num_threads": 1}
+        return {
+            "Global.log_level": "error",
+            "Global.use_cls": False,
+            "EngineConfig.onnxruntime.intra_op_num_threads": self._threads,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        }
 
     def _engines(self) -> tuple[Any, Any]:
         with self._lock:
@@ -111,9 +113,14 @@ class RapidOcrReader:
                 try:
                     from rapidocr import RapidOCR
 
-                    self._fast = RapidOCR(params={
-                        **self._params(), "Det.limit_type": "max", "Det.limit_side_len": 736,
-                        **_tiny_recogniser()})
+                    self._fast = RapidOCR(
+                        params={
+                            **self._params(),
+                            "Det.limit_type": "max",
+                            "Det.limit_side_len": 736,
+                            **_tiny_recogniser(),
+                        }
+                    )
                     self._accurate = RapidOCR(params={**self._params(), "Global.use_det": False})
                 except Exception as exc:  # the wheel is broken or its models are missing
                     raise ModelUnavailable(f"rapidocr could not load: {exc}") from exc
@@ -126,8 +133,7 @@ class RapidOcrReader:
         lines = []
         for box, text, score in zip(output.boxes, output.txts, output.scores, strict=True):
             xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
-            lines.append(TextLine(str(text), (min(xs), min(ys), max(xs), max(ys)),
-                                  float(score)))
+            lines.append(TextLine(str(text), (min(xs), min(ys), max(xs), max(ys)), float(score)))
         return lines
 
     def reread(self, image: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
@@ -137,7 +143,7 @@ class RapidOcrReader:
         for line in lines:
             left, top, right, bottom = (int(v) for v in line.box)
             pad = max(2, (bottom - top) // 6)
-            piece = image[max(0, top - pad): bottom + pad, max(0, left - pad): right + pad]
+            piece = image[max(0, top - pad) : bottom + pad, max(0, left - pad) : right + pad]
             result = accurate(np.ascontiguousarray(piece))
             text = result.txts[0] if result.txts else line.text
             score = float(result.scores[0]) if result.scores else line.confidence
@@ -200,8 +206,9 @@ class DlibFaces:
         for rect in found:
             shape = landmarks(work, rect)
             embedding = encoder.compute_face_descriptor(work, shape)
-            box = tuple(int(v / scale) for v in (rect.left(), rect.top(), rect.right(),
-                                                  rect.bottom()))
+            box = tuple(
+                int(v / scale) for v in (rect.left(), rect.top(), rect.right(), rect.bottom())
+            )
             faces.append(Face(box, tuple(float(v) for v in embedding)))  # type: ignore[arg-type]
         return sorted(faces, key=lambda face: face.area, reverse=True)
 

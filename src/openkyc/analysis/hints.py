@@ -11,34 +11,57 @@ __all__ = ["hints_for"]
 _QUALITY = {
     "blur": "The photo is blurred: hold the camera steady and retake it in focus.",
     "glare": "Light reflects on the document: retake it without glare, away from lamps "
-             "and without flash.",
+    "and without flash.",
     "dark": "The photo is too dark: retake it in better light.",
     "cut-off": "Part of the document is outside the photo: include all four corners.",
 }
 _CHECKS = {
-    ("isIdentityDocument", "unreadable"): ("unreadable", "We could not read the document: "
-                                           "photograph it flat, in focus and in good light."),
+    ("isIdentityDocument", "unreadable"): (
+        "unreadable",
+        "We could not read the document: photograph it flat, in focus and in good light.",
+    ),
     ("expirationDate", "expired"): ("expired", "The document has expired: upload a valid one."),
-    ("expirationDate", "not-found"): ("mrz-not-read", "Make sure the whole document is "
-                                      "visible, including the lines of characters at the "
-                                      "bottom."),
-    ("hasMatchingFaceProof", "no-face-on-selfie"): ("selfie-no-face", "Take a selfie with "
-                                                    "your whole face visible, facing the "
-                                                    "camera."),
+    ("expirationDate", "not-found"): (
+        "mrz-not-read",
+        "Make sure the whole document is visible, including the lines of characters at the bottom.",
+    ),
+    ("hasMatchingFaceProof", "no-face-on-selfie"): (
+        "selfie-no-face",
+        "Take a selfie with your whole face visible, facing the camera.",
+    ),
     ("hasMatchingFaceProof", "face-proof-missing"): ("selfie-missing", "Add a selfie."),
-    ("hasMatchingFaceProof", "no-face-on-document"): ("portrait-not-seen", "Make sure the "
-                                                      "photo on the document is visible."),
+    ("hasMatchingFaceProof", "no-face-on-document"): (
+        "portrait-not-seen",
+        "Make sure the photo on the document is visible.",
+    ),
     ("isPhotocopy", None): ("photocopy", "Photograph the original document, not a copy."),
-    ("date", "too-old"): ("too-old", "Upload a document issued within the last three "
-                          "months."),
+    ("firstName", "mismatch"): (
+        "name-mismatch",
+        "The name on the document is not the name on your account: upload your own document.",
+    ),
+    ("lastName", "mismatch"): (
+        "name-mismatch",
+        "The name on the document is not the name on your account: upload your own document.",
+    ),
+    ("dateOfBirth", "mismatch"): (
+        "dob-mismatch",
+        "The date of birth on the document is not the one on your account: upload your own "
+        "document.",
+    ),
+    ("date", "too-old"): ("too-old", "Upload a document issued within the last three months."),
     ("date", "not-found"): ("date-not-read", "Make sure the date of the document is visible."),
-    ("line1", "not-found"): ("address-not-read", "Make sure your name and address are "
-                             "visible on the document."),
+    ("line1", "not-found"): (
+        "address-not-read",
+        "Make sure your name and address are visible on the document.",
+    ),
 }
 
 
-def hints_for(checks: Iterable[Check], quality: Iterable[QualityFinding],
-              subtypes_allowed: Sequence[str] | None = None) -> list[Hint]:
+def hints_for(
+    checks: Iterable[Check],
+    quality: Iterable[QualityFinding],
+    subtypes_allowed: Sequence[str] | None = None,
+) -> list[Hint]:
     """Hints for the picture's problems first, then for the checks that failed."""
     hints: dict[str, Hint] = {}
     for finding in quality:
@@ -47,8 +70,9 @@ def hints_for(checks: Iterable[Check], quality: Iterable[QualityFinding],
         if not check.failed:
             continue
         if check.name == "documentSubtype" and check.reason == "not-allowed" and subtypes_allowed:
-            hints.setdefault("subtype", Hint("subtype", "Upload one of: "
-                                             + ", ".join(subtypes_allowed) + "."))
+            hints.setdefault(
+                "subtype", Hint("subtype", "Upload one of: " + ", ".join(subtypes_allowed) + ".")
+            )
         found = _CHECKS.get((check.name, check.reason)) or _CHECKS.get((check.name, None))
         if found:
             hints.setdefault(found[0], Hint(*found))

@@ -82,18 +82,22 @@ class IdentityFacts:
     reference_match: bool = False
 
 
-def _name_checks(facts: IdentityFacts, person: Person, weights: dict[str, int],
-                 level: int) -> list[Check]:
+def _name_checks(
+    facts: IdentityFacts, person: Person, weights: dict[str, int], level: int
+) -> list[Check]:
     first = " ".join(filter(None, [person.first_name]))
     found_first = name_matches(first, facts.given_names, level)
     found_last = name_matches(person.last_name, facts.surname, level)
     if not (found_first and found_last):  # the customer may have swapped the two
-        swapped = (name_matches(first, facts.surname, level)
-                   and name_matches(person.last_name, facts.given_names, level))
+        swapped = name_matches(first, facts.surname, level) and name_matches(
+            person.last_name, facts.given_names, level
+        )
         if swapped:
             found_first = found_last = True
-    return [_match_check("firstName", found_first, facts.given_names, weights),
-            _match_check("lastName", found_last, facts.surname, weights)]
+    return [
+        _match_check("firstName", found_first, facts.given_names, weights),
+        _match_check("lastName", found_last, facts.surname, weights),
+    ]
 
 
 def _match_check(name: str, matched: bool, read: str | None, weights: dict[str, int]) -> Check:
@@ -104,14 +108,21 @@ def _match_check(name: str, matched: bool, read: str | None, weights: dict[str, 
     return weigh(name, True, weights, "not-found", conclusive=False)
 
 
-def _birth_checks(facts: IdentityFacts, person: Person, settings: IdentitySettings,
-                  today: date) -> list[Check]:
+def _birth_checks(
+    facts: IdentityFacts, person: Person, settings: IdentitySettings, today: date
+) -> list[Check]:
     weights = settings.weights
     if facts.birth_date is None:
-        return [weigh("dateOfBirth", True, weights, "not-found", conclusive=False),
-                weigh("hasMinimalAge", True, weights, "dob-not-found", conclusive=False)]
-    dob = weigh("dateOfBirth", person.dob is not None and person.dob != facts.birth_date,
-                weights, "mismatch")
+        return [
+            weigh("dateOfBirth", True, weights, "not-found", conclusive=False),
+            weigh("hasMinimalAge", True, weights, "dob-not-found", conclusive=False),
+        ]
+    dob = weigh(
+        "dateOfBirth",
+        person.dob is not None and person.dob != facts.birth_date,
+        weights,
+        "mismatch",
+    )
     country = person.country or alpha2(facts.issuer)
     minimum = minimum_age_for(settings.minimum_age, country, person.region)
     underage = age_on(facts.birth_date, today) < minimum
@@ -130,23 +141,30 @@ def _date_checks(facts: IdentityFacts, weights: dict[str, int], today: date) -> 
     return [expiry, issue]
 
 
-def _document_checks(facts: IdentityFacts, weights: dict[str, int],
-                     subtypes_allowed: Sequence[str] | None) -> list[Check]:
+def _document_checks(
+    facts: IdentityFacts, weights: dict[str, int], subtypes_allowed: Sequence[str] | None
+) -> list[Check]:
     checks = [
-        weigh("isIdentityDocument", not facts.identity_features, weights,
-              "no-identity-features" if facts.readable else "unreadable",
-              conclusive=facts.readable),
-        weigh("containsImage", not facts.portrait_found, weights, "no-face-found",
-              conclusive=False),
+        weigh(
+            "isIdentityDocument",
+            not facts.identity_features,
+            weights,
+            "no-identity-features" if facts.readable else "unreadable",
+            conclusive=facts.readable,
+        ),
+        weigh(
+            "containsImage", not facts.portrait_found, weights, "no-face-found", conclusive=False
+        ),
         subtype_check(facts.subtype, weights, subtypes_allowed),
-        weigh("nationality", facts.nationality is None, weights, "not-found",
-              conclusive=False),
+        weigh("nationality", facts.nationality is None, weights, "not-found", conclusive=False),
     ]
     if facts.mrz is not None:
-        failed = sorted(name.removeprefix("check_") for name, ok in facts.mrz.checks.items()
-                        if not ok)
-        checks.append(weigh("mrzChecksum", bool(failed), weights,
-                            "check-digit:" + ",".join(failed)))
+        failed = sorted(
+            name.removeprefix("check_") for name, ok in facts.mrz.checks.items() if not ok
+        )
+        checks.append(
+            weigh("mrzChecksum", bool(failed), weights, "check-digit:" + ",".join(failed))
+        )
     return checks
 
 
@@ -154,30 +172,42 @@ def _integrity_checks(facts: IdentityFacts, weights: dict[str, int]) -> list[Che
     signal = facts.tamper_signals[0] if facts.tamper_signals else None
     tampered = weigh("isTampered", bool(signal), weights, signal)
     published = facts.specimen or ("matches-reference" if facts.reference_match else None)
-    return [tampered,
-            weigh("isPhotocopy", facts.photocopy, weights, "no-colour"),
-            weigh("isPublishedOnline", bool(published), weights, published)]
+    return [
+        tampered,
+        weigh("isPhotocopy", facts.photocopy, weights, "no-colour"),
+        weigh("isPublishedOnline", bool(published), weights, published),
+    ]
 
 
-def _face_check(facts: IdentityFacts, weights: dict[str, int], level: int,
-                required: bool) -> list[Check]:
+def _face_check(
+    facts: IdentityFacts, weights: dict[str, int], level: int, required: bool
+) -> list[Check]:
     if not facts.selfie_given:
-        return [weigh("hasMatchingFaceProof", True, weights, "face-proof-missing",
-                      conclusive=False)] if required else []
+        return (
+            [weigh("hasMatchingFaceProof", True, weights, "face-proof-missing", conclusive=False)]
+            if required
+            else []
+        )
     if not facts.selfie_face_found:
-        return [weigh("hasMatchingFaceProof", True, weights, "no-face-on-selfie",
-                      conclusive=False)]
+        return [weigh("hasMatchingFaceProof", True, weights, "no-face-on-selfie", conclusive=False)]
     if facts.face_distance is None:
-        return [weigh("hasMatchingFaceProof", True, weights, "no-face-on-document",
-                      conclusive=False)]
+        return [
+            weigh("hasMatchingFaceProof", True, weights, "no-face-on-document", conclusive=False)
+        ]
     mismatch = facts.face_distance > FACE_DISTANCE.get(level, FACE_DISTANCE[2])
     return [weigh("hasMatchingFaceProof", mismatch, weights, "face-mismatch")]
 
 
-def identity_checks(facts: IdentityFacts, person: Person, settings: IdentitySettings,
-                    match_level: int = 2, *, today: date,
-                    subtypes_allowed: Sequence[str] | None = None,
-                    face_proof_required: bool = False) -> list[Check]:
+def identity_checks(
+    facts: IdentityFacts,
+    person: Person,
+    settings: IdentitySettings,
+    match_level: int = 2,
+    *,
+    today: date,
+    subtypes_allowed: Sequence[str] | None = None,
+    face_proof_required: bool = False,
+) -> list[Check]:
     """Every identity check, decided from ``facts`` alone.
 
     A failure caused by something the analyser could not read is marked
@@ -197,8 +227,15 @@ def identity_checks(facts: IdentityFacts, person: Person, settings: IdentitySett
 def alpha2(code: str | None) -> str | None:
     """An ICAO 9303 state code (alpha-3, or Germany's ``D``) as ISO 3166 alpha-2."""
     code = (code or "").strip("< ").upper()
-    special = {"D": "DE", "RKS": "XK", "GBD": "GB", "GBN": "GB", "GBO": "GB", "GBP": "GB",
-               "GBS": "GB"}
+    special = {
+        "D": "DE",
+        "RKS": "XK",
+        "GBD": "GB",
+        "GBN": "GB",
+        "GBO": "GB",
+        "GBP": "GB",
+        "GBS": "GB",
+    }
     if code in special:
         return special[code]
     country = iso3166.countries_by_alpha3.get(code)
@@ -211,8 +248,11 @@ def alpha2(code: str | None) -> str | None:
 _SUBTYPE_WORDS = (
     ("driver-license", r"DRIV|DRIVING LICEN|PERMIS DE CONDUIRE|FUHRERSCHEIN|LICENCIA DE CONDUC"),
     ("passport", r"PASSPORT|PASSEPORT|REISEPASS|PASAPORTE|PASSAPORTO|PASZPORT"),
-    ("id-card", r"IDENTITY CARD|IDENTITE|PERSONALAUSWEIS|IDENTIDAD|IDENTITA|ID CARD|"
-                r"RESIDENCE PERMIT|TITRE DE SEJOUR|AUFENTHALTSTITEL|IDENTIFICATION CARD"),
+    (
+        "id-card",
+        r"IDENTITY CARD|IDENTITE|PERSONALAUSWEIS|IDENTIDAD|IDENTITA|ID CARD|"
+        r"RESIDENCE PERMIT|TITRE DE SEJOUR|AUFENTHALTSTITEL|IDENTIFICATION CARD",
+    ),
 )
 
 
@@ -238,20 +278,34 @@ def _first(*values: Any) -> Any:
 
 def _merged_viz(readings: list[PageReading]) -> VisualZone:
     zones = [reading.viz for reading in readings]
-    keys = ("surname", "given_names", "birth_date", "expiry_date", "issue_date",
-            "document_number", "nationality")
+    keys = (
+        "surname",
+        "given_names",
+        "birth_date",
+        "expiry_date",
+        "issue_date",
+        "document_number",
+        "nationality",
+    )
     merged = {key: _first(*(getattr(zone, key) for zone in zones)) for key in keys}
     dates = tuple(d for zone in zones for d in zone.dates)
     return VisualZone(**merged, dates=dates, text="\n".join(zone.text for zone in zones))
 
 
-def _issue_date(viz: VisualZone, birth: date | None, expiry: date | None,
-                today: date) -> date | None:
+def _issue_date(
+    viz: VisualZone, birth: date | None, expiry: date | None, today: date
+) -> date | None:
     """The labelled issue date, else the one printed date between birth and expiry."""
     if viz.issue_date:
         return viz.issue_date
-    between = {d for d in viz.dates if d not in (birth, expiry) and d <= today
-               and (birth is None or d > birth) and (expiry is None or d < expiry)}
+    between = {
+        d
+        for d in viz.dates
+        if d not in (birth, expiry)
+        and d <= today
+        and (birth is None or d > birth)
+        and (expiry is None or d < expiry)
+    }
     return between.pop() if len(between) == 1 else None
 
 
@@ -293,8 +347,9 @@ def _read(files: Sequence[InputFile], engines: Engines, today: date) -> _Reading
     if not documents:
         raise UnsupportedInput("only a selfie was given, no document")
     selfies = [page for page in pages if page.tag == "face-proof"]
-    reading = _Reading([read_document_page(page, engines, today=today) for page in documents],
-                       selfies)
+    reading = _Reading(
+        [read_document_page(page, engines, today=today) for page in documents], selfies
+    )
     for page in selfies:
         reading.selfie_faces = read_selfie(page, engines)
         if reading.selfie_faces:
@@ -302,8 +357,9 @@ def _read(files: Sequence[InputFile], engines: Engines, today: date) -> _Reading
     return reading
 
 
-def _facts(reading: _Reading, today: date, known_references: Sequence[str]
-           ) -> tuple[IdentityFacts, Fingerprints]:
+def _facts(
+    reading: _Reading, today: date, known_references: Sequence[str]
+) -> tuple[IdentityFacts, Fingerprints]:
     docs = reading.documents
     mrz = _first(*(r.mrz for r in docs if r.mrz and r.mrz.valid), *(r.mrz for r in docs))
     viz = _merged_viz(docs)
@@ -316,29 +372,37 @@ def _facts(reading: _Reading, today: date, known_references: Sequence[str]
     subtype = _subtype(mrz, text)
     fingerprints = _fingerprints(number, birth, portrait, portrait_page, docs[0].image)
     hashes = [h for h in (fingerprints.portrait_hash, fingerprints.page_hash) if h]
-    signals = tampering.identity_signals(
-        mrz, viz, [r.page for r in docs] + reading.selfies)
+    signals = tampering.identity_signals(mrz, viz, [r.page for r in docs] + reading.selfies)
     facts = IdentityFacts(
         readable=sum(len(r.lines) for r in docs) >= 3,
         surname=(mrz.surname if mrz else None) or viz.surname,
         given_names=(mrz.given_names if mrz else None) or viz.given_names,
-        birth_date=birth, expiry_date=expiry,
+        birth_date=birth,
+        expiry_date=expiry,
         issue_date=_issue_date(viz, birth, expiry, today),
         nationality=_nationality(mrz, viz),
         issuer=mrz.fields.get("issuer") if mrz else None,
-        document_number=number, sex=_sex(mrz), subtype=subtype,
+        document_number=number,
+        sex=_sex(mrz),
+        subtype=subtype,
         identity_features=mrz is not None or (subtype is not None and portrait is not None),
-        mrz=mrz, portrait_found=portrait is not None,
-        selfie_given=bool(reading.selfies), selfie_face_found=selfie is not None,
+        mrz=mrz,
+        portrait_found=portrait is not None,
+        selfie_given=bool(reading.selfies),
+        selfie_face_found=selfie is not None,
         face_distance=_face_distance(portrait, selfie),
         tamper_signals=signals,
         photocopy=all(is_grayscale(r.page.image) for r in docs),
         specimen=specimen_reason(
-            text, document_number=number, issuer=mrz.fields.get("issuer") if mrz else None,
+            text,
+            document_number=number,
+            issuer=mrz.fields.get("issuer") if mrz else None,
             birth_date=mrz.fields.get("birth_date") if mrz else None,
-            surname=mrz.surname if mrz else viz.surname),
-        reference_match=any(hash_distance(h, ref) <= REFERENCE_BITS
-                            for h in hashes for ref in known_references),
+            surname=mrz.surname if mrz else viz.surname,
+        ),
+        reference_match=any(
+            hash_distance(h, ref) <= REFERENCE_BITS for h in hashes for ref in known_references
+        ),
     )
     return facts, fingerprints
 
@@ -357,13 +421,19 @@ def document_fingerprint(number: str | None, birth: date | None) -> str | None:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _fingerprints(number: str | None, birth: date | None, portrait: Face | None,
-                  portrait_page: np.ndarray | None, page: np.ndarray) -> Fingerprints:
+def _fingerprints(
+    number: str | None,
+    birth: date | None,
+    portrait: Face | None,
+    portrait_page: np.ndarray | None,
+    page: np.ndarray,
+) -> Fingerprints:
     portrait_hash = None
     if portrait is not None and portrait_page is not None:
         portrait_hash = perceptual_hash(crop(portrait_page, portrait.box, 0.1))
     return Fingerprints(
-        document=document_fingerprint(number, birth), portrait_hash=portrait_hash,
+        document=document_fingerprint(number, birth),
+        portrait_hash=portrait_hash,
         portrait_embedding=portrait.embedding if portrait else None,
         page_hash=perceptual_hash(page),
     )
@@ -406,21 +476,39 @@ def _matches(facts: IdentityFacts, checks: list[Check], person: Person) -> dict[
 def _parsed(facts: IdentityFacts, reading: _Reading) -> dict[str, Any]:
     mrz = facts.mrz
     return {
-        "mrz": None if mrz is None else {
-            "format": mrz.format, "lines": list(mrz.lines), "fields": mrz.fields,
-            "checkDigits": mrz.checks, "valid": mrz.valid},
-        "surname": facts.surname, "givenNames": facts.given_names,
-        "dateOfBirth": facts.birth_date, "expirationDate": facts.expiry_date,
-        "issueDate": facts.issue_date, "documentNumber": facts.document_number,
-        "nationality": facts.nationality, "issuingCountry": facts.issuer,
-        "sex": facts.sex, "documentSubtype": facts.subtype,
+        "mrz": None
+        if mrz is None
+        else {
+            "format": mrz.format,
+            "lines": list(mrz.lines),
+            "fields": mrz.fields,
+            "checkDigits": mrz.checks,
+            "valid": mrz.valid,
+        },
+        "surname": facts.surname,
+        "givenNames": facts.given_names,
+        "dateOfBirth": facts.birth_date,
+        "expirationDate": facts.expiry_date,
+        "issueDate": facts.issue_date,
+        "documentNumber": facts.document_number,
+        "nationality": facts.nationality,
+        "issuingCountry": facts.issuer,
+        "sex": facts.sex,
+        "documentSubtype": facts.subtype,
         "faceDistance": None if facts.face_distance is None else round(facts.face_distance, 4),
         "tamperSignals": list(facts.tamper_signals),
         "specimen": facts.specimen,
         "text": [line.text for r in reading.documents for line in r.lines],
-        "pages": [{"index": r.page.index, "tag": r.page.tag, "rotation": r.rotation,
-                   "cornersFound": r.corners_found, "software": r.page.software}
-                  for r in reading.documents],
+        "pages": [
+            {
+                "index": r.page.index,
+                "tag": r.page.tag,
+                "rotation": r.rotation,
+                "cornersFound": r.corners_found,
+                "software": r.page.software,
+            }
+            for r in reading.documents
+        ],
     }
 
 
@@ -437,9 +525,14 @@ def _cut_off(reading: PageReading) -> bool:
     """Text running into the picture's edge: part of the document is outside the frame."""
     height, width = reading.image.shape[:2]
     margin = 0.01 * max(width, height)
-    return any(line.box[0] <= margin or line.box[2] >= width - margin
-               or line.box[1] <= margin or line.box[3] >= height - margin
-               for line in reading.lines if len(line.text) >= 3)
+    return any(
+        line.box[0] <= margin
+        or line.box[2] >= width - margin
+        or line.box[1] <= margin
+        or line.box[3] >= height - margin
+        for line in reading.lines
+        if len(line.text) >= 3
+    )
 
 
 def analyze_identity(
@@ -465,13 +558,24 @@ def analyze_identity(
     """
     reading = _read(files, engines or default_engines(), today)
     facts, fingerprints = _facts(reading, today, known_references)
-    checks = identity_checks(facts, person, settings, match_level, today=today,
-                             subtypes_allowed=subtypes_allowed,
-                             face_proof_required=face_proof_required)
+    checks = identity_checks(
+        facts,
+        person,
+        settings,
+        match_level,
+        today=today,
+        subtypes_allowed=subtypes_allowed,
+        face_proof_required=face_proof_required,
+    )
     quality = _quality(reading)
     return decided(
-        IdentityAnalysis, checks, settings.weights, settings.thresholds,
+        IdentityAnalysis,
+        checks,
+        settings.weights,
+        settings.thresholds,
         hints=tuple(hints_for(checks, quality, subtypes_allowed)),
-        matches=_matches(facts, checks, person), parsed_data=_parsed(facts, reading),
-        quality=tuple(quality), fingerprints=fingerprints,
+        matches=_matches(facts, checks, person),
+        parsed_data=_parsed(facts, reading),
+        quality=tuple(quality),
+        fingerprints=fingerprints,
     )

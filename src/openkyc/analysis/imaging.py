@@ -61,14 +61,17 @@ def load_page(file: InputFile, index: int, *, pdf_pages: int = 1) -> Page:
     quality = _jpeg_quality(picture) if kind == "jpeg" else None
     picture = ImageOps.exif_transpose(picture).convert("RGB")
     picture.thumbnail((MAX_SIDE, MAX_SIDE))
-    return Page(index, file.tag, np.asarray(picture), kind, software=software,
-                jpeg_quality=quality)
+    return Page(index, file.tag, np.asarray(picture), kind, software=software, jpeg_quality=quality)
 
 
 def _software(picture: Image.Image) -> str | None:
     exif = picture.getexif()
-    names = [exif.get(0x0131), exif.get(0x013B) and None, picture.info.get("Software"),
-             picture.info.get("software")]
+    names = [
+        exif.get(0x0131),
+        exif.get(0x013B) and None,
+        picture.info.get("Software"),
+        picture.info.get("software"),
+    ]
     xmp = picture.info.get("xmp") or picture.info.get("XML:com.adobe.xmp")
     if isinstance(xmp, bytes):
         xmp = xmp.decode("utf-8", "ignore")
@@ -102,14 +105,20 @@ def _load_pdf(file: InputFile, index: int, pages: int) -> Page:
             raise UnreadableFile("the PDF has no page", index=index)
         texts = [_page_text(document[i]) for i in range(min(pages, len(document)))]
         picture = document[0].render(scale=PDF_DPI / 72).to_pil().convert("RGB")
-        info = {key: str(value) for key, value in document.get_metadata_dict().items()
-                if value}
+        info = {key: str(value) for key, value in document.get_metadata_dict().items() if value}
     finally:
         document.close()
     software = "; ".join(v for k, v in info.items() if k in ("Producer", "Creator")) or None
-    return Page(index, file.tag, np.asarray(picture), "pdf", software=software,
-                text_layer="\n".join(texts).strip(), pdf_info=info,
-                pdf_revisions=file.data.count(b"%%EOF"))
+    return Page(
+        index,
+        file.tag,
+        np.asarray(picture),
+        "pdf",
+        software=software,
+        text_layer="\n".join(texts).strip(),
+        pdf_info=info,
+        pdf_revisions=file.data.count(b"%%EOF"),
+    )
 
 
 def _page_text(page: object) -> str:
@@ -200,8 +209,15 @@ def find_document_quad(image: np.ndarray) -> np.ndarray | None:
 
 def _order(quad: np.ndarray) -> np.ndarray:
     total, diff = quad.sum(axis=1), np.diff(quad, axis=1).ravel()
-    return np.array([quad[np.argmin(total)], quad[np.argmin(diff)],
-                     quad[np.argmax(total)], quad[np.argmax(diff)]], np.float32)
+    return np.array(
+        [
+            quad[np.argmin(total)],
+            quad[np.argmin(diff)],
+            quad[np.argmax(total)],
+            quad[np.argmax(diff)],
+        ],
+        np.float32,
+    )
 
 
 def straighten(image: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -213,10 +229,12 @@ def straighten(image: np.ndarray) -> tuple[np.ndarray, bool]:
     if quad is None:
         return image, False
     corners = _order(quad)
-    width = int(max(np.linalg.norm(corners[0] - corners[1]),
-                    np.linalg.norm(corners[3] - corners[2])))
-    height = int(max(np.linalg.norm(corners[0] - corners[3]),
-                     np.linalg.norm(corners[1] - corners[2])))
+    width = int(
+        max(np.linalg.norm(corners[0] - corners[1]), np.linalg.norm(corners[3] - corners[2]))
+    )
+    height = int(
+        max(np.linalg.norm(corners[0] - corners[3]), np.linalg.norm(corners[1] - corners[2]))
+    )
     target = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
     matrix = cv2.getPerspectiveTransform(corners, target)
     return cv2.warpPerspective(image, matrix, (width, height)), True
@@ -236,8 +254,9 @@ def crop(image: np.ndarray, box: tuple[int, int, int, int], margin: float = 0.25
     left, top, right, bottom = box
     dx, dy = int((right - left) * margin), int((bottom - top) * margin)
     height, width = image.shape[:2]
-    return image[max(0, top - dy): min(height, bottom + dy),
-                 max(0, left - dx): min(width, right + dx)]
+    return image[
+        max(0, top - dy) : min(height, bottom + dy), max(0, left - dx) : min(width, right + dx)
+    ]
 
 
 def perceptual_hash(image: np.ndarray) -> str:

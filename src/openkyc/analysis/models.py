@@ -67,8 +67,12 @@ class Check:
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's ``KycDocumentCheck``."""
-        return {"name": self.name, "failed": self.failed, "score": self.score,
-                "reason": self.reason}
+        return {
+            "name": self.name,
+            "failed": self.failed,
+            "score": self.score,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,25 @@ _VALUES = {**{str(d): d for d in range(10)}, **{chr(65 + i): 10 + i for i in ran
 _WEIGHTS = (7, 3, 1)
 
 # Letters OCR confuses with digits, in both directions.
-_TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1",
-                           "Z": "2", "S": "5", "B": "8", "G": "6", "T": "7", "A": "4"})
-_TO_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G",
-                            "7": "T", "4": "A"})
+_TO_DIGIT = str.maketrans(
+    {
+        "O": "0",
+        "Q": "0",
+        "D": "0",
+        "U": "0",
+        "I": "1",
+        "L": "1",
+        "Z": "2",
+        "S": "5",
+        "B": "8",
+        "G": "6",
+        "T": "7",
+        "A": "4",
+    }
+)
+_TO_LETTER = str.maketrans(
+    {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "7": "T", "4": "A"}
+)
 # Characters OCR produces for a printed "<" filler.
 _FILLER_LOOKALIKES = "\u00ab\u2039(<[{KCcEk"
 
@@ -72,20 +87,28 @@ def _two_line(name: str, length: int, composite: bool, personal: bool) -> MrzFor
     """TD2, TD3, MRV-A and MRV-B share the same second-line layout up to position 28."""
     optional_end = length - 1 if composite else length
     fields = [
-        _f("document_code", 0, 0, 2, "code"), _f("issuer", 0, 2, 5, "alpha"),
+        _f("document_code", 0, 0, 2, "code"),
+        _f("issuer", 0, 2, 5, "alpha"),
         _f("names", 0, 5, length, "name"),
-        _f("document_number", 1, 0, 9, "alnum"), _f("check_document_number", 1, 9, 10, "check"),
-        _f("nationality", 1, 10, 13, "alpha"), _f("birth_date", 1, 13, 19, "digit"),
-        _f("check_birth_date", 1, 19, 20, "check"), _f("sex", 1, 20, 21, "sex"),
-        _f("expiry_date", 1, 21, 27, "digit"), _f("check_expiry_date", 1, 27, 28, "check"),
+        _f("document_number", 1, 0, 9, "alnum"),
+        _f("check_document_number", 1, 9, 10, "check"),
+        _f("nationality", 1, 10, 13, "alpha"),
+        _f("birth_date", 1, 13, 19, "digit"),
+        _f("check_birth_date", 1, 19, 20, "check"),
+        _f("sex", 1, 20, 21, "sex"),
+        _f("expiry_date", 1, 21, 27, "digit"),
+        _f("check_expiry_date", 1, 27, 28, "check"),
     ]
     checks: dict[str, tuple[tuple[int, int, int], ...]] = {
-        "check_document_number": ((1, 0, 9),), "check_birth_date": ((1, 13, 19),),
+        "check_document_number": ((1, 0, 9),),
+        "check_birth_date": ((1, 13, 19),),
         "check_expiry_date": ((1, 21, 27),),
     }
     if personal:
-        fields += [_f("optional_data", 1, 28, 42, "alnum"),
-                   _f("check_optional_data", 1, 42, 43, "check")]
+        fields += [
+            _f("optional_data", 1, 28, 42, "alnum"),
+            _f("check_optional_data", 1, 42, 43, "check"),
+        ]
         checks["check_optional_data"] = ((1, 28, 42),)
     else:
         fields.append(_f("optional_data", 1, 28, optional_end, "alnum"))
@@ -96,19 +119,28 @@ def _two_line(name: str, length: int, composite: bool, personal: bool) -> MrzFor
 
 
 _TD1 = MrzFormat(
-    "TD1", 3, 30,
+    "TD1",
+    3,
+    30,
     (
-        _f("document_code", 0, 0, 2, "code"), _f("issuer", 0, 2, 5, "alpha"),
-        _f("document_number", 0, 5, 14, "alnum"), _f("check_document_number", 0, 14, 15, "check"),
+        _f("document_code", 0, 0, 2, "code"),
+        _f("issuer", 0, 2, 5, "alpha"),
+        _f("document_number", 0, 5, 14, "alnum"),
+        _f("check_document_number", 0, 14, 15, "check"),
         _f("optional_data", 0, 15, 30, "alnum"),
-        _f("birth_date", 1, 0, 6, "digit"), _f("check_birth_date", 1, 6, 7, "check"),
-        _f("sex", 1, 7, 8, "sex"), _f("expiry_date", 1, 8, 14, "digit"),
-        _f("check_expiry_date", 1, 14, 15, "check"), _f("nationality", 1, 15, 18, "alpha"),
-        _f("optional_data_2", 1, 18, 29, "alnum"), _f("check_composite", 1, 29, 30, "check"),
+        _f("birth_date", 1, 0, 6, "digit"),
+        _f("check_birth_date", 1, 6, 7, "check"),
+        _f("sex", 1, 7, 8, "sex"),
+        _f("expiry_date", 1, 8, 14, "digit"),
+        _f("check_expiry_date", 1, 14, 15, "check"),
+        _f("nationality", 1, 15, 18, "alpha"),
+        _f("optional_data_2", 1, 18, 29, "alnum"),
+        _f("check_composite", 1, 29, 30, "check"),
         _f("names", 2, 0, 30, "name"),
     ),
     {
-        "check_document_number": ((0, 5, 14),), "check_birth_date": ((1, 0, 6),),
+        "check_document_number": ((0, 5, 14),),
+        "check_birth_date": ((1, 0, 6),),
         "check_expiry_date": ((1, 8, 14),),
         "check_composite": ((0, 5, 30), (1, 0, 7), (1, 8, 15), (1, 18, 29)),
     },
@@ -202,8 +234,18 @@ def repair_mrz(lines: list[str], fmt: MrzFormat) -> list[str]:
     return _repair_document_number(lines_out, fmt)
 
 
-_AMBIGUOUS = {"0": "O", "O": "0", "1": "I", "I": "1", "5": "S", "S": "5", "8": "B", "B": "8",
-              "2": "Z", "Z": "2"}
+_AMBIGUOUS = {
+    "0": "O",
+    "O": "0",
+    "1": "I",
+    "I": "1",
+    "5": "S",
+    "S": "5",
+    "8": "B",
+    "B": "8",
+    "2": "Z",
+    "Z": "2",
+}
 
 
 def _repair_document_number(lines: list[str], fmt: MrzFormat) -> list[str]:
@@ -315,8 +357,12 @@ def parse_mrz(lines: list[str], *, today: date) -> MrzResult | None:
         if name in fields:
             fields[name] = fields[name].replace("<", " ").strip()
     return MrzResult(
-        format=fmt.name, lines=tuple(repaired), fields=fields, checks=checks,
-        surname=surname, given_names=given,
+        format=fmt.name,
+        lines=tuple(repaired),
+        fields=fields,
+        checks=checks,
+        surname=surname,
+        given_names=given,
         birth_date=mrz_date(fields["birth_date"], today=today, future=False),
         expiry_date=mrz_date(fields["expiry_date"], today=today, future=True),
     )

@@ -11,13 +11,35 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
-__all__ = ["address_line_matches", "name_matches", "normalize", "postal_code_matches",
-           "text_contains"]
+__all__ = [
+    "address_line_matches",
+    "name_matches",
+    "normalize",
+    "postal_code_matches",
+    "text_contains",
+]
 
 # Letters NFKD does not take apart, transliterated as ICAO 9303 part 3 does.
-_SPECIAL = str.maketrans({"ß": "SS", "Æ": "AE", "æ": "AE", "Ø": "OE", "ø": "OE", "Œ": "OE",
-                          "œ": "OE", "Þ": "TH", "þ": "TH", "Đ": "D", "đ": "D", "Ł": "L",
-                          "ł": "L", "\u0131": "I", "Ð": "D", "ð": "D"})
+_SPECIAL = str.maketrans(
+    {
+        "ß": "SS",
+        "Æ": "AE",
+        "æ": "AE",
+        "Ø": "OE",
+        "ø": "OE",
+        "Œ": "OE",
+        "œ": "OE",
+        "Þ": "TH",
+        "þ": "TH",
+        "Đ": "D",
+        "đ": "D",
+        "Ł": "L",
+        "ł": "L",
+        "\u0131": "I",
+        "Ð": "D",
+        "ð": "D",
+    }
+)
 # ICAO writes Ä Ö Ü either as A O U or as AE OE UE; accept both spellings.
 _UMLAUTS = {"Ä": "AE", "Ö": "OE", "Ü": "UE", "Å": "AA"}
 _STRICTNESS = {2: 100, 1: 85, 3: 75}  # least fuzzy similarity per match level
@@ -71,8 +93,11 @@ def name_matches(expected: str | None, found: str | None, level: int = 2) -> boo
     """
     if not expected or not found:
         return False
-    return any(_tokens_match(want, have, level)
-               for want in _spellings(expected) for have in _spellings(found))
+    return any(
+        _tokens_match(want, have, level)
+        for want in _spellings(expected)
+        for have in _spellings(found)
+    )
 
 
 def text_contains(text: str, value: str | None, level: int = 2) -> bool:
@@ -88,10 +113,26 @@ def text_contains(text: str, value: str | None, level: int = 2) -> bool:
     return least < 100 and fuzz.partial_ratio(want, have) >= least
 
 
-_ABBREVIATIONS = {"STREET": "ST", "AVENUE": "AVE", "ROAD": "RD", "BOULEVARD": "BLVD",
-                  "DRIVE": "DR", "LANE": "LN", "COURT": "CT", "PLACE": "PL", "SQUARE": "SQ",
-                  "APARTMENT": "APT", "SUITE": "STE", "NORTH": "N", "SOUTH": "S", "EAST": "E",
-                  "WEST": "W", "STRASSE": "STR", "HIGHWAY": "HWY", "TERRACE": "TER"}
+_ABBREVIATIONS = {
+    "STREET": "ST",
+    "AVENUE": "AVE",
+    "ROAD": "RD",
+    "BOULEVARD": "BLVD",
+    "DRIVE": "DR",
+    "LANE": "LN",
+    "COURT": "CT",
+    "PLACE": "PL",
+    "SQUARE": "SQ",
+    "APARTMENT": "APT",
+    "SUITE": "STE",
+    "NORTH": "N",
+    "SOUTH": "S",
+    "EAST": "E",
+    "WEST": "W",
+    "STRASSE": "STR",
+    "HIGHWAY": "HWY",
+    "TERRACE": "TER",
+}
 
 
 def _address_words(text: str) -> list[str]:

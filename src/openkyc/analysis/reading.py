@@ -51,8 +51,9 @@ def _mean_confidence(lines: list[TextLine]) -> float:
     return float(np.mean([line.confidence for line in lines])) if lines else 0.0
 
 
-def _ocr(image: np.ndarray, engines: Engines, today: date) -> tuple[list[TextLine],
-                                                                     MrzResult | None]:
+def _ocr(
+    image: np.ndarray, engines: Engines, today: date
+) -> tuple[list[TextLine], MrzResult | None]:
     """Read fast; if the MRZ then does not verify, read its lines again accurately."""
     lines = engines.text.read(image)
     mrz = find_mrz(lines, today=today)
@@ -61,12 +62,12 @@ def _ocr(image: np.ndarray, engines: Engines, today: date) -> tuple[list[TextLin
     candidates = [line for line in lines if mrz_piece(line.text)]
     if not candidates:
         return lines, mrz
-    better = dict(zip(map(id, candidates), engines.text.reread(image, candidates),
-                      strict=True))
+    better = dict(zip(map(id, candidates), engines.text.reread(image, candidates), strict=True))
     reread = [better.get(id(line), line) for line in lines]
     second = find_mrz(reread, today=today)
-    if second is not None and (mrz is None or sum(second.checks.values())
-                               >= sum(mrz.checks.values())):
+    if second is not None and (
+        mrz is None or sum(second.checks.values()) >= sum(mrz.checks.values())
+    ):
         return reread, second
     return lines, mrz
 
@@ -76,8 +77,9 @@ def _trusted(mrz: MrzResult | None) -> bool:
     return mrz is not None and mrz.valid and bool(mrz.surname and mrz.given_names)
 
 
-def _confirmed_viz(image: np.ndarray, lines: list[TextLine], mrz: MrzResult | None,
-                   engines: Engines) -> tuple[list[TextLine], VisualZone]:
+def _confirmed_viz(
+    image: np.ndarray, lines: list[TextLine], mrz: MrzResult | None, engines: Engines
+) -> tuple[list[TextLine], VisualZone]:
     """The visual zone; where it disagrees with the MRZ, read again accurately first, so
     that a misread letter never passes for a forged field."""
     viz = read_visual_zone(lines, mrz.lines if mrz else ())
@@ -87,8 +89,9 @@ def _confirmed_viz(image: np.ndarray, lines: list[TextLine], mrz: MrzResult | No
     return reread, read_visual_zone(reread, mrz.lines)
 
 
-def _upright(image: np.ndarray, engines: Engines, today: date
-             ) -> tuple[np.ndarray, list[TextLine], MrzResult | None, int]:
+def _upright(
+    image: np.ndarray, engines: Engines, today: date
+) -> tuple[np.ndarray, list[TextLine], MrzResult | None, int]:
     """OCR the page; when the text stands sideways or reads like upside-down text,
     turn the page and keep the reading that finds an MRZ or reads best."""
     lines, mrz = _ocr(image, engines, today)
@@ -108,11 +111,15 @@ def _upright(image: np.ndarray, engines: Engines, today: date
     return best
 
 
-def _better(lines: list[TextLine], mrz: MrzResult | None, best_lines: list[TextLine],
-            best_mrz: MrzResult | None) -> bool:
+def _better(
+    lines: list[TextLine],
+    mrz: MrzResult | None,
+    best_lines: list[TextLine],
+    best_mrz: MrzResult | None,
+) -> bool:
     def rank(found: MrzResult | None, text: list[TextLine]) -> tuple[int, float]:
-        return (sum(found.checks.values()) + 1 if found else 0,
-                _mean_confidence(text) * len(text))
+        return (sum(found.checks.values()) + 1 if found else 0, _mean_confidence(text) * len(text))
+
     return rank(mrz, lines) > rank(best_mrz, best_lines)
 
 
@@ -124,8 +131,13 @@ def read_document_page(page: Page, engines: Engines, *, today: date) -> PageRead
         # A wrong outline (a table edge, a card inside a larger card) can cut the MRZ off.
         plain, plain_lines, plain_mrz, plain_rotation = _upright(page.image, engines, today)
         if plain_mrz is not None:
-            image, lines, mrz, rotation, corners = (plain, plain_lines, plain_mrz,
-                                                    plain_rotation, False)
+            image, lines, mrz, rotation, corners = (
+                plain,
+                plain_lines,
+                plain_mrz,
+                plain_rotation,
+                False,
+            )
     lines, viz = _confirmed_viz(image, lines, mrz, engines)
     faces = engines.faces.faces(image, small=True) if page.tag != "id-back" else []
     return PageReading(page, image, lines, mrz, viz, faces, corners, rotation)

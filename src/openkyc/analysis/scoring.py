@@ -10,8 +10,7 @@ from typing import Any, TypeVar
 from openkyc.analysis.models import Check, Decision, Rejection, _Analysis
 from openkyc.analysis.settings import Thresholds
 
-__all__ = ["Score", "decided", "rejection_for", "score_document", "subtype_check",
-           "with_duplicate"]
+__all__ = ["Score", "decided", "rejection_for", "score_document", "subtype_check", "with_duplicate"]
 
 AnalysisT = TypeVar("AnalysisT", bound=_Analysis)
 
@@ -24,19 +23,31 @@ class Score:
     decision: Decision
 
 
-def weigh(name: str, failed: bool, weights: Mapping[str, int], reason: str | None = None,
-          *, conclusive: bool = True) -> Check:
+def weigh(
+    name: str,
+    failed: bool,
+    weights: Mapping[str, int],
+    reason: str | None = None,
+    *,
+    conclusive: bool = True,
+) -> Check:
     """A check named like its weight, carrying the points it costs when failed."""
-    return Check(name=name, failed=failed, score=weights.get(name, 0) if failed else 0,
-                 reason=reason if failed else None, conclusive=conclusive)
+    return Check(
+        name=name,
+        failed=failed,
+        score=weights.get(name, 0) if failed else 0,
+        reason=reason if failed else None,
+        conclusive=conclusive,
+    )
 
 
 def _score(checks: Iterable[Check]) -> int:
     return max(0, 100 - sum(check.score for check in checks if check.failed))
 
 
-def score_document(checks: Iterable[Check], weights: Mapping[str, int],
-                   thresholds: Thresholds) -> Score:
+def score_document(
+    checks: Iterable[Check], weights: Mapping[str, int], thresholds: Thresholds
+) -> Score:
     """Score the checks against ``weights`` and decide.
 
     ``score >= acceptAbove`` is accepted and ``score < rejectBelow`` rejected, as the
@@ -45,8 +56,10 @@ def score_document(checks: Iterable[Check], weights: Mapping[str, int],
     analyser mostly failed to read is therefore ``pending`` for a person, never
     rejected or accepted by the machine.
     """
-    rescored = [dataclasses.replace(check, score=weights.get(check.name, 0) if check.failed
-                                    else 0) for check in checks]
+    rescored = [
+        dataclasses.replace(check, score=weights.get(check.name, 0) if check.failed else 0)
+        for check in checks
+    ]
     score = _score(rescored)
     if score >= thresholds.accept_above:
         return Score(score, "accepted")
@@ -58,21 +71,32 @@ def score_document(checks: Iterable[Check], weights: Mapping[str, int],
 
 # Most telling first: the first conclusive failure in this order names the rejection.
 _REJECTIONS: tuple[tuple[str, str | None, str, str], ...] = (
-    ("isPublishedOnline", "duplicate", "document-duplicate",
-     "This document is already used by another customer."),
+    (
+        "isPublishedOnline",
+        "duplicate",
+        "document-duplicate",
+        "This document is already used by another customer.",
+    ),
     ("isTampered", None, "tampered-document", "The document shows signs of tampering."),
-    ("isPublishedOnline", None, "document-invalid",
-     "The document is a specimen or a published sample, not a real document."),
-    ("hasMatchingFaceProof", None, "third-party-or-mismatch",
-     "The face on the selfie is not the face on the document."),
+    (
+        "isPublishedOnline",
+        None,
+        "document-invalid",
+        "The document is a specimen or a published sample, not a real document.",
+    ),
+    (
+        "hasMatchingFaceProof",
+        None,
+        "third-party-or-mismatch",
+        "The face on the selfie is not the face on the document.",
+    ),
     ("expirationDate", "expired", "document-expired", "The document has expired."),
     ("hasMinimalAge", None, "underage-person", "The person is under the minimum age."),
     ("date", "too-old", "document-expired", "The document is too old to prove the address."),
     ("isIdentityDocument", None, "document-invalid", "This is not an identity document."),
     ("mrzChecksum", None, "document-invalid", "The machine-readable zone does not verify."),
     ("isPhotocopy", None, "document-invalid", "The document is a photocopy, not the original."),
-    ("documentSubtype", None, "document-not-matching",
-     "This kind of document was not requested."),
+    ("documentSubtype", None, "document-not-matching", "This kind of document was not requested."),
     ("line1", None, "document-not-matching", "The address does not match the customer's."),
     ("postalCode", None, "document-not-matching", "The address does not match the customer's."),
     ("city", None, "document-not-matching", "The address does not match the customer's."),
@@ -100,31 +124,48 @@ def rejection_for(checks: Iterable[Check]) -> Rejection:
     return Rejection("other", "The document did not pass the checks.")
 
 
-def subtype_check(subtype: str | None, weights: Mapping[str, int],
-                  allowed: Sequence[str] | None) -> Check:
+def subtype_check(
+    subtype: str | None, weights: Mapping[str, int], allowed: Sequence[str] | None
+) -> Check:
     """``documentSubtype``: fails when the subtype was not asked for (conclusive) or could
     not be told (inconclusive)."""
     if subtype is None:
         return weigh("documentSubtype", True, weights, "not-detected", conclusive=False)
-    return weigh("documentSubtype", bool(allowed) and subtype not in (allowed or ()), weights,
-                 "not-allowed")
+    return weigh(
+        "documentSubtype", bool(allowed) and subtype not in (allowed or ()), weights, "not-allowed"
+    )
 
 
-def decided(cls: type[AnalysisT], checks: Sequence[Check], weights: Mapping[str, int],
-            thresholds: Thresholds, **findings: Any) -> AnalysisT:
+def decided(
+    cls: type[AnalysisT],
+    checks: Sequence[Check],
+    weights: Mapping[str, int],
+    thresholds: Thresholds,
+    **findings: Any,
+) -> AnalysisT:
     """A result of type ``cls`` for ``checks``: scored, decided, and with its rejection."""
     outcome = score_document(checks, weights, thresholds)
     rejection = rejection_for(checks) if outcome.decision == "rejected" else None
-    return cls(checks=tuple(checks), score=outcome.score, decision=outcome.decision,
-               rejection=rejection, **findings)
+    return cls(
+        checks=tuple(checks),
+        score=outcome.score,
+        decision=outcome.decision,
+        rejection=rejection,
+        **findings,
+    )
 
 
 def _is(check: Check, name: str, reason: str | None) -> bool:
     return check.name == name and (reason is None or (check.reason or "").startswith(reason))
 
 
-def with_duplicate(result: AnalysisT, weights: Mapping[str, int], thresholds: Thresholds,
-                   *, reason: str = "duplicate") -> AnalysisT:
+def with_duplicate(
+    result: AnalysisT,
+    weights: Mapping[str, int],
+    thresholds: Thresholds,
+    *,
+    reason: str = "duplicate",
+) -> AnalysisT:
     """Fold in a duplicate the service found (same document number and birth date, or
     the same portrait, used by another customer): ``isPublishedOnline`` fails with
     ``reason``, the document is rescored, and if rejected the reason is
@@ -137,13 +178,16 @@ def with_duplicate(result: AnalysisT, weights: Mapping[str, int], thresholds: Th
     return rescore(result, checks, weights, thresholds)
 
 
-def rescore(result: AnalysisT, checks: Iterable[Check], weights: Mapping[str, int],
-            thresholds: Thresholds) -> AnalysisT:
+def rescore(
+    result: AnalysisT, checks: Iterable[Check], weights: Mapping[str, int], thresholds: Thresholds
+) -> AnalysisT:
     """The same findings with other checks: score, decision and rejection recomputed."""
     checks = tuple(checks)
     outcome = score_document(checks, weights, thresholds)
-    rescored = tuple(dataclasses.replace(c, score=weights.get(c.name, 0) if c.failed else 0)
-                     for c in checks)
+    rescored = tuple(
+        dataclasses.replace(c, score=weights.get(c.name, 0) if c.failed else 0) for c in checks
+    )
     rejection = rejection_for(rescored) if outcome.decision == "rejected" else None
-    return dataclasses.replace(result, checks=rescored, score=outcome.score,
-                               decision=outcome.decision, rejection=rejection)
+    return dataclasses.replace(
+        result, checks=rescored, score=outcome.score, decision=outcome.decision, rejection=rejection
+    )

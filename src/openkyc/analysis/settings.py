@@ -115,8 +115,9 @@ DEFAULT_ADDRESS_SETTINGS = AddressSettings(
 )
 
 
-def minimum_age_for(settings: MinimumAgeSettings, country: str | None,
-                    region: str | None = None) -> int:
+def minimum_age_for(
+    settings: MinimumAgeSettings, country: str | None, region: str | None = None
+) -> int:
     """The minimum age where the customer lives: a state override beats a country one,
     which beats the default."""
     country = (country or "").upper()

@@ -19,24 +19,45 @@ __all__ = ["PUBLISHED_SPECIMENS", "SPECIMEN_WORDS", "hash_distance", "specimen_r
 # (document number, birth date YYMMDD): ICAO Doc 9303 part 3-7 examples (the fictional
 # state Utopia, holder Anna Maria Eriksson) and Germany's published specimens (holder
 # Erika Mustermann), as printed in their MRZs.
-PUBLISHED_SPECIMENS: frozenset[tuple[str, str]] = frozenset({
-    ("L898902C3", "740812"),  # ICAO TD3 passport
-    ("D23145890", "740812"),  # ICAO TD1 and TD2 cards
-    ("L8988901C", "400907"),  # ICAO MRV-A and MRV-B visas
-    ("C01X00T47", "640812"),  # German passport
-    ("L01X00T47", "640812"),  # German identity card (2010)
-    ("T22000129", "640812"),  # German identity card (2010 sample)
-    ("LZ6311T47", "830812"),  # German identity card (2021)
-})
+PUBLISHED_SPECIMENS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("L898902C3", "740812"),  # ICAO TD3 passport
+        ("D23145890", "740812"),  # ICAO TD1 and TD2 cards
+        ("L8988901C", "400907"),  # ICAO MRV-A and MRV-B visas
+        ("C01X00T47", "640812"),  # German passport
+        ("L01X00T47", "640812"),  # German identity card (2010)
+        ("T22000129", "640812"),  # German identity card (2010 sample)
+        ("LZ6311T47", "830812"),  # German identity card (2021)
+    }
+)
 
-SPECIMEN_WORDS = ("SPECIMEN", "SPECIMINE", "MUSTER", "MUESTRA", "SAMPLE", "ESEMPIO",
-                  "CAMPIONE", "MODELO", "EXEMPLAR", "NOT VALID", "VOID", "WZOR", "MINTA")
+SPECIMEN_WORDS = (
+    "SPECIMEN",
+    "SPECIMINE",
+    "MUSTER",
+    "MUESTRA",
+    "SAMPLE",
+    "ESEMPIO",
+    "CAMPIONE",
+    "MODELO",
+    "EXEMPLAR",
+    "NOT VALID",
+    "VOID",
+    "WZOR",
+    "MINTA",
+)
 FICTIONAL_STATES = ("UTO",)
 SPECIMEN_HOLDERS = ("MUSTERMANN", "MUSTERFRAU", "SPECIMEN", "SAMPLE")
 
 
-def specimen_reason(text: str, *, document_number: str | None, birth_date: str | None,
-                    issuer: str | None, surname: str | None) -> str | None:
+def specimen_reason(
+    text: str,
+    *,
+    document_number: str | None,
+    birth_date: str | None,
+    issuer: str | None,
+    surname: str | None,
+) -> str | None:
     """Why the document is a specimen (``specimen-marking``, ``fictional-issuer``,
     ``published-specimen``, ``specimen-holder``), or None."""
     if (document_number or "", birth_date or "") in PUBLISHED_SPECIMENS:

@@ -19,14 +19,21 @@ from openkyc.analysis.mrz import MrzResult
 from openkyc.analysis.names import normalize
 from openkyc.analysis.zones import VisualZone
 
-__all__ = ["EDITORS", "editing_software", "identity_signals", "mrz_viz_disagreements",
-           "pdf_signals"]
+__all__ = [
+    "EDITORS",
+    "editing_software",
+    "identity_signals",
+    "mrz_viz_disagreements",
+    "pdf_signals",
+]
 
 EDITORS = re.compile(
     r"photoshop|gimp|paint\.net|pixelmator|affinity|canva|snapseed|picsart|facetune|"
     r"lightroom|illustrator|inkscape|photopea|fotor|pixlr|corel|acrobat pro|pdfescape|"
     r"sejda|ilovepdf|smallpdf|pdf-xchange editor|foxit phantom|nitro|pdfelement|"
-    r"inkscape|libreoffice draw", re.IGNORECASE)
+    r"inkscape|libreoffice draw",
+    re.IGNORECASE,
+)
 
 
 def editing_software(software: str | None) -> str | None:
@@ -38,8 +45,7 @@ def editing_software(software: str | None) -> str | None:
 def _differs(printed: str | None, machine: str | None) -> bool:
     if not printed or not machine:
         return False
-    return fuzz.ratio(normalize(printed).replace(" ", ""),
-                      normalize(machine).replace(" ", "")) < 80
+    return fuzz.ratio(normalize(printed).replace(" ", ""), normalize(machine).replace(" ", "")) < 80
 
 
 def mrz_viz_disagreements(mrz: MrzResult | None, viz: VisualZone) -> list[str]:
@@ -50,23 +56,27 @@ def mrz_viz_disagreements(mrz: MrzResult | None, viz: VisualZone) -> list[str]:
     found = []
     if _differs(viz.surname, mrz.surname):
         found.append("surname")
-    if viz.given_names and mrz.given_names and _differs(
-            viz.given_names.split()[0], mrz.given_names.split()[0]):
+    if (
+        viz.given_names
+        and mrz.given_names
+        and _differs(viz.given_names.split()[0], mrz.given_names.split()[0])
+    ):
         found.append("given-names")
     checks = mrz.checks
     if checks.get("check_birth_date") and viz.birth_date and viz.birth_date != mrz.birth_date:
         found.append("birth-date")
-    if checks.get("check_expiry_date") and viz.expiry_date and (
-            viz.expiry_date != mrz.expiry_date):
+    if checks.get("check_expiry_date") and viz.expiry_date and (viz.expiry_date != mrz.expiry_date):
         found.append("expiry-date")
-    if checks.get("check_document_number") and _differs(viz.document_number,
-                                                       mrz.fields.get("document_number")):
+    if checks.get("check_document_number") and _differs(
+        viz.document_number, mrz.fields.get("document_number")
+    ):
         found.append("document-number")
     return found
 
 
-def identity_signals(mrz: MrzResult | None, viz: VisualZone, pages: Sequence[Page]
-                     ) -> tuple[str, ...]:
+def identity_signals(
+    mrz: MrzResult | None, viz: VisualZone, pages: Sequence[Page]
+) -> tuple[str, ...]:
     """Signals of tampering on an identity document, most telling first."""
     signals = [f"mrz-viz-mismatch:{field}" for field in mrz_viz_disagreements(mrz, viz)]
     for page in pages:

@@ -31,8 +31,11 @@ def rows_of(lines: list[TextLine]) -> list[list[TextLine]]:
 
 def _mrz_like(text: str) -> bool:
     cleaned = clean_line(text)
-    return len(cleaned) >= 26 and (cleaned.count("<") >= 2 or bool(re.fullmatch(
-        r"[A-Z0-9<]{28,46}", cleaned))) and len(cleaned) >= 0.8 * len(text.replace(" ", ""))
+    return (
+        len(cleaned) >= 26
+        and (cleaned.count("<") >= 2 or bool(re.fullmatch(r"[A-Z0-9<]{28,46}", cleaned)))
+        and len(cleaned) >= 0.8 * len(text.replace(" ", ""))
+    )
 
 
 def _candidate_rows(lines: list[TextLine]) -> list[str]:
@@ -119,10 +122,15 @@ def _label_of(text: str) -> str | None:
 
 def _value_after(label: TextLine, lines: list[TextLine]) -> str | None:
     """The text printed under a label (the nearest line below, overlapping horizontally)."""
-    below = [line for line in lines if line.box[1] >= label.box[1] + 0.5 * label.height
-             and line.box[1] - label.box[3] < 2.5 * label.height
-             and line.box[0] < label.box[2] and line.box[2] > label.box[0]
-             and _label_of(line.text) is None]
+    below = [
+        line
+        for line in lines
+        if line.box[1] >= label.box[1] + 0.5 * label.height
+        and line.box[1] - label.box[3] < 2.5 * label.height
+        and line.box[0] < label.box[2]
+        and line.box[2] > label.box[0]
+        and _label_of(line.text) is None
+    ]
     if not below:
         return None
     return min(below, key=lambda line: line.box[1]).text.strip()
@@ -131,8 +139,9 @@ def _value_after(label: TextLine, lines: list[TextLine]) -> str | None:
 def read_visual_zone(lines: list[TextLine], mrz_lines: tuple[str, ...] = ()) -> VisualZone:
     """Read the labelled fields of the visual zone (everything but the MRZ)."""
     mrz_set = {clean_line(text) for text in mrz_lines}
-    viz = [line for line in lines if not _mrz_like(line.text)
-           and clean_line(line.text) not in mrz_set]
+    viz = [
+        line for line in lines if not _mrz_like(line.text) and clean_line(line.text) not in mrz_set
+    ]
     values: dict[str, str] = {}
     for line in viz:
         name = _label_of(line.text)
@@ -142,12 +151,15 @@ def read_visual_zone(lines: list[TextLine], mrz_lines: tuple[str, ...] = ()) -> 
                 values[name] = value
     text = "\n".join(line.text for line in viz)
     return VisualZone(
-        surname=values.get("surname"), given_names=values.get("given_names"),
+        surname=values.get("surname"),
+        given_names=values.get("given_names"),
         birth_date=_first_date(values.get("birth_date")),
         expiry_date=_first_date(values.get("expiry_date")),
         issue_date=_first_date(values.get("issue_date")),
-        document_number=values.get("document_number"), nationality=values.get("nationality"),
-        dates=tuple(found.value for found in find_dates(text)), text=text,
+        document_number=values.get("document_number"),
+        nationality=values.get("nationality"),
+        dates=tuple(found.value for found in find_dates(text)),
+        text=text,
     )
 
 

@@ -13,7 +13,7 @@ from openkyc import __version__
 from openkyc.config import Settings
 from openkyc.credit_file.bureau import CreditBureau, bureau_named
 from openkyc.db.session import Database
-from openkyc.jobs.periodic import PeriodicRunner, PeriodicTask
+from openkyc.jobs.pool import Runner
 from openkyc.storage import Storage, storage_from_url
 from openkyc.web import problems
 from openkyc.web.middleware import BodyLimit, ExtraResponseHeaders, PathNormalizer
@@ -51,32 +51,23 @@ def api_routers() -> list[APIRouter]:
     ]
 
 
-def periodic_tasks(settings: Settings) -> list[PeriodicTask]:
-    from openkyc.kyc.requests.service import expire_due
-    from openkyc.web.links import links_for_settings
-
-    links = links_for_settings(settings)
-    tasks = []
-    if settings.expiry_interval_seconds > 0:
-        tasks.append(
-            PeriodicTask(
-                "expire-kyc-requests",
-                settings.expiry_interval_seconds,
-                lambda s: expire_due(s, links),
-            )
-        )
-    return tasks
-
-
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    runner = PeriodicRunner(app.state.write_sessionmaker, periodic_tasks(app.state.settings))
-    if runner.tasks:
-        runner.start()
+    from openkyc.background import background
+
+    settings: Settings = app.state.settings
+    work = background(
+        settings,
+        app.state.database,
+        app.state.storage,
+        jobs=settings.embedded_worker,
+        runner=app.state.analysis_runner,
+    )
+    work.start()
     try:
         yield
     finally:
-        runner.stop()
+        work.stop()
 
 
 # Endpoints that take files: their bodies may be as large as a file (plus base64 and fields).
@@ -97,6 +88,7 @@ def create_app(
     database: Database | None = None,
     storage: Storage | None = None,
     credit_bureau: CreditBureau | None = None,
+    analysis_runner: Runner | None = None,
 ) -> FastAPI:
     app = FastAPI(
         title="openkyc",
@@ -112,6 +104,7 @@ def create_app(
     app.state.write_sessionmaker = app.state.database.write_sessionmaker
     app.state.storage = storage or storage_from_url(settings.resolved_storage_url)
     app.state.credit_bureau = credit_bureau or bureau_named(settings.credit_bureau)
+    app.state.analysis_runner = analysis_runner
     app.state.rate_limiter = OrganizationRateLimiter(
         settings.rate_limit, settings.rate_limit_storage
     )

@@ -28,7 +28,7 @@ def test_create_a_document_of_the_customers_files(api: TestClient, tenant: Tenan
     assert document["fileIds"] == files and document["requestId"] is None
     assert document["documentMatches"] is None and document["rejectionReason"] is None
     assert document["settings"]["weights"]["firstName"] == 30
-    assert document["settings"]["thresholds"] == {"rejectBelow": 50, "acceptAbove": 80}
+    assert document["settings"]["thresholds"] == {"rejectBelow": 50, "acceptAbove": 90}
     assert {link["rel"]: link["href"] for link in document["_links"]} == {
         "self": f"http://openkyc.test/kyc-documents/{document['id']}",
         "customer": f"http://openkyc.test/customers/{customer_id}",

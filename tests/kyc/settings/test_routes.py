@@ -10,12 +10,13 @@ from tests.web.test_conventions import assert_problem
 def test_defaults_are_served_until_changed(api: TestClient) -> None:
     settings = api.get("/kyc-settings").json()
     assert settings["uiVersion"] == "1"
-    assert settings["identityProof"]["thresholds"] == {"rejectBelow": 50, "acceptAbove": 80}
+    assert settings["identityProof"]["thresholds"] == {"rejectBelow": 50, "acceptAbove": 90}
     assert settings["identityProof"]["minimumAgeSettings"] == {
         "defaultMinimumAge": 18,
         "locationOverrides": [],
     }
-    assert settings["identityProof"]["weights"]["hasMatchingFaceProof"] == 40
+    assert settings["identityProof"]["weights"]["hasMatchingFaceProof"] == 60
+    assert settings["identityProof"]["weights"]["dateOfBirth"] == 51
     assert settings["addressProof"]["weights"]["line1"] == 30
 
 
@@ -45,7 +46,7 @@ def test_put_replaces_and_fills_what_is_left_out(api: TestClient) -> None:
         "state": "AL",
         "minimumAge": 19,
     }
-    assert settings["addressProof"]["thresholds"] == {"rejectBelow": 50, "acceptAbove": 80}
+    assert settings["addressProof"]["thresholds"] == {"rejectBelow": 50, "acceptAbove": 90}
     assert settings["uiVersion"] == "2"
 
 

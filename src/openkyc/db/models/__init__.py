@@ -8,6 +8,7 @@ from openkyc.db.models.job import Job
 from openkyc.db.models.kyc import (
     CustomerTag,
     KycDocument,
+    KycDocumentFingerprint,
     KycDocumentTag,
     KycRequest,
     KycSettingsRow,
@@ -23,6 +24,7 @@ __all__ = [
     "FileTag",
     "Job",
     "KycDocument",
+    "KycDocumentFingerprint",
     "KycDocumentTag",
     "KycRequest",
     "KycSettingsRow",

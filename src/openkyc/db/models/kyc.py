@@ -78,6 +78,10 @@ class KycDocument(ResourceMixin, Base):
     document_matches: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     parsed_data: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     settings: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # What the customer should do to make the next upload pass (from the analyser).
+    hints: Mapped[list[dict[str, str]] | None] = mapped_column(JSONType)
+    # Why the analyser could not decide, when it could not.
+    analysis_error: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = tenant_table_args(
         _customer_fk(),
@@ -137,4 +141,27 @@ class CustomerTag(Base):
             ["organization_id", "tag_id"], ["tags.organization_id", "tags.id"], ondelete="CASCADE"
         ),
         Index(None, "organization_id", "tag_id"),
+    )
+
+
+class KycDocumentFingerprint(Base):
+    """What identifies the person behind a document (document number and birth date, the
+    portrait's perceptual hash and its bands), so a document reused by another customer of
+    the organization is found with an index, not a scan."""
+
+    __tablename__ = "kyc_document_fingerprints"
+
+    organization_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    kyc_document_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128), nullable=False)
+    customer_id: Mapped[str] = mapped_column(String(50), nullable=False)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["organization_id", "kyc_document_id"],
+            ["kyc_documents.organization_id", "kyc_documents.id"],
+            ondelete="CASCADE",
+        ),
+        Index(None, "organization_id", "kind", "value"),
     )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from openkyc.db.models import KycDocument
@@ -60,10 +60,19 @@ def list_kyc_documents(
 
 @router.post("", operation_id="PostKycDocument", status_code=201, response_model=KycDocumentOut)
 def create_kyc_document(
-    auth: SecretKeyAuth, session: Session, links: RequestLinks, body: KycDocumentIn
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    body: KycDocumentIn,
+    request: Request,
 ) -> JSONResponse:
     """Add a document of a customer's files; identity and address proof are analysed at once."""
-    return _acted(session, service.create(session, auth.organization_id, body, links), links)
+    auto = request.app.state.settings.auto_analysis
+    return _acted(
+        session,
+        service.create(session, auth.organization_id, body, links, auto_analysis=auto),
+        links,
+    )
 
 
 @router.get("/{id}", operation_id="GetKycDocument", response_model=KycDocumentOut)
@@ -91,9 +100,13 @@ def put_kyc_document(
     links: RequestLinks,
     id: ResourceIdPath,
     body: KycDocumentIn,
+    request: Request,
 ) -> JSONResponse:
     """Create the document with this id, or change its files, subtype, notes or reason."""
-    document, created = service.upsert(session, auth.organization_id, id, body, links)
+    auto = request.app.state.settings.auto_analysis
+    document, created = service.upsert(
+        session, auth.organization_id, id, body, links, auto_analysis=auto
+    )
     if created:
         return _acted(session, document, links)
     return member_response(_one(session, document, links))

@@ -121,7 +121,14 @@ class Rejection(WireModel):
     message: str | None = None
 
 
+class Hint(WireModel):
+    code: str
+    message: str
+
+
 class KycDocumentOut(WireModel):
+    omit_when_none = ("_embedded", "hints", "analysisError")
+
     id: str
     customerId: str
     requestId: str | None
@@ -143,6 +150,9 @@ class KycDocumentOut(WireModel):
     documentMatches: DocumentMatches | None
     parsedData: DocumentMatches | None
     settings: dict[str, Any] | None
+    # openkyc extensions: what the customer should do next, and why no automatic decision.
+    hints: list[Hint] | None = None
+    analysisError: str | None = None
     createdTime: Timestamp
     updatedTime: Timestamp
     links: list[Link] = links_field()
@@ -184,6 +194,8 @@ class KycDocumentOut(WireModel):
             if document.parsed_data
             else None,
             settings=document.settings,
+            hints=[Hint.model_validate(h) for h in document.hints] if document.hints else None,
+            analysisError=document.analysis_error,
             createdTime=document.created_time,
             updatedTime=document.updated_time,
             _links=links,

@@ -21,6 +21,7 @@ from openkyc.db.types import utcnow
 from openkyc.errors import Conflict, InvalidField, NotFound, ValidationFailed
 from openkyc.events import service as events
 from openkyc.events import types as event_types
+from openkyc.jobs import queue
 from openkyc.kyc.documents import transitions
 from openkyc.kyc.documents.repository import KycDocumentRepository
 from openkyc.kyc.documents.schemas import KycDocumentIn, MatchesOverwrite, RejectionIn
@@ -29,10 +30,26 @@ from openkyc.kyc.requests import sync
 from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.kyc.status import PERMANENT
-from openkyc.kyc.types import CREDIT_FILE, IDENTITY, IDENTITY_FILE_ROLES
+from openkyc.kyc.types import ANALYSED_TYPES, CREDIT_FILE, IDENTITY, IDENTITY_FILE_ROLES
 from openkyc.wire import Links
 
 MATCHES_VERSION = "2.0"
+ANALYZE_DOCUMENT = "analyze-kyc-document"
+
+
+def queue_analysis(session: Session, document: KycDocument) -> None:
+    """Hand the document to the analyser: ``in-progress`` until it decides. The job is written
+    in this transaction, so it exists exactly when the document does."""
+    document.status = "in-progress"
+    document.analysis_error = None
+    document.hints = None
+    queue.enqueue(
+        session,
+        document.organization_id,
+        ANALYZE_DOCUMENT,
+        {"documentId": document.id, "fileIds": list(document.file_ids)},
+        max_attempts=3,
+    )
 
 
 def page(
@@ -159,9 +176,16 @@ def _attach_to_request(
 
 
 def create(
-    session: Session, organization_id: str, data: KycDocumentIn, links: Links, document_id: str = ""
+    session: Session,
+    organization_id: str,
+    data: KycDocumentIn,
+    links: Links,
+    document_id: str = "",
+    *,
+    auto_analysis: bool = True,
 ) -> KycDocument:
-    """A new document, pending analysis or review."""
+    """A new document: identity and address proof go to the analyser (unless automatic
+    analysis is off), the others wait for a person."""
     if data.documentType == CREDIT_FILE:
         raise ValidationFailed.field(
             "documentType", "credit-file documents come from a KYC request's credit check"
@@ -190,20 +214,30 @@ def create(
         created_time=now,
         updated_time=now,
     )
+    if auto_analysis and document.document_type in ANALYSED_TYPES:
+        queue_analysis(session, document)
     KycDocumentRepository(session, organization_id).add(document)
     changed(session, document, links, [event_types.KYC_DOCUMENT_CREATED], now, created=True)
     return document
 
 
 def upsert(
-    session: Session, organization_id: str, document_id: str, data: KycDocumentIn, links: Links
+    session: Session,
+    organization_id: str,
+    document_id: str,
+    data: KycDocumentIn,
+    links: Links,
+    *,
+    auto_analysis: bool = True,
 ) -> tuple[KycDocument, bool]:
     """Replace what a client may change on the document with this id, or create it."""
     if not is_valid_id(document_id):
         raise ValidationFailed.field("id", "must be 1-50 letters, digits or @~-._")
     document = KycDocumentRepository(session, organization_id).get(document_id, for_update=True)
     if document is None:
-        return create(session, organization_id, data, links, document_id), True
+        return create(
+            session, organization_id, data, links, document_id, auto_analysis=auto_analysis
+        ), True
     transitions.ensure_allowed("update", document)
     if data.documentType != document.document_type:
         raise ValidationFailed.field("documentType", "the type of a document cannot change")
@@ -220,8 +254,12 @@ def upsert(
         "match_level": data.matchLevel or document.match_level,
     }
     if any(getattr(document, k) != v for k, v in values.items()):
+        new_files = values["file_ids"] != document.file_ids
         for name, value in values.items():
             setattr(document, name, value)
+        if new_files and auto_analysis and document.document_type in ANALYSED_TYPES:
+            # Other files, another analysis: the old decision spoke of the old files.
+            queue_analysis(session, document)
         changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED])
     return document, False
 

@@ -1,45 +1,24 @@
-"""The settings every organization starts with.
-
-Each weight is what a failed check costs out of 100. With ``acceptAbove`` 80, any check worth
-more than 20 points keeps a document from automatic acceptance on its own: a name, birth date
-or face that does not match, an expired, underage, tampered or published (specimen) document.
-"""
+"""The settings every organization starts with: the analyser's own defaults, so the scoring a
+merchant sees and the scoring the analyser was tuned with are one and the same.
+(:mod:`openkyc.analysis.settings` explains each weight.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
-IDENTITY_WEIGHTS: dict[str, int] = {
-    "containsImage": 30,
-    "isIdentityDocument": 50,
-    "isPublishedOnline": 60,
-    "firstName": 30,
-    "lastName": 30,
-    "expirationDate": 40,
-    "dateOfBirth": 40,
-    "issueDate": 5,
-    "hasMinimalAge": 60,
-    "hasMatchingFaceProof": 40,
-    "nationality": 5,
-    "documentSubtype": 10,
-    "isTampered": 60,
-    "isPhotocopy": 30,
-    "mrzChecksum": 30,
+from openkyc.analysis import DEFAULT_ADDRESS_SETTINGS, DEFAULT_IDENTITY_SETTINGS
+
+IDENTITY_WEIGHTS: dict[str, int] = dict(DEFAULT_IDENTITY_SETTINGS.weights)
+ADDRESS_WEIGHTS: dict[str, int] = dict(DEFAULT_ADDRESS_SETTINGS.weights)
+THRESHOLDS: dict[str, int] = {
+    "rejectBelow": DEFAULT_IDENTITY_SETTINGS.thresholds.reject_below,
+    "acceptAbove": DEFAULT_IDENTITY_SETTINGS.thresholds.accept_above,
 }
-ADDRESS_WEIGHTS: dict[str, int] = {
-    "firstName": 30,
-    "lastName": 30,
-    "line1": 30,
-    "city": 15,
-    "region": 5,
-    "postalCode": 20,
-    "date": 40,
-    "phone": 5,
-    "documentSubtype": 10,
-    "isTampered": 60,
+ADDRESS_THRESHOLDS: dict[str, int] = {
+    "rejectBelow": DEFAULT_ADDRESS_SETTINGS.thresholds.reject_below,
+    "acceptAbove": DEFAULT_ADDRESS_SETTINGS.thresholds.accept_above,
 }
-THRESHOLDS: dict[str, int] = {"rejectBelow": 50, "acceptAbove": 80}
-DEFAULT_MINIMUM_AGE = 18
+DEFAULT_MINIMUM_AGE = DEFAULT_IDENTITY_SETTINGS.minimum_age.default_minimum_age
 
 
 def default_settings() -> dict[str, Any]:
@@ -52,6 +31,6 @@ def default_settings() -> dict[str, Any]:
                 "locationOverrides": [],
             },
         },
-        "addressProof": {"weights": dict(ADDRESS_WEIGHTS), "thresholds": dict(THRESHOLDS)},
+        "addressProof": {"weights": dict(ADDRESS_WEIGHTS), "thresholds": dict(ADDRESS_THRESHOLDS)},
         "uiVersion": "1",
     }

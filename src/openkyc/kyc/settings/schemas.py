@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from openkyc.kyc.settings.defaults import (
+    ADDRESS_THRESHOLDS,
     ADDRESS_WEIGHTS,
     DEFAULT_MINIMUM_AGE,
     IDENTITY_WEIGHTS,
@@ -82,9 +83,14 @@ class IdentitySettings(StrictWireModel):
     minimumAgeSettings: MinimumAgeSettings = Field(default_factory=MinimumAgeSettings)
 
 
+class AddressThresholds(Thresholds):
+    rejectBelow: Weight = ADDRESS_THRESHOLDS["rejectBelow"]
+    acceptAbove: Weight = ADDRESS_THRESHOLDS["acceptAbove"]
+
+
 class AddressSettings(StrictWireModel):
     weights: AddressWeights = Field(default_factory=AddressWeights)
-    thresholds: Thresholds = Field(default_factory=Thresholds)
+    thresholds: AddressThresholds = Field(default_factory=AddressThresholds)
 
 
 class KycSettings(StrictWireModel):

@@ -1,0 +1,74 @@
+"""The background side of openkyc: the job worker (document analysis) and the periodic
+tasks (request expiry). `openkyc serve` runs it in-process; `openkyc worker` runs it alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from openkyc.config import Settings
+from openkyc.db.session import Database
+from openkyc.jobs.periodic import PeriodicRunner, PeriodicTask
+from openkyc.jobs.pool import Runner, runner_for
+from openkyc.jobs.worker import Worker
+from openkyc.kyc.documents.analysis import ANALYZE_DOCUMENT
+from openkyc.kyc.documents.tasks import analysis_handler
+from openkyc.kyc.requests.service import expire_due
+from openkyc.storage import Storage
+from openkyc.web.links import links_for_settings
+
+
+def periodic_tasks(settings: Settings) -> list[PeriodicTask]:
+    links = links_for_settings(settings)
+    if settings.expiry_interval_seconds <= 0:
+        return []
+    return [
+        PeriodicTask(
+            "expire-kyc-requests", settings.expiry_interval_seconds, lambda s: expire_due(s, links)
+        )
+    ]
+
+
+@dataclass
+class Background:
+    periodic: PeriodicRunner
+    worker: Worker | None = None
+    runner: Runner | None = None
+    running: list[object] = field(default_factory=list)
+
+    def start(self) -> None:
+        if self.periodic.tasks:
+            self.periodic.start()
+        if self.runner is not None:
+            self.runner.start()
+        if self.worker is not None:
+            self.worker.start()
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+        self.periodic.stop()
+        if self.runner is not None:
+            self.runner.shutdown()
+
+
+def background(
+    settings: Settings,
+    database: Database,
+    storage: Storage,
+    *,
+    jobs: bool = True,
+    runner: Runner | None = None,
+) -> Background:
+    """The background work of a deployment; ``runner`` replaces where analyses run."""
+    periodic = PeriodicRunner(database.write_sessionmaker, periodic_tasks(settings))
+    if not jobs:
+        return Background(periodic)
+    runner = runner or runner_for(settings.analysis_processes, settings.analysis_timeout_seconds)
+    links = links_for_settings(settings)
+    handlers = {
+        ANALYZE_DOCUMENT: analysis_handler(
+            database.write_sessionmaker, storage, runner, lambda: links
+        )
+    }
+    worker = Worker(database.write_sessionmaker, handlers, threads=settings.worker_threads)
+    return Background(periodic, worker, runner)
