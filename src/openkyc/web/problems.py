@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from openkyc.errors import (
     BadRequest,
@@ -68,11 +69,22 @@ def from_validation_error(request: Request, exc: RequestValidationError) -> Open
     return ValidationFailed(fields)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path. Starlette names only the first route
+    whose path matches, and a collection has one route for GET and another for POST."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
+
+
 def _from_http_exception(request: Request, exc: StarletteHTTPException) -> OpenKycError:
     headers = dict(exc.headers or {})
     if exc.status_code == 404:
         return NotFound(f"No resource at {request.url.path}")
     if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
         return MethodNotAllowed(
             f"{request.method} is not allowed on {request.url.path}", headers=headers
         )
