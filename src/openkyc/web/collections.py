@@ -11,21 +11,28 @@ from pydantic import BaseModel
 
 from openkyc.db.collection import CollectionQuery
 from openkyc.errors import ValidationFailed
+from openkyc.wire import NUL_FREE_PATTERN
 
 MAX_PAGE = 1000
 
 
 def _query(
     limit: Annotated[int, Query(ge=0, le=MAX_PAGE, description="How many items to return.")] = 100,
-    offset: Annotated[int, Query(ge=0, description="How many items to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_PAGE, description="How many items to skip.")] = 0,
     filter: Annotated[
         str | None,
-        Query(description="Rebilly filter: `field:value;other:a,b`, `!` negates, `a..b` ranges."),
+        Query(
+            pattern=NUL_FREE_PATTERN,
+            description="Rebilly filter: `field:value;other:a,b`, `!` negates, `a..b` ranges.",
+        ),
     ] = None,
     sort: Annotated[
         str | None, Query(description="Comma-separated fields, `-` prefix for descending.")
     ] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Partial text search.")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, pattern=NUL_FREE_PATTERN, description="Partial text search."),
+    ] = None,
 ) -> CollectionQuery:
     return CollectionQuery(limit, offset, filter, tuple([sort]) if sort else (), q)
 
