@@ -24,12 +24,20 @@ out.updated = member(
     data: { name: "passport-front.png", description: "Checked", tags: ["kyc", "id-front", "seen"] },
   }),
 );
-// Uploads, then PUTs {description, tags, url: ""}: the SDK means to send the name back too,
-// but reads it off the promise, so the PUT carries none.
-out.uploadedAndUpdated = member(
-  await api.files.uploadAndUpdate({
+// rebilly-js-sdk 62.162.1 reads `.fields.id` off the upload's promise instead of its result,
+// so uploadAndUpdate throws once the upload is done, before its PUT.
+out.uploadAndUpdate = await errorOf(
+  api.files.uploadAndUpdate({
     fileObject: { file: input.png, name: "selfie.png" },
     data: { description: "Selfie", tags: ["kyc", "face-proof"] },
+  }),
+);
+// The PUT it means to send next: it reads the name off the promise too, so none goes out.
+const newest = collection(await api.files.getAll({ sort: ["-createdTime"], limit: 1 }));
+out.uploadedAndUpdated = member(
+  await api.files.update({
+    id: newest.items[0].id,
+    data: { description: "Selfie", tags: ["kyc", "face-proof"], url: "" },
   }),
 );
 out.listed = collection(await api.files.getAll({ filter: "tags:kyc", sort: ["-createdTime"] }));
