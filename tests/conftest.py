@@ -22,6 +22,7 @@ from openkyc.db.migrate import upgrade
 from openkyc.db.session import Database, make_engine
 from openkyc.storage.local import LocalStorage
 from openkyc.web.app import create_app
+from tests.fixtures.live import Live, LiveServer, live_server
 from tests.fixtures.tenants import Tenant, make_tenant
 
 POSTGRES_URL = os.environ.get(
@@ -117,3 +118,20 @@ def api(app: FastAPI, tenant: Tenant) -> Iterator[TestClient]:
         app, base_url="http://openkyc.test", raise_server_exceptions=False, headers=tenant.headers
     ) as c:
         yield c
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def live_server_of_backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A real server on loopback per backend, shared by the run (see tests/fixtures/live.py)."""
+    folder = tmp_path_factory.mktemp(f"live-{request.param}")
+    with live_server(request.param, folder, POSTGRES_URL) as server:
+        yield server
+
+
+@pytest.fixture
+def live(live_server_of_backend: LiveServer, request: pytest.FixtureRequest) -> Live:
+    """The live server with an organization and secret key of this test's own."""
+    tenant = live_server_of_backend.new_tenant(f"live {request.node.name}"[:255])
+    return Live(live_server_of_backend, tenant.organization_id, tenant.api_key)

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    field_validator,
+)
 
 from openkyc.db.ids import ID_PATTERN
 
@@ -21,9 +30,46 @@ Timestamp = Annotated[
 ResourceId = Annotated[str, StringConstraints(max_length=50, pattern=ID_PATTERN.pattern)]
 
 
+def _iso_text(value: Any) -> Any:
+    # JSON carries dates as ISO 8601 text. Pydantic would also read a number as a Unix time
+    # (`"dob": 0` as 1970-01-01), which the documented `format: date` does not allow.
+    if isinstance(value, int | float):
+        raise ValueError("must be an ISO 8601 string, not a number")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_text)]
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+
+
 class Link(BaseModel):
     rel: str
     href: str
+
+
+# Anywhere in a string; also a regex for query parameters that reach SQL.
+NUL_FREE_PATTERN = r"^[^\x00]*$"
+
+
+def storable_text(value: Any) -> Any:
+    """Refuse text no database keeps: PostgreSQL stores no NUL character (U+0000) in text or
+    jsonb, and half a surrogate pair is no Unicode at all. Walks free-form objects too."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("must not contain the NUL character (U+0000)")
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                raise ValueError("must be valid Unicode text") from error
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            storable_text(key)
+            storable_text(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            storable_text(item)
+    return value
 
 
 class WireModel(BaseModel):
@@ -41,6 +87,11 @@ class WireModel(BaseModel):
             if data.get(name) is None:
                 data.pop(name, None)
         return data
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        return storable_text(value)
 
 
 class StrictWireModel(WireModel):

@@ -1,12 +1,39 @@
 from __future__ import annotations
 
 from ipaddress import ip_network
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, WithJsonSchema, field_validator
 
 from openkyc.db.models import ApiKey
 from openkyc.wire import Link, Timestamp, WireModel, links_field
+
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_HEX = "[0-9a-fA-F]{1,4}"
+_IPV6 = "|".join(
+    (
+        f"({_HEX}:){{7}}{_HEX}",
+        f"({_HEX}:){{1,7}}:",
+        *(f"({_HEX}:){{1,{7 - n}}}(:{_HEX}){{1,{n}}}" for n in range(1, 7)),
+        f":((:{_HEX}){{1,7}}|:)",
+    )
+)
+# What `ipaddress.ip_network` reads, said in the document so clients know what to send.
+IpOrNetwork = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "An IPv4 or IPv6 address, or a network in CIDR notation.",
+            "anyOf": [
+                {"format": "ipv4"},
+                {"format": "ipv6"},
+                {"pattern": f"^({_OCTET}\\.){{3}}{_OCTET}/(3[0-2]|[12]?[0-9])$"},
+                {"pattern": f"^({_IPV6})/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$"},
+            ],
+        }
+    ),
+]
 
 
 class AclScope(WireModel):
@@ -22,7 +49,9 @@ class ApiKeyIn(WireModel):
     description: str = Field(min_length=1, max_length=255)
     type: Literal["secret", "publishable"] = "secret"
     acl: list[AclEntry] | None = None
-    allowedIps: list[str] | None = None
+    allowedIps: list[IpOrNetwork] | None = Field(
+        default=None, description="Addresses the key works from; private networks are refused."
+    )
 
     @field_validator("allowedIps")
     @classmethod

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from openkyc.wire import Link, Timestamp, WireModel, links_field
+from openkyc.wire import IsoDateTime, Link, Timestamp, WireModel, links_field
 
 
 class SessionIn(WireModel):
@@ -11,7 +11,7 @@ class SessionIn(WireModel):
         max_length=255,
         description="Who the token acts for; recorded as the reviewer.",
     )
-    expiredTime: AwareDatetime | None = Field(
+    expiredTime: IsoDateTime | None = Field(
         default=None, description="When the token stops working; one hour by default."
     )
     permissions: list[str] | None = Field(

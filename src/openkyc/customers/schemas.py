@@ -2,29 +2,38 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import EmailStr, Field, StringConstraints
+from pydantic import EmailStr, Field, StrictBool, StringConstraints
 
 from openkyc.db.models import Customer
-from openkyc.wire import Link, ResourceId, Timestamp, WireModel, embedded_field, links_field
+from openkyc.wire import (
+    IsoDate,
+    Link,
+    ResourceId,
+    Timestamp,
+    WireModel,
+    embedded_field,
+    links_field,
+)
 
 Text45 = Annotated[str, StringConstraints(max_length=45)]
 Text60 = Annotated[str, StringConstraints(max_length=60)]
 Text255 = Annotated[str, StringConstraints(max_length=255)]
+# The longest address email-validator (and SMTP, RFC 5321) takes.
+EmailAddress = Annotated[EmailStr, StringConstraints(max_length=254)]
 
 
 class PhoneNumber(WireModel):
     label: Annotated[str, StringConstraints(max_length=45)]
     value: Annotated[str, StringConstraints(max_length=50)]
-    primary: bool | None = None
+    primary: StrictBool | None = None
 
 
 class Email(WireModel):
     label: Annotated[str, StringConstraints(max_length=45)]
-    value: Annotated[EmailStr, StringConstraints(max_length=255)]
-    primary: bool | None = None
+    value: EmailAddress
+    primary: StrictBool | None = None
 
 
 class Contact(WireModel):
@@ -43,7 +52,7 @@ class Contact(WireModel):
     )
     phoneNumbers: list[PhoneNumber] = Field(default_factory=list)
     emails: list[Email] = Field(default_factory=list)
-    dob: date | None = None
+    dob: IsoDate | None = None
     jobTitle: Text255 | None = None
 
     def primary_email(self) -> str | None:
@@ -67,7 +76,7 @@ class ContactOut(Contact):
 class TaxNumber(WireModel):
     type: Literal["eu-vat", "other"]
     value: Annotated[str, StringConstraints(min_length=1, max_length=50)]
-    isDefault: bool | None = None
+    isDefault: StrictBool | None = None
 
 
 class LeadSource(WireModel):
@@ -94,10 +103,10 @@ class CustomerIn(WireModel):
     taxNumbers: list[TaxNumber] | None = None
     leadSource: LeadSource | None = None
     personId: ResourceId | None = None
-    notificationEmails: list[EmailStr] = Field(default_factory=list)
+    notificationEmails: list[EmailAddress] = Field(default_factory=list)
     preferredPayoutInstrumentId: ResourceId | None = None
     # Read-only in Rebilly's contract, taken as a convenience when the address has no email.
-    email: EmailStr | None = None
+    email: EmailAddress | None = None
 
 
 class Money(WireModel):

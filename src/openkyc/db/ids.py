@@ -6,7 +6,9 @@ import re
 
 from ulid import ULID
 
-ID_PATTERN = re.compile(r"^[@~\-.\w]{1,50}$")
+# Rebilly's `^[@~\-.\w]+$` as JSON Schema reads it: `\w` is ASCII there, Unicode in Python
+# and in pydantic, so the letters are spelled out.
+ID_PATTERN = re.compile(r"^[@~\-.A-Za-z0-9_]{1,50}$")
 
 
 def new_id(prefix: str) -> str:
@@ -14,4 +16,4 @@ def new_id(prefix: str) -> str:
 
 
 def is_valid_id(value: str) -> bool:
-    return bool(ID_PATTERN.match(value))
+    return bool(ID_PATTERN.fullmatch(value))

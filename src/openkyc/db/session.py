@@ -34,6 +34,11 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     connect_args.setdefault("timeout", 30)
     if url in ("sqlite://", "sqlite:///:memory:"):
         kwargs.setdefault("poolclass", StaticPool)
+    else:
+        # Keep a connection per request in flight. With the default 5, every connection
+        # past the fifth was closed on return and reopened (four PRAGMAs) by the next request.
+        kwargs.setdefault("pool_size", 20)
+        kwargs.setdefault("max_overflow", 20)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")

@@ -23,7 +23,8 @@ from openkyc.web.ratelimit import OrganizationRateLimiter
 DESCRIPTION = (
     "openkyc serves Rebilly's KYC API. Every path works at the root and under "
     "`/organizations/{organizationId}`. Authenticate with `REB-APIKEY: <secret key>` or "
-    "`Authorization: Bearer <JWT>`."
+    "`Authorization: Bearer <JWT>`. Text anywhere in a request must not contain the NUL "
+    "character (U+0000), which no database of openkyc can store."
 )
 
 

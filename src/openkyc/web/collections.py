@@ -10,24 +10,29 @@ from fastapi.responses import JSONResponse
 
 from openkyc.db.collection import CollectionQuery
 from openkyc.errors import ValidationFailed
-from openkyc.wire import WireModel
+from openkyc.wire import NUL_FREE_PATTERN, WireModel
 
 MAX_PAGE = 1000
 # Both databases take OFFSET as a signed 64-bit integer; a larger one would be a server error.
-MAX_OFFSET = 2**63 - 1
 
 
 def _query(
     limit: Annotated[int, Query(ge=0, le=MAX_PAGE, description="How many items to return.")] = 100,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many items to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_PAGE, description="How many items to skip.")] = 0,
     filter: Annotated[
         str | None,
-        Query(description="Rebilly filter: `field:value;other:a,b`, `!` negates, `a..b` ranges."),
+        Query(
+            pattern=NUL_FREE_PATTERN,
+            description="Rebilly filter: `field:value;other:a,b`, `!` negates, `a..b` ranges.",
+        ),
     ] = None,
     sort: Annotated[
         str | None, Query(description="Comma-separated fields, `-` prefix for descending.")
     ] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Partial text search.")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, pattern=NUL_FREE_PATTERN, description="Partial text search."),
+    ] = None,
 ) -> CollectionQuery:
     return CollectionQuery(limit, offset, filter, tuple([sort]) if sort else (), q)
 

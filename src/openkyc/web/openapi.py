@@ -58,7 +58,22 @@ def _problem_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}}}
 
 
+def _without_null(parameter: dict[str, Any]) -> None:
+    """An optional parameter is one a client leaves out; `?q=null` is the text "null", so the
+    `null` FastAPI adds for `str | None` does not describe the wire."""
+    schema = parameter.get("schema", {})
+    kinds = schema.get("anyOf", [])
+    rest = [kind for kind in kinds if kind != {"type": "null"}]
+    if len(kinds) == 2 and len(rest) == 1:
+        del schema["anyOf"]
+        schema.pop("default", None)
+        schema.update(rest[0])
+
+
 def _decorate(method: str, operation: dict[str, Any]) -> None:
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") in ("query", "header", "path"):
+            _without_null(parameter)
     responses: dict[str, Any] = operation.setdefault("responses", {})
     public = operation.get("security") == []
     statuses = READ_ERRORS if method == "get" else tuple(ERROR_STATUSES)

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from openkyc.errors import (
     BadRequest,
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _LOCATIONS = ("body", "query", "path", "header", "cookie")
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 
 
 def problem_response(request: Request, error: OpenKycError) -> JSONResponse:
@@ -78,11 +80,26 @@ def from_validation_error(request: Request, exc: RequestValidationError) -> Open
     return ValidationFailed(fields)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path. Starlette names only the first route
+    whose path matches, and a collection has one route for GET and another for POST."""
+    allowed = [
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    return ", ".join(allowed)
+
+
 def _from_http_exception(request: Request, exc: StarletteHTTPException) -> OpenKycError:
     headers = dict(exc.headers or {})
     if exc.status_code == 404:
         return NotFound(f"No resource at {request.url.path}")
     if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
         return MethodNotAllowed(
             f"{request.method} is not allowed on {request.url.path}", headers=headers
         )

@@ -1,0 +1,328 @@
+"""Throughput and latency of openkyc's customer endpoints under concurrent load on loopback.
+
+Starts ``openkyc serve`` in a subprocess (embedded SQLite in a temporary folder, or the
+PostgreSQL of ``--database-url`` in a schema of its own, dropped afterwards), seeds customers
+through the API, then for each endpoint warms up and keeps ``--connections`` keep-alive
+connections busy for ``--seconds``. Every figure is also given as a ratio to ``GET /health``
+(no database, no authentication) measured in the same run, so the table says what the
+endpoint's own work costs on this machine rather than how fast the machine is.
+
+    python benchmarks/api.py                       # embedded SQLite
+    python benchmarks/api.py --database-url postgresql://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import create_engine, text
+
+COUNTRIES = ["GB", "US", "DE", "FR"]
+LIST_QUERY = (
+    "filter=primaryAddress.country:GB;createdTime:2020-01-01T00:00:00Z..&sort=-createdTime&limit=20"
+)
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+    # Server CPU time (user + system) per request: steadier than req/s on a shared machine.
+    cpu_ms: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection. The load generator shares two cores with the server,
+    so it is a few lines over asyncio streams rather than a full client."""
+
+    def __init__(self, host: str, port: int, api_key: str) -> None:
+        self.host, self.port, self.api_key = host, port, api_key
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def send(self, request: Request) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        head = (
+            f"{request.method} {request.path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"REB-APIKEY: {self.api_key}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(request.body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + request.body)
+        status_line = await self.reader.readline()
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        body = await self.reader.readexactly(length)
+        return int(status_line.split()[1]), body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def load(
+    base: tuple[str, int, str],
+    make_request: Callable[[], Request],
+    expected: int,
+    connections: int,
+    seconds: float,
+) -> tuple[int, int, float, list[float]]:
+    """Keep ``connections`` requests in flight for ``seconds``; (ok, errors, elapsed, latencies)."""
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal errors
+        connection = Connection(*base)
+        try:
+            while time.perf_counter() < deadline:
+                request = make_request()
+                started = time.perf_counter()
+                status, _ = await connection.send(request)
+                if status == expected:
+                    latencies.append((time.perf_counter() - started) * 1000)
+                else:
+                    errors += 1
+        finally:
+            connection.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    return len(latencies), errors, time.perf_counter() - started, latencies
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    name: str,
+    base: tuple[str, int, str],
+    make_request: Callable[[], Request],
+    expected: int,
+    args: argparse.Namespace,
+    pid: int,
+) -> Result:
+    asyncio.run(load(base, make_request, expected, args.connections, args.warmup))
+    cpu_before = cpu_seconds(pid)
+    ok, errors, elapsed, latencies = asyncio.run(
+        load(base, make_request, expected, args.connections, args.seconds)
+    )
+    cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000 / max(ok, 1)
+    return Result(name, ok, errors, elapsed, latencies, cpu_ms)
+
+
+def customer_body(index: int) -> bytes:
+    first = f"Customer{index}"
+    return json.dumps(
+        {
+            "primaryAddress": {
+                "firstName": first,
+                "lastName": "Bench",
+                "country": COUNTRIES[index % len(COUNTRIES)],
+                "city": "London",
+                "dob": "1990-12-10",
+                "emails": [{"label": "main", "value": f"{first.lower()}@example.com"}],
+            }
+        }
+    ).encode()
+
+
+async def seed(base: tuple[str, int, str], count: int, connections: int) -> list[str]:
+    ids: list[str] = []
+    queue = list(range(count))
+
+    async def worker() -> None:
+        connection = Connection(*base)
+        try:
+            while queue:
+                status, body = await connection.send(
+                    Request("POST", "/customers", customer_body(queue.pop()))
+                )
+                if status != 201:
+                    raise RuntimeError(f"seeding failed: {status} {body[:200]!r}")
+                ids.append(json.loads(body)["id"])
+        finally:
+            connection.close()
+
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    return ids
+
+
+@contextmanager
+def database_url(given: str | None, folder: Path) -> Iterator[str]:
+    """The embedded SQLite file, or a fresh schema of the given PostgreSQL, dropped after."""
+    if not given:
+        yield f"sqlite:///{folder / 'openkyc.db'}"
+        return
+    schema = f"openkyc_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(given.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in given else "?"
+    try:
+        yield f"{given}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(url: str, folder: Path, api_key: str) -> Iterator[tuple[int, int]]:
+    """``openkyc serve`` as a deployment runs it, bootstrapped with a known key."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "OPENKYC_DATA_DIR": str(folder / "data"),
+        "OPENKYC_DATABASE_URL": url,
+        "OPENKYC_PORT": str(port),
+        "OPENKYC_SECRET_KEY": "bench-" + "x" * 40,
+        "OPENKYC_BOOTSTRAP_ORGANIZATION_ID": "org-bench",
+        "OPENKYC_BOOTSTRAP_API_KEY": api_key,
+        # The benchmark measures the work of a request, not the throttle.
+        "OPENKYC_RATE_LIMIT": "1000000000/minute",
+    }
+    log = folder / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "openkyc", "serve"],
+            env=environment,
+            stdout=output,
+            stderr=output,
+        )
+    try:
+        wait_until_up(port, process, log)
+        yield port, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_until_up(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"openkyc serve exited:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("openkyc serve did not answer /health within 60 s")
+
+
+def table(results: list[Result], bare: Result) -> str:
+    rows = [
+        f"{'endpoint':<32} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms':>7} "
+        f"{'req/s ratio':>11} {'p50 ratio':>9} {'p99 ratio':>9} {'CPU ratio':>9} {'errors':>6}"
+    ]
+    for r in results:
+        rows.append(
+            f"{r.name:<32} {r.rps:>6.0f} {r.percentile(0.5):>7.2f} {r.percentile(0.99):>7.2f} "
+            f"{r.cpu_ms:>7.2f} {r.rps / bare.rps:>11.3f} "
+            f"{r.percentile(0.5) / bare.percentile(0.5):>9.2f} "
+            f"{r.percentile(0.99) / bare.percentile(0.99):>9.2f} "
+            f"{r.cpu_ms / bare.cpu_ms:>9.2f} {r.errors:>6}"
+        )
+    return "\n".join(rows)
+
+
+def run(args: argparse.Namespace) -> None:
+    api_key = "sk_bench_" + uuid.uuid4().hex
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        with (
+            database_url(args.database_url, folder) as url,
+            server(url, folder, api_key) as (port, pid),
+        ):
+            base = ("127.0.0.1", port, api_key)
+            ids = asyncio.run(seed(base, args.customers, args.connections))
+            randomizer = random.Random(7)
+            counter = iter(range(args.customers, 10**9))
+            plan = [
+                ("GET /health (bare)", lambda: Request("GET", "/health"), 200),
+                (
+                    "GET /customers/{id}",
+                    lambda: Request("GET", f"/customers/{randomizer.choice(ids)}"),
+                    200,
+                ),
+                (
+                    "GET /customers filtered, sorted",
+                    lambda: Request("GET", f"/customers?{LIST_QUERY}"),
+                    200,
+                ),
+                (
+                    "POST /customers",
+                    lambda: Request("POST", "/customers", customer_body(next(counter))),
+                    201,
+                ),
+            ]
+            results = [measure(name, base, make, status, args, pid) for name, make, status in plan]
+    backend = "PostgreSQL" if args.database_url else "SQLite (embedded)"
+    print(
+        f"openkyc on {backend}: {args.customers} customers seeded, {args.connections} "
+        f"connections, {args.seconds:g} s per endpoint after {args.warmup:g} s warm-up"
+    )
+    print(table(results, results[0]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="PostgreSQL URL; embedded SQLite when absent")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured time per endpoint")
+    parser.add_argument("--warmup", type=float, default=2.0, help="warm-up time per endpoint")
+    parser.add_argument("--customers", type=int, default=3000, help="customers seeded first")
+    run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()
