@@ -90,8 +90,23 @@ async def _from_multipart(request: Request) -> Upload:
         await form.close()
 
 
+# Form fields are text: the words JSON would send as values mean those values here.
+_FORM_WORDS: dict[str, Any] = {"true": True, "false": False, "null": None}
+
+
+def _form_value(name: str, value: Any) -> Any:
+    if name in ("isPublic", "sourceType") and isinstance(value, str) and value in _FORM_WORDS:
+        return _FORM_WORDS[value]
+    return value
+
+
 def _form_fields(form: FormData) -> dict[str, Any]:
-    fields: dict[str, Any] = {name: form[name] for name in _FORM_FIELDS if name in form}
+    for name in _FORM_FIELDS:
+        if len(form.getlist(name)) > 1:
+            raise ValidationFailed.field(name, "send this field once")
+    fields: dict[str, Any] = {
+        name: _form_value(name, form[name]) for name in _FORM_FIELDS if name in form
+    }
     tags = [*form.getlist("tags"), *form.getlist("tags[]")]
     if tags:
         fields["tags"] = tags

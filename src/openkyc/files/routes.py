@@ -19,6 +19,7 @@ from openkyc.files.schemas import (
     FileIn,
     FileOut,
     Upload,
+    tags_item_schema,
 )
 from openkyc.files.views import file_out
 from openkyc.storage import Storage
@@ -61,6 +62,9 @@ def _out(file: File, links: Links) -> FileOut:
 def _upload_openapi() -> dict[str, Any]:
     form = FileFields.model_json_schema()
     form["properties"]["file"] = {"type": "string", "format": "binary"}
+    # A form sends one `tags` part per tag: a single part is a single string.
+    tags = form["properties"]["tags"]
+    form["properties"]["tags"] = {"anyOf": [*tags.get("anyOf", [tags]), tags_item_schema()]}
     form["required"] = ["file"]
     binary = {"schema": {"type": "string", "format": "binary"}}
     raw_types = ["application/octet-stream", *(t.mime for t in FILE_TYPES)]

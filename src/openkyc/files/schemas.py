@@ -3,14 +3,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StrictBool, StringConstraints
 
 from openkyc.db.models import File
 from openkyc.wire import Link, Timestamp, WireModel, links_field
 
 SourceType = Literal["upload", "camera", "organization-export", "organization-closure-export"]
 Text255 = Annotated[str, StringConstraints(max_length=255)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+# Labels: any text but control characters and JSON's punctuation ('' is allowed: the SDK sends
+# it for "none").
+TAG_PATTERN = r'^[^\x00-\x1f{}\[\]"\\<>]*$'
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100, pattern=TAG_PATTERN)]
+
+
+def tags_item_schema() -> dict[str, Any]:
+    return {"type": "string", "maxLength": 100, "pattern": TAG_PATTERN}
 
 
 def _clean_tags(tags: list[str]) -> list[str]:
@@ -28,7 +35,7 @@ class FileFields(WireModel):
     description: Text255 | None = None
     tags: Tags | None = None
     sourceType: SourceType | None = None
-    isPublic: bool | None = Field(
+    isPublic: StrictBool | None = Field(
         default=None, description="Whether the file's permalink works without credentials."
     )
 
@@ -51,12 +58,16 @@ _COLUMNS: dict[str, tuple[str, Any]] = {
 
 
 class FileCreateFromInline(FileFields):
-    file: str = Field(description="The file's bytes in base64, optionally as a `data:` URL.")
+    file: str = Field(
+        min_length=1, description="The file's bytes in base64, optionally as a `data:` URL."
+    )
 
 
 class FileCreateFromUrl(FileFields):
+    # The scheme rule is documented here and enforced by the fetcher, which says it plainly.
     url: Annotated[str, StringConstraints(max_length=2048)] = Field(
-        description="An http(s) URL the server fetches the file from."
+        json_schema_extra={"pattern": r"^[hH][tT][tT][pP][sS]?://[^\s/?#]+"},
+        description="An http(s) URL the server fetches the file from.",
     )
 
 

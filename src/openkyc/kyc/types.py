@@ -7,6 +7,8 @@ from typing import Literal
 DocumentType = Literal[
     "identity-proof", "address-proof", "funds-proof", "purchase-proof", "credit-file-proof"
 ]
+# What a client may upload: credit-file documents come only from a request's credit check.
+UploadableDocumentType = Literal["identity-proof", "address-proof", "funds-proof", "purchase-proof"]
 DocumentSubtype = Literal[
     "passport",
     "id-card",

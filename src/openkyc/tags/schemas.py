@@ -8,7 +8,8 @@ from pydantic import Field, StringConstraints
 from openkyc.db.models import Tag
 from openkyc.wire import Link, Links, ResourceId, Timestamp, WireModel, links_field
 
-TAG_PATTERN = r"^[@~\-\.\w\s+]+$"
+# ASCII letters as JSON Schema (and Rebilly's document) read `\w`.
+TAG_PATTERN = r"^[@~\-.A-Za-z0-9_\s+]+$"
 TagName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=TAG_PATTERN)]
 TagType = Literal["customer", "kyc-document", "aml-check"]
 

@@ -14,6 +14,7 @@ ERROR_STATUSES = {
     "401": "Missing or invalid credentials.",
     "403": "The credentials do not permit this operation or organization.",
     "404": "No such resource in this organization.",
+    "409": "The change clashes with the resource's current state.",
     "413": "The request body is too large.",
     "415": "The request body has an unsupported media type.",
     "422": "Invalid data; `invalidFields` names each field.",

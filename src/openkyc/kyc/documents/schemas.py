@@ -11,6 +11,7 @@ from openkyc.kyc.types import (
     DocumentType,
     MatchLevel,
     RejectionType,
+    UploadableDocumentType,
 )
 from openkyc.wire import (
     Link,
@@ -27,7 +28,7 @@ FileIds = Annotated[list[ResourceId], Field(max_length=10)]
 
 class KycDocumentIn(WireModel):
     customerId: ResourceId
-    documentType: DocumentType
+    documentType: UploadableDocumentType
     documentSubtype: DocumentSubtype | None = None
     fileIds: FileIds = Field(default_factory=list)
     notes: Annotated[str, StringConstraints(max_length=10_000)] | None = None

@@ -186,10 +186,6 @@ def create(
 ) -> KycDocument:
     """A new document: identity and address proof go to the analyser (unless automatic
     analysis is off), the others wait for a person."""
-    if data.documentType == CREDIT_FILE:
-        raise ValidationFailed.field(
-            "documentType", "credit-file documents come from a KYC request's credit check"
-        )
     if CustomerRepository(session, organization_id).get(data.customerId) is None:
         raise ValidationFailed.field(
             "customerId", f"no customer {data.customerId} in this organization"

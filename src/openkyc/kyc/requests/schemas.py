@@ -17,7 +17,11 @@ def _absolute_http_url(value: str) -> str:
     return value
 
 
-RedirectUrl = Annotated[str, StringConstraints(max_length=2048), AfterValidator(_absolute_http_url)]
+RedirectUrl = Annotated[
+    str,
+    StringConstraints(max_length=2048, pattern=r"^[hH][tT][tT][pP][sS]?://[^\s/?#]+"),
+    AfterValidator(_absolute_http_url),
+]
 
 
 class RequestedDocument(WireModel):

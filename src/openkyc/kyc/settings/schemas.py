@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
 from openkyc.kyc.settings.defaults import (
     ADDRESS_THRESHOLDS,
@@ -13,8 +13,16 @@ from openkyc.kyc.settings.defaults import (
 )
 from openkyc.wire import StrictWireModel
 
-Weight = Annotated[int, Field(ge=0, le=100)]
-Age = Annotated[int, Field(ge=1, le=100)]
+
+def _number_not_text(value: object) -> object:
+    """JSON Schema's integer: 3 and 3.0, never true or "3"."""
+    if isinstance(value, bool | str):
+        raise ValueError("must be a number")
+    return value
+
+
+Weight = Annotated[int, Field(ge=0, le=100), BeforeValidator(_number_not_text)]
+Age = Annotated[int, Field(ge=1, le=100), BeforeValidator(_number_not_text)]
 
 
 class Thresholds(StrictWireModel):
