@@ -272,7 +272,7 @@ def _quantiles(seconds: list[float]) -> str:
     if not seconds:
         return "n/a"
     ordered = sorted(seconds)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return f"p50 {statistics.median(ordered):.2f} s, p95 {p95:.2f} s"
 
 

@@ -135,3 +135,26 @@ def test_changing_any_birth_date_digit_breaks_a_check_digit(birth: date, positio
 
 def test_lines_of_no_icao_layout_are_not_an_mrz() -> None:
     assert parse_mrz(["HELLO<<WORLD"], today=TODAY) is None
+
+
+def test_a_misread_nationality_next_to_its_issuer_is_the_issuers() -> None:
+    lines = td3(Holder(issuer="LUX", nationality="LUX"))
+    misread = [lines[0], lines[1][:10] + "LU<" + lines[1][13:]]
+    result = parse_mrz(misread, today=TODAY)
+    assert result is not None and result.valid
+    assert result.fields["nationality"] == "LUX"
+
+
+def test_a_real_foreign_nationality_is_kept() -> None:
+    lines = td3(Holder(issuer="GBR", nationality="IRL"))
+    result = parse_mrz(lines, today=TODAY)
+    assert result is not None and result.fields["nationality"] == "IRL"
+
+
+def test_codes_printed_in_digits_and_a_digit_in_the_document_code_stay() -> None:
+    card = td1(Holder(nationality="132"))
+    card[0] = "C1" + card[0][2:]
+    result = parse_mrz(card, today=TODAY)
+    assert result is not None
+    assert result.fields["nationality"] == "132"
+    assert result.fields["document_code"] == "C1"

@@ -53,11 +53,10 @@ def _mean_confidence(lines: list[TextLine]) -> float:
 
 def _ocr(image: np.ndarray, engines: Engines, today: date) -> tuple[list[TextLine],
                                                                      MrzResult | None]:
-    """Read fast; if the MRZ then does not verify, read its lines again accurately."""
+    """Read every line fast, then the few lines that may be an MRZ again accurately:
+    the MRZ is what most decisions rest on, and it is only two or three lines."""
     lines = engines.text.read(image)
     mrz = find_mrz(lines, today=today)
-    if _trusted(mrz):
-        return lines, mrz
     candidates = [line for line in lines if mrz_piece(line.text)]
     if not candidates:
         return lines, mrz
@@ -65,10 +64,13 @@ def _ocr(image: np.ndarray, engines: Engines, today: date) -> tuple[list[TextLin
                       strict=True))
     reread = [better.get(id(line), line) for line in lines]
     second = find_mrz(reread, today=today)
-    if second is not None and (mrz is None or sum(second.checks.values())
-                               >= sum(mrz.checks.values())):
+    if second is not None and (mrz is None or _score(second) >= _score(mrz)):
         return reread, second
     return lines, mrz
+
+
+def _score(mrz: MrzResult) -> int:
+    return sum(mrz.checks.values()) + (2 if _trusted(mrz) else 0)
 
 
 def _trusted(mrz: MrzResult | None) -> bool:
