@@ -11,11 +11,12 @@ from datetime import date
 
 import numpy as np
 
+from openkyc.analysis.dates import find_dates
 from openkyc.analysis.engines import Engines, Face, TextLine
 from openkyc.analysis.imaging import Page, straighten
 from openkyc.analysis.mrz import MrzResult
 from openkyc.analysis.tampering import mrz_viz_disagreements
-from openkyc.analysis.zones import VisualZone, find_mrz, mrz_piece, read_visual_zone
+from openkyc.analysis.zones import VisualZone, find_mrz, read_visual_zone, worth_rereading
 
 __all__ = ["PageReading", "read_document_page", "read_selfie"]
 
@@ -51,14 +52,18 @@ def _mean_confidence(lines: list[TextLine]) -> float:
     return float(np.mean([line.confidence for line in lines])) if lines else 0.0
 
 
+SURE = 0.97  # the fast reader's confidence above which its MRZ line is kept as read
+
+
 def _ocr(image: np.ndarray, engines: Engines, today: date) -> tuple[list[TextLine],
                                                                      MrzResult | None]:
-    """Read every line fast, then the few lines that may be an MRZ again accurately:
-    the MRZ is what most decisions rest on, and it is only two or three lines."""
+    """Read every line fast, then the few lines that may be an MRZ again accurately
+    unless the fast reading verifies and the reader was sure of every one of them."""
     lines = engines.text.read(image)
     mrz = find_mrz(lines, today=today)
-    candidates = [line for line in lines if mrz_piece(line.text)]
-    if not candidates:
+    candidates = [line for line in lines if worth_rereading(line.text)]
+    sure = all(line.confidence >= SURE for line in candidates)
+    if not candidates or (_trusted(mrz) and sure):
         return lines, mrz
     better = dict(zip(map(id, candidates), engines.text.reread(image, candidates),
                       strict=True))
@@ -85,7 +90,10 @@ def _confirmed_viz(image: np.ndarray, lines: list[TextLine], mrz: MrzResult | No
     viz = read_visual_zone(lines, mrz.lines if mrz else ())
     if mrz is None or not mrz_viz_disagreements(mrz, viz):
         return lines, viz
-    reread = engines.text.reread(image, lines)
+    values = {v.strip() for v in (viz.surname, viz.given_names, viz.document_number) if v}
+    doubtful = [line for line in lines if line.text.strip() in values or find_dates(line.text)]
+    better = dict(zip(map(id, doubtful), engines.text.reread(image, doubtful), strict=True))
+    reread = [better.get(id(line), line) for line in lines]
     return reread, read_visual_zone(reread, mrz.lines)
 
 

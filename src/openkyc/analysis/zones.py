@@ -10,7 +10,8 @@ from openkyc.analysis.dates import find_dates
 from openkyc.analysis.engines import TextLine
 from openkyc.analysis.mrz import MrzResult, clean_line, parse_mrz
 
-__all__ = ["VisualZone", "find_mrz", "mrz_piece", "read_visual_zone", "rows_of"]
+__all__ = ["VisualZone", "find_mrz", "mrz_piece", "read_visual_zone", "rows_of",
+           "worth_rereading"]
 
 _MRZ_LENGTHS = (30, 36, 44)
 
@@ -48,6 +49,14 @@ def mrz_piece(text: str) -> bool:
     """Whether an OCR line could be (part of) an MRZ line."""
     cleaned = clean_line(text)
     return len(cleaned) >= 4 and (cleaned.count("<") >= 1 or len(cleaned) >= 20)
+
+
+def worth_rereading(text: str) -> bool:
+    """Whether a line may be an MRZ line, judged on the raw OCR text (before symbols
+    become fillers), so that only those two or three lines are read a second time."""
+    raw = re.sub(r"\s", "", text.upper())
+    machine = sum(ch.isalnum() or ch in "<«" for ch in raw)
+    return raw.count("<") >= 2 or (len(raw) >= 25 and machine >= 0.9 * len(raw))
 
 
 def _nearest_length(text: str) -> int:
