@@ -155,7 +155,9 @@ def bench_mrz(entries: list[dict[str, Any]], root: Path, peer: bool) -> list[Mrz
         except Exception as exc:  # not installed, no tesseract: say so in the table
             tools.append((MrzScore("PassportEye", error=str(exc)), None))
     for score, run in tools:
-        for path, truth in images if run else []:
+        if run is None:
+            continue
+        for path, truth in images:
             try:
                 _record(score, truth, *run(path))
             except Exception as exc:  # a tool crashing on one image counts as not found
@@ -311,6 +313,10 @@ def _row(label: str, values: list[str]) -> str:
     return f"| {label:<34} | " + " | ".join(f"{v:<26}" for v in values) + " |"
 
 
+def _field_rate(name: str) -> Callable[[MrzScore], str]:
+    return lambda score: _pct(score.field_hits[name], score.field_total[name])
+
+
 def report(mrz: list[MrzScore], text: tuple[int, int], faces: dict[str, Any],
            address: dict[str, Any], pairs: list[Timing]) -> str:
     names = [score.name for score in mrz]
@@ -324,7 +330,7 @@ def report(mrz: list[MrzScore], text: tuple[int, int], faces: dict[str, Any],
     line("MRZ found and valid (valid truth)", lambda s: _pct(s.found_valid, s.valid_expected))
     line("exact MRZ (all lines)", lambda s: _pct(s.exact, s.images))
     for name in FIELDS:
-        line(f"field {name}", lambda s, n=name: _pct(s.field_hits[n], s.field_total[n]))
+        line(f"field {name}", _field_rate(name))
     line("wall p50/p95 per MRZ image", lambda s: _quantiles(s.seconds))
     line("CPU p50/p95 per MRZ image", lambda s: _quantiles(s.seconds, cpu=True))
     na = ["n/a"] * (len(names) - 1)
