@@ -29,6 +29,7 @@ import numpy as np
 
 from openkyc.analysis import InputFile, Person, analyze_address, analyze_identity, warm_up
 from openkyc.analysis.engines import default_engines
+from openkyc.analysis.identity import FACE_DISTANCE
 from openkyc.analysis.imaging import load_page
 from openkyc.analysis.mrz import parse_mrz
 
@@ -216,8 +217,12 @@ def bench_faces(pairs_file: Path, root: Path) -> dict[str, Any]:
         missing += distance == np.inf
         (same if pair["same"] else different).append(distance)
     tmr, eer, threshold = _rates(np.array(same), np.array(different))
+    shipped = {level: (float(np.mean(np.array(same) <= limit)),
+                       float(np.mean(np.array(different) <= limit)))
+               for level, limit in FACE_DISTANCE.items()}
     return {"pairs": len(pairs), "same": len(same), "different": len(different),
-            "no_face": missing, "tmr_at_fmr_1": tmr, "eer": eer, "eer_threshold": threshold}
+            "no_face": missing, "tmr_at_fmr_1": tmr, "eer": eer, "eer_threshold": threshold,
+            "shipped": shipped}
 
 
 # -- address ----------------------------------------------------------------------------
@@ -340,6 +345,9 @@ def report(mrz: list[MrzScore], text: tuple[int, int], faces: dict[str, Any],
     out.append(_row("face EER", [f"{100 * faces['eer']:.1f}% (at {faces['eer_threshold']:.3f})",
                                  *na]))
     out.append(_row("face pairs without a face found", [str(faces["no_face"]), *na]))
+    for level, (tmr, fmr) in sorted(faces["shipped"].items()):
+        out.append(_row(f"face TMR / FMR at level {level} ({FACE_DISTANCE[level]})",
+                        [f"{100 * tmr:.1f}% / {100 * fmr:.1f}%", *na]))
     for name in ADDRESS_FIELDS:
         out.append(_row(f"address {name}",
                         [_pct(address["hits"][name], address["totals"][name]), *na]))
