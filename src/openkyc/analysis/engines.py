@@ -55,7 +55,8 @@ class TextReader(Protocol):
 
 @dataclass(frozen=True)
 class Face:
-    """A face: its box (left, top, right, bottom) and its 128-d embedding."""
+    """A face: its box (left, top, right, bottom) and its 128-d embedding (empty when
+    the finder computed none for it)."""
 
     box: tuple[int, int, int, int]
     embedding: tuple[float, ...]
@@ -188,22 +189,29 @@ class DlibFaces:
             return self._models
 
     def faces(self, image: np.ndarray, *, small: bool = False) -> list[Face]:
-        """Faces largest first. ``small`` also looks for faces down to ~40 px (slower),
-        as the portrait on an ID card photographed from afar can be."""
+        """Faces largest first; only the largest carries an embedding (it is the one
+        compared), the others have an empty one. The picture is searched at 480 px, then
+        at 700 px, and with ``small`` for faces down to ~40 px (slower), as the portrait
+        on an ID card photographed from afar can be."""
         detector, landmarks, encoder = self._load()
-        scale = min(1.0, self.MAX_SIDE / max(image.shape[:2]))
-        work = _resize(image, scale)
-        found = detector(work, 0)
-        if not found and small:
-            found = detector(work, 1)
+        for side, upsample in ((480, 0), (self.MAX_SIDE, 0), (self.MAX_SIDE, 1)):
+            if upsample and not small:
+                break
+            scale = min(1.0, side / max(image.shape[:2]))
+            work = _resize(image, scale)
+            found = sorted(detector(work, upsample), key=lambda r: r.area(), reverse=True)
+            if found:
+                break
         faces = []
-        for rect in found:
-            shape = landmarks(work, rect)
-            embedding = encoder.compute_face_descriptor(work, shape)
-            box = tuple(int(v / scale) for v in (rect.left(), rect.top(), rect.right(),
-                                                  rect.bottom()))
-            faces.append(Face(box, tuple(float(v) for v in embedding)))  # type: ignore[arg-type]
-        return sorted(faces, key=lambda face: face.area, reverse=True)
+        for index, rect in enumerate(found):
+            embedding: tuple[float, ...] = ()
+            if index == 0:
+                shape = landmarks(work, rect)
+                embedding = tuple(float(v) for v in encoder.compute_face_descriptor(work, shape))
+            box = (int(rect.left() / scale), int(rect.top() / scale),
+                   int(rect.right() / scale), int(rect.bottom() / scale))
+            faces.append(Face(box, embedding))
+        return faces
 
 
 def _resize(image: np.ndarray, scale: float) -> np.ndarray:
