@@ -17,6 +17,7 @@ from openkyc.analysis import (
     UnreadableFile,
     UnsupportedInput,
     analyze_identity,
+    find_duplicate,
     with_duplicate,
 )
 
@@ -101,9 +102,7 @@ def test_fingerprints_identify_the_document_and_the_portrait(
 
 
 def test_a_duplicate_the_service_finds_rejects_it(genuine: IdentityAnalysis) -> None:
-    settings = DEFAULT_IDENTITY_SETTINGS
-    result = with_duplicate(genuine, settings.weights, settings.thresholds,
-                            reason="duplicate-document")
+    result = with_duplicate(genuine, DEFAULT_IDENTITY_SETTINGS, reason="duplicate-document")
     assert result.decision == "rejected"
     assert result.rejection is not None and result.rejection.type == "document-duplicate"
     assert failures(result) == {"isPublishedOnline": "duplicate-document"}
@@ -314,3 +313,16 @@ def test_a_selfie_alone_is_not_a_document(engines: Engines, customer: Person) ->
 
 def test_printed_dates_are_what_the_page_shows() -> None:
     assert printed_date(date(1986, 11, 19)) == "19 NOV 1986"
+
+
+def test_duplicates_are_found_by_document_or_by_portrait(engines: Engines, customer: Person,
+                                                         genuine: IdentityAnalysis) -> None:
+    mine = genuine.fingerprints
+    same_document = run(engines, customer, front(photographed(passport(Holder()))))
+    renewed = run(engines, customer, front(passport(Holder(number="Y7730025"))))
+    someone_else = run(engines, Person("Grace", "Hopper"),
+                       front(passport(Holder(surname="HOPPER", given_names="GRACE",
+                                             number="Z1002003", portrait="hopper"))))
+    assert find_duplicate(mine, [same_document.fingerprints]) == "duplicate-document"
+    assert find_duplicate(mine, [renewed.fingerprints]) == "duplicate-portrait"
+    assert find_duplicate(mine, [someone_else.fingerprints]) is None

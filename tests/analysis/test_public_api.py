@@ -15,8 +15,8 @@ PUBLIC = [
     "LocationOverride", "MinimumAgeSettings", "ModelUnavailable", "MrzResult", "Person",
     "QualityFinding", "Rejection", "Score", "TextLine", "TextReader", "Thresholds",
     "UnreadableFile", "UnsupportedInput", "age_on", "analyze_address", "analyze_identity",
-    "default_engines", "minimum_age_for", "mrz_check_digit", "name_matches", "parse_mrz",
-    "rejection_for", "score_document", "warm_up", "with_duplicate",
+    "default_engines", "find_duplicate", "minimum_age_for", "mrz_check_digit", "name_matches",
+    "parse_mrz", "rejection_for", "score_document", "warm_up", "with_duplicate",
 ]
 
 

@@ -30,8 +30,9 @@ Results
     and ``fingerprints`` (:class:`Fingerprints`). ``to_dict()`` gives JSON-ready data.
 
 Pure decisions
-    :func:`score_document`, :func:`rejection_for`, :func:`with_duplicate` (fold in a
-    duplicate the service found among other customers' fingerprints),
+    :func:`score_document`, :func:`rejection_for`, :func:`find_duplicate` (compare a
+    document's fingerprints with other customers'), :func:`with_duplicate` (fold the
+    duplicate found into the result),
     :func:`mrz_check_digit`, :func:`parse_mrz`, :func:`name_matches`,
     :func:`minimum_age_for`, :func:`age_on`.
 
@@ -62,6 +63,7 @@ from openkyc.analysis.errors import (
     UnreadableFile,
     UnsupportedInput,
 )
+from openkyc.analysis.fingerprints import find_duplicate
 from openkyc.analysis.identity import analyze_identity
 from openkyc.analysis.models import (
     AddressAnalysis,
@@ -120,6 +122,7 @@ __all__ = [
     "analyze_address",
     "analyze_identity",
     "default_engines",
+    "find_duplicate",
     "minimum_age_for",
     "mrz_check_digit",
     "name_matches",

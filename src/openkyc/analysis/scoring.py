@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from openkyc.analysis.models import Check, Decision, Rejection, _Analysis
-from openkyc.analysis.settings import Thresholds
+from openkyc.analysis.settings import AddressSettings, IdentitySettings, Thresholds
 
 __all__ = ["Score", "decided", "rejection_for", "score_document", "subtype_check",
            "with_duplicate"]
@@ -123,18 +123,19 @@ def _is(check: Check, name: str, reason: str | None) -> bool:
     return check.name == name and (reason is None or (check.reason or "").startswith(reason))
 
 
-def with_duplicate(result: AnalysisT, weights: Mapping[str, int], thresholds: Thresholds,
+def with_duplicate(result: AnalysisT, settings: IdentitySettings | AddressSettings,
                    *, reason: str = "duplicate") -> AnalysisT:
-    """Fold in a duplicate the service found (same document number and birth date, or
-    the same portrait, used by another customer): ``isPublishedOnline`` fails with
-    ``reason``, the document is rescored, and if rejected the reason is
-    ``document-duplicate``. ``reason`` should start with ``duplicate``
-    (``duplicate-document``, ``duplicate-portrait``)."""
+    """Fold in a duplicate the service found (see :func:`find_duplicate`): the same
+    document or the same portrait used by another customer. ``isPublishedOnline`` fails
+    with ``reason`` (which starts with ``duplicate``), the document is rescored with
+    ``settings`` (the snapshot stored on the document), and if rejected the reason is
+    ``document-duplicate``. The contract has no check of its own for duplicates;
+    ``isPublishedOnline`` (the picture is already known elsewhere) is the closest."""
     if not reason.startswith("duplicate"):
         raise ValueError("a duplicate reason starts with 'duplicate'")
     others = [check for check in result.checks if check.name != "isPublishedOnline"]
-    checks = (*others, weigh("isPublishedOnline", True, weights, reason))
-    return rescore(result, checks, weights, thresholds)
+    checks = (*others, weigh("isPublishedOnline", True, settings.weights, reason))
+    return rescore(result, checks, settings.weights, settings.thresholds)
 
 
 def rescore(result: AnalysisT, checks: Iterable[Check], weights: Mapping[str, int],
