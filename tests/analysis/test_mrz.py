@@ -158,3 +158,11 @@ def test_codes_printed_in_digits_and_a_digit_in_the_document_code_stay() -> None
     assert result is not None
     assert result.fields["nationality"] == "132"
     assert result.fields["document_code"] == "C1"
+
+
+def test_a_state_code_misread_as_digits_is_the_issuers() -> None:
+    lines = td3(Holder(issuer="GBR", nationality="GBR"))
+    misread = [lines[0], lines[1][:10] + "688" + lines[1][13:]]
+    result = parse_mrz(misread, today=TODAY)
+    assert result is not None and result.valid
+    assert result.fields["nationality"] == "GBR"

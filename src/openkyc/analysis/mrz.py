@@ -226,7 +226,10 @@ def _repair_state_codes(lines: list[str], fmt: MrzFormat) -> list[str]:
         value, replacement = values[broken], values[other]
         if _known_code(value) or not _known_code(replacement):
             continue
-        if sum(a != b for a, b in zip(value, replacement, strict=True)) == 1:
+        # Digits were kept in case the state prints its code so; as letters, one away
+        # from the other code, they were a misread of it.
+        as_letters = value.translate(_TO_LETTER)
+        if sum(a != b for a, b in zip(as_letters, replacement, strict=True)) <= 1:
             row = rows[broken.line]
             rows[broken.line] = row[: broken.start] + replacement + row[broken.end :]
     return rows
