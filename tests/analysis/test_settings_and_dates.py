@@ -39,6 +39,8 @@ def test_age_counts_whole_years(birth: date, today: date, age: int) -> None:
     ("le 1 mars 2026", date(2026, 3, 1)),
     ("March 1, 2026", date(2026, 3, 1)),
     ("13/02/2026", date(2026, 2, 13)),
+    ("7. Mai 2014", date(2014, 5, 7)),
+    ("Invoice Date: August 3 , 2014", date(2014, 8, 3)),
 ])
 def test_finds_dates_in_printed_forms(text: str, expected: date) -> None:
     assert [found.value for found in find_dates(text)] == [expected]
@@ -61,14 +63,42 @@ def test_document_date_prefers_a_labelled_date_and_ignores_due_dates() -> None:
 def test_issuer_phone_prefers_a_labelled_number_and_skips_dates() -> None:
     lines = ["Account 2026-03-01", "Customer service: +44 20 7946 0123"]
     assert find_phone(lines) == "+44 20 7946 0123"
+    assert find_phone(["Tel. 06051 916 44 10"]) == "06051 916 44 10"
     assert find_phone(["Date 01.03.2026", "Amount 84.20"]) is None
+
+
+@pytest.mark.parametrize("line", ["Total 0.00 0.00 0.00", "Invoice INV/2023/03/0008",
+                                  "Seattle, WA 98109-5210, US", "Account 7781 2290 11"])
+def test_amounts_codes_and_unlabelled_numbers_are_no_phone(line: str) -> None:
+    assert find_phone([line]) is None
 
 
 @pytest.mark.parametrize(("text", "subtype"), [
     ("NORTHWIND ENERGY LTD electricity bill", "utility-bill"),
     ("Account statement IBAN GB00 0000", "bank-statement"),
+    ("Rechnung ... IBAN DE30 5075", "utility-bill"),
     ("Tenancy agreement between the landlord", "lease-agreement"),
     ("Hello world", None),
 ])
 def test_address_subtype_from_wording(text: str, subtype: str | None) -> None:
     assert guess_address_subtype(text) == subtype
+
+
+def test_address_fields_the_customer_lacks_are_not_checked() -> None:
+    from openkyc.analysis import DEFAULT_ADDRESS_SETTINGS, Person
+    from openkyc.analysis.address import AddressFacts, address_checks
+
+    facts = AddressFacts(lines=("Ms Eileen Collins", "12 Harbour Street", "Kowloon"),
+                         document_date=date(2026, 5, 1), phone="+852 2345 6789",
+                         subtype="utility-bill")
+    hong_kong = Person("Eileen", "Collins", line1="12 Harbour Street", city="Kowloon")
+    checks = address_checks(facts, hong_kong, DEFAULT_ADDRESS_SETTINGS, today=date(2026, 6, 1))
+    assert {check.name for check in checks} == {"firstName", "lastName", "line1", "city",
+                                                "date", "phone", "documentSubtype",
+                                                "isTampered"}
+    assert not any(check.failed for check in checks)
+    nowhere = address_checks(facts, Person("Eileen", "Collins"), DEFAULT_ADDRESS_SETTINGS,
+                             today=date(2026, 6, 1))
+    line1 = next(check for check in nowhere if check.name == "line1")
+    assert (line1.failed, line1.reason, line1.conclusive) == (True, "customer-address-missing",
+                                                               False)
