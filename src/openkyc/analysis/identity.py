@@ -460,6 +460,9 @@ def analyze_identity(
     and optionally a selfie (``face-proof``). ``known_references`` are hex perceptual
     hashes of pictures known to be published (specimens an operator registered).
     ``subtypes_allowed`` are the subtypes the request asked for (None: any).
+    ``face_proof_required`` (the request's ``faceProofRequired``) fails
+    ``hasMatchingFaceProof`` when no selfie came; otherwise that check runs only when
+    one did. ``engines`` defaults to the process-wide models.
     Raises :class:`UnreadableFile` for a file that is no image or PDF and
     :class:`UnsupportedInput` for a call without a document.
     """
