@@ -326,3 +326,10 @@ def test_duplicates_are_found_by_document_or_by_portrait(engines: Engines, custo
     assert find_duplicate(mine, [same_document.fingerprints]) == "duplicate-document"
     assert find_duplicate(mine, [renewed.fingerprints]) == "duplicate-portrait"
     assert find_duplicate(mine, [someone_else.fingerprints]) is None
+
+
+def test_a_12_megapixel_phone_photo_is_read(engines: Engines, customer: Person) -> None:
+    photo = photographed(passport(Holder()))
+    phone = photo.resize((4000, round(4000 * photo.height / photo.width)))
+    result = run(engines, customer, front(phone), own_selfie())
+    assert result.decision == "accepted", failures(result)
