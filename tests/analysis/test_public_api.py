@@ -14,9 +14,11 @@ PUBLIC = [
     "Fingerprints", "Hint", "IdentityAnalysis", "IdentitySettings", "InputFile",
     "LocationOverride", "MinimumAgeSettings", "ModelUnavailable", "MrzResult", "Person",
     "QualityFinding", "Rejection", "Score", "TextLine", "TextReader", "Thresholds",
-    "UnreadableFile", "UnsupportedInput", "age_on", "analyze_address", "analyze_identity",
-    "default_engines", "find_duplicate", "minimum_age_for", "mrz_check_digit", "name_matches",
-    "parse_mrz", "rejection_for", "score_document", "warm_up", "with_duplicate",
+    "UnreadableFile", "UnsupportedInput", "address_settings_from_contract", "age_on",
+    "analyze_address", "analyze_identity", "default_engines", "find_duplicate",
+    "identity_settings_from_contract", "minimum_age_for", "mrz_check_digit", "name_matches",
+    "parse_mrz", "rejection_for", "score_document", "settings_to_contract", "warm_up",
+    "with_duplicate",
 ]
 
 

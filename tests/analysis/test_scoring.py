@@ -176,3 +176,14 @@ def test_find_duplicate_compares_documents_then_portraits() -> None:
                          portrait_embedding=far)
     assert find_duplicate(mine, [other]) is None
     assert find_duplicate(Fingerprints(), [Fingerprints()]) is None
+
+
+@pytest.mark.parametrize("level", [0, 4, -1])
+def test_an_undefined_match_level_is_refused(level: int) -> None:
+    from datetime import date
+
+    from openkyc.analysis import InputFile, Person, UnsupportedInput, analyze_address
+
+    with pytest.raises(UnsupportedInput):
+        analyze_address([InputFile(b"%PDF-")], Person("a", "b"), match_level=level,
+                        today=date(2026, 1, 1))

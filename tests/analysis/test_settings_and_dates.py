@@ -102,3 +102,26 @@ def test_address_fields_the_customer_lacks_are_not_checked() -> None:
     line1 = next(check for check in nowhere if check.name == "line1")
     assert (line1.failed, line1.reason, line1.conclusive) == (True, "customer-address-missing",
                                                                False)
+
+
+def test_contract_settings_round_trip_and_keep_defaults_for_what_is_left_out() -> None:
+    from openkyc.analysis import (
+        DEFAULT_IDENTITY_SETTINGS,
+        address_settings_from_contract,
+        identity_settings_from_contract,
+        settings_to_contract,
+    )
+
+    data = {"weights": {"firstName": 10}, "thresholds": {"acceptAbove": 95},
+            "minimumAgeSettings": {"defaultMinimumAge": 21, "locationOverrides": [
+                {"country": "US", "state": "AL", "minimumAge": 19}]}}
+    settings = identity_settings_from_contract(data)
+    assert settings.weights == {**DEFAULT_IDENTITY_SETTINGS.weights, "firstName": 10}
+    assert (settings.thresholds.reject_below, settings.thresholds.accept_above) == (50, 95)
+    assert minimum_age_for(settings.minimum_age, "US", "AL") == 19
+    assert minimum_age_for(settings.minimum_age, "GB") == 21
+    assert identity_settings_from_contract(settings_to_contract(settings)) == settings
+    assert identity_settings_from_contract(None) == DEFAULT_IDENTITY_SETTINGS
+    address = address_settings_from_contract({"thresholds": {"rejectBelow": 40}})
+    assert settings_to_contract(address)["thresholds"] == {"rejectBelow": 40, "acceptAbove": 90}
+    assert "minimumAgeSettings" not in settings_to_contract(address)

@@ -27,7 +27,7 @@ from openkyc.analysis.names import (
     postal_code_matches,
     text_contains,
 )
-from openkyc.analysis.scoring import decided, subtype_check, weigh
+from openkyc.analysis.scoring import check_match_level, decided, subtype_check, weigh
 from openkyc.analysis.settings import DEFAULT_ADDRESS_SETTINGS, AddressSettings
 from openkyc.analysis.zones import rows_of
 
@@ -233,6 +233,7 @@ def analyze_address(
     ``max_address_age_days`` of ``today``. Raises :class:`UnreadableFile` for a file
     that is no image or PDF.
     """
+    check_match_level(match_level)
     lines, pages, quality = _read(files, engines or default_engines())
     month_first = (person.country or "").upper() == "US"
     facts = AddressFacts(

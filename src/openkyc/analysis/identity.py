@@ -42,7 +42,7 @@ from openkyc.analysis.models import (
 from openkyc.analysis.mrz import MrzResult
 from openkyc.analysis.names import name_matches, normalize
 from openkyc.analysis.reading import PageReading, read_document_page, read_selfie
-from openkyc.analysis.scoring import decided, subtype_check, weigh
+from openkyc.analysis.scoring import check_match_level, decided, subtype_check, weigh
 from openkyc.analysis.settings import DEFAULT_IDENTITY_SETTINGS, IdentitySettings, minimum_age_for
 from openkyc.analysis.specimens import hash_distance, specimen_reason
 from openkyc.analysis.zones import VisualZone
@@ -466,6 +466,7 @@ def analyze_identity(
     Raises :class:`UnreadableFile` for a file that is no image or PDF and
     :class:`UnsupportedInput` for a call without a document.
     """
+    check_match_level(match_level)
     reading = _read(files, engines or default_engines(), today)
     facts, fingerprints = _facts(reading, today, known_references)
     checks = identity_checks(facts, person, settings, match_level, today=today,

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from openkyc.analysis.errors import UnsupportedInput
 from openkyc.analysis.models import Check, Decision, Rejection, _Analysis
 from openkyc.analysis.settings import AddressSettings, IdentitySettings, Thresholds
 
-__all__ = ["Score", "decided", "rejection_for", "score_document", "subtype_check",
+__all__ = ["Score", "check_match_level", "decided", "rejection_for", "score_document", "subtype_check",
            "with_duplicate"]
 
 AnalysisT = TypeVar("AnalysisT", bound=_Analysis)
@@ -98,6 +99,12 @@ def rejection_for(checks: Iterable[Check]) -> Rejection:
         if any(_is(check, name, reason) for check in failed):
             return Rejection(kind, message)
     return Rejection("other", "The document did not pass the checks.")
+
+
+def check_match_level(level: int) -> None:
+    """Refuse a match level the contract does not define (1, 2 or 3)."""
+    if level not in (1, 2, 3):
+        raise UnsupportedInput(f"match level must be 1, 2 or 3, not {level!r}")
 
 
 def subtype_check(subtype: str | None, weights: Mapping[str, int],
