@@ -11,8 +11,8 @@ from openkyc.analysis.errors import UnsupportedInput
 from openkyc.analysis.models import Check, Decision, Rejection, _Analysis
 from openkyc.analysis.settings import AddressSettings, IdentitySettings, Thresholds
 
-__all__ = ["Score", "check_match_level", "decided", "rejection_for", "score_document", "subtype_check",
-           "with_duplicate"]
+__all__ = ["Score", "check_match_level", "decided", "rejection_for", "score_document",
+           "subtype_check", "with_duplicate"]
 
 AnalysisT = TypeVar("AnalysisT", bound=_Analysis)
 
