@@ -16,7 +16,13 @@ from openkyc.analysis.engines import Engines, Face, TextLine
 from openkyc.analysis.imaging import Page, straighten
 from openkyc.analysis.mrz import MrzResult
 from openkyc.analysis.tampering import mrz_viz_disagreements
-from openkyc.analysis.zones import VisualZone, find_mrz, read_visual_zone, worth_rereading
+from openkyc.analysis.zones import (
+    VisualZone,
+    find_mrz,
+    find_mrz_with_sources,
+    read_visual_zone,
+    worth_rereading,
+)
 
 __all__ = ["PageReading", "read_document_page", "read_selfie"]
 
@@ -73,8 +79,9 @@ def _ocr(image: np.ndarray, engines: Engines, today: date) -> tuple[list[TextLin
     """Read every line fast, then the few lines that may be an MRZ again accurately
     unless the fast reading verifies and the reader was sure of every one of them."""
     lines = engines.text.read(image)
-    mrz = find_mrz(lines, today=today)
-    candidates = [line for line in lines if worth_rereading(line.text)]
+    mrz, sources = find_mrz_with_sources(lines, today=today)
+    # Re-read the lines the MRZ came from; with no MRZ, every line that may hold one.
+    candidates = sources or [line for line in lines if worth_rereading(line.text)]
     sure = all(line.confidence >= SURE for line in candidates)
     if not candidates or (_trusted(mrz) and sure):
         return lines, mrz
