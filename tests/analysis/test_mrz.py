@@ -164,3 +164,37 @@ def test_changing_any_birth_date_digit_breaks_a_check_digit(
 
 def test_lines_of_no_icao_layout_are_not_an_mrz() -> None:
     assert parse_mrz(["HELLO<<WORLD"], today=TODAY) is None
+
+
+@pytest.mark.parametrize(("state", "misread"), [
+    ("LUX", "LU<"), ("LUX", "LUK"), ("LUX", "1UX"), ("GBR", "688"),
+])
+def test_a_misread_nationality_next_to_its_issuer_is_the_issuers(state: str,
+                                                                misread: str) -> None:
+    lines = td3(Holder(issuer=state, nationality=state))
+    broken = [lines[0], lines[1][:10] + misread + lines[1][13:]]
+    result = parse_mrz(broken, today=TODAY)
+    assert result is not None and result.valid
+    assert result.fields["nationality"] == state
+
+
+def test_two_letters_off_is_not_repaired() -> None:
+    lines = td3(Holder(issuer="LUX", nationality="LUX"))
+    result = parse_mrz([lines[0], lines[1][:10] + "IUK" + lines[1][13:]], today=TODAY)
+    assert result is not None and result.fields["nationality"] == "IUK"
+
+
+def test_a_real_foreign_nationality_is_kept() -> None:
+    lines = td3(Holder(issuer="GBR", nationality="IRL"))
+    result = parse_mrz(lines, today=TODAY)
+    assert result is not None and result.fields["nationality"] == "IRL"
+
+
+def test_codes_printed_in_digits_and_a_digit_in_the_document_code_stay() -> None:
+    card = td1(Holder(nationality="132"))
+    card[0] = "C1" + card[0][2:]
+    result = parse_mrz(card, today=TODAY)
+    assert result is not None
+    assert result.fields["nationality"] == "132"
+    assert result.fields["document_code"] == "C1"
+

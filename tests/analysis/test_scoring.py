@@ -14,6 +14,7 @@ from openkyc.analysis import (
     DEFAULT_IDENTITY_SETTINGS,
     Check,
     IdentityAnalysis,
+    IdentitySettings,
     Thresholds,
     rejection_for,
     score_document,
@@ -170,7 +171,7 @@ def _accepted() -> IdentityAnalysis:
 
 
 def test_a_duplicate_found_by_the_service_rejects_the_document() -> None:
-    result = with_duplicate(_accepted(), WEIGHTS, THRESHOLDS, reason="duplicate-document")
+    result = with_duplicate(_accepted(), DEFAULT_IDENTITY_SETTINGS, reason="duplicate-document")
     assert result.decision == "rejected"
     assert result.score == 100 - WEIGHTS["isPublishedOnline"]
     assert result.rejection is not None and result.rejection.type == "document-duplicate"
@@ -182,12 +183,12 @@ def test_a_duplicate_found_by_the_service_rejects_the_document() -> None:
 
 def test_a_duplicate_reason_must_say_duplicate() -> None:
     with pytest.raises(ValueError):
-        with_duplicate(_accepted(), WEIGHTS, THRESHOLDS, reason="specimen")
+        with_duplicate(_accepted(), DEFAULT_IDENTITY_SETTINGS, reason="specimen")
 
 
 def test_rescoring_uses_the_weights_given() -> None:
-    light = dict(WEIGHTS, isPublishedOnline=5)
-    result = with_duplicate(_accepted(), light, THRESHOLDS)
+    light = IdentitySettings(dict(WEIGHTS, isPublishedOnline=5))
+    result = with_duplicate(_accepted(), light)
     assert (result.score, result.decision, result.rejection) == (95, "accepted", None)
 
 
@@ -203,3 +204,32 @@ def test_every_pair_of_name_and_birth_failures_is_rejected() -> None:
         outcome = score_document(checks, WEIGHTS, THRESHOLDS)
         assert outcome.decision == "rejected", pair
         assert dataclasses.asdict(rejection_for(checks))["type"].endswith("mismatch")
+
+
+def test_find_duplicate_compares_documents_then_portraits() -> None:
+    from openkyc.analysis import Fingerprints, find_duplicate
+
+    face = tuple([0.1] * 128)
+    mine = Fingerprints(document="a" * 64, portrait_hash="ffff0000ffff0000",
+                        portrait_embedding=face)
+    assert find_duplicate(mine, [Fingerprints(document="a" * 64)]) == "duplicate-document"
+    near = tuple([0.1] * 127 + [0.3])
+    assert find_duplicate(mine, [Fingerprints(portrait_embedding=near)]) == "duplicate-portrait"
+    assert find_duplicate(mine, [Fingerprints(portrait_hash="ffff0000ffff0001")]) == (
+        "duplicate-portrait")
+    far = tuple([0.2] * 128)
+    other = Fingerprints(document="b" * 64, portrait_hash="0000ffff0000ffff",
+                         portrait_embedding=far)
+    assert find_duplicate(mine, [other]) is None
+    assert find_duplicate(Fingerprints(), [Fingerprints()]) is None
+
+
+@pytest.mark.parametrize("level", [0, 4, -1])
+def test_an_undefined_match_level_is_refused(level: int) -> None:
+    from datetime import date
+
+    from openkyc.analysis import InputFile, Person, UnsupportedInput, analyze_address
+
+    with pytest.raises(UnsupportedInput):
+        analyze_address([InputFile(b"%PDF-")], Person("a", "b"), match_level=level,
+                        today=date(2026, 1, 1))

@@ -15,6 +15,8 @@ Inputs
     contract's ``KycSettings.identityProof`` and ``addressProof``, with the defaults
     :data:`DEFAULT_IDENTITY_SETTINGS` and :data:`DEFAULT_ADDRESS_SETTINGS` (see
     :mod:`openkyc.analysis.settings` for why they are what they are).
+    :func:`identity_settings_from_contract`, :func:`address_settings_from_contract`
+    and :func:`settings_to_contract` convert from and to the contract's JSON.
 
 Analyses
     :func:`analyze_identity` and :func:`analyze_address`. ``today`` is always passed
@@ -30,8 +32,9 @@ Results
     and ``fingerprints`` (:class:`Fingerprints`). ``to_dict()`` gives JSON-ready data.
 
 Pure decisions
-    :func:`score_document`, :func:`rejection_for`, :func:`with_duplicate` (fold in a
-    duplicate the service found among other customers' fingerprints),
+    :func:`score_document`, :func:`rejection_for`, :func:`find_duplicate` (compare a
+    document's fingerprints with other customers'), :func:`with_duplicate` (fold the
+    duplicate found into the result),
     :func:`mrz_check_digit`, :func:`parse_mrz`, :func:`name_matches`,
     :func:`minimum_age_for`, :func:`age_on`.
 
@@ -62,6 +65,7 @@ from openkyc.analysis.errors import (
     UnreadableFile,
     UnsupportedInput,
 )
+from openkyc.analysis.fingerprints import find_duplicate
 from openkyc.analysis.identity import analyze_identity
 from openkyc.analysis.models import (
     AddressAnalysis,
@@ -85,7 +89,10 @@ from openkyc.analysis.settings import (
     LocationOverride,
     MinimumAgeSettings,
     Thresholds,
+    address_settings_from_contract,
+    identity_settings_from_contract,
     minimum_age_for,
+    settings_to_contract,
 )
 
 __all__ = [
@@ -116,16 +123,20 @@ __all__ = [
     "Thresholds",
     "UnreadableFile",
     "UnsupportedInput",
+    "address_settings_from_contract",
     "age_on",
     "analyze_address",
     "analyze_identity",
     "default_engines",
+    "find_duplicate",
+    "identity_settings_from_contract",
     "minimum_age_for",
     "mrz_check_digit",
     "name_matches",
     "parse_mrz",
     "rejection_for",
     "score_document",
+    "settings_to_contract",
     "warm_up",
     "with_duplicate",
 ]

@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from openkyc.analysis import tampering
-from openkyc.analysis.dates import FoundDate, find_dates
+from openkyc.analysis.dates import find_dates
 from openkyc.analysis.engines import Engines, default_engines
 from openkyc.analysis.errors import UnsupportedInput
 from openkyc.analysis.hints import hints_for
@@ -27,7 +27,7 @@ from openkyc.analysis.names import (
     postal_code_matches,
     text_contains,
 )
-from openkyc.analysis.scoring import decided, subtype_check, weigh
+from openkyc.analysis.scoring import check_match_level, decided, subtype_check, weigh
 from openkyc.analysis.settings import DEFAULT_ADDRESS_SETTINGS, AddressSettings
 from openkyc.analysis.zones import rows_of
 
@@ -79,26 +79,32 @@ def document_date(lines: Sequence[str], today: date, *, month_first: bool = Fals
     return max(pool) if pool else None
 
 
-_PHONE = re.compile(r"(?<![\w+])(\+?\(?\d[\d ().\-/]{6,}\d)(?!\w)")
+_PHONE = re.compile(r"(?<![\w+])(\+?\(?\d[\d ().\-]{6,}\d)(?!\w)")
+_MONEY = re.compile(r"\d[.,]\d{2}(?!\d)")
 _PHONE_LABEL = re.compile(r"tel|phone|call|t[eé]l[eé]phone|telefon|hotline|service", re.IGNORECASE)
 
 
-def find_phone(lines: Sequence[str], dates: Sequence[FoundDate] = ()) -> str | None:
-    """The issuer's phone number: a number of 9 to 15 digits, preferring labelled lines."""
-    ordered = sorted(lines, key=lambda line: not _PHONE_LABEL.search(line))
-    for line in ordered:
+def find_phone(lines: Sequence[str]) -> str | None:
+    """The issuer's phone number: 9 to 15 digits on a line that says it is a phone
+    number, or written internationally (``+44 …``); never an amount, date or code."""
+    for line in sorted(lines, key=lambda line: not _PHONE_LABEL.search(line)):
+        labelled = bool(_PHONE_LABEL.search(line))
         for match in _PHONE.finditer(line):
-            digits = re.sub(r"\D", "", match.group(1))
-            if 9 <= len(digits) <= 15 and not find_dates(match.group(1)):
-                return match.group(1).strip()
+            number = match.group(1).strip()
+            digits = re.sub(r"\D", "", number)
+            if not (labelled or number.startswith("+")) or not 9 <= len(digits) <= 15:
+                continue
+            if not _MONEY.search(number) and not find_dates(number):
+                return number
     return None
 
 
 _SUBTYPES = (
+    # Bills print the issuer's IBAN too: only a statement's own wording counts.
     (
         "bank-statement",
         r"BANK STATEMENT|ACCOUNT STATEMENT|RELEVE DE COMPTE|KONTOAUSZUG|"
-        r"EXTRACTO|IBAN|SORT CODE|OPENING BALANCE|CLOSING BALANCE",
+        r"EXTRACTO DE CUENTA|OPENING BALANCE|CLOSING BALANCE",
     ),
     ("credit-card-statement", r"CREDIT CARD STATEMENT|CARD STATEMENT|MINIMUM PAYMENT"),
     ("lease-agreement", r"LEASE|TENANCY AGREEMENT|RENTAL AGREEMENT|LANDLORD|CONTRAT DE BAIL"),
@@ -108,7 +114,7 @@ _SUBTYPES = (
     (
         "utility-bill",
         r"ELECTRICITY|ENERGY|GAS BILL|WATER|UTILITY|BROADBAND|INTERNET|FIBRE|"
-        r"FIBER|TELECOM|MOBILE|ELECTRICITE|FACTURE|STROM|BILL|INVOICE",
+        r"FIBER|TELECOM|MOBILE|ELECTRICITE|FACTURE|STROM|BILL|INVOICE|RECHNUNG",
     ),
 )
 
@@ -148,20 +154,30 @@ def address_checks(
     max_age_days: int = 90,
     subtypes_allowed: Sequence[str] | None = None,
 ) -> list[Check]:
-    """Every address check, decided from ``facts`` alone."""
+    """Every address check, decided from ``facts`` alone.
+
+    City, region and postal code are checked only when the customer has one (many
+    places have no postal code or region); a customer without a street address cannot
+    be matched, which sends the document to a person."""
     weights, text, lines = settings.weights, facts.text, facts.lines
+    level = match_level
     checks = [
-        _found(
-            "firstName", _name_on_document(person.first_name, lines, match_level), text, weights
-        ),
-        _found("lastName", _name_on_document(person.last_name, lines, match_level), text, weights),
-        _found(
-            "line1", address_line_matches(person.line1, _windows(lines), match_level), text, weights
-        ),
-        _found("city", text_contains(text, person.city, match_level), text, weights),
-        _found(
-            "postalCode", postal_code_matches(person.postal_code, text, match_level), text, weights
-        ),
+        _found("firstName", _name_on_document(person.first_name, lines, level), text, weights),
+        _found("lastName", _name_on_document(person.last_name, lines, level), text, weights),
+        _found("line1", address_line_matches(person.line1, _windows(lines), level), text, weights)
+        if person.line1
+        else weigh("line1", True, weights, "customer-address-missing", conclusive=False),
+    ]
+    optional = (
+        ("city", person.city, lambda v: text_contains(text, v, level)),
+        ("region", person.region, lambda v: text_contains(text, v, level)),
+        ("postalCode", person.postal_code, lambda v: postal_code_matches(v, text, level)),
+    )
+    checks += [
+        _found(name, matches(value), text, weights) for name, value, matches in optional if value
+    ]
+    return [
+        *checks,
         _date_check(facts.document_date, weights, today, max_age_days),
         weigh("phone", facts.phone is None, weights, "not-found", conclusive=False),
         subtype_check(facts.subtype, weights, subtypes_allowed),
@@ -172,11 +188,6 @@ def address_checks(
             facts.tamper_signals[0] if facts.tamper_signals else None,
         ),
     ]
-    if person.region:
-        checks.insert(
-            4, _found("region", text_contains(text, person.region, match_level), text, weights)
-        )
-    return checks
 
 
 def _date_check(
@@ -255,6 +266,7 @@ def analyze_address(
     ``max_address_age_days`` of ``today``. Raises :class:`UnreadableFile` for a file
     that is no image or PDF.
     """
+    check_match_level(match_level)
     lines, pages, quality = _read(files, engines or default_engines())
     month_first = (person.country or "").upper() == "US"
     facts = AddressFacts(

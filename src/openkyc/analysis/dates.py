@@ -82,9 +82,9 @@ _PATTERNS = (
     ("dmy", re.compile(r"\b(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4})\b")),
     (
         "d mon y",
-        re.compile(rf"\b(\d{{1,2}})\s*(?:{_MONTH})?\s*/?\s*({_MONTH})\.?\s*/?\s*(\d{{4}})\b"),
+        re.compile(rf"\b(\d{{1,2}})\.?\s*(?:{_MONTH})?\s*/?\s*({_MONTH})\.?\s*/?\s*(\d{{4}})\b"),
     ),
-    ("mon d y", re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b")),
+    ("mon d y", re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})\s*,?\s+(\d{{4}})\b")),
 )
 
 

@@ -42,7 +42,7 @@ from openkyc.analysis.models import (
 from openkyc.analysis.mrz import MrzResult
 from openkyc.analysis.names import name_matches, normalize
 from openkyc.analysis.reading import PageReading, read_document_page, read_selfie
-from openkyc.analysis.scoring import decided, subtype_check, weigh
+from openkyc.analysis.scoring import check_match_level, decided, subtype_check, weigh
 from openkyc.analysis.settings import DEFAULT_IDENTITY_SETTINGS, IdentitySettings, minimum_age_for
 from openkyc.analysis.specimens import hash_distance, specimen_reason
 from openkyc.analysis.zones import VisualZone
@@ -553,9 +553,13 @@ def analyze_identity(
     and optionally a selfie (``face-proof``). ``known_references`` are hex perceptual
     hashes of pictures known to be published (specimens an operator registered).
     ``subtypes_allowed`` are the subtypes the request asked for (None: any).
+    ``face_proof_required`` (the request's ``faceProofRequired``) fails
+    ``hasMatchingFaceProof`` when no selfie came; otherwise that check runs only when
+    one did. ``engines`` defaults to the process-wide models.
     Raises :class:`UnreadableFile` for a file that is no image or PDF and
     :class:`UnsupportedInput` for a call without a document.
     """
+    check_match_level(match_level)
     reading = _read(files, engines or default_engines(), today)
     facts, fingerprints = _facts(reading, today, known_references)
     checks = identity_checks(

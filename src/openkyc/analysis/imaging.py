@@ -32,7 +32,6 @@ class Page:
     text_layer: str = ""
     pdf_info: dict[str, str] = field(default_factory=dict)
     pdf_revisions: int = 0
-    jpeg_quality: int | None = None
 
 
 def _register_heif() -> None:
@@ -53,25 +52,22 @@ def load_page(file: InputFile, index: int, *, pdf_pages: int = 1) -> Page:
     _register_heif()
     try:
         picture = Image.open(io.BytesIO(file.data))
+        # JPEG decodes at 1/2, 1/4 or 1/8 scale for a fraction of the cost; keep at least
+        # half of MAX_SIDE (a 4000 px phone photo decodes at 2000 px).
+        picture.draft("RGB", (MAX_SIDE // 2, MAX_SIDE // 2))
         picture.load()
     except Exception as exc:  # Pillow raises many types for broken input
         raise UnreadableFile(f"not an image or PDF: {exc}", index=index) from exc
     software = _software(picture)
     kind = (picture.format or "unknown").lower()
-    quality = _jpeg_quality(picture) if kind == "jpeg" else None
-    picture = ImageOps.exif_transpose(picture).convert("RGB")
-    picture.thumbnail((MAX_SIDE, MAX_SIDE))
-    return Page(index, file.tag, np.asarray(picture), kind, software=software, jpeg_quality=quality)
+    upright = ImageOps.exif_transpose(picture).convert("RGB")
+    upright.thumbnail((MAX_SIDE, MAX_SIDE))
+    return Page(index, file.tag, np.asarray(upright), kind, software=software)
 
 
 def _software(picture: Image.Image) -> str | None:
     exif = picture.getexif()
-    names = [
-        exif.get(0x0131),
-        exif.get(0x013B) and None,
-        picture.info.get("Software"),
-        picture.info.get("software"),
-    ]
+    names = [exif.get(0x0131), picture.info.get("Software"), picture.info.get("software")]
     xmp = picture.info.get("xmp") or picture.info.get("XML:com.adobe.xmp")
     if isinstance(xmp, bytes):
         xmp = xmp.decode("utf-8", "ignore")
@@ -80,17 +76,6 @@ def _software(picture: Image.Image) -> str | None:
         names.append(match.group(1) if match else None)
     found = [str(name).strip() for name in names if name]
     return "; ".join(found) or None
-
-
-def _jpeg_quality(picture: Image.Image) -> int | None:
-    """Estimate the JPEG quality from the luminance table (IJG scaling)."""
-    tables = getattr(picture, "quantization", None)
-    if not tables or 0 not in tables:
-        return None
-    mean = float(np.mean(tables[0]))
-    base = 57.625  # mean of the IJG standard luminance table
-    scale = mean / base * 100
-    return round((200 - scale) / 2) if scale <= 100 else round(5000 / scale)
 
 
 def _load_pdf(file: InputFile, index: int, pages: int) -> Page:

@@ -35,7 +35,12 @@ class InputFile:
 
 @dataclass(frozen=True)
 class Person:
-    """The customer as the merchant knows them; documents are compared with this."""
+    """The customer as the merchant knows them; documents are compared with this.
+
+    ``middle_name`` never fails a check: documents print middle names or leave them out
+    as they please. ``dob`` None means the birth date is read but not compared;
+    ``country`` (ISO 3166 alpha-2) and ``region`` choose the minimum age.
+    """
 
     first_name: str
     last_name: str

@@ -209,10 +209,11 @@ def _repair_field(value: str, kind: str) -> str:
     if kind in ("digit", "check"):
         return value.translate(_TO_DIGIT) if kind == "digit" else _repair_check(value)
     if kind == "alpha":
-        return value.translate(_TO_LETTER)
-    if kind == "code":  # I, A, C, P or V; OCR reads a lone I as l or 1
+        # Letters only, but a code printed all in digits (old Romanian cards) was meant so.
+        return value if value.isdigit() else value.translate(_TO_LETTER)
+    if kind == "code":  # I, A, C, P or V, then the state's choice (US cards print C1)
         first = {"L": "I", "1": "I", "T": "I", "J": "I"}.get(value[:1], value[:1])
-        return (first + value[1:].translate(_TO_LETTER))[: len(value)]
+        return first + value[1:]
     if kind == "name":
         return _repair_names(value)
     if kind == "sex":
@@ -231,7 +232,61 @@ def repair_mrz(lines: list[str], fmt: MrzFormat) -> list[str]:
         value = "".join(fixed[spec.line][spec.start : spec.end])
         fixed[spec.line][spec.start : spec.end] = list(_repair_field(value, spec.kind))
     lines_out = ["".join(chars) for chars in fixed]
-    return _repair_document_number(lines_out, fmt)
+    return _repair_state_codes(_repair_document_number(lines_out, fmt), fmt)
+
+
+# ICAO 9303 part 3 codes beside ISO 3166 alpha-3: Germany, British nationals, the UN,
+# stateless persons and refugees, the EU, Kosovo, and the ICAO examples' Utopia.
+_ICAO_CODES = {
+    "D<<",
+    "GBD",
+    "GBN",
+    "GBO",
+    "GBP",
+    "GBS",
+    "UNO",
+    "UNA",
+    "UNK",
+    "XXA",
+    "XXB",
+    "XXC",
+    "XXX",
+    "EUE",
+    "RKS",
+    "XOM",
+    "XPO",
+    "XCC",
+    "XES",
+    "XIM",
+    "XDC",
+    "UTO",
+}
+
+
+def _known_code(code: str) -> bool:
+    import iso3166
+
+    return code in _ICAO_CODES or code in iso3166.countries_by_alpha3
+
+
+def _repair_state_codes(lines: list[str], fmt: MrzFormat) -> list[str]:
+    """A nationality that is no state code but one letter away from the issuing state's
+    (``LU<`` beside ``LUX``, ``GBB`` beside ``GBR``) is the issuing state's, and the
+    other way round: holders mostly carry their own state's documents."""
+    issuer, nationality = _field(fmt, "issuer"), _field(fmt, "nationality")
+    rows = list(lines)
+    values = {spec: rows[spec.line][spec.start : spec.end] for spec in (issuer, nationality)}
+    for broken, other in ((nationality, issuer), (issuer, nationality)):
+        value, replacement = values[broken], values[other]
+        if _known_code(value) or not _known_code(replacement):
+            continue
+        # Digits were kept in case the state prints its code so; as letters, one away
+        # from the other code, they were a misread of it.
+        as_letters = value.translate(_TO_LETTER)
+        if sum(a != b for a, b in zip(as_letters, replacement, strict=True)) <= 1:
+            row = rows[broken.line]
+            rows[broken.line] = row[: broken.start] + replacement + row[broken.end :]
+    return rows
 
 
 _AMBIGUOUS = {

@@ -7,10 +7,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from openkyc.analysis.errors import UnsupportedInput
 from openkyc.analysis.models import Check, Decision, Rejection, _Analysis
-from openkyc.analysis.settings import Thresholds
+from openkyc.analysis.settings import AddressSettings, IdentitySettings, Thresholds
 
-__all__ = ["Score", "decided", "rejection_for", "score_document", "subtype_check", "with_duplicate"]
+__all__ = [
+    "Score",
+    "check_match_level",
+    "decided",
+    "rejection_for",
+    "score_document",
+    "subtype_check",
+    "with_duplicate",
+]
 
 AnalysisT = TypeVar("AnalysisT", bound=_Analysis)
 
@@ -124,6 +133,12 @@ def rejection_for(checks: Iterable[Check]) -> Rejection:
     return Rejection("other", "The document did not pass the checks.")
 
 
+def check_match_level(level: int) -> None:
+    """Refuse a match level the contract does not define (1, 2 or 3)."""
+    if level not in (1, 2, 3):
+        raise UnsupportedInput(f"match level must be 1, 2 or 3, not {level!r}")
+
+
 def subtype_check(
     subtype: str | None, weights: Mapping[str, int], allowed: Sequence[str] | None
 ) -> Check:
@@ -160,22 +175,19 @@ def _is(check: Check, name: str, reason: str | None) -> bool:
 
 
 def with_duplicate(
-    result: AnalysisT,
-    weights: Mapping[str, int],
-    thresholds: Thresholds,
-    *,
-    reason: str = "duplicate",
+    result: AnalysisT, settings: IdentitySettings | AddressSettings, *, reason: str = "duplicate"
 ) -> AnalysisT:
-    """Fold in a duplicate the service found (same document number and birth date, or
-    the same portrait, used by another customer): ``isPublishedOnline`` fails with
-    ``reason``, the document is rescored, and if rejected the reason is
-    ``document-duplicate``. ``reason`` should start with ``duplicate``
-    (``duplicate-document``, ``duplicate-portrait``)."""
+    """Fold in a duplicate the service found (see :func:`find_duplicate`): the same
+    document or the same portrait used by another customer. ``isPublishedOnline`` fails
+    with ``reason`` (which starts with ``duplicate``), the document is rescored with
+    ``settings`` (the snapshot stored on the document), and if rejected the reason is
+    ``document-duplicate``. The contract has no check of its own for duplicates;
+    ``isPublishedOnline`` (the picture is already known elsewhere) is the closest."""
     if not reason.startswith("duplicate"):
         raise ValueError("a duplicate reason starts with 'duplicate'")
     others = [check for check in result.checks if check.name != "isPublishedOnline"]
-    checks = (*others, weigh("isPublishedOnline", True, weights, reason))
-    return rescore(result, checks, weights, thresholds)
+    checks = (*others, weigh("isPublishedOnline", True, settings.weights, reason))
+    return rescore(result, checks, settings.weights, settings.thresholds)
 
 
 def rescore(

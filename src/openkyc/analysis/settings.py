@@ -23,7 +23,9 @@ What the analyser could not read never rejects on its own (see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "DEFAULT_ADDRESS_SETTINGS",
@@ -33,7 +35,10 @@ __all__ = [
     "LocationOverride",
     "MinimumAgeSettings",
     "Thresholds",
+    "address_settings_from_contract",
+    "identity_settings_from_contract",
     "minimum_age_for",
+    "settings_to_contract",
 ]
 
 
@@ -130,3 +135,75 @@ def minimum_age_for(
         if rule.state is None:
             return rule.minimum_age
     return settings.default_minimum_age
+
+
+def _thresholds(data: Mapping[str, Any] | None, default: Thresholds) -> Thresholds:
+    data = data or {}
+    return Thresholds(
+        reject_below=int(data.get("rejectBelow", default.reject_below)),
+        accept_above=int(data.get("acceptAbove", default.accept_above)),
+    )
+
+
+def _weights(data: Mapping[str, Any] | None, default: Mapping[str, int]) -> dict[str, int]:
+    return {**default, **{name: int(value) for name, value in (data or {}).items()}}
+
+
+def identity_settings_from_contract(data: Mapping[str, Any] | None) -> IdentitySettings:
+    """``IdentitySettings`` from the contract's ``KycSettingsIdentity`` JSON. Weights and
+    thresholds the merchant left out keep openkyc's defaults, so a partial settings
+    object never weakens a check to zero by omission."""
+    data = data or {}
+    default = DEFAULT_IDENTITY_SETTINGS
+    ages = data.get("minimumAgeSettings") or {}
+    overrides = tuple(
+        LocationOverride(
+            country=str(rule["country"]),
+            minimum_age=int(rule["minimumAge"]),
+            state=rule.get("state"),
+        )
+        for rule in ages.get("locationOverrides") or ()
+    )
+    return IdentitySettings(
+        weights=_weights(data.get("weights"), default.weights),
+        thresholds=_thresholds(data.get("thresholds"), default.thresholds),
+        minimum_age=MinimumAgeSettings(
+            int(ages.get("defaultMinimumAge", default.minimum_age.default_minimum_age)), overrides
+        ),
+    )
+
+
+def address_settings_from_contract(data: Mapping[str, Any] | None) -> AddressSettings:
+    """``AddressSettings`` from the contract's ``KycSettingsAddress`` JSON (omitted
+    weights and thresholds keep openkyc's defaults)."""
+    data = data or {}
+    default = DEFAULT_ADDRESS_SETTINGS
+    return AddressSettings(
+        weights=_weights(data.get("weights"), default.weights),
+        thresholds=_thresholds(data.get("thresholds"), default.thresholds),
+    )
+
+
+def settings_to_contract(settings: IdentitySettings | AddressSettings) -> dict[str, Any]:
+    """The contract's JSON for a settings snapshot (what a document stores and returns)."""
+    data: dict[str, Any] = {
+        "weights": dict(settings.weights),
+        "thresholds": {
+            "rejectBelow": settings.thresholds.reject_below,
+            "acceptAbove": settings.thresholds.accept_above,
+        },
+    }
+    if isinstance(settings, IdentitySettings):
+        ages = settings.minimum_age
+        data["minimumAgeSettings"] = {
+            "defaultMinimumAge": ages.default_minimum_age,
+            "locationOverrides": [
+                {
+                    "country": rule.country,
+                    "minimumAge": rule.minimum_age,
+                    **({"state": rule.state} if rule.state else {}),
+                }
+                for rule in ages.location_overrides
+            ],
+        }
+    return data

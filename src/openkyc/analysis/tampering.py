@@ -48,29 +48,50 @@ def _differs(printed: str | None, machine: str | None) -> bool:
     return fuzz.ratio(normalize(printed).replace(" ", ""), normalize(machine).replace(" ", "")) < 80
 
 
+def _printed(text: str, value: str) -> bool:
+    """Whether ``value`` is printed anywhere in the visual zone (spaces aside, one slip
+    of OCR allowed)."""
+    want, have = normalize(value).replace(" ", ""), normalize(text).replace(" ", "")
+    return bool(want) and (want in have or fuzz.partial_ratio(want, have) >= 90)
+
+
 def mrz_viz_disagreements(mrz: MrzResult | None, viz: VisualZone) -> list[str]:
-    """Fields the printed zone states differently from a verified MRZ. Only fields whose
-    check digit holds count: a misread MRZ must not look like a forged document."""
+    """Fields the printed zone states differently from a verified MRZ.
+
+    Both must hold: the labelled printed value differs, *and* the MRZ's value is printed
+    nowhere in the visual zone. Labels are read by position and in many languages, so
+    a value under the wrong label must not pass for a forgery; and only fields whose
+    check digit holds count, so a misread MRZ does not either.
+    """
     if mrz is None:
         return []
-    found = []
-    if _differs(viz.surname, mrz.surname):
-        found.append("surname")
-    if (
-        viz.given_names
-        and mrz.given_names
-        and _differs(viz.given_names.split()[0], mrz.given_names.split()[0])
+    checks, found = mrz.checks, []
+    given = mrz.given_names.split()[0] if mrz.given_names else ""
+    for name, printed, machine, trusted in (
+        ("surname", viz.surname, mrz.surname, True),
+        ("given-names", (viz.given_names or "").split()[:1], given, True),
+        (
+            "document-number",
+            viz.document_number,
+            mrz.fields.get("document_number"),
+            checks.get("check_document_number"),
+        ),
     ):
-        found.append("given-names")
-    checks = mrz.checks
-    if checks.get("check_birth_date") and viz.birth_date and viz.birth_date != mrz.birth_date:
-        found.append("birth-date")
-    if checks.get("check_expiry_date") and viz.expiry_date and (viz.expiry_date != mrz.expiry_date):
-        found.append("expiry-date")
-    if checks.get("check_document_number") and _differs(
-        viz.document_number, mrz.fields.get("document_number")
+        printed = " ".join(printed) if isinstance(printed, list) else printed
+        if trusted and _differs(printed, machine) and not _printed(viz.text, machine or ""):
+            found.append(name)
+    for name, printed_date, machine_date, check in (
+        ("birth-date", viz.birth_date, mrz.birth_date, "check_birth_date"),
+        ("expiry-date", viz.expiry_date, mrz.expiry_date, "check_expiry_date"),
     ):
-        found.append("document-number")
+        if (
+            checks.get(check)
+            and printed_date
+            and machine_date
+            and printed_date != machine_date
+            and machine_date not in viz.dates
+        ):
+            found.append(name)
     return found
 
 

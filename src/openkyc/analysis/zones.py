@@ -10,7 +10,15 @@ from openkyc.analysis.dates import find_dates
 from openkyc.analysis.engines import TextLine
 from openkyc.analysis.mrz import MrzResult, clean_line, parse_mrz
 
-__all__ = ["VisualZone", "find_mrz", "mrz_piece", "read_visual_zone", "rows_of"]
+__all__ = [
+    "VisualZone",
+    "find_mrz",
+    "find_mrz_with_sources",
+    "mrz_piece",
+    "read_visual_zone",
+    "rows_of",
+    "worth_rereading",
+]
 
 _MRZ_LENGTHS = (30, 36, 44)
 
@@ -38,13 +46,15 @@ def _mrz_like(text: str) -> bool:
     )
 
 
-def _candidate_rows(lines: list[TextLine]) -> list[str]:
-    texts = []
+def _candidate_rows(lines: list[TextLine]) -> list[tuple[str, list[TextLine]]]:
+    """Rows that may be MRZ lines: their joined text and the OCR boxes it came from."""
+    found = []
     for row in rows_of(lines):
-        joined = "".join(clean_line(item.text) for item in row if mrz_piece(item.text))
+        pieces = [item for item in row if mrz_piece(item.text)]
+        joined = "".join(clean_line(item.text) for item in pieces)
         if _mrz_like(joined):
-            texts.append(joined)
-    return texts
+            found.append((joined, pieces))
+    return found
 
 
 def mrz_piece(text: str) -> bool:
@@ -53,17 +63,25 @@ def mrz_piece(text: str) -> bool:
     return len(cleaned) >= 4 and (cleaned.count("<") >= 1 or len(cleaned) >= 20)
 
 
+def worth_rereading(text: str) -> bool:
+    """Whether a line may be an MRZ line, judged on the raw OCR text (before symbols
+    become fillers), so that only those two or three lines are read a second time."""
+    raw = re.sub(r"\s", "", text.upper())
+    machine = sum(ch.isalnum() or ch in "<«" for ch in raw)
+    return raw.count("<") >= 2 or (len(raw) >= 25 and machine >= 0.9 * len(raw))
+
+
 def _nearest_length(text: str) -> int:
     return min(_MRZ_LENGTHS, key=lambda length: abs(length - len(text)))
 
 
-def _groups(texts: list[str]) -> list[list[str]]:
+def _groups(rows: list[tuple[str, list[TextLine]]]) -> list[list[tuple[str, list[TextLine]]]]:
     """Runs of 2 or 3 consecutive rows of the same MRZ length."""
     groups = []
     for size in (3, 2):
-        for start in range(len(texts) - size + 1):
-            chunk = texts[start : start + size]
-            lengths = {_nearest_length(text) for text in chunk}
+        for start in range(len(rows) - size + 1):
+            chunk = rows[start : start + size]
+            lengths = {_nearest_length(text) for text, _ in chunk}
             if len(lengths) == 1 and (size == 3) == (lengths == {30}):
                 groups.append(chunk)
     return groups
@@ -71,13 +89,20 @@ def _groups(texts: list[str]) -> list[list[str]]:
 
 def find_mrz(lines: list[TextLine], *, today: date) -> MrzResult | None:
     """The best-verifying MRZ among the OCR lines, if any (most check digits holding)."""
-    best: MrzResult | None = None
+    return find_mrz_with_sources(lines, today=today)[0]
+
+
+def find_mrz_with_sources(
+    lines: list[TextLine], *, today: date
+) -> tuple[MrzResult | None, list[TextLine]]:
+    """:func:`find_mrz`, and the OCR boxes its lines were read from."""
+    best: tuple[MrzResult | None, list[TextLine]] = (None, [])
     for group in _groups(_candidate_rows(lines)):
-        result = parse_mrz(group, today=today)
+        result = parse_mrz([text for text, _ in group], today=today)
         if result is None:
             continue
-        if best is None or _rank(result) > _rank(best):
-            best = result
+        if best[0] is None or _rank(result) > _rank(best[0]):
+            best = (result, [box for _, boxes in group for box in boxes])
     return best
 
 

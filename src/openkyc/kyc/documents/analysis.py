@@ -19,10 +19,9 @@ from openkyc.analysis import (
     IdentityAnalysis,
     IdentitySettings,
     InputFile,
-    LocationOverride,
-    MinimumAgeSettings,
     Person,
-    Thresholds,
+    address_settings_from_contract,
+    identity_settings_from_contract,
     with_duplicate,
 )
 from openkyc.db.models import Customer, KycDocument
@@ -76,30 +75,13 @@ def _person(customer: Customer) -> Person:
     )
 
 
-def _thresholds(data: dict[str, Any]) -> Thresholds:
-    return Thresholds(reject_below=data["rejectBelow"], accept_above=data["acceptAbove"])
-
-
 def library_settings(
-    document_type: str, snapshot: dict[str, Any]
+    document_type: str, snapshot: dict[str, Any] | None
 ) -> IdentitySettings | AddressSettings:
     """The document's settings snapshot (the contract's shape) as the analyser's values."""
     if document_type == ADDRESS:
-        return AddressSettings(
-            weights=dict(snapshot["weights"]), thresholds=_thresholds(snapshot["thresholds"])
-        )
-    ages = snapshot.get("minimumAgeSettings") or {}
-    overrides = tuple(
-        LocationOverride(country=o["country"], minimum_age=o["minimumAge"], state=o.get("state"))
-        for o in ages.get("locationOverrides", [])
-    )
-    return IdentitySettings(
-        weights=dict(snapshot["weights"]),
-        thresholds=_thresholds(snapshot["thresholds"]),
-        minimum_age=MinimumAgeSettings(
-            default_minimum_age=ages.get("defaultMinimumAge", 18), location_overrides=overrides
-        ),
-    )
+        return address_settings_from_contract(snapshot)
+    return identity_settings_from_contract(snapshot)
 
 
 def _current(session: Session, organization_id: str, payload: dict[str, Any]) -> KycDocument | None:
@@ -150,7 +132,7 @@ def prepare(
         document_type=document.document_type,
         files=inputs,
         person=_person(customer),
-        settings=library_settings(document.document_type, document.settings or {}),
+        settings=library_settings(document.document_type, document.settings),
         match_level=document.match_level,
         today=datetime.now(UTC).date(),
         subtypes_allowed=subtypes,
@@ -205,8 +187,8 @@ def apply(
     fingerprints = FingerprintRepository(session, organization_id)
     duplicate = fingerprints.duplicate_reason(document.customer_id, result.fingerprints)
     if duplicate is not None:
-        settings = library_settings(document.document_type, document.settings or {})
-        result = with_duplicate(result, settings.weights, settings.thresholds, reason=duplicate)
+        settings = library_settings(document.document_type, document.settings)
+        result = with_duplicate(result, settings, reason=duplicate)
     fingerprints.replace(document.id, document.customer_id, result.fingerprints)
     serialised = result.to_dict()
     document.status = result.decision

@@ -1,21 +1,20 @@
 """Finding a document another customer of the organization already used.
 
-Portrait hashes are 64-bit perceptual hashes: two crops of the same photo differ in a few
-bits. The hash is stored whole and as eight 8-bit bands; two hashes within 7 bits of each
-other share at least one band exactly, so an indexed lookup of the bands finds every
-candidate, and the full hashes decide."""
+The database finds the candidates with an index, the analyser decides
+(:func:`openkyc.analysis.find_duplicate`). A document fingerprint (number and birth date)
+must be equal. A portrait hash is 64-bit perceptual hash, stored whole and as eight 8-bit
+bands: two hashes within 7 bits of each other share at least one band exactly, so every such
+candidate is found without reading the organization's other documents."""
 
 from __future__ import annotations
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from openkyc.analysis import Fingerprints
+from openkyc.analysis import Fingerprints, find_duplicate
 from openkyc.db.models import KycDocumentFingerprint
 
 BANDS = 8
-# Bits two portrait hashes may differ by and still be the same photo.
-PORTRAIT_DISTANCE = 6
 
 
 def _rows(fingerprints: Fingerprints) -> dict[str, str]:
@@ -32,10 +31,6 @@ def _rows(fingerprints: Fingerprints) -> dict[str, str]:
 def _bands(portrait_hash: str) -> list[str]:
     width = len(portrait_hash) // BANDS
     return [portrait_hash[i * width : (i + 1) * width] for i in range(BANDS)]
-
-
-def _distance(a: str, b: str) -> int:
-    return bin(int(a, 16) ^ int(b, 16)).count("1")
 
 
 class FingerprintRepository:
@@ -71,38 +66,41 @@ class FingerprintRepository:
     def duplicate_reason(self, customer_id: str, fingerprints: Fingerprints) -> str | None:
         """``duplicate-document`` or ``duplicate-portrait`` when another customer's document
         carries the same identity, else None."""
-        if fingerprints.document:
-            statement = self._others(customer_id).where(
-                KycDocumentFingerprint.kind == "document",
-                KycDocumentFingerprint.value == fingerprints.document,
-            )
-            if self.session.scalars(statement.limit(1)).first() is not None:
-                return "duplicate-document"
-        if fingerprints.portrait_hash and self._portrait_reused(
-            customer_id, fingerprints.portrait_hash
-        ):
-            return "duplicate-portrait"
-        return None
+        return find_duplicate(fingerprints, self._candidates(customer_id, fingerprints))
 
-    def _portrait_reused(self, customer_id: str, portrait_hash: str) -> bool:
-        bands = [
-            and_(
-                KycDocumentFingerprint.kind == f"portrait-band-{i}",
-                KycDocumentFingerprint.value == value,
+    def _candidates(self, customer_id: str, fingerprints: Fingerprints) -> list[Fingerprints]:
+        matches = []
+        if fingerprints.document:
+            matches.append(
+                and_(
+                    KycDocumentFingerprint.kind == "document",
+                    KycDocumentFingerprint.value == fingerprints.document,
+                )
             )
-            for i, value in enumerate(_bands(portrait_hash))
-        ]
-        candidates = {
+        if fingerprints.portrait_hash:
+            matches += [
+                and_(
+                    KycDocumentFingerprint.kind == f"portrait-band-{i}",
+                    KycDocumentFingerprint.value == value,
+                )
+                for i, value in enumerate(_bands(fingerprints.portrait_hash))
+            ]
+        if not matches:
+            return []
+        hits = {
             row.kyc_document_id
-            for row in self.session.scalars(self._others(customer_id).where(or_(*bands)))
+            for row in self.session.scalars(self._others(customer_id).where(or_(*matches)))
         }
-        if not candidates:
-            return False
+        if not hits:
+            return []
         statement = self._others(customer_id).where(
-            KycDocumentFingerprint.kind == "portrait",
-            KycDocumentFingerprint.kyc_document_id.in_(candidates),
+            KycDocumentFingerprint.kyc_document_id.in_(hits),
+            KycDocumentFingerprint.kind.in_(("document", "portrait")),
         )
-        return any(
-            _distance(row.value, portrait_hash) <= PORTRAIT_DISTANCE
-            for row in self.session.scalars(statement)
-        )
+        stored: dict[str, dict[str, str]] = {}
+        for row in self.session.scalars(statement):
+            stored.setdefault(row.kyc_document_id, {})[row.kind] = row.value
+        return [
+            Fingerprints(document=v.get("document"), portrait_hash=v.get("portrait"))
+            for v in stored.values()
+        ]
