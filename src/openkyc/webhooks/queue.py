@@ -1,0 +1,388 @@
+"""The delivery queue, shared by every worker of every organization.
+
+A worker claims due deliveries (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock on
+SQLite) and leases them; a delivery whose lease lapsed (its worker died) is due again. The
+outcome of an attempt is written only by the worker that still holds the claim, so a worker
+that lost its lease cannot overwrite its successor's result."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, bindparam, event, or_, select, update
+from sqlalchemy.orm import Session
+
+from openkyc.db.models import OutboxEvent, ServiceCredential, Webhook, WebhookDelivery
+from openkyc.db.models import WebhookSettings as SettingsRow
+from openkyc.webhooks.outgoing import Credential, Subscription
+from openkyc.webhooks.sender import Answer
+
+PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
+GONE = 410
+TABLE = WebhookDelivery.__table__
+_NEW_DELIVERIES = "openkyc_webhook_deliveries_due"
+_wakers: list[Callable[[], None]] = []
+
+
+def on_new_deliveries(callback: Callable[[], None]) -> None:
+    """Call ``callback()`` after a transaction of this process that made deliveries due
+    commits, so an idle worker starts at once instead of at its next poll."""
+    _wakers.append(callback)
+
+
+def forget_new_deliveries_listener(callback: Callable[[], None]) -> None:
+    if callback in _wakers:
+        _wakers.remove(callback)
+
+
+def announce(session: Session) -> None:
+    session.info[_NEW_DELIVERIES] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_workers(session: Session) -> None:
+    if session.info.pop(_NEW_DELIVERIES, False):
+        for callback in list(_wakers):
+            callback()
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential back-off with jitter: attempt n waits base * 3**(n-1) seconds, at most
+    ``max_delay_seconds``, each wait drawn within +-25% so retries of many deliveries spread."""
+
+    max_attempts: int = 13
+    base_seconds: float = 5.0
+    max_delay_seconds: float = 86400.0
+    disable_after: timedelta = timedelta(days=5)
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        delay = min(self.max_delay_seconds, self.base_seconds * 3 ** (attempt - 1))
+        delay *= random.uniform(0.75, 1.25)
+        if retry_after:
+            delay = max(delay, min(retry_after, self.max_delay_seconds))
+        return delay
+
+    def schedule(self) -> list[float]:
+        """The waits between attempts, without jitter."""
+        return [
+            min(self.max_delay_seconds, self.base_seconds * 3 ** (n - 1))
+            for n in range(1, self.max_attempts)
+        ]
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery a worker holds: what it needs to send, in plain values."""
+
+    id: str
+    organization_id: str
+    webhook_id: str
+    event_id: str
+    attempt: int
+    max_attempts: int | None
+    payload: dict[str, Any] | None
+    subscription: Subscription | None
+    allow_private: bool
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one attempt sent and got. ``final``: no retry whatever happened (the webhook is
+    gone or inactive, or the event is); ``sent``: it counts for the webhook's health."""
+
+    claimed: Claimed
+    answer: Answer
+    url: str | None = None
+    method: str | None = None
+    request_body: str | None = None
+    request_headers: dict[str, str] | None = None
+    final: bool = False
+    sent: bool = True
+
+
+def _due_ids(session: Session, now: datetime, limit: int) -> list[str]:
+    lapsed = (
+        select(WebhookDelivery.id)
+        .where(WebhookDelivery.status == SENDING, WebhookDelivery.lease_expires_at <= now)
+        .order_by(WebhookDelivery.lease_expires_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(session.scalars(lapsed))
+    if len(ids) < limit:
+        due = (
+            select(WebhookDelivery.id)
+            .where(WebhookDelivery.status == PENDING, WebhookDelivery.run_after <= now)
+            .order_by(WebhookDelivery.run_after)
+            .limit(limit - len(ids))
+            .with_for_update(skip_locked=True)
+        )
+        ids.extend(session.scalars(due))
+    return ids
+
+
+def claim(
+    session: Session, worker_id: str, limit: int, lease: timedelta, now: datetime
+) -> list[Claimed]:
+    """Lease up to ``limit`` due deliveries to this worker and load what sending them needs."""
+    ids = _due_ids(session, now, limit)
+    if not ids:
+        return []
+    session.execute(
+        update(TABLE)
+        .where(TABLE.c.id.in_(ids))
+        .values(
+            status=SENDING,
+            attempt=TABLE.c.attempt + 1,
+            worker_id=worker_id,
+            lease_expires_at=now + lease,
+            sent_time=now,
+            updated_time=now,
+        )
+    )
+    return _load(session, ids)
+
+
+def _load(session: Session, ids: Sequence[str]) -> list[Claimed]:
+    delivery = WebhookDelivery
+    statement = (
+        select(delivery, OutboxEvent.payload, Webhook)
+        .outerjoin(
+            OutboxEvent,
+            and_(
+                OutboxEvent.organization_id == delivery.organization_id,
+                OutboxEvent.id == delivery.event_id,
+            ),
+        )
+        .outerjoin(
+            Webhook,
+            and_(
+                Webhook.organization_id == delivery.organization_id,
+                Webhook.id == delivery.webhook_id,
+            ),
+        )
+        .where(delivery.id.in_(ids))
+    )
+    rows = list(session.execute(statement).tuples())
+    hooks = [hook for _, _, hook in rows if hook is not None]
+    credentials = _credentials(session, hooks)
+    allowed = _private_allowed(session, {row.organization_id for row, _, _ in rows})
+    return [
+        Claimed(
+            id=row.id,
+            organization_id=row.organization_id,
+            webhook_id=row.webhook_id,
+            event_id=row.event_id,
+            attempt=row.attempt,
+            max_attempts=row.max_attempts,
+            payload=payload,
+            subscription=_subscription(hook, credentials) if _active(hook) else None,
+            allow_private=row.organization_id in allowed,
+        )
+        for row, payload, hook in rows
+    ]
+
+
+def _active(hook: Webhook | None) -> bool:
+    return hook is not None and hook.status == "active"
+
+
+def _credentials(
+    session: Session, hooks: Iterable[Webhook]
+) -> dict[tuple[str, str], ServiceCredential]:
+    keys = {(hook.organization_id, hook.credential_id) for hook in hooks}
+    if not keys:
+        return {}
+    statement = select(ServiceCredential).where(
+        or_(
+            *(
+                and_(ServiceCredential.organization_id == org, ServiceCredential.id == cid)
+                for org, cid in keys
+            )
+        )
+    )
+    return {(c.organization_id, c.id): c for c in session.scalars(statement)}
+
+
+def _private_allowed(session: Session, organization_ids: set[str]) -> set[str]:
+    statement = select(SettingsRow.organization_id).where(
+        SettingsRow.organization_id.in_(organization_ids), SettingsRow.allow_private_networks
+    )
+    return set(session.scalars(statement))
+
+
+def subscription_of(hook: Webhook, credential: ServiceCredential | None) -> Subscription:
+    return Subscription(
+        id=hook.id,
+        organization_id=hook.organization_id,
+        url=hook.url,
+        method=hook.method,
+        headers=list(hook.headers),
+        body_template=hook.body_template,
+        signing_secret=hook.signing_secret,
+        credential=None if credential is None else credential_of(credential),
+    )
+
+
+def credential_of(row: ServiceCredential) -> Credential:
+    return Credential(row.id, row.host, row.auth_type, row.username, row.password, row.status)
+
+
+def _subscription(
+    hook: Webhook | None, credentials: dict[tuple[str, str], ServiceCredential]
+) -> Subscription | None:
+    if hook is None:
+        return None
+    return subscription_of(hook, credentials.get((hook.organization_id, hook.credential_id)))
+
+
+def _outcome(attempt: Attempt, policy: RetryPolicy, now: datetime) -> tuple[str, datetime]:
+    claimed, answer = attempt.claimed, attempt.answer
+    if answer.ok:
+        return DELIVERED, now
+    last = claimed.max_attempts or policy.max_attempts
+    if attempt.final or answer.status == GONE or claimed.attempt >= last:
+        return FAILED, now
+    wait = policy.delay(claimed.attempt, answer.retry_after_seconds)
+    return PENDING, now + timedelta(seconds=wait)
+
+
+_RECORD = (
+    update(TABLE)
+    .where(
+        TABLE.c.id == bindparam("b_id"),
+        TABLE.c.worker_id == bindparam("b_worker"),
+        TABLE.c.attempt == bindparam("b_attempt"),
+        TABLE.c.status == SENDING,
+    )
+    .values(
+        status=bindparam("b_status"),
+        run_after=bindparam("b_run_after"),
+        lease_expires_at=None,
+        url=bindparam("b_url"),
+        method=bindparam("b_method"),
+        request_body=bindparam("b_request_body"),
+        request_headers=bindparam("b_request_headers"),
+        response_status=bindparam("b_response_status"),
+        response_body=bindparam("b_response_body"),
+        response_headers=bindparam("b_response_headers"),
+        duration_ms=bindparam("b_duration_ms"),
+        error=bindparam("b_error"),
+        updated_time=bindparam("b_now"),
+    )
+)
+
+
+def _record_parameters(
+    attempt: Attempt, worker_id: str, policy: RetryPolicy, now: datetime
+) -> dict[str, Any]:
+    status, run_after = _outcome(attempt, policy, now)
+    answer = attempt.answer
+    return {
+        "b_id": attempt.claimed.id,
+        "b_worker": worker_id,
+        "b_attempt": attempt.claimed.attempt,
+        "b_status": status,
+        "b_run_after": run_after,
+        "b_url": attempt.url,
+        "b_method": attempt.method,
+        "b_request_body": attempt.request_body,
+        "b_request_headers": attempt.request_headers,
+        "b_response_status": answer.status,
+        "b_response_body": answer.body if answer.status is not None else None,
+        "b_response_headers": answer.headers if answer.status is not None else None,
+        "b_duration_ms": answer.duration_ms,
+        "b_error": answer.error,
+        "b_now": now,
+    }
+
+
+def record(
+    session: Session,
+    worker_id: str,
+    attempts: Sequence[Attempt],
+    policy: RetryPolicy,
+    now: datetime,
+) -> None:
+    """Write the outcome of attempts (retry, delivered or failed) and each webhook's health."""
+    if not attempts:
+        return
+    ordered = sorted(attempts, key=lambda a: a.claimed.id)
+    session.execute(_RECORD, [_record_parameters(a, worker_id, policy, now) for a in ordered])
+    _update_health(session, ordered, policy, now)
+
+
+def _update_health(
+    session: Session, attempts: Sequence[Attempt], policy: RetryPolicy, now: datetime
+) -> None:
+    """A success ends a webhook's failing run; a failure starts one. A webhook failing for
+    longer than allowed, or whose receiver answered 410 Gone, is deactivated."""
+    working = {_hook_key(a) for a in attempts if a.sent and a.answer.ok}
+    failing = {_hook_key(a) for a in attempts if a.sent and not a.answer.ok} - working
+    gone = {_hook_key(a) for a in attempts if a.answer.status == GONE}
+    for organization_id, webhook_id in sorted(working):
+        session.execute(
+            _hook_update(organization_id, webhook_id)
+            .where(Webhook.failing_since.is_not(None))
+            .values(failing_since=None)
+        )
+    for organization_id, webhook_id in sorted(failing):
+        session.execute(
+            _hook_update(organization_id, webhook_id)
+            .where(Webhook.failing_since.is_(None))
+            .values(failing_since=now)
+        )
+    for hook in _active_hooks(session, failing | gone):
+        if (hook.organization_id, hook.id) in gone:
+            deactivate(session, hook, "the receiver answered 410 Gone", now)
+        elif hook.failing_since is not None and now - hook.failing_since >= policy.disable_after:
+            since = f"{hook.failing_since:%Y-%m-%dT%H:%M:%SZ}"
+            deactivate(session, hook, f"every delivery attempt failed since {since}", now)
+
+
+def _hook_key(attempt: Attempt) -> tuple[str, str]:
+    return attempt.claimed.organization_id, attempt.claimed.webhook_id
+
+
+def _hook_update(organization_id: str, webhook_id: str) -> Any:
+    return update(Webhook).where(
+        Webhook.organization_id == organization_id, Webhook.id == webhook_id
+    )
+
+
+def _active_hooks(session: Session, keys: set[tuple[str, str]]) -> list[Webhook]:
+    if not keys:
+        return []
+    statement = select(Webhook).where(
+        or_(*(and_(Webhook.organization_id == o, Webhook.id == w) for o, w in sorted(keys))),
+        Webhook.status == "active",
+    )
+    return list(session.scalars(statement))
+
+
+def deactivate(session: Session, hook: Webhook, reason: str, now: datetime) -> None:
+    """Switch a subscription off for good reason, visibly; its waiting deliveries fail (they
+    can be resent once it is active again)."""
+    hook.status = "inactive"
+    hook.deactivation_time = now
+    hook.deactivation_reason = reason
+    hook.touch()
+    session.execute(
+        update(TABLE)
+        .where(
+            TABLE.c.organization_id == hook.organization_id,
+            TABLE.c.webhook_id == hook.id,
+            TABLE.c.status == PENDING,
+        )
+        .values(
+            status=FAILED,
+            error=f"not sent: the webhook was deactivated ({reason})",
+            updated_time=now,
+        )
+    )
+    session.flush()
