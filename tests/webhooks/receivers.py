@@ -47,6 +47,8 @@ def answering(status: int = 200, delay: float = 0.0) -> Behaviour:
 class Receiver:
     behaviour: Behaviour = field(default_factory=answering)
     received: list[Received] = field(default_factory=list)
+    # The webhook-id of every request as it arrives (before it is answered).
+    arrived: list[str] = field(default_factory=list)
     port: int = 0
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
@@ -65,6 +67,7 @@ class Receiver:
             more = message.get("more_body", False)
         started = time.monotonic()
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        self.arrived.append(headers.get("webhook-id", ""))
         body = b"".join(chunks)
         reply = self.behaviour(scope["method"], headers, body)
         if reply.delay:

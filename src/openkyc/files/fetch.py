@@ -175,7 +175,11 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-def resolve_checked(url: httpx.URL, policy: FetchPolicy, deadline: float) -> list[IPAddress]:
+def _resolve(url: httpx.URL, deadline: float) -> list[IPAddress]:
+    try:
+        return [ipaddress.ip_address(url.host)]  # an address needs no lookup
+    except ValueError:
+        pass
     host = url.raw_host.decode("ascii")
     port = url.port or (443 if url.scheme == "https" else 80)
     future = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
@@ -185,7 +189,11 @@ def resolve_checked(url: httpx.URL, policy: FetchPolicy, deadline: float) -> lis
         raise httpx.TimeoutException("name resolution timed out") from error
     except (OSError, UnicodeError) as error:
         raise FetchRefused(f"the host {url.host} cannot be resolved") from error
-    addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in infos))
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in infos))
+
+
+def resolve_checked(url: httpx.URL, policy: FetchPolicy, deadline: float) -> list[IPAddress]:
+    addresses = _resolve(url, deadline)
     for address in addresses:
         refusal = address_refusal(address, policy)
         if refusal:

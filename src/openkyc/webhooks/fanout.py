@@ -3,13 +3,40 @@ that wants it, in the same transaction, so a delivery exists exactly when its ev
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from typing import Any
+
+from sqlalchemy import event as orm_events
+from sqlalchemy.orm import Session, SessionTransaction
 
 from openkyc.db.ids import new_id
 from openkyc.db.models import OutboxEvent, Webhook, WebhookDelivery
 from openkyc.errors import ValidationFailed
 from openkyc.webhooks import queue
 from openkyc.webhooks.repository import RESOURCES, DeliveryRepository, WebhookRepository
+
+# The active webhooks of each organization, kept for the rest of the transaction (a request
+# or job recording many events asks once) and forgotten when any webhook is written.
+_ACTIVE = "openkyc_active_webhooks"
+
+
+def _active(session: Session, organization_id: str) -> list[Webhook]:
+    cache: dict[str, list[Webhook]] = session.info.setdefault(_ACTIVE, {})
+    if organization_id not in cache:
+        cache[organization_id] = WebhookRepository(session, organization_id).active()
+    return cache[organization_id]
+
+
+@orm_events.listens_for(Session, "before_flush")
+def _forget_on_write(session: Session, _context: Any, _instances: Any) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(instance, Webhook) for instance in changed):
+        session.info.pop(_ACTIVE, None)
+
+
+@orm_events.listens_for(Session, "after_transaction_end")
+def _forget_at_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # not the inner transaction of a flush
+        session.info.pop(_ACTIVE, None)
 
 
 def wants(repository: WebhookRepository, hook: Webhook, event: OutboxEvent) -> bool:
@@ -45,7 +72,7 @@ def fan_out(session: Session, event: OutboxEvent) -> list[WebhookDelivery]:
                 updated_time=event.created_time,
             )
         )
-        for hook in webhooks.active()
+        for hook in _active(session, event.organization_id)
         if wants(webhooks, hook, event)
     ]
     if created:

@@ -8,7 +8,7 @@ that lost its lease cannot overwrite its successor's result."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -88,6 +88,8 @@ class Claimed:
     payload: dict[str, Any] | None
     subscription: Subscription | None
     allow_private: bool
+    # Whether its webhook was failing when claimed (a success then ends that).
+    failing: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,37 +107,34 @@ class Attempt:
     sent: bool = True
 
 
-def _due_ids(session: Session, now: datetime, limit: int) -> list[str]:
-    lapsed = (
-        select(WebhookDelivery.id)
-        .where(WebhookDelivery.status == SENDING, WebhookDelivery.lease_expires_at <= now)
-        .order_by(WebhookDelivery.lease_expires_at)
+def _lapsed(now: datetime, limit: int) -> Any:
+    """Deliveries whose worker stopped answering: its lease ran out."""
+    return (
+        select(TABLE.c.id)
+        .where(TABLE.c.status == SENDING, TABLE.c.lease_expires_at <= now)
+        .order_by(TABLE.c.lease_expires_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    ids = list(session.scalars(lapsed))
-    if len(ids) < limit:
-        due = (
-            select(WebhookDelivery.id)
-            .where(WebhookDelivery.status == PENDING, WebhookDelivery.run_after <= now)
-            .order_by(WebhookDelivery.run_after)
-            .limit(limit - len(ids))
-            .with_for_update(skip_locked=True)
-        )
-        ids.extend(session.scalars(due))
-    return ids
 
 
-def claim(
-    session: Session, worker_id: str, limit: int, lease: timedelta, now: datetime
-) -> list[Claimed]:
-    """Lease up to ``limit`` due deliveries to this worker and load what sending them needs."""
-    ids = _due_ids(session, now, limit)
-    if not ids:
-        return []
-    session.execute(
+def _due(now: datetime, limit: int) -> Any:
+    return (
+        select(TABLE.c.id)
+        .where(TABLE.c.status == PENDING, TABLE.c.run_after <= now)
+        .order_by(TABLE.c.run_after)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def _lease(
+    session: Session, chosen: Any, worker_id: str, lease: timedelta, now: datetime
+) -> list[str]:
+    """Lease the chosen deliveries (rows other workers hold are skipped, not waited for)."""
+    statement = (
         update(TABLE)
-        .where(TABLE.c.id.in_(ids))
+        .where(TABLE.c.id.in_(chosen))
         .values(
             status=SENDING,
             attempt=TABLE.c.attempt + 1,
@@ -144,34 +143,64 @@ def claim(
             sent_time=now,
             updated_time=now,
         )
+        .returning(TABLE.c.id)
     )
-    return _load(session, ids)
+    return list(session.scalars(statement))
+
+
+def claim(
+    session: Session,
+    worker_id: str,
+    limit: int,
+    lease: timedelta,
+    now: datetime,
+    lapsed: bool = True,
+) -> list[Claimed]:
+    """Lease up to ``limit`` due deliveries to this worker and load what sending them needs;
+    ``lapsed``: look for deliveries whose lease ran out too (not needed on every claim)."""
+    ids = _lease(session, _lapsed(now, limit), worker_id, lease, now) if lapsed else []
+    if len(ids) < limit:
+        ids += _lease(session, _due(now, limit - len(ids)), worker_id, lease, now)
+    return _load(session, ids) if ids else []
+
+
+_D, _E, _W = WebhookDelivery, OutboxEvent, Webhook
+_C, _S = ServiceCredential, SettingsRow
+_LOAD = (
+    select(
+        _D.id,
+        _D.organization_id,
+        _D.webhook_id,
+        _D.event_id,
+        _D.attempt,
+        _D.max_attempts,
+        _E.payload,
+        _W.url,
+        _W.method,
+        _W.headers,
+        _W.body_template,
+        _W.signing_secret,
+        _W.status.label("webhook_status"),
+        _W.failing_since,
+        _C.id.label("credential_id"),
+        _C.host,
+        _C.auth_type,
+        _C.username,
+        _C.password,
+        _C.status.label("credential_status"),
+        _S.allow_private_networks,
+    )
+    .select_from(_D)
+    .outerjoin(_E, and_(_E.organization_id == _D.organization_id, _E.id == _D.event_id))
+    .outerjoin(_W, and_(_W.organization_id == _D.organization_id, _W.id == _D.webhook_id))
+    .outerjoin(_C, and_(_C.organization_id == _W.organization_id, _C.id == _W.credential_id))
+    .outerjoin(_S, _S.organization_id == _D.organization_id)
+)
 
 
 def _load(session: Session, ids: Sequence[str]) -> list[Claimed]:
-    delivery = WebhookDelivery
-    statement = (
-        select(delivery, OutboxEvent.payload, Webhook)
-        .outerjoin(
-            OutboxEvent,
-            and_(
-                OutboxEvent.organization_id == delivery.organization_id,
-                OutboxEvent.id == delivery.event_id,
-            ),
-        )
-        .outerjoin(
-            Webhook,
-            and_(
-                Webhook.organization_id == delivery.organization_id,
-                Webhook.id == delivery.webhook_id,
-            ),
-        )
-        .where(delivery.id.in_(ids))
-    )
-    rows = list(session.execute(statement).tuples())
-    hooks = [hook for _, _, hook in rows if hook is not None]
-    credentials = _credentials(session, hooks)
-    allowed = _private_allowed(session, {row.organization_id for row, _, _ in rows})
+    """What sending needs, in plain values: the event, the webhook, its credential."""
+    rows = session.execute(_LOAD.where(_D.id.in_(ids)))
     return [
         Claimed(
             id=row.id,
@@ -180,65 +209,40 @@ def _load(session: Session, ids: Sequence[str]) -> list[Claimed]:
             event_id=row.event_id,
             attempt=row.attempt,
             max_attempts=row.max_attempts,
-            payload=payload,
-            subscription=_subscription(hook, credentials) if _active(hook) else None,
-            allow_private=row.organization_id in allowed,
+            payload=row.payload,
+            subscription=_subscription(row) if row.webhook_status == "active" else None,
+            allow_private=bool(row.allow_private_networks),
+            failing=row.failing_since is not None,
         )
-        for row, payload, hook in rows
+        for row in rows
     ]
 
 
-def _active(hook: Webhook | None) -> bool:
-    return hook is not None and hook.status == "active"
-
-
-def _credentials(
-    session: Session, hooks: Iterable[Webhook]
-) -> dict[tuple[str, str], ServiceCredential]:
-    keys = {(hook.organization_id, hook.credential_id) for hook in hooks}
-    if not keys:
-        return {}
-    statement = select(ServiceCredential).where(
-        or_(
-            *(
-                and_(ServiceCredential.organization_id == org, ServiceCredential.id == cid)
-                for org, cid in keys
-            )
+def _subscription(row: Any) -> Subscription:
+    credential = None
+    if row.credential_id is not None:
+        credential = Credential(
+            row.credential_id,
+            row.host,
+            row.auth_type,
+            row.username,
+            row.password,
+            row.credential_status,
         )
-    )
-    return {(c.organization_id, c.id): c for c in session.scalars(statement)}
-
-
-def _private_allowed(session: Session, organization_ids: set[str]) -> set[str]:
-    statement = select(SettingsRow.organization_id).where(
-        SettingsRow.organization_id.in_(organization_ids), SettingsRow.allow_private_networks
-    )
-    return set(session.scalars(statement))
-
-
-def subscription_of(hook: Webhook, credential: ServiceCredential | None) -> Subscription:
     return Subscription(
-        id=hook.id,
-        organization_id=hook.organization_id,
-        url=hook.url,
-        method=hook.method,
-        headers=list(hook.headers),
-        body_template=hook.body_template,
-        signing_secret=hook.signing_secret,
-        credential=None if credential is None else credential_of(credential),
+        id=row.webhook_id,
+        organization_id=row.organization_id,
+        url=row.url,
+        method=row.method,
+        headers=list(row.headers),
+        body_template=row.body_template,
+        signing_secret=row.signing_secret,
+        credential=credential,
     )
 
 
 def credential_of(row: ServiceCredential) -> Credential:
     return Credential(row.id, row.host, row.auth_type, row.username, row.password, row.status)
-
-
-def _subscription(
-    hook: Webhook | None, credentials: dict[tuple[str, str], ServiceCredential]
-) -> Subscription | None:
-    if hook is None:
-        return None
-    return subscription_of(hook, credentials.get((hook.organization_id, hook.credential_id)))
 
 
 def _outcome(attempt: Attempt, policy: RetryPolicy, now: datetime) -> tuple[str, datetime]:
@@ -321,23 +325,28 @@ def _update_health(
     session: Session, attempts: Sequence[Attempt], policy: RetryPolicy, now: datetime
 ) -> None:
     """A success ends a webhook's failing run; a failure starts one. A webhook failing for
-    longer than allowed, or whose receiver answered 410 Gone, is deactivated."""
-    working = {_hook_key(a) for a in attempts if a.sent and a.answer.ok}
-    failing = {_hook_key(a) for a in attempts if a.sent and not a.answer.ok} - working
+    longer than allowed, or whose receiver answered 410 Gone, is deactivated. Nothing to
+    write (the usual case) costs no statement."""
+    sent = [a for a in attempts if a.sent]
+    working = {_hook_key(a) for a in sent if a.answer.ok}
+    failed = [a for a in sent if not a.answer.ok and _hook_key(a) not in working]
     gone = {_hook_key(a) for a in attempts if a.answer.status == GONE}
-    for organization_id, webhook_id in sorted(working):
+    recovered = {_hook_key(a) for a in sent if a.answer.ok and a.claimed.failing}
+    for organization_id, webhook_id in sorted(recovered):
         session.execute(
             _hook_update(organization_id, webhook_id)
             .where(Webhook.failing_since.is_not(None))
             .values(failing_since=None)
         )
-    for organization_id, webhook_id in sorted(failing):
+    for organization_id, webhook_id in sorted(
+        {_hook_key(a) for a in failed if not a.claimed.failing}
+    ):
         session.execute(
             _hook_update(organization_id, webhook_id)
             .where(Webhook.failing_since.is_(None))
             .values(failing_since=now)
         )
-    for hook in _active_hooks(session, failing | gone):
+    for hook in _active_hooks(session, {_hook_key(a) for a in failed} | gone):
         if (hook.organization_id, hook.id) in gone:
             deactivate(session, hook, "the receiver answered 410 Gone", now)
         elif hook.failing_since is not None and now - hook.failing_since >= policy.disable_after:

@@ -29,6 +29,8 @@ from openkyc.webhooks.queue import Attempt, Claimed, RetryPolicy
 from openkyc.webhooks.sender import RESPONSE_KEPT_BYTES, Answer, Sender
 
 log = logging.getLogger(__name__)
+# How long a finished attempt may wait to be recorded together with others.
+GATHER = 0.02
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class DeliveryWorker:
         self._pool = ThreadPoolExecutor(config.concurrency, thread_name_prefix="openkyc-webhook")
         self._changed = threading.Condition()
         self._finished: list[Attempt] = []
+        self._first_finished = 0.0
         self._in_flight = 0
         self._woken = True
         self._stop = threading.Event()
@@ -141,53 +144,65 @@ class DeliveryWorker:
         if self._thread is not None:
             self._thread.join(timeout=self.config.timeout + 10)
         self._pool.shutdown(wait=True)
-        self._write(self._take_finished())
+        self._cycle(self._finished, 0, False)
         self.sender.close()
 
     def _loop(self) -> None:
-        more, last_claim = True, 0.0
-        while not self._stop.is_set():
-            woken, free = self._wait(more, last_claim)
-            self._write(self._take_finished())
+        more, last_claim, last_lapsed = True, 0.0, 0.0
+        while True:
+            finished, free = self._wait(more, last_claim)
+            lapsed = time.monotonic() - last_lapsed >= self.config.poll_seconds
+            claimed = self._cycle(finished, free, lapsed)
+            if free:
+                more, last_claim = len(claimed) == free, time.monotonic()
+                last_lapsed = last_claim if lapsed else last_lapsed
+            for item in claimed:
+                self._pool.submit(
+                    attempt_delivery, item, self.sender, self.config
+                ).add_done_callback(lambda future, item=item: self._done(item, future))
             if self._stop.is_set():
-                break
-            poll_due = time.monotonic() - last_claim >= self.config.poll_seconds
-            if free and (woken or more or poll_due):
-                claimed = self._claim(free)
-                last_claim = time.monotonic()
-                more = len(claimed) == free
-                for item in claimed:
-                    self._pool.submit(
-                        attempt_delivery, item, self.sender, self.config
-                    ).add_done_callback(lambda future, item=item: self._done(item, future))
+                return
 
-    def _wait(self, more: bool, last_claim: float) -> tuple[bool, int]:
-        """Sleep until there is something to do: attempts to record, new deliveries, a free
-        slot while more work may be due, or the poll interval."""
+    def _wait(self, more: bool, last_claim: float) -> tuple[list[Attempt], int]:
+        """Sleep until there is something worth a transaction: slots to fill (new deliveries,
+        the poll interval, or enough free while more work is due), or finished attempts to
+        record (enough of them, the last ones, or one that waited long enough). Returns the
+        attempts to record and how many deliveries to claim."""
+        batch = max(1, self.config.concurrency // 4)
         with self._changed:
-            while not (self._stop.is_set() or self._finished or self._woken):
-                free = self.config.concurrency - self._in_flight
-                left = self.config.poll_seconds - (time.monotonic() - last_claim)
-                if free and (more or left <= 0):
+            while True:
+                now = time.monotonic()
+                free = 0 if self._stop.is_set() else self.config.concurrency - self._in_flight
+                poll_left = self.config.poll_seconds - (now - last_claim)
+                fill = more and (free >= batch or self._in_flight == 0)
+                claim = free > 0 and (self._woken or poll_left <= 0 or fill)
+                gathered = now - self._first_finished
+                record = bool(self._finished) and (
+                    len(self._finished) >= batch or self._in_flight == 0 or gathered >= GATHER
+                )
+                if claim or record or self._stop.is_set():
                     break
-                self._changed.wait(timeout=max(left, 0.01) if free else None)
-            free = self.config.concurrency - self._in_flight
-            woken = self._woken
-            if free:  # a wake with no free slot waits for one
-                self._woken = False
-            return woken, free
-
-    def _take_finished(self) -> list[Attempt]:
-        with self._changed:
+                waits = [poll_left] if free else []
+                waits += [GATHER - gathered] if self._finished else []
+                self._changed.wait(timeout=max(0.001, min(waits)) if waits else None)
             finished, self._finished = self._finished, []
-            return finished
+            if claim:
+                self._woken = False
+            return finished, free if claim else 0
 
-    def _claim(self, limit: int) -> list[Claimed]:
+    def _cycle(self, finished: list[Attempt], limit: int, lapsed: bool) -> list[Claimed]:
+        """Record finished attempts and claim up to ``limit`` deliveries, in one transaction.
+        If it fails, the leases of both lapse and the deliveries are tried again: at least
+        once, never lost."""
+        if not finished and not limit:
+            return []
         try:
             with self.sessions.begin() as session:
-                claimed = queue.claim(session, self.name, limit, self.config.lease, utcnow())
+                now = utcnow()
+                queue.record(session, self.name, finished, self.config.retry, now)
+                claimed = queue.claim(session, self.name, limit, self.config.lease, now, lapsed)
         except Exception:
-            log.exception("webhook worker %s could not claim deliveries", self.name)
+            log.exception("webhook worker %s could not record or claim deliveries", self.name)
             return []
         with self._changed:
             self._in_flight += len(claimed)
@@ -200,22 +215,11 @@ class DeliveryWorker:
             log.exception("webhook delivery %s failed unexpectedly", claimed.id)
             attempt = Attempt(claimed, Answer(0, error=f"openkyc failed: {type(error).__name__}"))
         with self._changed:
+            if not self._finished:
+                self._first_finished = time.monotonic()
             self._finished.append(attempt)
             self._in_flight -= 1
             self._changed.notify_all()
-
-    def _write(self, attempts: list[Attempt]) -> None:
-        """Record outcomes. If that fails the leases lapse and the deliveries are tried again:
-        at least once, never lost."""
-        if not attempts:
-            return
-        try:
-            with self.sessions.begin() as session:
-                queue.record(session, self.name, attempts, self.config.retry, utcnow())
-        except Exception:
-            log.exception(
-                "webhook worker %s could not record %d attempts", self.name, len(attempts)
-            )
 
 
 def delivery_worker(settings: Settings, sessions: sessionmaker[Session]) -> DeliveryWorker:
