@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_serializer
 
 from openkyc.db.models import ServiceCredential
 from openkyc.wire import Link, Timestamp, WireModel, links_field
@@ -63,8 +63,6 @@ class CredentialStatusIn(WireModel):
 class AuthOut(WireModel):
     """How the credential authenticates; the password is never shown back."""
 
-    omit_when_none = ("username",)
-
     type: Literal["none", "basic", "digest"]
     username: str | None = None
 
@@ -80,6 +78,10 @@ class ServiceCredentialOut(WireModel):
     createdTime: Timestamp
     updatedTime: Timestamp
     links: list[Link] = links_field()
+
+    @field_serializer("auth")
+    def _auth(self, auth: AuthOut) -> dict[str, str]:
+        return auth.model_dump(exclude_none=True)
 
     @classmethod
     def of(cls, credential: ServiceCredential, self_href: str) -> ServiceCredentialOut:
