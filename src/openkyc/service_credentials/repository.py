@@ -23,7 +23,7 @@ class CredentialRepository:
         self.organization_id = organization_id
         self.type = credential_type
 
-    def _scoped(self) -> Select[tuple[ServiceCredential]]:
+    def _scoped(self) -> Select[ServiceCredential]:
         return select(ServiceCredential).where(
             ServiceCredential.organization_id == self.organization_id,
             ServiceCredential.type == self.type,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
@@ -18,7 +18,9 @@ from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Sessio
 from openkyc.web.links import Links
 
 router = APIRouter(prefix="/service-credentials", tags=["Service credentials"])
-UNSUPPORTED = {422: {"description": "Invalid data, or a credential type other than webhook."}}
+UNSUPPORTED: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Invalid data, or a credential type other than webhook."}
+}
 
 
 def _supported_type(

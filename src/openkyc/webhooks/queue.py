@@ -11,9 +11,9 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, event, or_, select, update
+from sqlalchemy import Table, and_, bindparam, event, or_, select, update
 from sqlalchemy.orm import Session
 
 from openkyc.db.models import OutboxEvent, ServiceCredential, Webhook, WebhookDelivery
@@ -23,7 +23,7 @@ from openkyc.webhooks.sender import Answer
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
 GONE = 410
-TABLE = WebhookDelivery.__table__
+TABLE = cast(Table, WebhookDelivery.__table__)
 _NEW_DELIVERIES = "openkyc_webhook_deliveries_due"
 _wakers: list[Callable[[], None]] = []
 

@@ -16,6 +16,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
@@ -157,9 +158,8 @@ class DeliveryWorker:
                 more, last_claim = len(claimed) == free, time.monotonic()
                 last_lapsed = last_claim if lapsed else last_lapsed
             for item in claimed:
-                self._pool.submit(
-                    attempt_delivery, item, self.sender, self.config
-                ).add_done_callback(lambda future, item=item: self._done(item, future))
+                future = self._pool.submit(attempt_delivery, item, self.sender, self.config)
+                future.add_done_callback(partial(self._done, item))
             if self._stop.is_set():
                 return
 
