@@ -33,8 +33,16 @@ from openkyc.analysis.mrz import parse_mrz
 
 TODAY = date(2026, 6, 1)
 IMAGE = re.compile(r"\.(jpe?g|png|webp|heic|pdf)$", re.IGNORECASE)
-FIELDS = ("document_number", "birth_date", "expiry_date", "surname", "given_names",
-          "nationality", "issuer", "sex")
+FIELDS = (
+    "document_number",
+    "birth_date",
+    "expiry_date",
+    "surname",
+    "given_names",
+    "nationality",
+    "issuer",
+    "sex",
+)
 
 
 @dataclass
@@ -66,8 +74,14 @@ def _score_fields(score: MrzScore, truth: dict[str, str], read: dict[str, str]) 
         score.field_hits[name] += _norm(expected) == _norm(read.get(name))
 
 
-def _record(score: MrzScore, truth: dict[str, Any], lines: list[str] | None, valid: bool,
-            fields: dict[str, str], seconds: float) -> None:
+def _record(
+    score: MrzScore,
+    truth: dict[str, Any],
+    lines: list[str] | None,
+    valid: bool,
+    fields: dict[str, str],
+    seconds: float,
+) -> None:
     score.images += 1
     score.seconds.append(seconds)
     expected_valid = bool(truth.get("all_check_digits_valid"))
@@ -87,8 +101,11 @@ def _ours(path: Path) -> tuple[list[str] | None, bool, dict[str, str], float]:
     mrz = result.parsed_data["mrz"]
     if mrz is None:
         return None, False, {}, seconds
-    fields = dict(mrz["fields"], surname=result.parsed_data["surname"],
-                  given_names=result.parsed_data["givenNames"])
+    fields = dict(
+        mrz["fields"],
+        surname=result.parsed_data["surname"],
+        given_names=result.parsed_data["givenNames"],
+    )
     return mrz["lines"], mrz["valid"], fields, seconds
 
 
@@ -103,20 +120,30 @@ def _passporteye() -> Callable[[Path], tuple[list[str] | None, bool, dict[str, s
         if found is None:
             return None, False, {}, seconds
         data = found.to_dict()
-        fields = {"document_number": data["number"], "birth_date": data["date_of_birth"],
-                  "expiry_date": data["expiration_date"], "surname": data["surname"],
-                  "given_names": data["names"], "nationality": data["nationality"],
-                  "issuer": data["country"], "sex": data["sex"]}
+        fields = {
+            "document_number": data["number"],
+            "birth_date": data["date_of_birth"],
+            "expiry_date": data["expiration_date"],
+            "surname": data["surname"],
+            "given_names": data["names"],
+            "nationality": data["nationality"],
+            "issuer": data["country"],
+            "sex": data["sex"],
+        }
         return data["raw_text"].split("\n"), data["valid_score"] == 100, fields, seconds
 
     return run
 
 
 def _mrz_images(entries: list[dict[str, Any]], root: Path) -> list[tuple[Path, dict[str, Any]]]:
-    return [(root / e["file"], e["truth"]) for e in entries
-            if e["kind"] == "mrz-image" and IMAGE.search(e["file"])
-            and e["truth"].get("mrz_lines") and e["truth"].get("mrz_format") in
-            ("TD1", "TD2", "TD3", "MRVA", "MRVB")]
+    return [
+        (root / e["file"], e["truth"])
+        for e in entries
+        if e["kind"] == "mrz-image"
+        and IMAGE.search(e["file"])
+        and e["truth"].get("mrz_lines")
+        and e["truth"].get("mrz_format") in ("TD1", "TD2", "TD3", "MRVA", "MRVB")
+    ]
 
 
 def bench_mrz(entries: list[dict[str, Any]], root: Path, peer: bool) -> list[MrzScore]:
@@ -187,8 +214,15 @@ def bench_faces(pairs_file: Path, root: Path) -> dict[str, Any]:
         missing += distance == np.inf
         (same if pair["same"] else different).append(distance)
     tmr, eer, threshold = _rates(np.array(same), np.array(different))
-    return {"pairs": len(pairs), "same": len(same), "different": len(different),
-            "no_face": missing, "tmr_at_fmr_1": tmr, "eer": eer, "eer_threshold": threshold}
+    return {
+        "pairs": len(pairs),
+        "same": len(same),
+        "different": len(different),
+        "no_face": missing,
+        "tmr_at_fmr_1": tmr,
+        "eer": eer,
+        "eer_threshold": threshold,
+    }
 
 
 # -- address ----------------------------------------------------------------------------
@@ -207,14 +241,23 @@ def person_from_truth(truth: dict[str, Any]) -> Person:
         match = _POSTAL.search(part)
         if match:
             postal = match.group(1)
-            city = " ".join(w for w in part.replace(postal, "").split()
-                            if not re.fullmatch(r"[A-Z]{2}", w)) or None
+            city = (
+                " ".join(
+                    w for w in part.replace(postal, "").split() if not re.fullmatch(r"[A-Z]{2}", w)
+                )
+                or None
+            )
             break
     if city is None and len(parts) > 1:
         city = parts[1]
-    return Person(first_name=words[0] if words else "", last_name=" ".join(words[1:]),
-                  line1=parts[0] if parts else None, city=city, postal_code=postal,
-                  country=truth.get("country"))
+    return Person(
+        first_name=words[0] if words else "",
+        last_name=" ".join(words[1:]),
+        line1=parts[0] if parts else None,
+        city=city,
+        postal_code=postal,
+        country=truth.get("country"),
+    )
 
 
 ADDRESS_FIELDS = ("firstName", "lastName", "line1", "city", "postalCode")
@@ -230,8 +273,12 @@ def bench_address(entries: list[dict[str, Any]], root: Path) -> dict[str, Any]:
             continue
         person = person_from_truth(truth)
         started = time.perf_counter()
-        result = analyze_address([InputFile((root / entry["file"]).read_bytes())], person,
-                                 today=TODAY, max_address_age_days=100_000)
+        result = analyze_address(
+            [InputFile((root / entry["file"]).read_bytes())],
+            person,
+            today=TODAY,
+            max_address_age_days=100_000,
+        )
         seconds.append(time.perf_counter() - started)
         outcome = {check.name: not check.failed for check in result.checks}
         for name in ADDRESS_FIELDS:
@@ -246,15 +293,21 @@ def bench_address(entries: list[dict[str, Any]], root: Path) -> dict[str, Any]:
 
 
 def bench_passport_selfie(entries: list[dict[str, Any]], root: Path) -> list[float]:
-    passports = [root / e["file"] for e in entries if e["kind"] == "mrz-image"
-                 and IMAGE.search(e["file"]) and e["truth"].get("mrz_format") == "TD3"]
-    faces = [root / e["file"] for e in entries if e["kind"] == "face"
-             and IMAGE.search(e["file"])]
+    passports = [
+        root / e["file"]
+        for e in entries
+        if e["kind"] == "mrz-image"
+        and IMAGE.search(e["file"])
+        and e["truth"].get("mrz_format") == "TD3"
+    ]
+    faces = [root / e["file"] for e in entries if e["kind"] == "face" and IMAGE.search(e["file"])]
     seconds = []
     for index, passport in enumerate(passports):
         selfie = faces[index % len(faces)]
-        files = [InputFile(passport.read_bytes(), "id-front"),
-                 InputFile(selfie.read_bytes(), "face-proof")]
+        files = [
+            InputFile(passport.read_bytes(), "id-front"),
+            InputFile(selfie.read_bytes(), "face-proof"),
+        ]
         started = time.perf_counter()
         analyze_identity(files, Person("-", "-"), today=TODAY)
         seconds.append(time.perf_counter() - started)
@@ -280,8 +333,13 @@ def _row(label: str, values: list[str]) -> str:
     return f"| {label:<34} | " + " | ".join(f"{v:<26}" for v in values) + " |"
 
 
-def report(mrz: list[MrzScore], text: tuple[int, int], faces: dict[str, Any],
-           address: dict[str, Any], pairs: list[float]) -> str:
+def report(
+    mrz: list[MrzScore],
+    text: tuple[int, int],
+    faces: dict[str, Any],
+    address: dict[str, Any],
+    pairs: list[float],
+) -> str:
     names = [score.name for score in mrz]
     out = [_row("metric", names), _row("-" * 34, ["-" * 26] * len(names))]
 
@@ -297,14 +355,20 @@ def report(mrz: list[MrzScore], text: tuple[int, int], faces: dict[str, Any],
     line("latency per MRZ image", lambda s: _quantiles(s.seconds))
     na = ["n/a"] * (len(names) - 1)
     out.append(_row("MRZ text: check verdict = truth", [_pct(*text), *na]))
-    out.append(_row(f"face TMR at FMR 1% ({faces['pairs']} pairs)",
-                    [f"{100 * faces['tmr_at_fmr_1']:.1f}%", *na]))
-    out.append(_row("face EER", [f"{100 * faces['eer']:.1f}% (at {faces['eer_threshold']:.3f})",
-                                 *na]))
+    out.append(
+        _row(
+            f"face TMR at FMR 1% ({faces['pairs']} pairs)",
+            [f"{100 * faces['tmr_at_fmr_1']:.1f}%", *na],
+        )
+    )
+    out.append(
+        _row("face EER", [f"{100 * faces['eer']:.1f}% (at {faces['eer_threshold']:.3f})", *na])
+    )
     out.append(_row("face pairs without a face found", [str(faces["no_face"]), *na]))
     for name in ADDRESS_FIELDS:
-        out.append(_row(f"address {name}",
-                        [_pct(address["hits"][name], address["totals"][name]), *na]))
+        out.append(
+            _row(f"address {name}", [_pct(address["hits"][name], address["totals"][name]), *na])
+        )
     out.append(_row("latency per address document", [_quantiles(address["seconds"]), *na]))
     out.append(_row("latency passport + selfie", [_quantiles(pairs), *na]))
     return "\n".join(out)

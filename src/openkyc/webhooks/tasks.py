@@ -19,6 +19,7 @@ from datetime import timedelta
 from functools import partial
 
 import httpx
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from openkyc.config import Settings
@@ -126,6 +127,7 @@ class DeliveryWorker:
         self._woken = True
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._connection: Connection | None = None
 
     def wake(self) -> None:
         with self._changed:
@@ -146,6 +148,7 @@ class DeliveryWorker:
             self._thread.join(timeout=self.config.timeout + 10)
         self._pool.shutdown(wait=True)
         self._cycle(self._finished, 0, False)
+        self._disconnect()
         self.sender.close()
 
     def _loop(self) -> None:
@@ -197,16 +200,32 @@ class DeliveryWorker:
         if not finished and not limit:
             return []
         try:
-            with self.sessions.begin() as session:
+            with self._session() as session, session.begin():
                 now = utcnow()
                 queue.record(session, self.name, finished, self.config.retry, now)
                 claimed = queue.claim(session, self.name, limit, self.config.lease, now, lapsed)
         except Exception:
             log.exception("webhook worker %s could not record or claim deliveries", self.name)
+            self._disconnect()
             return []
         with self._changed:
             self._in_flight += len(claimed)
         return claimed
+
+    def _session(self) -> Session:
+        """A session on the loop's own connection: taken from the pool once, not checked out
+        (and pinged) for every cycle."""
+        bind = self.sessions.kw["bind"]
+        if isinstance(bind, Connection):  # a test's single connection
+            return self.sessions()
+        if self._connection is None:
+            self._connection = bind.connect()
+        return self.sessions(bind=self._connection)
+
+    def _disconnect(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def _done(self, claimed: Claimed, future: Future[Attempt]) -> None:
         try:
