@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     analysis_timeout_seconds: float = Field(default=120.0, gt=0)
 
     # Webhook delivery (docs/webhooks.md). Deliveries in flight at once in each process.
-    webhook_concurrency: int = Field(default=16, ge=1, le=256)
+    webhook_concurrency: int = Field(default=64, ge=1, le=512)
     webhook_connect_timeout: float = Field(default=5.0, gt=0)
     # The whole attempt (name resolution, connection, request, response) ends by then.
     webhook_timeout: float = Field(default=15.0, gt=0)

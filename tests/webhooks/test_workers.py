@@ -144,7 +144,7 @@ def test_three_worker_processes_deliver_10000_events_once_each(
 ) -> None:
     with running(answering(delay=0.002)) as receiver:
         organization_id = subscribed_tenant(postgres, receiver.url())
-        pool = workers(webhook_concurrency=16)
+        pool = workers()
         pool.start(3)
         record_events(postgres, organization_id, 10_000)
         wait_for(lambda: delivered(postgres, organization_id) == 10_000, seconds=120)

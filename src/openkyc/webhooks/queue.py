@@ -8,12 +8,13 @@ that lost its lease cannot overwrite its successor's result."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, event, or_, select, update
+from sqlalchemy import Table, and_, bindparam, event, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from openkyc.db.models import OutboxEvent, ServiceCredential, Webhook, WebhookDelivery
@@ -118,14 +119,33 @@ def _lapsed(now: datetime, limit: int) -> Any:
     )
 
 
-def _due(now: datetime, limit: int) -> Any:
-    return (
-        select(TABLE.c.id)
+WebhookKey = tuple[str, str]  # (organization id, webhook id)
+
+
+def _due(
+    session: Session, now: datetime, limit: int, busy: Mapping[WebhookKey, int], cap: int
+) -> list[str]:
+    """Due deliveries, oldest first, at most ``cap`` in flight per webhook in this worker
+    (``busy`` counts those already sent), so one slow receiver cannot take every slot."""
+    full = [key for key, count in busy.items() if count >= cap]
+    statement = (
+        select(TABLE.c.id, TABLE.c.organization_id, TABLE.c.webhook_id)
         .where(TABLE.c.status == PENDING, TABLE.c.run_after <= now)
         .order_by(TABLE.c.run_after)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    if full:
+        statement = statement.where(
+            tuple_(TABLE.c.organization_id, TABLE.c.webhook_id).not_in(full)
+        )
+    taken = Counter(busy)
+    chosen = []
+    for delivery_id, organization_id, webhook_id in session.execute(statement):
+        if taken[organization_id, webhook_id] < cap:
+            taken[organization_id, webhook_id] += 1
+            chosen.append(delivery_id)
+    return chosen
 
 
 def _lease(
@@ -154,13 +174,18 @@ def claim(
     limit: int,
     lease: timedelta,
     now: datetime,
+    *,
     lapsed: bool = True,
+    busy: Mapping[WebhookKey, int] | None = None,
+    cap: int | None = None,
 ) -> list[Claimed]:
-    """Lease up to ``limit`` due deliveries to this worker and load what sending them needs;
-    ``lapsed``: look for deliveries whose lease ran out too (not needed on every claim)."""
+    """Lease up to ``limit`` due deliveries to this worker and load what sending them needs.
+    ``lapsed``: look for deliveries whose lease ran out too (not needed on every claim);
+    ``busy`` and ``cap``: what this worker sends to each webhook now, and the most it may."""
     ids = _lease(session, _lapsed(now, limit), worker_id, lease, now) if lapsed else []
     if len(ids) < limit:
-        ids += _lease(session, _due(now, limit - len(ids)), worker_id, lease, now)
+        due = _due(session, now, limit - len(ids), busy or {}, cap or limit)
+        ids += _lease(session, due, worker_id, lease, now) if due else []
     return _load(session, ids) if ids else []
 
 

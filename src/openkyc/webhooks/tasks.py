@@ -13,6 +13,7 @@ import secrets
 import socket
 import threading
 import time
+from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -37,7 +38,7 @@ GATHER = 0.02
 
 @dataclass(frozen=True)
 class DeliveryConfig:
-    concurrency: int = 16
+    concurrency: int = 64
     poll_seconds: float = 1.0
     lease: timedelta = timedelta(seconds=60)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -102,6 +103,10 @@ def attempt_delivery(claimed: Claimed, sender: Sender, config: DeliveryConfig) -
     )
 
 
+def _webhook(claimed: Claimed) -> tuple[str, str]:
+    return claimed.organization_id, claimed.webhook_id
+
+
 def _unsent(claimed: Claimed, reason: str) -> Attempt:
     return Attempt(claimed, Answer(0, error=f"not sent: {reason}"), final=True, sent=False)
 
@@ -124,6 +129,9 @@ class DeliveryWorker:
         self._finished: list[Attempt] = []
         self._first_finished = 0.0
         self._in_flight = 0
+        # Attempts under way per webhook: one webhook gets at most half the slots.
+        self._per_webhook: Counter[tuple[str, str]] = Counter()
+        self._released = 0  # attempts finished since the last claim
         self._woken = True
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -158,7 +166,10 @@ class DeliveryWorker:
             lapsed = time.monotonic() - last_lapsed >= self.config.poll_seconds
             claimed = self._cycle(finished, free, lapsed)
             if free:
-                more, last_claim = len(claimed) == free, time.monotonic()
+                # More may be due: the claim took all it asked for, or a webhook's cap held
+                # it back (then it claims again as attempts finish).
+                more = len(claimed) == free or self._capped()
+                last_claim = time.monotonic()
                 last_lapsed = last_claim if lapsed else last_lapsed
             for item in claimed:
                 future = self._pool.submit(attempt_delivery, item, self.sender, self.config)
@@ -177,7 +188,9 @@ class DeliveryWorker:
                 now = time.monotonic()
                 free = 0 if self._stop.is_set() else self.config.concurrency - self._in_flight
                 poll_left = self.config.poll_seconds - (now - last_claim)
-                fill = more and (free >= batch or self._in_flight == 0)
+                # Claim in batches: after enough attempts finished, or the last ones.
+                refill = self._released >= batch or (self._released and not self._in_flight)
+                fill = more and free > 0 and refill
                 claim = free > 0 and (self._woken or poll_left <= 0 or fill)
                 gathered = now - self._first_finished
                 record = bool(self._finished) and (
@@ -190,7 +203,7 @@ class DeliveryWorker:
                 self._changed.wait(timeout=max(0.001, min(waits)) if waits else None)
             finished, self._finished = self._finished, []
             if claim:
-                self._woken = False
+                self._woken, self._released = False, 0
             return finished, free if claim else 0
 
     def _cycle(self, finished: list[Attempt], limit: int, lapsed: bool) -> list[Claimed]:
@@ -199,18 +212,38 @@ class DeliveryWorker:
         once, never lost."""
         if not finished and not limit:
             return []
+        with self._changed:
+            busy = dict(self._per_webhook)
         try:
             with self._session() as session, session.begin():
                 now = utcnow()
                 queue.record(session, self.name, finished, self.config.retry, now)
-                claimed = queue.claim(session, self.name, limit, self.config.lease, now, lapsed)
+                claimed = queue.claim(
+                    session,
+                    self.name,
+                    limit,
+                    self.config.lease,
+                    now,
+                    lapsed=lapsed,
+                    busy=busy,
+                    cap=self._cap,
+                )
         except Exception:
             log.exception("webhook worker %s could not record or claim deliveries", self.name)
             self._disconnect()
             return []
         with self._changed:
             self._in_flight += len(claimed)
+            self._per_webhook.update(_webhook(item) for item in claimed)
         return claimed
+
+    @property
+    def _cap(self) -> int:
+        return max(1, self.config.concurrency // 2)
+
+    def _capped(self) -> bool:
+        with self._changed:
+            return any(count >= self._cap for count in self._per_webhook.values())
 
     def _session(self) -> Session:
         """A session on the loop's own connection: taken from the pool once, not checked out
@@ -238,6 +271,10 @@ class DeliveryWorker:
                 self._first_finished = time.monotonic()
             self._finished.append(attempt)
             self._in_flight -= 1
+            self._released += 1
+            self._per_webhook[_webhook(claimed)] -= 1
+            if self._per_webhook[_webhook(claimed)] <= 0:
+                del self._per_webhook[_webhook(claimed)]
             self._changed.notify_all()
 
 
