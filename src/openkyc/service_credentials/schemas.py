@@ -96,5 +96,5 @@ class ServiceCredentialOut(WireModel):
             auth=AuthOut(type=credential.auth_type, username=credential.username),  # type: ignore[arg-type]
             createdTime=credential.created_time,
             updatedTime=credential.updated_time,
-            _links=[Link(rel="self", href=self_href)],
+            links=[Link(rel="self", href=self_href)],
         )

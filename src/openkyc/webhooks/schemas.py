@@ -99,7 +99,7 @@ class WebhookOut(WireModel):
             signingSecret=secret,
             createdTime=hook.created_time,
             updatedTime=hook.updated_time,
-            _links=links.self_link("webhooks", hook.id),
+            links=links.self_link("webhooks", hook.id),
         )
 
 
@@ -159,7 +159,7 @@ class TrackingOut(WireModel):
             deliveryStatus=delivery.status,  # type: ignore[arg-type]
             nextAttemptTime=next_attempt,
             error=delivery.error,
-            _links=links.self_link("tracking", "webhooks", delivery.id),
+            links=links.self_link("tracking", "webhooks", delivery.id),
         )
 
 
@@ -179,5 +179,5 @@ class WebhookSettingsOut(WireModel):
         return cls(
             allowPrivateNetworks=bool(settings and settings.allow_private_networks),
             updatedTime=settings.updated_time if settings else None,
-            _links=links.self_link("webhook-settings"),
+            links=links.self_link("webhook-settings"),
         )
