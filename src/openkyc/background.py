@@ -1,5 +1,6 @@
-"""The background side of openkyc: the job worker (document analysis) and the periodic
-tasks (request expiry). `openkyc serve` runs it in-process; `openkyc worker` runs it alone."""
+"""The background side of openkyc: the job worker (document analysis), the webhook delivery
+worker and the periodic tasks (request expiry). `openkyc serve` runs it in-process;
+`openkyc worker` runs it alone."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from openkyc.kyc.documents.tasks import analysis_handler
 from openkyc.kyc.requests.service import expire_due
 from openkyc.storage import Storage
 from openkyc.web.links import links_for_settings
+from openkyc.webhooks.tasks import DeliveryWorker, delivery_worker
 
 
 def periodic_tasks(settings: Settings) -> list[PeriodicTask]:
@@ -34,6 +36,7 @@ class Background:
     worker: Worker | None = None
     runner: Runner | None = None
     running: list[object] = field(default_factory=list)
+    webhooks: DeliveryWorker | None = None
 
     def start(self) -> None:
         if self.periodic.tasks:
@@ -42,8 +45,12 @@ class Background:
             self.runner.start()
         if self.worker is not None:
             self.worker.start()
+        if self.webhooks is not None:
+            self.webhooks.start()
 
     def stop(self) -> None:
+        if self.webhooks is not None:
+            self.webhooks.stop()
         if self.worker is not None:
             self.worker.stop()
         self.periodic.stop()
@@ -71,4 +78,5 @@ def background(
         )
     }
     worker = Worker(database.write_sessionmaker, handlers, threads=settings.worker_threads)
-    return Background(periodic, worker, runner)
+    webhooks = delivery_worker(settings, database.write_sessionmaker)
+    return Background(periodic, worker, runner, webhooks=webhooks)

@@ -74,7 +74,8 @@ def serve(host: str | None, port: int | None, data_dir: Path | None) -> None:
     "--data-dir", type=click.Path(path_type=Path), help="Folder of the files in embedded mode."
 )
 def worker(threads: int | None, processes: int | None, data_dir: Path | None) -> None:
-    """Run the background work (document analysis, request expiry) without serving HTTP.
+    """Run the background work (document analysis, webhook deliveries, request expiry)
+    without serving HTTP.
 
     Start any number of workers, on any machines, against the same PostgreSQL database and
     file storage; they share the work. Set OPENKYC_EMBEDDED_WORKER=false on `openkyc serve`

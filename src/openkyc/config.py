@@ -69,7 +69,29 @@ class Settings(BaseSettings):
     analysis_processes: int = Field(default=2, ge=0, le=64)
     analysis_timeout_seconds: float = Field(default=120.0, gt=0)
 
-    @field_validator("url_fetch_allowed_networks", mode="before")
+    # Webhook delivery (docs/webhooks.md). Deliveries in flight at once in each process.
+    webhook_concurrency: int = Field(default=64, ge=1, le=512)
+    webhook_connect_timeout: float = Field(default=5.0, gt=0)
+    # The whole attempt (name resolution, connection, request, response) ends by then.
+    webhook_timeout: float = Field(default=15.0, gt=0)
+    # A claimed delivery is another worker's to take once this has passed without an answer;
+    # it must exceed the timeout so an attempt never overlaps its own retry.
+    webhook_lease_seconds: float = Field(default=60.0, gt=0)
+    # How often an idle worker looks for due deliveries another process created.
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    # Attempts per delivery; retries wait base * 3**(n-1) seconds (at most the maximum), +-25%.
+    webhook_max_attempts: int = Field(default=13, ge=1, le=100)
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0)
+    webhook_retry_max_delay_seconds: float = Field(default=86400.0, gt=0)
+    # A subscription whose every attempt failed for this long is deactivated.
+    webhook_disable_after_seconds: float = Field(default=5 * 86400.0, gt=0)
+    # Organizations may let their webhooks reach loopback and private networks
+    # (`allowPrivateNetworks` in /webhook-settings); turn off where tenants must not.
+    webhook_private_networks_opt_in: bool = True
+    # Networks every organization's webhooks may reach although they are not public (CIDRs).
+    webhook_allowed_networks: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = ()
+
+    @field_validator("url_fetch_allowed_networks", "webhook_allowed_networks", mode="before")
     @classmethod
     def _split_networks(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -82,6 +104,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 "OPENKYC_SECRET_KEY must be set to at least 32 random characters in production"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _lease_outlasts_an_attempt(self) -> Settings:
+        if self.webhook_lease_seconds <= self.webhook_timeout:
+            raise ValueError("OPENKYC_WEBHOOK_LEASE_SECONDS must exceed OPENKYC_WEBHOOK_TIMEOUT")
         return self
 
     @cached_property

@@ -1,4 +1,4 @@
-"""Recording events. Delivery (webhooks) reads the outbox after the transaction commits."""
+"""Recording events, and the webhook deliveries they cause, in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from openkyc.db.ids import new_id
 from openkyc.db.models import OutboxEvent
 from openkyc.db.types import utcnow
 from openkyc.events.repository import EventRepository
+from openkyc.webhooks.fanout import fan_out
 
 
 def record(
@@ -31,4 +32,6 @@ def record(
         payload={**payload, "eventType": event_type},
         created_time=utcnow(),
     )
-    return EventRepository(session, organization_id).add(event)
+    EventRepository(session, organization_id).add(event)
+    fan_out(session, event)
+    return event

@@ -131,17 +131,17 @@ def _destinations(address: IPAddress) -> list[IPAddress]:
 def fetch_url(url: str, policy: FetchPolicy) -> Fetched:
     """The bytes at ``url``; raises FetchRefused for anything refused or failed."""
     deadline = time.monotonic() + policy.timeout
-    current = _checked_url(url)
+    current = checked_url(url)
     try:
         # No proxies from the environment (they would bypass the pinning) and no kept-alive
         # connections (one to a pinned address must not serve another host name).
         limits = httpx.Limits(max_keepalive_connections=0)
         with httpx.Client(trust_env=False, follow_redirects=False, limits=limits) as client:
             for _ in range(policy.max_redirects + 1):
-                addresses = _resolve_checked(current, policy, deadline)
+                addresses = resolve_checked(current, policy, deadline)
                 with _get(client, current, addresses, deadline) as response:
                     if response.status_code in _REDIRECTS and "location" in response.headers:
-                        current = _checked_url(str(current.join(response.headers["location"])))
+                        current = checked_url(str(current.join(response.headers["location"])))
                         continue
                     if not response.is_success:
                         raise FetchRefused(f"the server answered {response.status_code}")
@@ -154,7 +154,7 @@ def fetch_url(url: str, policy: FetchPolicy) -> Fetched:
     raise FetchRefused(f"the URL redirects more than {policy.max_redirects} times")
 
 
-def _checked_url(text: str) -> httpx.URL:
+def checked_url(text: str) -> httpx.URL:
     try:
         url = httpx.URL(text.strip())
     except (httpx.InvalidURL, TypeError) as error:
@@ -175,7 +175,11 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-def _resolve_checked(url: httpx.URL, policy: FetchPolicy, deadline: float) -> list[IPAddress]:
+def _resolve(url: httpx.URL, deadline: float) -> list[IPAddress]:
+    try:
+        return [ipaddress.ip_address(url.host)]  # an address needs no lookup
+    except ValueError:
+        pass
     host = url.raw_host.decode("ascii")
     port = url.port or (443 if url.scheme == "https" else 80)
     future = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
@@ -185,7 +189,11 @@ def _resolve_checked(url: httpx.URL, policy: FetchPolicy, deadline: float) -> li
         raise httpx.TimeoutException("name resolution timed out") from error
     except (OSError, UnicodeError) as error:
         raise FetchRefused(f"the host {url.host} cannot be resolved") from error
-    addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in infos))
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in infos))
+
+
+def resolve_checked(url: httpx.URL, policy: FetchPolicy, deadline: float) -> list[IPAddress]:
+    addresses = _resolve(url, deadline)
     for address in addresses:
         refusal = address_refusal(address, policy)
         if refusal:

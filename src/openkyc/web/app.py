@@ -36,8 +36,10 @@ def api_routers() -> list[APIRouter]:
     from openkyc.kyc.documents.routes import router as kyc_documents
     from openkyc.kyc.requests.routes import router as kyc_requests
     from openkyc.kyc.settings.routes import router as kyc_settings
+    from openkyc.service_credentials.routes import router as service_credentials
     from openkyc.tags.routes import router as tags
     from openkyc.web.meta import router as meta
+    from openkyc.webhooks.routes import router as webhooks
 
     return [
         meta,
@@ -49,6 +51,8 @@ def api_routers() -> list[APIRouter]:
         kyc_documents,
         kyc_settings,
         tags,
+        webhooks,
+        service_credentials,
     ]
 
 

@@ -36,6 +36,16 @@ def _session(request: Request) -> Iterator[OrmSession]:
 Session = Annotated[OrmSession, Depends(_session, scope="function")]
 
 
+def _read_session(request: Request) -> Iterator[OrmSession]:
+    """A session that only reads whatever the method: for endpoints that wait on the network
+    (a writer's transaction would hold SQLite's write lock meanwhile)."""
+    with request.app.state.sessionmaker() as session:
+        yield session
+
+
+ReadSession = Annotated[OrmSession, Depends(_read_session, scope="function")]
+
+
 def _credentials(request: Request) -> Principal:
     # A short session of its own: the request's transaction starts only when its work does.
     with request.app.state.sessionmaker() as session:

@@ -15,6 +15,7 @@ from openkyc.db.models.kyc import (
     Tag,
 )
 from openkyc.db.models.organization import Organization
+from openkyc.db.models.webhook import ServiceCredential, Webhook, WebhookDelivery, WebhookSettings
 
 __all__ = [
     "ApiKey",
@@ -30,5 +31,9 @@ __all__ = [
     "KycSettingsRow",
     "Organization",
     "OutboxEvent",
+    "ServiceCredential",
     "Tag",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookSettings",
 ]

@@ -1,0 +1,1 @@
+"""Service credentials: host-bound credentials webhooks authenticate with."""

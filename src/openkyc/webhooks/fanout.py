@@ -1,0 +1,80 @@
+"""From the outbox to deliveries: each event recorded gets one delivery per active webhook
+that wants it, in the same transaction, so a delivery exists exactly when its event does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event as orm_events
+from sqlalchemy.orm import Session, SessionTransaction
+
+from openkyc.db.ids import new_id
+from openkyc.db.models import OutboxEvent, Webhook, WebhookDelivery
+from openkyc.errors import ValidationFailed
+from openkyc.webhooks import queue
+from openkyc.webhooks.repository import RESOURCES, DeliveryRepository, WebhookRepository
+
+# The active webhooks of each organization, kept for the rest of the transaction (a request
+# or job recording many events asks once) and forgotten when any webhook is written.
+_ACTIVE = "openkyc_active_webhooks"
+
+
+def _active(session: Session, organization_id: str) -> list[Webhook]:
+    cache: dict[str, list[Webhook]] = session.info.setdefault(_ACTIVE, {})
+    if organization_id not in cache:
+        cache[organization_id] = WebhookRepository(session, organization_id).active()
+    return cache[organization_id]
+
+
+@orm_events.listens_for(Session, "before_flush")
+def _forget_on_write(session: Session, _context: Any, _instances: Any) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(instance, Webhook) for instance in changed):
+        session.info.pop(_ACTIVE, None)
+
+
+@orm_events.listens_for(Session, "after_transaction_end")
+def _forget_at_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # not the inner transaction of a flush
+        session.info.pop(_ACTIVE, None)
+
+
+def wants(repository: WebhookRepository, hook: Webhook, event: OutboxEvent) -> bool:
+    """An empty events filter takes every event; a filter must match the event's resource."""
+    if hook.events_filter and event.event_type not in hook.events_filter:
+        return False
+    if not hook.filter:
+        return True
+    if event.resource_type not in RESOURCES:
+        return False
+    try:
+        return repository.resource_matches(event.resource_type, event.resource_id, hook.filter)
+    except ValidationFailed:  # a field this resource does not have
+        return False
+
+
+def fan_out(session: Session, event: OutboxEvent) -> list[WebhookDelivery]:
+    webhooks = WebhookRepository(session, event.organization_id)
+    deliveries = DeliveryRepository(session, event.organization_id)
+    created = [
+        deliveries.add(
+            WebhookDelivery(
+                id=new_id("hook_log"),
+                organization_id=event.organization_id,
+                webhook_id=hook.id,
+                event_id=event.id,
+                event_type=event.event_type,
+                entity_id=event.resource_id,
+                status=queue.PENDING,
+                attempt=0,
+                run_after=event.created_time,
+                created_time=event.created_time,
+                updated_time=event.created_time,
+            )
+        )
+        for hook in _active(session, event.organization_id)
+        if wants(webhooks, hook, event)
+    ]
+    if created:
+        queue.announce(session)
+    return created
