@@ -35,6 +35,12 @@ Pure decisions
     :func:`mrz_check_digit`, :func:`parse_mrz`, :func:`name_matches`,
     :func:`minimum_age_for`, :func:`age_on`.
 
+Liveness
+    :func:`check_liveness` decides whether camera frames (:class:`LivenessFrame`) show one
+    live person meeting a random challenge of :data:`CHALLENGE_STEPS`, and gives a
+    :class:`LivenessResult` with each :class:`FramePose`; :func:`pose_of` is the pure
+    yaw and roll of five landmarks.
+
 Models
     :class:`Engines` holds a :class:`TextReader` and a :class:`FaceFinder`;
     :func:`default_engines` gives the process-wide ones (rapidocr, dlib), loaded on
@@ -63,6 +69,14 @@ from openkyc.analysis.errors import (
     UnsupportedInput,
 )
 from openkyc.analysis.identity import analyze_identity
+from openkyc.analysis.liveness import (
+    CHALLENGE_STEPS,
+    FramePose,
+    LivenessFrame,
+    LivenessResult,
+    check_liveness,
+    pose_of,
+)
 from openkyc.analysis.models import (
     AddressAnalysis,
     Check,
@@ -89,6 +103,7 @@ from openkyc.analysis.settings import (
 )
 
 __all__ = [
+    "CHALLENGE_STEPS",
     "DEFAULT_ADDRESS_SETTINGS",
     "DEFAULT_IDENTITY_SETTINGS",
     "AddressAnalysis",
@@ -99,10 +114,13 @@ __all__ = [
     "Face",
     "FaceFinder",
     "Fingerprints",
+    "FramePose",
     "Hint",
     "IdentityAnalysis",
     "IdentitySettings",
     "InputFile",
+    "LivenessFrame",
+    "LivenessResult",
     "LocationOverride",
     "MinimumAgeSettings",
     "ModelUnavailable",
@@ -119,11 +137,13 @@ __all__ = [
     "age_on",
     "analyze_address",
     "analyze_identity",
+    "check_liveness",
     "default_engines",
     "minimum_age_for",
     "mrz_check_digit",
     "name_matches",
     "parse_mrz",
+    "pose_of",
     "rejection_for",
     "score_document",
     "warm_up",

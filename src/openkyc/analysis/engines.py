@@ -54,10 +54,13 @@ class TextReader(Protocol):
 
 @dataclass(frozen=True)
 class Face:
-    """A face: its box (left, top, right, bottom) and its 128-d embedding."""
+    """A face: its box (left, top, right, bottom), its 128-d embedding and, when the finder
+    gives them, its five landmarks in pixels: the outer and inner corner of the eye on the
+    image's right, the outer and inner corner of the other eye, and the base of the nose."""
 
     box: tuple[int, int, int, int]
     embedding: tuple[float, ...]
+    landmarks: tuple[tuple[float, float], ...] = ()
 
     @property
     def area(self) -> int:
@@ -209,7 +212,10 @@ class DlibFaces:
             box = tuple(
                 int(v / scale) for v in (rect.left(), rect.top(), rect.right(), rect.bottom())
             )
-            faces.append(Face(box, tuple(float(v) for v in embedding)))  # type: ignore[arg-type]
+            points = tuple(
+                (shape.part(i).x / scale, shape.part(i).y / scale) for i in range(shape.num_parts)
+            )
+            faces.append(Face(box, tuple(float(v) for v in embedding), points))  # type: ignore[arg-type]
         return sorted(faces, key=lambda face: face.area, reverse=True)
 
 
