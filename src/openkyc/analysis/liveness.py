@@ -138,11 +138,11 @@ def pose_of(landmarks: Sequence[tuple[float, float]]) -> tuple[float, float]:
 
 def _pixels(data: bytes, index: int) -> np.ndarray:
     try:
-        picture = Image.open(io.BytesIO(data))
-        picture.load()
+        opened = Image.open(io.BytesIO(data))
+        opened.load()
     except Exception as exc:  # Pillow raises many types for broken input
         raise UnreadableFile(f"frame {index} is not an image: {exc}", index=index) from exc
-    picture = ImageOps.exif_transpose(picture).convert("RGB")
+    picture = ImageOps.exif_transpose(opened).convert("RGB")
     picture.thumbnail((MAX_SIDE, MAX_SIDE))
     return np.asarray(picture)
 

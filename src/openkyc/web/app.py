@@ -32,9 +32,13 @@ def api_routers() -> list[APIRouter]:
     from openkyc.auth.routes import router as sessions
     from openkyc.customers.routes import router as customers
     from openkyc.files.routes import router as files
+    from openkyc.gatherer.routes import router as gatherer
     from openkyc.kyc.documents.routes import router as kyc_documents
+    from openkyc.kyc.liveness.routes import router as kyc_liveness
     from openkyc.kyc.requests.routes import router as kyc_requests
     from openkyc.kyc.settings.routes import router as kyc_settings
+    from openkyc.storefront.routes import router as storefront
+    from openkyc.storefront.routes import tokens as authentication_tokens
     from openkyc.tags.routes import router as tags
     from openkyc.web.meta import router as meta
 
@@ -48,6 +52,10 @@ def api_routers() -> list[APIRouter]:
         kyc_documents,
         kyc_settings,
         tags,
+        storefront,
+        kyc_liveness,
+        authentication_tokens,
+        gatherer,
     ]
 
 
