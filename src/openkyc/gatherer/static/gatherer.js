@@ -21,6 +21,7 @@
   let documents = [];
   const drafts = {};
   const busy = {};
+  let leaving = null;
 
   // -- helpers ------------------------------------------------------------------------
 
@@ -180,12 +181,18 @@
     }
     nodes.push(overview(current));
     if (boot.ui === '2') {
-      // Mobile-first: one step on the screen at a time.
-      if (current >= 0) nodes.push(cards[current]);
+      // Mobile-first: the steps done so far and the current one; the next ones wait.
+      nodes.push(...cards.filter((card, index) => current < 0 || index <= current));
     } else {
       nodes.push(...cards);
     }
-    if (finished()) nodes.push(donePanel());
+    if (finished()) {
+      nodes.push(donePanel());
+      if (boot.hasRedirect && !leaving) {
+        // Time to read the result and use the button first (and a keyboard user's way out).
+        leaving = setTimeout(() => window.location.assign(boot.leave.done), 8000);
+      }
+    }
     app.replaceChildren(...nodes);
     for (const wish of wanted()) {
       const live = drafts[wish.type] && drafts[wish.type].liveness;
@@ -220,10 +227,16 @@
     const type = wish.type;
     const last = state.last;
     const nodes = [];
+    const about = last ? last.id : null;
     if (state.status === 'accepted') {
-      nodes.push(el('p', { class: 'result ok', id: `result-${type}`, tabindex: '-1' }, T.result.accepted));
+      const accepted = state.mine.find((d) => d.status === 'accepted');
+      nodes.push(
+        el('p', { class: 'result ok', id: `result-${type}`, tabindex: '-1', 'data-document': accepted.id }, T.result.accepted),
+      );
     } else if (state.status === 'pending') {
-      nodes.push(el('p', { class: 'result wait', id: `result-${type}`, tabindex: '-1' }, T.result.pending));
+      nodes.push(
+        el('p', { class: 'result wait', id: `result-${type}`, tabindex: '-1', 'data-document': about }, T.result.pending),
+      );
     } else if (last && last.status === 'rejected') {
       nodes.push(rejection(type, last, state));
     }
@@ -242,7 +255,7 @@
     else attempts = fmt(T.attemptsLeft.other, { count: state.left });
     return el(
       'div',
-      { class: 'result bad', id: `result-${type}`, tabindex: '-1', role: 'status' },
+      { class: 'result bad', id: `result-${type}`, tabindex: '-1', role: 'status', 'data-document': last.id },
       el('p', { class: 'result-title' }, state.status === 'failed' ? T.result.failed : T.result.rejected),
       reason ? el('p', { class: 'reason', 'data-reason': reason }, T.reasons[reason] || T.reasons.other) : null,
       hints.length ? el('p', { class: 'hints-title' }, T.hintsTitle) : null,
