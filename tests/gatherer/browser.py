@@ -105,7 +105,9 @@ class Customer:
 
     def face_check(self, document_type: str = "identity-proof") -> None:
         self.page.click(f"#liveness-{document_type}")
-        self.page.wait_for_selector("[data-liveness-step='turn-left'], [data-liveness-step='turn-right']")
+        self.page.wait_for_selector(
+            "[data-liveness-step='turn-left'], [data-liveness-step='turn-right']"
+        )
         self.shot("face-check")
         self.page.wait_for_selector(f"#liveness-passed-{document_type}", timeout=90_000)
 
@@ -116,7 +118,9 @@ class Customer:
         self.page.click(f"#send-{document_type}")
         self.page.wait_for_selector(f"#progress-{document_type}")
         self.shot(f"{document_type}-checking")
-        fresh = f"#result-{document_type}" + (f":not([data-document='{earlier}'])" if earlier else "")
+        fresh = f"#result-{document_type}" + (
+            f":not([data-document='{earlier}'])" if earlier else ""
+        )
         result = self.page.wait_for_selector(fresh, timeout=120_000)
         assert result is not None
         seconds = time.monotonic() - started
@@ -139,7 +143,9 @@ class Customer:
         return outcome
 
     def send_after_attach(self, document_type: str, picture: Path) -> dict[str, Any]:
-        self.attach(document_type, "id-front" if document_type == "identity-proof" else "document", picture)
+        self.attach(
+            document_type, "id-front" if document_type == "identity-proof" else "document", picture
+        )
         return self.send(document_type)
 
     def _attribute(self, selector: str, name: str) -> str | None:
@@ -158,7 +164,9 @@ class Customer:
 
 
 @contextmanager
-def customer_at(browser: Browser, viewport: str, name: str, person: str = "collins") -> Iterator[Customer]:
+def customer_at(
+    browser: Browser, viewport: str, name: str, person: str = "collins"
+) -> Iterator[Customer]:
     context = browser.new_context(**VIEWPORTS[viewport], locale="en-GB")
     context.add_init_script(camera_script(person))
     page = context.new_page()

@@ -85,7 +85,9 @@ class Merchant:
         assert response.status_code == 201, response.text
         return str(response.json()["id"])
 
-    def kyc_request(self, customer_id: str, documents: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    def kyc_request(
+        self, customer_id: str, documents: list[dict[str, Any]], **extra: Any
+    ) -> dict[str, Any]:
         body = {"customerId": customer_id, "documents": documents, **extra}
         response = self.api.post("/kyc-requests", json=body)
         assert response.status_code == 201, response.text

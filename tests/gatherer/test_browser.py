@@ -161,6 +161,6 @@ def test_a_customer_who_uses_up_the_attempts_sees_the_request_fail(
         assert "Vous pouvez essayer encore une fois." in first["text"]
         customer.shot("rejected-once")
         last = customer.send_after_attach("identity-proof", pictures["hopper-passport"])
-        assert "plus d’essai" in last["text"]
+        assert "plus d\u2019essai" in last["text"]
         assert live.status(request["id"]) == "failed"
         assert _info(customer.finish()) == "manual"
