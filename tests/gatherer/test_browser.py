@@ -111,6 +111,12 @@ def test_a_customer_provides_every_document_and_the_request_is_fulfilled(
         assert "ok" in address_result["class"], address_result
         assert live.status(request["id"]) == "fulfilled"
         assert _info(customer.finish()) == "success"
+        if viewport == "desktop":
+            # The link of a finished request: a clear page, and back with token_expired.
+            assert customer.reopen(gatherer_link(request)) == 410
+            assert "already been verified" in customer.page.inner_text("main")
+            customer.shot("link-closed")
+            assert _info(customer.leave_closed_page()) == "token_expired"
     kept = live.documents(request["id"])
     assert [(d["documentType"], d["status"]) for d in kept] == [
         ("identity-proof", "accepted"),
@@ -127,6 +133,11 @@ def test_a_rejected_document_says_what_to_fix_and_the_retry_succeeds(
         live.customer(), [{"type": "identity-proof", "subtypes": ["passport"]}], redirectUrl=SHOP
     )
     with customer_at(browser, "desktop", "retry-desktop") as customer:
+        tampered = gatherer_link(request)[:-6] + "AAAAAA"
+        assert customer.reopen(tampered) == 403
+        assert customer.page.inner_text("main").startswith("This link is not valid")
+        assert request["id"] not in customer.page.content()
+        customer.shot("link-tampered")
         customer.open(gatherer_link(request))
         customer.attach("identity-proof", "id-front", pictures["expired-passport"])
         rejected = customer.send("identity-proof")
