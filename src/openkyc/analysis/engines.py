@@ -68,9 +68,12 @@ class Face:
 
 
 class FaceFinder(Protocol):
-    """Finds faces in an RGB image, largest first, with their embeddings."""
+    """Finds faces in an RGB image, largest first, with their embeddings (left empty when
+    ``embed`` is false: the embedding is most of the cost)."""
 
-    def faces(self, image: np.ndarray, *, small: bool = False) -> list[Face]: ...
+    def faces(
+        self, image: np.ndarray, *, small: bool = False, embed: bool = True
+    ) -> list[Face]: ...
 
 
 @dataclass(frozen=True)
@@ -196,9 +199,10 @@ class DlibFaces:
                     raise ModelUnavailable(f"dlib models could not load: {exc}") from exc
             return self._models
 
-    def faces(self, image: np.ndarray, *, small: bool = False) -> list[Face]:
+    def faces(self, image: np.ndarray, *, small: bool = False, embed: bool = True) -> list[Face]:
         """Faces largest first. ``small`` also looks for faces down to ~40 px (slower),
-        as the portrait on an ID card photographed from afar can be."""
+        as the portrait on an ID card photographed from afar can be; without ``embed`` the
+        faces have landmarks but no embedding."""
         detector, landmarks, encoder = self._load()
         scale = min(1.0, self.MAX_SIDE / max(image.shape[:2]))
         work = _resize(image, scale)
@@ -208,7 +212,7 @@ class DlibFaces:
         faces = []
         for rect in found:
             shape = landmarks(work, rect)
-            embedding = encoder.compute_face_descriptor(work, shape)
+            embedding = encoder.compute_face_descriptor(work, shape) if embed else ()
             box = tuple(
                 int(v / scale) for v in (rect.left(), rect.top(), rect.right(), rect.bottom())
             )

@@ -13,10 +13,11 @@ base of the nose), so the poses are the ones five points can measure:
 - **tilt** (roll): the angle of the eye line. A picture can be tilted too: tilts only add
   randomness to the sequence, the turns carry the 3-D evidence.
 
-The decision (:func:`check_liveness`): a face in the frames of every step, one person all
-along (128-d embeddings within :data:`SAME_PERSON` of the most frontal frame), the first
-step facing the camera, each later step's pose reached in its own frames, relative to the
-first step, turns without rolling, and frames that are not all the same picture. The most
+The decision (:func:`check_liveness`): a face in the frames of every step, the first step
+facing the camera, frames that are not all the same picture, each later step's pose reached
+in its own frames (relative to the first step; turns without rolling), and the frames that
+reached them showing the same person as the most frontal frame (128-d embeddings within
+:data:`SAME_PERSON`; only those frames are embedded, the costly part). The most
 frontal frame is returned so the caller can keep it as the customer's selfie, which the
 identity analysis then matches with the document's portrait.
 """
@@ -25,8 +26,8 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
 from itertools import pairwise
 from statistics import median
 from typing import Any
@@ -82,8 +83,8 @@ class LivenessFrame:
 class FramePose:
     """What one frame showed: whether a face, its yaw (inter-eye distances, positive when
     the nose moved to the image's right: the customer turned to their left), roll (degrees,
-    positive when the eye on the image's right is lower: tilted to their left) and distance
-    from the reference face."""
+    positive when the eye on the image's right is lower: tilted to their left) and, for the
+    frames that met a step, the embedding distance from the kept selfie's face."""
 
     step: int
     faces: int
@@ -199,7 +200,7 @@ def _result(
     return LivenessResult(reason is None, reason, step, reference, tuple(poses))
 
 
-def _poses(seen: list[_Seen], reference: Face | None) -> list[FramePose]:
+def _poses(seen: list[_Seen]) -> list[FramePose]:
     poses = []
     for item in seen:
         face = item.face
@@ -207,8 +208,7 @@ def _poses(seen: list[_Seen], reference: Face | None) -> list[FramePose]:
             poses.append(FramePose(item.step, len(item.faces)))
             continue
         yaw, roll = pose_of(face.landmarks)
-        distance = _distance(face, reference) if reference is not None else None
-        poses.append(FramePose(item.step, len(item.faces), yaw, roll, distance))
+        poses.append(FramePose(item.step, len(item.faces), yaw, roll))
     return poses
 
 
@@ -235,20 +235,26 @@ def check_liveness(
         raise UnsupportedInput("a challenge starts with centre and names known steps")
     if any(not 0 <= f.step < len(challenge) for f in frames):
         raise UnsupportedInput("a frame names a step outside the challenge")
-    engines = engines or default_engines()
+    finder = (engines or default_engines()).faces
     seen = []
     for index, frame in enumerate(frames):
         image = _pixels(frame.data, index)
-        seen.append(_Seen(frame.step, engines.faces.faces(image), image))
-    return _decide(seen, challenge)
+        # Landmarks for every frame; embeddings (the costly part) only where they decide.
+        seen.append(_Seen(frame.step, finder.faces(image, embed=False), image))
+
+    def embedded(index: int) -> Face | None:
+        faces = finder.faces(seen[index].image)
+        return faces[0] if faces else None
+
+    return _decide(seen, challenge, embedded)
 
 
-def _decide(seen: list[_Seen], challenge: Sequence[str]) -> LivenessResult:
+def _decide(
+    seen: list[_Seen], challenge: Sequence[str], embedded: Callable[[int], Face | None]
+) -> LivenessResult:
     if not seen:
         return _result("no-frames", [])
-    reference_index = _reference(seen)
-    reference = seen[reference_index].face if reference_index is not None else None
-    poses = _poses(seen, reference)
+    poses = _poses(seen)
     with_face = [p for p in poses if p.yaw is not None]
     for step in range(len(challenge)):
         if not any(p.step == step for p in with_face):
@@ -260,12 +266,40 @@ def _decide(seen: list[_Seen], challenge: Sequence[str]) -> LivenessResult:
     base_roll = median(p.roll for p in first if p.roll is not None)
     if abs(base_yaw) > CENTRE_YAW or abs(base_roll) > CENTRE_ROLL:
         return _result("not-facing-camera", poses, step=0)
-    if any(p.distance is not None and p.distance > SAME_PERSON for p in with_face):
-        return _result("different-person", poses)
     if _is_still(seen):
         return _result("still-image", poses)
+    reached = []
     for step, name in enumerate(challenge[1:], start=1):
-        mine = [p for p in with_face if p.step == step]
-        if not any(_reached(name, p.yaw or 0.0, p.roll or 0.0, base_yaw, base_roll) for p in mine):
+        index = next(
+            (
+                i
+                for i, p in enumerate(poses)
+                if p.step == step
+                and p.yaw is not None
+                and _reached(name, p.yaw, p.roll or 0.0, base_yaw, base_roll)
+            ),
+            None,
+        )
+        if index is None:
             return _result("challenge-not-met", poses, step=step)
+        reached.append(index)
+    return _same_person(poses, _reference(seen), reached, embedded)
+
+
+def _same_person(
+    poses: list[FramePose],
+    reference_index: int | None,
+    reached: list[int],
+    embedded: Callable[[int], Face | None],
+) -> LivenessResult:
+    """The frames that met the challenge show the face of the selfie that will be kept."""
+    reference = embedded(reference_index) if reference_index is not None else None
+    if reference is None:
+        return _result("face-not-seen", poses, step=0)
+    for index in reached:
+        face = embedded(index)
+        distance = _distance(face, reference) if face is not None else None
+        poses[index] = replace(poses[index], distance=distance)
+        if distance is None or distance > SAME_PERSON:
+            return _result("different-person", poses)
     return _result(None, poses, reference=reference_index)
