@@ -175,3 +175,46 @@ def test_a_customer_who_uses_up_the_attempts_sees_the_request_fail(
         assert "plus d\u2019essai" in last["text"]
         assert live.status(request["id"]) == "failed"
         assert _info(customer.finish()) == "manual"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_page_works_from_the_keyboard_and_labels_every_control(
+    live: Merchant, browser: Browser
+) -> None:
+    request = live.kyc_request(
+        live.customer(), [IDENTITY_WITH_SELFIE, {"type": "address-proof"}], redirectUrl=SHOP
+    )
+    with customer_at(browser, "desktop", "keyboard-desktop") as customer:
+        customer.open(gatherer_link(request))
+        page = customer.page
+        page.check("#subtype-identity-proof-id-card")
+        unlabelled = page.evaluate(
+            """() => [...document.querySelectorAll('input, select, button')]
+                .filter((c) => c.type !== 'hidden')
+                .filter((c) => !(c.labels && c.labels.length) && !c.textContent.trim())
+                .map((c) => c.id)"""
+        )
+        assert unlabelled == []
+        order = []
+        page.focus("#language")
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            order.append(page.evaluate("document.activeElement.id || document.activeElement.name"))
+        # Top to bottom: back link, the subtype group (one stop), the three pictures, send.
+        assert order[:6] == [
+            "back",
+            "subtype-identity-proof-id-card",
+            "file-identity-proof-id-front",
+            "file-identity-proof-id-back",
+            "file-identity-proof-face-proof",
+            "send-identity-proof",
+        ], order
+        page.focus("#send-identity-proof")
+        page.keyboard.press("Shift+Tab")  # back to the selfie's picker
+        assert page.evaluate("document.activeElement.id") == "file-identity-proof-face-proof"
+        ring = page.evaluate(
+            "getComputedStyle(document.querySelector('label[for=file-identity-proof-face-proof]'))"
+            ".outlineStyle"
+        )
+        assert ring == "solid"  # the drop zone shows the focus of its hidden input
+        customer.shot("keyboard-focus", full_page=False)
