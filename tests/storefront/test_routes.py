@@ -114,7 +114,7 @@ def test_the_customer_reads_their_request_and_nothing_else(
     # Merchant operations are out of reach, and a merchant key is no customer token.
     assert_problem(client.get("/customers", headers=bearer(token)), 403)
     assert_problem(client.get(f"/kyc-requests/{request_['id']}", headers=bearer(token)), 403)
-    assert_problem(api.get(f"/storefront/kyc-requests/{request_['id']}"), 403)
+    assert_problem(api.get(f"/storefront/kyc-requests/{request_['id']}"), 401)
 
 
 def test_a_document_is_made_from_the_customers_own_uploads(

@@ -80,7 +80,8 @@ def require_customer(request: Request) -> Principal:
     """A customer token (storefront operations): what the gatherer link was exchanged for."""
     principal = _credentials(request)
     if principal.key_type != "customer":
-        raise Forbidden("Storefront operations take a customer token (Authorization: Bearer)")
+        # The credential these operations need is missing (a merchant's is not it).
+        raise Unauthorized("Storefront operations take a customer token (Authorization: Bearer)")
     return _authorize(request, principal)
 
 
