@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: test install serve lint bench clean
+.PHONY: test test-browser install serve lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ install: $(BIN)/python
 ## Install the test dependencies and run the whole test suite.
 test: install
 	$(BIN)/pytest -n 2 --dist loadfile
+
+## Only the gatherer's walks in headless Chromium (screenshots in .artifacts/screenshots).
+test-browser: install
+	$(BIN)/pytest -m browser
 
 ## Lint and type-check.
 lint: install

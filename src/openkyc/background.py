@@ -13,6 +13,8 @@ from openkyc.jobs.pool import Runner, runner_for
 from openkyc.jobs.worker import Worker
 from openkyc.kyc.documents.analysis import ANALYZE_DOCUMENT
 from openkyc.kyc.documents.tasks import analysis_handler
+from openkyc.kyc.liveness.service import CHECK_LIVENESS
+from openkyc.kyc.liveness.tasks import liveness_handler
 from openkyc.kyc.requests.service import expire_due
 from openkyc.storage import Storage
 from openkyc.web.links import links_for_settings
@@ -75,7 +77,8 @@ def background(
     handlers = {
         ANALYZE_DOCUMENT: analysis_handler(
             database.write_sessionmaker, storage, runner, lambda: links
-        )
+        ),
+        CHECK_LIVENESS: liveness_handler(database.write_sessionmaker, storage, runner, settings),
     }
     worker = Worker(database.write_sessionmaker, handlers, threads=settings.worker_threads)
     webhooks = delivery_worker(settings, database.write_sessionmaker)

@@ -39,10 +39,8 @@ from .documents import (
 pytestmark = pytest.mark.slow
 
 
-def run(engines: Engines, person: Person, *files: InputFile, **options: object
-        ) -> IdentityAnalysis:
-    return analyze_identity(list(files), person, today=TODAY, engines=engines,
-                            **options)  # type: ignore[arg-type]
+def run(engines: Engines, person: Person, *files: InputFile, **options: object) -> IdentityAnalysis:
+    return analyze_identity(list(files), person, today=TODAY, engines=engines, **options)  # type: ignore[arg-type]
 
 
 def front(image: Image.Image, fmt: str = "JPEG", **options: object) -> InputFile:
@@ -64,7 +62,8 @@ def genuine(engines: Engines) -> IdentityAnalysis:
 
 
 def test_a_genuine_passport_with_the_customers_selfie_is_accepted(
-        genuine: IdentityAnalysis) -> None:
+    genuine: IdentityAnalysis,
+) -> None:
     assert genuine.decision == "accepted"
     assert genuine.score == 100
     assert failures(genuine) == {}
@@ -93,8 +92,7 @@ def test_the_parsed_data_holds_the_mrz(genuine: IdentityAnalysis) -> None:
     assert genuine.parsed_data["faceDistance"] < 0.4
 
 
-def test_fingerprints_identify_the_document_and_the_portrait(
-        genuine: IdentityAnalysis) -> None:
+def test_fingerprints_identify_the_document_and_the_portrait(genuine: IdentityAnalysis) -> None:
     prints = genuine.fingerprints
     assert prints.document is not None and len(prints.document) == 64
     assert prints.portrait_hash is not None and len(prints.portrait_hash) == 16
@@ -146,8 +144,10 @@ def test_an_underage_customer_is_rejected_by_the_age_of_their_state(engines: Eng
     assert result.decision == "accepted"
     from openkyc.analysis import IdentitySettings, LocationOverride, MinimumAgeSettings
 
-    us_rules = IdentitySettings(DEFAULT_IDENTITY_SETTINGS.weights,
-                                minimum_age=MinimumAgeSettings(18, (LocationOverride("US", 21),)))
+    us_rules = IdentitySettings(
+        DEFAULT_IDENTITY_SETTINGS.weights,
+        minimum_age=MinimumAgeSettings(18, (LocationOverride("US", 21),)),
+    )
     in_us = Person("Eileen", "Collins", dob=holder.birth_date, country="US", region="NY")
     result = run(engines, in_us, front(passport(holder)), settings=us_rules)
     assert failures(result) == {"hasMinimalAge": "under-21"}
@@ -164,8 +164,9 @@ def test_a_broken_mrz_check_digit_goes_to_review(engines: Engines, customer: Per
     assert result.matches["mrzChecksumValid"] is False
 
 
-def test_a_printed_birth_date_edited_after_issue_is_tampering(engines: Engines,
-                                                              customer: Person) -> None:
+def test_a_printed_birth_date_edited_after_issue_is_tampering(
+    engines: Engines, customer: Person
+) -> None:
     page = passport(Holder(birth_date=date(1996, 11, 19)), td3(Holder()))
     result = run(engines, Person("Eileen", "Collins", dob=date(1996, 11, 19)), front(page))
     assert failures(result)["isTampered"] == "mrz-viz-mismatch:birth-date"
@@ -173,8 +174,9 @@ def test_a_printed_birth_date_edited_after_issue_is_tampering(engines: Engines,
     assert result.rejection is not None and result.rejection.type == "tampered-document"
 
 
-def test_a_picture_saved_by_an_image_editor_is_tampering(engines: Engines,
-                                                         customer: Person) -> None:
+def test_a_picture_saved_by_an_image_editor_is_tampering(
+    engines: Engines, customer: Person
+) -> None:
     exif = Image.Exif()
     exif[0x0131] = "Adobe Photoshop 25.0 (Windows)"
     result = run(engines, customer, front(passport(Holder()), exif=exif.tobytes()))
@@ -183,8 +185,7 @@ def test_a_picture_saved_by_an_image_editor_is_tampering(engines: Engines,
     assert result.matches["isDigitallyTampered"] is True
 
 
-def test_a_passport_photographed_at_an_angle_is_read(engines: Engines,
-                                                     customer: Person) -> None:
+def test_a_passport_photographed_at_an_angle_is_read(engines: Engines, customer: Person) -> None:
     result = run(engines, customer, front(photographed(passport(Holder()))), own_selfie())
     assert result.decision == "accepted", failures(result)
     assert result.parsed_data["pages"][0]["cornersFound"] is True
@@ -210,11 +211,11 @@ def test_a_heic_photo_is_read(engines: Engines, customer: Person) -> None:
     assert result.decision == "accepted", failures(result)
 
 
-def test_an_id_card_front_and_back_are_read_together(engines: Engines,
-                                                     customer: Person) -> None:
+def test_an_id_card_front_and_back_are_read_together(engines: Engines, customer: Person) -> None:
     card_front, card_back = id_card(Holder())
-    result = run(engines, customer, front(card_front),
-                 InputFile(encode(card_back), "id-back"), own_selfie())
+    result = run(
+        engines, customer, front(card_front), InputFile(encode(card_back), "id-back"), own_selfie()
+    )
     assert result.parsed_data["mrz"]["format"] == "TD1"
     assert result.matches["documentSubtype"] == "id-card"
     assert failures(result) == {"issueDate": "not-found"}  # this card prints none
@@ -222,34 +223,42 @@ def test_an_id_card_front_and_back_are_read_together(engines: Engines,
 
 
 def test_a_td2_card_is_read(engines: Engines, customer: Person) -> None:
-    result = run(engines, customer, front(passport(Holder(), td2(Holder()),
-                                                   title="IDENTITY CARD")))
+    result = run(engines, customer, front(passport(Holder(), td2(Holder()), title="IDENTITY CARD")))
     assert result.parsed_data["mrz"]["format"] == "TD2"
     assert result.matches["documentSubtype"] == "id-card"
     assert result.decision == "accepted", failures(result)
 
 
-def test_a_subtype_that_was_not_requested_goes_to_review(engines: Engines,
-                                                         customer: Person) -> None:
-    result = run(engines, customer, front(passport(Holder())),
-                 subtypes_allowed=["id-card", "driver-license"])
+def test_a_subtype_that_was_not_requested_goes_to_review(
+    engines: Engines, customer: Person
+) -> None:
+    result = run(
+        engines, customer, front(passport(Holder())), subtypes_allowed=["id-card", "driver-license"]
+    )
     assert failures(result) == {"documentSubtype": "not-allowed"}
     assert result.decision == "pending"
     assert [hint.code for hint in result.hints] == ["subtype"]
 
 
 def test_the_icao_specimen_is_rejected(engines: Engines) -> None:
-    icao = Holder(surname="ERIKSSON", given_names="ANNA MARIA", number="L898902C3",
-                  issuer="UTO", nationality="UTO", birth_date=date(1974, 8, 12),
-                  expiry_date=date(2032, 4, 15))
+    icao = Holder(
+        surname="ERIKSSON",
+        given_names="ANNA MARIA",
+        number="L898902C3",
+        issuer="UTO",
+        nationality="UTO",
+        birth_date=date(1974, 8, 12),
+        expiry_date=date(2032, 4, 15),
+    )
     person = Person("Anna", "Eriksson", dob=date(1974, 8, 12))
     result = run(engines, person, front(passport(icao)))
     assert failures(result) == {"isPublishedOnline": "published-specimen"}
     assert result.rejection is not None and result.rejection.type == "document-invalid"
 
 
-def test_a_picture_registered_as_published_is_rejected(engines: Engines, customer: Person,
-                                                       genuine: IdentityAnalysis) -> None:
+def test_a_picture_registered_as_published_is_rejected(
+    engines: Engines, customer: Person, genuine: IdentityAnalysis
+) -> None:
     reference = genuine.fingerprints.page_hash
     assert reference is not None
     result = run(engines, customer, front(passport(Holder())), known_references=[reference])
@@ -277,8 +286,7 @@ def test_a_selfie_without_a_face_goes_to_review(engines: Engines, customer: Pers
     assert "selfie-no-face" in [hint.code for hint in result.hints]
 
 
-def test_a_document_cut_off_by_the_frame_is_reported(engines: Engines,
-                                                     customer: Person) -> None:
+def test_a_document_cut_off_by_the_frame_is_reported(engines: Engines, customer: Person) -> None:
     page = passport(Holder())
     cut = page.crop((120, 0, page.width, page.height))
     result = run(engines, customer, front(cut))
@@ -297,8 +305,9 @@ def test_a_visual_zone_without_mrz_is_still_read(engines: Engines, customer: Per
     assert result.matches["lastName"] == "Collins"
 
 
-def test_bytes_that_are_no_picture_raise_unreadable_file(engines: Engines,
-                                                         customer: Person) -> None:
+def test_bytes_that_are_no_picture_raise_unreadable_file(
+    engines: Engines, customer: Person
+) -> None:
     with pytest.raises(UnreadableFile) as raised:
         run(engines, customer, front(passport(Holder())), InputFile(b"not a picture", None))
     assert raised.value.index == 1
@@ -315,14 +324,21 @@ def test_printed_dates_are_what_the_page_shows() -> None:
     assert printed_date(date(1986, 11, 19)) == "19 NOV 1986"
 
 
-def test_duplicates_are_found_by_document_or_by_portrait(engines: Engines, customer: Person,
-                                                         genuine: IdentityAnalysis) -> None:
+def test_duplicates_are_found_by_document_or_by_portrait(
+    engines: Engines, customer: Person, genuine: IdentityAnalysis
+) -> None:
     mine = genuine.fingerprints
     same_document = run(engines, customer, front(photographed(passport(Holder()))))
     renewed = run(engines, customer, front(passport(Holder(number="Y7730025"))))
-    someone_else = run(engines, Person("Grace", "Hopper"),
-                       front(passport(Holder(surname="HOPPER", given_names="GRACE",
-                                             number="Z1002003", portrait="hopper"))))
+    someone_else = run(
+        engines,
+        Person("Grace", "Hopper"),
+        front(
+            passport(
+                Holder(surname="HOPPER", given_names="GRACE", number="Z1002003", portrait="hopper")
+            )
+        ),
+    )
     assert find_duplicate(mine, [same_document.fingerprints]) == "duplicate-document"
     assert find_duplicate(mine, [renewed.fingerprints]) == "duplicate-portrait"
     assert find_duplicate(mine, [someone_else.fingerprints]) is None

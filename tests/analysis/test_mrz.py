@@ -166,11 +166,16 @@ def test_lines_of_no_icao_layout_are_not_an_mrz() -> None:
     assert parse_mrz(["HELLO<<WORLD"], today=TODAY) is None
 
 
-@pytest.mark.parametrize(("state", "misread"), [
-    ("LUX", "LU<"), ("LUX", "LUK"), ("LUX", "1UX"), ("GBR", "688"),
-])
-def test_a_misread_nationality_next_to_its_issuer_is_the_issuers(state: str,
-                                                                misread: str) -> None:
+@pytest.mark.parametrize(
+    ("state", "misread"),
+    [
+        ("LUX", "LU<"),
+        ("LUX", "LUK"),
+        ("LUX", "1UX"),
+        ("GBR", "688"),
+    ],
+)
+def test_a_misread_nationality_next_to_its_issuer_is_the_issuers(state: str, misread: str) -> None:
     lines = td3(Holder(issuer=state, nationality=state))
     broken = [lines[0], lines[1][:10] + misread + lines[1][13:]]
     result = parse_mrz(broken, today=TODAY)
@@ -197,4 +202,3 @@ def test_codes_printed_in_digits_and_a_digit_in_the_document_code_stay() -> None
     assert result is not None
     assert result.fields["nationality"] == "132"
     assert result.fields["document_code"] == "C1"
-

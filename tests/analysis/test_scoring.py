@@ -210,16 +210,19 @@ def test_find_duplicate_compares_documents_then_portraits() -> None:
     from openkyc.analysis import Fingerprints, find_duplicate
 
     face = tuple([0.1] * 128)
-    mine = Fingerprints(document="a" * 64, portrait_hash="ffff0000ffff0000",
-                        portrait_embedding=face)
+    mine = Fingerprints(
+        document="a" * 64, portrait_hash="ffff0000ffff0000", portrait_embedding=face
+    )
     assert find_duplicate(mine, [Fingerprints(document="a" * 64)]) == "duplicate-document"
     near = tuple([0.1] * 127 + [0.3])
     assert find_duplicate(mine, [Fingerprints(portrait_embedding=near)]) == "duplicate-portrait"
     assert find_duplicate(mine, [Fingerprints(portrait_hash="ffff0000ffff0001")]) == (
-        "duplicate-portrait")
+        "duplicate-portrait"
+    )
     far = tuple([0.2] * 128)
-    other = Fingerprints(document="b" * 64, portrait_hash="0000ffff0000ffff",
-                         portrait_embedding=far)
+    other = Fingerprints(
+        document="b" * 64, portrait_hash="0000ffff0000ffff", portrait_embedding=far
+    )
     assert find_duplicate(mine, [other]) is None
     assert find_duplicate(Fingerprints(), [Fingerprints()]) is None
 
@@ -231,5 +234,6 @@ def test_an_undefined_match_level_is_refused(level: int) -> None:
     from openkyc.analysis import InputFile, Person, UnsupportedInput, analyze_address
 
     with pytest.raises(UnsupportedInput):
-        analyze_address([InputFile(b"%PDF-")], Person("a", "b"), match_level=level,
-                        today=date(2026, 1, 1))
+        analyze_address(
+            [InputFile(b"%PDF-")], Person("a", "b"), match_level=level, today=date(2026, 1, 1)
+        )

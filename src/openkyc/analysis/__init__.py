@@ -38,6 +38,12 @@ Pure decisions
     :func:`mrz_check_digit`, :func:`parse_mrz`, :func:`name_matches`,
     :func:`minimum_age_for`, :func:`age_on`.
 
+Liveness
+    :func:`check_liveness` decides whether camera frames (:class:`LivenessFrame`) show one
+    live person meeting a random challenge of :data:`CHALLENGE_STEPS`, and gives a
+    :class:`LivenessResult` with each :class:`FramePose`; :func:`pose_of` is the pure
+    yaw and roll of five landmarks.
+
 Models
     :class:`Engines` holds a :class:`TextReader` and a :class:`FaceFinder`;
     :func:`default_engines` gives the process-wide ones (rapidocr, dlib), loaded on
@@ -67,6 +73,14 @@ from openkyc.analysis.errors import (
 )
 from openkyc.analysis.fingerprints import find_duplicate
 from openkyc.analysis.identity import analyze_identity
+from openkyc.analysis.liveness import (
+    CHALLENGE_STEPS,
+    FramePose,
+    LivenessFrame,
+    LivenessResult,
+    check_liveness,
+    pose_of,
+)
 from openkyc.analysis.models import (
     AddressAnalysis,
     Check,
@@ -96,6 +110,7 @@ from openkyc.analysis.settings import (
 )
 
 __all__ = [
+    "CHALLENGE_STEPS",
     "DEFAULT_ADDRESS_SETTINGS",
     "DEFAULT_IDENTITY_SETTINGS",
     "AddressAnalysis",
@@ -106,10 +121,13 @@ __all__ = [
     "Face",
     "FaceFinder",
     "Fingerprints",
+    "FramePose",
     "Hint",
     "IdentityAnalysis",
     "IdentitySettings",
     "InputFile",
+    "LivenessFrame",
+    "LivenessResult",
     "LocationOverride",
     "MinimumAgeSettings",
     "ModelUnavailable",
@@ -127,6 +145,7 @@ __all__ = [
     "age_on",
     "analyze_address",
     "analyze_identity",
+    "check_liveness",
     "default_engines",
     "find_duplicate",
     "identity_settings_from_contract",
@@ -134,6 +153,7 @@ __all__ = [
     "mrz_check_digit",
     "name_matches",
     "parse_mrz",
+    "pose_of",
     "rejection_for",
     "score_document",
     "settings_to_contract",

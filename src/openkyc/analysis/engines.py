@@ -54,11 +54,13 @@ class TextReader(Protocol):
 
 @dataclass(frozen=True)
 class Face:
-    """A face: its box (left, top, right, bottom) and its 128-d embedding (empty when
-    the finder computed none for it)."""
+    """A face: its box (left, top, right, bottom), its 128-d embedding and, when the finder
+    gives them, its five landmarks in pixels: the outer and inner corner of the eye on the
+    image's right, the outer and inner corner of the other eye, and the base of the nose."""
 
     box: tuple[int, int, int, int]
     embedding: tuple[float, ...]
+    landmarks: tuple[tuple[float, float], ...] = ()
 
     @property
     def area(self) -> int:
@@ -66,9 +68,12 @@ class Face:
 
 
 class FaceFinder(Protocol):
-    """Finds faces in an RGB image, largest first, with their embeddings."""
+    """Finds faces in an RGB image, largest first, with their embeddings (left empty when
+    ``embed`` is false: the embedding is most of the cost)."""
 
-    def faces(self, image: np.ndarray, *, small: bool = False) -> list[Face]: ...
+    def faces(
+        self, image: np.ndarray, *, small: bool = False, embed: bool = True
+    ) -> list[Face]: ...
 
 
 @dataclass(frozen=True)
@@ -194,11 +199,11 @@ class DlibFaces:
                     raise ModelUnavailable(f"dlib models could not load: {exc}") from exc
             return self._models
 
-    def faces(self, image: np.ndarray, *, small: bool = False) -> list[Face]:
-        """Faces largest first; only the largest carries an embedding (it is the one
-        compared), the others have an empty one. The picture is searched at 480 px, then
-        at 700 px, and with ``small`` for faces down to ~40 px (slower), as the portrait
-        on an ID card photographed from afar can be."""
+    def faces(self, image: np.ndarray, *, small: bool = False, embed: bool = True) -> list[Face]:
+        """Faces largest first, each with its five landmarks; only the largest carries an
+        embedding (it is the one compared), and none does without ``embed``. The picture is
+        searched at 480 px, then at 700 px, and with ``small`` for faces down to ~40 px
+        (slower), as the portrait on an ID card photographed from afar can be."""
         detector, landmarks, encoder = self._load()
         for side, upsample in ((480, 0), (self.MAX_SIDE, 0), (self.MAX_SIDE, 1)):
             if upsample and not small:
@@ -210,17 +215,15 @@ class DlibFaces:
                 break
         faces = []
         for index, rect in enumerate(found):
-            embedding: tuple[float, ...] = ()
-            if index == 0:
-                shape = landmarks(work, rect)
-                embedding = tuple(float(v) for v in encoder.compute_face_descriptor(work, shape))
-            box = (
-                int(rect.left() / scale),
-                int(rect.top() / scale),
-                int(rect.right() / scale),
-                int(rect.bottom() / scale),
+            shape = landmarks(work, rect)
+            embedding = encoder.compute_face_descriptor(work, shape) if embed and index == 0 else ()
+            box = tuple(
+                int(v / scale) for v in (rect.left(), rect.top(), rect.right(), rect.bottom())
             )
-            faces.append(Face(box, embedding))
+            points = tuple(
+                (shape.part(i).x / scale, shape.part(i).y / scale) for i in range(shape.num_parts)
+            )
+            faces.append(Face(box, tuple(float(v) for v in embedding), points))  # type: ignore[arg-type]
         return faces
 
 

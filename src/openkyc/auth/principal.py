@@ -12,10 +12,13 @@ class Principal:
     kind: Literal["api-key", "jwt"]
     actor_id: str
     name: str
-    key_type: Literal["secret", "publishable"] = "secret"
+    key_type: Literal["secret", "publishable", "customer"] = "secret"
     # Rebilly operationIds the caller may use; None means every operation.
     permissions: frozenset[str] | None = field(default=None)
     allowed_ips: tuple[str, ...] | None = None
+    # A customer token (the gatherer's) speaks for one customer and one KYC request only.
+    customer_id: str | None = None
+    request_id: str | None = None
 
     def may(self, operation_id: str | None) -> bool:
         if self.permissions is None or "*" in self.permissions:

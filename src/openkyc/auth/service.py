@@ -19,6 +19,7 @@ from openkyc.organizations import repository as organizations
 
 JWT_ALGORITHM = "HS256"
 JWT_ISSUER = "openkyc"
+CUSTOMER_TOKEN = "customer"
 
 
 def principal_from_api_key(session: Session, secret: str) -> Principal:
@@ -68,12 +69,33 @@ def principal_from_jwt(session: Session, token: str) -> Principal:
     except jwt.PyJWTError as error:
         raise Unauthorized("The bearer token is not valid") from error
     acl = claims.get("acl")
+    if claims.get("typ") == CUSTOMER_TOKEN:
+        return _customer_principal(organization.id, claims)
     return Principal(
         organization_id=organization.id,
         kind="jwt",
         actor_id=str(claims["sub"]),
         name=str(claims.get("name") or claims["sub"]),
         permissions=frozenset(acl) if isinstance(acl, list) else None,
+    )
+
+
+def _customer_principal(organization_id: str, claims: dict[str, object]) -> Principal:
+    """A customer token: its own operations only (never every operation), for one customer
+    and one KYC request."""
+    acl = claims.get("acl")
+    request_id = claims.get("req")
+    if not isinstance(acl, list) or not isinstance(request_id, str):
+        raise Unauthorized("The bearer token is not valid")
+    return Principal(
+        organization_id=organization_id,
+        kind="jwt",
+        actor_id=str(claims["sub"]),
+        name="customer",
+        key_type="customer",
+        permissions=frozenset(str(p) for p in acl) - {"*"},
+        customer_id=str(claims["sub"]),
+        request_id=request_id,
     )
 
 
@@ -98,6 +120,31 @@ def issue_jwt(
     if permissions:
         claims["acl"] = permissions
     return token_id, jwt.encode(claims, organization.jwt_secret, algorithm=JWT_ALGORITHM)
+
+
+def issue_customer_jwt(
+    organization: Organization,
+    customer_id: str,
+    request_id: str,
+    expires: datetime,
+    permissions: list[str],
+) -> tuple[str, str, datetime]:
+    """A customer token for the storefront API, bound to one KYC request; returns (token id,
+    token, issue time)."""
+    token_id = "jwt_" + pysecrets.token_hex(12)
+    now = utcnow()
+    claims: dict[str, object] = {
+        "iss": JWT_ISSUER,
+        "typ": CUSTOMER_TOKEN,
+        "sub": customer_id,
+        "org": organization.id,
+        "req": request_id,
+        "iat": int(now.timestamp()),
+        "exp": int(expires.timestamp()),
+        "jti": token_id,
+        "acl": permissions,
+    }
+    return token_id, jwt.encode(claims, organization.jwt_secret, algorithm=JWT_ALGORITHM), now
 
 
 def default_expiry(ttl_seconds: int) -> datetime:

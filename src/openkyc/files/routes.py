@@ -124,7 +124,10 @@ def upload_file(
     key can only create private files."""
     if upload.fields.isPublic and auth.key_type != "secret":
         raise Forbidden("A publishable key can only create private files")
-    out = _out(service.create(session, storage, settings, auth.organization_id, upload), links)
+    file = service.create(
+        session, storage, settings, auth.organization_id, upload, customer_id=auth.customer_id
+    )
+    out = _out(file, links)
     return member_response(out, status_code=201, location=out.links[0].href)
 
 

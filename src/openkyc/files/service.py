@@ -28,9 +28,16 @@ from openkyc.storage.transactional import delete_after_commit, put_until_rollbac
 
 
 def create(
-    session: Session, storage: Storage, settings: Settings, organization_id: str, upload: Upload
+    session: Session,
+    storage: Storage,
+    settings: Settings,
+    organization_id: str,
+    upload: Upload,
+    *,
+    customer_id: str | None = None,
 ) -> File:
-    """Record an upload: fetch it if it is a URL, check it, store the bytes, add the row."""
+    """Record an upload: fetch it if it is a URL, check it, store the bytes, add the row.
+    ``customer_id`` records the customer who uploaded it with a customer token."""
     data, filename = _bytes_of(upload, settings)
     try:
         content = inspect_content(data, settings.max_image_pixels)
@@ -50,6 +57,7 @@ def create(
         width=content.width,
         height=content.height,
         exif=content.metadata,
+        customer_id=customer_id,
     )
     file.storage_key = f"{organization_id}/{file.id}"
     _apply(file, upload.fields.values())

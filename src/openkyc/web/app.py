@@ -33,10 +33,14 @@ def api_routers() -> list[APIRouter]:
     from openkyc.auth.routes import router as sessions
     from openkyc.customers.routes import router as customers
     from openkyc.files.routes import router as files
+    from openkyc.gatherer.routes import router as gatherer
     from openkyc.kyc.documents.routes import router as kyc_documents
+    from openkyc.kyc.liveness.routes import router as kyc_liveness
     from openkyc.kyc.requests.routes import router as kyc_requests
     from openkyc.kyc.settings.routes import router as kyc_settings
     from openkyc.service_credentials.routes import router as service_credentials
+    from openkyc.storefront.routes import router as storefront
+    from openkyc.storefront.routes import tokens as authentication_tokens
     from openkyc.tags.routes import router as tags
     from openkyc.web.meta import router as meta
     from openkyc.webhooks.routes import router as webhooks
@@ -53,6 +57,10 @@ def api_routers() -> list[APIRouter]:
         tags,
         webhooks,
         service_credentials,
+        storefront,
+        kyc_liveness,
+        authentication_tokens,
+        gatherer,
     ]
 
 

@@ -78,7 +78,7 @@ def _authorize(request: Request, principal: Principal) -> Principal:
 def require_secret(request: Request) -> Principal:
     principal = _credentials(request)
     if principal.key_type != "secret":
-        raise Forbidden("A publishable key cannot be used for this operation")
+        raise Forbidden(f"A {principal.key_type} credential cannot be used for this operation")
     return _authorize(request, principal)
 
 
@@ -86,7 +86,17 @@ def allow_publishable(request: Request) -> Principal:
     return _authorize(request, _credentials(request))
 
 
+def require_customer(request: Request) -> Principal:
+    """A customer token (storefront operations): what the gatherer link was exchanged for."""
+    principal = _credentials(request)
+    if principal.key_type != "customer":
+        # The credential these operations need is missing (a merchant's is not it).
+        raise Unauthorized("Storefront operations take a customer token (Authorization: Bearer)")
+    return _authorize(request, principal)
+
+
 SecretKeyAuth = Annotated[Principal, Depends(require_secret)]
+CustomerAuth = Annotated[Principal, Depends(require_customer)]
 UploadAuth = Annotated[Principal, Depends(allow_publishable)]
 
 

@@ -46,6 +46,7 @@ SECURITY_SCHEMES = {
     "SecretApiKey": {"type": "apiKey", "in": "header", "name": "REB-APIKEY"},
     "JWT": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
     "PublishableApiKey": {"type": "apiKey", "in": "header", "name": "Authorization"},
+    "CustomerJWT": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
 }
 _INT_HEADER = {"schema": {"type": "integer"}}
 PAGINATION_HEADERS = {

@@ -14,6 +14,7 @@ from openkyc.db.models.kyc import (
     KycSettingsRow,
     Tag,
 )
+from openkyc.db.models.liveness import KycLivenessSession
 from openkyc.db.models.organization import Organization
 from openkyc.db.models.webhook import ServiceCredential, Webhook, WebhookDelivery, WebhookSettings
 
@@ -27,6 +28,7 @@ __all__ = [
     "KycDocument",
     "KycDocumentFingerprint",
     "KycDocumentTag",
+    "KycLivenessSession",
     "KycRequest",
     "KycSettingsRow",
     "Organization",

@@ -26,6 +26,8 @@ class File(ResourceMixin, Base):
     exif: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     is_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     storage_key: Mapped[str] = mapped_column(String(255), nullable=False)
+    # The customer who uploaded it with a customer token (the gatherer); None for the merchant.
+    customer_id: Mapped[str | None] = mapped_column(String(50))
 
     tag_rows: Mapped[list[FileTag]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="FileTag.position"

@@ -30,6 +30,7 @@ from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.fingerprints import FingerprintRepository
 from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.kyc.liveness import service as liveness
 from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.types import ADDRESS, IDENTITY
 from openkyc.storage import Storage, StoredObjectMissing
@@ -192,6 +193,8 @@ def apply(
     fingerprints.replace(document.id, document.customer_id, result.fingerprints)
     serialised = result.to_dict()
     document.status = result.decision
+    if liveness.completed_for(session, document):
+        serialised["matches"]["hasCompletedFaceLiveness"] = True
     document.document_matches = _matches(result, serialised["matches"])
     document.parsed_data = _matches(result, serialised["parsed_data"])
     document.hints = [{"code": h.code, "message": h.message} for h in result.hints] or None

@@ -12,6 +12,12 @@ from openkyc.errors import Unauthorized
 from openkyc.wire import Links
 
 TOKEN_TYPE = "kyc-gatherer"
+
+
+class LinkExpired(Unauthorized):
+    """The link was genuine but its time is over."""
+
+
 ALGORITHM = "HS256"
 
 
@@ -33,14 +39,18 @@ def gatherer_token(secret: str, request: KycRequest) -> str:
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def read_gatherer_token(secret: str, token: str) -> GathererClaims:
-    """The request a token opens; refuses forged, altered and expired tokens."""
+def read_gatherer_token(secret: str, token: str, *, expired_too: bool = False) -> GathererClaims:
+    """The request a token opens; refuses forged and altered tokens, and expired ones unless
+    ``expired_too`` (to say where an expired link would have led: its signature still holds)."""
     try:
         claims = jwt.decode(
-            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "req", "org"]}
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "req", "org"], "verify_exp": not expired_too},
         )
     except jwt.ExpiredSignatureError as error:
-        raise Unauthorized("This link has expired") from error
+        raise LinkExpired("This link has expired") from error
     except jwt.PyJWTError as error:
         raise Unauthorized("This link is not valid") from error
     if claims.get("typ") != TOKEN_TYPE:

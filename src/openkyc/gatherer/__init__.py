@@ -1,0 +1,1 @@
+"""The hosted document gatherer: the pages a customer opens from a KYC request link."""

@@ -1,0 +1,126 @@
+"""The customer's pages. The link's token opens one KYC request; the page gets a customer
+token for the storefront API and does everything else through that API, as a merchant's
+own front end would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from openkyc.errors import NotFound
+from openkyc.gatherer import i18n, pages
+from openkyc.kyc.settings import service as kyc_settings
+from openkyc.storefront import service as storefront
+from openkyc.web.deps import RequestLinks, Session
+
+router = APIRouter(prefix="/gatherer", include_in_schema=False)
+_STATIC = Path(__file__).parent / "static"
+ASSET_TYPES = {
+    "gatherer.js": "text/javascript; charset=utf-8",
+    "gatherer.css": "text/css; charset=utf-8",
+}
+# Documents with a front and a back: both sides are asked for.
+TWO_SIDED = (
+    "id-card",
+    "driver-license",
+    "public-health-card",
+    "proof-of-age-card",
+    "firearms-license",
+)
+# What to offer when a request does not restrict the subtypes.
+DEFAULT_SUBTYPES = {
+    "identity-proof": ["passport", "id-card", "driver-license"],
+    "address-proof": [
+        "utility-bill",
+        "bank-statement",
+        "credit-card-statement",
+        "rental-receipt",
+        "lease-agreement",
+        "insurance-letter",
+    ],
+    "funds-proof": ["bank-statement", "salary-slip", "tax-return", "income-statement", "other"],
+    "purchase-proof": ["copy-credit-card", "credit-card-statement", "other"],
+}
+LinkToken = Annotated[str, Query(alias="token", max_length=4096)]
+Language = Annotated[str | None, Query(alias="lang", max_length=8)]
+
+
+def _locale(request: Request, chosen: str | None) -> str:
+    return i18n.negotiate(request.headers.get("accept-language"), chosen)
+
+
+@router.get("")
+def gatherer_page(
+    request: Request,
+    session: Session,
+    links: RequestLinks,
+    token: LinkToken = "",
+    lang: Language = None,
+) -> Response:
+    """The customer's page for the link's KYC request."""
+    locale = _locale(request, lang)
+    found = storefront.link_state(session, links.secret, token)
+    if found.state == "invalid":
+        return pages.invalid_page(locale)
+    if found.state == "closed" or found.request is None:
+        kyc_request = found.request
+        go_to = (
+            storefront.redirect_to(kyc_request.redirect_url, "token_expired")
+            if kyc_request is not None and kyc_request.redirect_url
+            else None
+        )
+        return pages.closed_page(locale, kyc_request.status if kyc_request else None, go_to)
+    issued = storefront.token_for_link(session, links.secret, token)
+    ui = kyc_settings.get(session, issued.request.organization_id).uiVersion or "1"
+    leave = "gatherer/leave?" + urlencode({"token": token, "lang": locale})
+    bootstrap = {
+        "api": "",
+        "token": issued.token,
+        "requestId": issued.request.id,
+        "hasRedirect": bool(issued.request.redirect_url),
+        "leave": {"back": leave + "&why=back", "done": leave + "&why=done"},
+        "twoSided": list(TWO_SIDED),
+        "defaultSubtypes": DEFAULT_SUBTYPES,
+    }
+    return pages.app_page(locale, ui, token, bootstrap)
+
+
+@router.get("/leave")
+def leave_gatherer(
+    request: Request,
+    session: Session,
+    links: RequestLinks,
+    token: LinkToken = "",
+    why: Literal["back", "done"] = "done",
+    lang: Language = None,
+) -> Response:
+    """Back to the merchant with `info` saying how it went (`back` when the customer chose
+    to leave), or the last page when the request has no `redirectUrl`."""
+    locale = _locale(request, lang)
+    found = storefront.link_state(session, links.secret, token)
+    if found.state == "invalid":
+        return pages.invalid_page(locale)
+    if found.request is None:
+        return pages.closed_page(locale, None, None)
+    info = "back" if why == "back" else storefront.redirect_info(found.request.status)
+    if found.request.redirect_url:
+        return RedirectResponse(storefront.redirect_to(found.request.redirect_url, info), 303)
+    ui = kyc_settings.get(session, found.request.organization_id).uiVersion or "1"
+    return pages.final_page(locale, info, ui)
+
+
+@router.get("/assets/{name}")
+def gatherer_asset(name: str) -> Response:
+    """The page's own script and style sheet (no CDN)."""
+    media_type = ASSET_TYPES.get(name)
+    if media_type is None:
+        raise NotFound(f"No asset {name}")
+    return Response(
+        (_STATIC / name).read_bytes(),
+        media_type=media_type,
+        headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"},
+    )

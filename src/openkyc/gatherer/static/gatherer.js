@@ -1,0 +1,646 @@
+/* openkyc gatherer: the customer's page. Plain JavaScript, no build, no CDN.
+ *
+ * Everything goes through the storefront API with the customer token the page was given:
+ * POST /files (the pictures), POST /storefront/kyc-documents (one per attempt),
+ * GET /storefront/kyc-documents/{id} (until analysed), GET /storefront/kyc-requests/{id},
+ * and the liveness sessions. A merchant can build the same on its own front end.
+ */
+(() => {
+  'use strict';
+
+  const boot = JSON.parse(document.getElementById('bootstrap').textContent);
+  const T = boot.t;
+  const app = document.getElementById('app');
+  const phone = window.matchMedia('(pointer: coarse)').matches;
+  const PERMANENT = ['fulfilled', 'failed', 'abandoned', 'expired'];
+  const ACCEPT = 'image/jpeg,image/png,image/heic,image/heif,image/webp,application/pdf,.heic,.heif';
+  const MAX_SIDE = 2000;
+  const POLL_MS = 700;
+
+  let request = null;
+  let documents = [];
+  const drafts = {};
+  const busy = {};
+  let leaving = null;
+
+  // -- helpers ------------------------------------------------------------------------
+
+  const fmt = (text, values) =>
+    String(text).replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === 'text') node.textContent = value;
+      else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? '' : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(child));
+    }
+    return node;
+  }
+
+  class ApiError extends Error {
+    constructor(status, detail) {
+      super(detail);
+      this.status = status;
+    }
+  }
+
+  async function api(method, path, body) {
+    const headers = { Authorization: `Bearer ${boot.token}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(boot.api + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new ApiError(0, T.errors.network);
+    }
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new ApiError(response.status, data.detail || response.statusText);
+    return data;
+  }
+
+  function upload(file, tags, onProgress) {
+    return new Promise((resolve, reject) => {
+      const form = new FormData();
+      form.append('file', file, file.name || 'upload');
+      tags.forEach((tag) => form.append('tags', tag));
+      form.append('sourceType', 'upload');
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${boot.api}files`);
+      xhr.setRequestHeader('Authorization', `Bearer ${boot.token}`);
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable) onProgress(Math.round((100 * event.loaded) / event.total));
+      };
+      xhr.onload = () => {
+        let data = {};
+        try {
+          data = JSON.parse(xhr.responseText);
+        } catch (error) {
+          data = {};
+        }
+        if (xhr.status === 201) resolve(data.id);
+        else reject(new ApiError(xhr.status, data.detail || xhr.statusText));
+      };
+      xhr.onerror = () => reject(new ApiError(0, T.errors.network));
+      xhr.send(form);
+    });
+  }
+
+  /* A phone photo is often 4000 px and 5 MB: scale it to MAX_SIDE before it leaves the
+   * device. HEIC (which browsers cannot draw) and PDF go as they are. */
+  async function downscaled(file) {
+    if (!/^image\/(jpeg|png|webp)$/.test(file.type) || !window.createImageBitmap) return file;
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    } catch (error) {
+      return file;
+    }
+    const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+    if (scale === 1 && file.size <= 2500000) {
+      bitmap.close();
+      return file;
+    }
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.9));
+    if (!blob) return file;
+    return new File([blob], (file.name || 'photo').replace(/\.\w+$/, '') + '.jpg', {
+      type: 'image/jpeg',
+    });
+  }
+
+  // -- state --------------------------------------------------------------------------
+
+  const wanted = () => request.documents.filter((d) => d.type !== 'credit-file-proof');
+
+  function progressOf(wish) {
+    const mine = documents.filter((d) => d.documentType === wish.type);
+    const last = mine[mine.length - 1] || null;
+    const left = wish.maxAttempts === 0 ? Infinity : wish.maxAttempts - mine.length;
+    let status = 'todo';
+    if (mine.some((d) => d.status === 'accepted')) status = 'accepted';
+    else if (last && last.status === 'in-progress') status = 'in-progress';
+    else if (last && last.status === 'pending') status = 'pending';
+    else if (last && last.status === 'rejected') status = left > 0 ? 'rejected' : 'failed';
+    if (PERMANENT.includes(request.status) && ['todo', 'rejected'].includes(status)) {
+      status = 'failed';
+    }
+    return { mine, last, left, status };
+  }
+
+  const settled = (status) => ['accepted', 'pending', 'failed'].includes(status);
+  const finished = () =>
+    PERMANENT.includes(request.status) || wanted().every((w) => settled(progressOf(w).status));
+
+  function draft(type) {
+    if (!drafts[type]) drafts[type] = { subtype: null, files: {}, error: '', liveness: null };
+    return drafts[type];
+  }
+
+  function subtypesOf(wish) {
+    const allowed = (wish.subtypes || []).filter((s) => s);
+    return allowed.length ? allowed : boot.defaultSubtypes[wish.type] || ['other'];
+  }
+
+  function slotsOf(wish, subtype) {
+    if (wish.type !== 'identity-proof') return ['document'];
+    const slots = ['id-front'];
+    if (boot.twoSided.includes(subtype)) slots.push('id-back');
+    if (wish.faceProofRequired && !wish.faceLivenessRequired) slots.push('face-proof');
+    return slots;
+  }
+
+  async function load() {
+    request = await api('GET', `storefront/kyc-requests/${boot.requestId}?expand=documents`);
+    documents = (request._embedded && request._embedded.documents) || [];
+  }
+
+  // -- rendering ----------------------------------------------------------------------
+
+  function render() {
+    const focused = document.activeElement && document.activeElement.id;
+    const cards = wanted().map((wish, index) => card(wish, index));
+    const current = wanted().findIndex((w) => !settled(progressOf(w).status));
+    const nodes = [];
+    if (boot.hasRedirect) {
+      nodes.push(el('p', { class: 'back' }, el('a', { href: boot.leave.back, id: 'back' }, T.back)));
+    }
+    nodes.push(overview(current));
+    if (boot.ui === '2') {
+      // Mobile-first: the steps done so far and the current one; the next ones wait.
+      nodes.push(...cards.filter((card, index) => current < 0 || index <= current));
+    } else {
+      nodes.push(...cards);
+    }
+    if (finished()) {
+      nodes.push(donePanel());
+      if (boot.hasRedirect && !leaving) {
+        // Time to read the result and use the button first (and a keyboard user's way out).
+        leaving = setTimeout(() => window.location.assign(boot.leave.done), 8000);
+      }
+    }
+    app.replaceChildren(...nodes);
+    for (const wish of wanted()) {
+      const live = drafts[wish.type] && drafts[wish.type].liveness;
+      if (live && live.video) live.video.play().catch(() => {});
+    }
+    const again = focused && document.getElementById(focused);
+    if (again) again.focus();
+  }
+
+  function overview(current) {
+    const items = wanted().map((wish, index) => {
+      const status = progressOf(wish).status;
+      return el(
+        'li',
+        { class: `step status-${status}`, 'aria-current': index === current ? 'step' : null },
+        el('span', { class: 'step-title' }, T.types[wish.type].title),
+        ' ',
+        el('span', { class: 'badge' }, T.status[status]),
+      );
+    });
+    const total = wanted().length;
+    const label = current >= 0 ? fmt(T.stepOf, { n: current + 1, total }) : T.requested;
+    return el(
+      'nav',
+      { class: 'overview', 'aria-label': T.requested },
+      el('p', { class: 'step-count' }, label),
+      el('ol', {}, items),
+    );
+  }
+
+  function statusLine(wish, state) {
+    const type = wish.type;
+    const last = state.last;
+    const nodes = [];
+    const about = last ? last.id : null;
+    if (state.status === 'accepted') {
+      const accepted = state.mine.find((d) => d.status === 'accepted');
+      nodes.push(
+        el('p', { class: 'result ok', id: `result-${type}`, tabindex: '-1', 'data-document': accepted.id }, T.result.accepted),
+      );
+    } else if (state.status === 'pending') {
+      nodes.push(
+        el('p', { class: 'result wait', id: `result-${type}`, tabindex: '-1', 'data-document': about }, T.result.pending),
+      );
+    } else if (last && last.status === 'rejected') {
+      nodes.push(rejection(type, last, state));
+    }
+    return nodes;
+  }
+
+  function rejection(type, last, state) {
+    const reason = last.rejectionReason && last.rejectionReason.type;
+    const hints = (last.hints || []).map((hint) =>
+      el('li', { 'data-hint': hint.code }, T.hints[hint.code] || hint.message),
+    );
+    let attempts = '';
+    if (state.status === 'failed') attempts = '';
+    else if (state.left === Infinity) attempts = T.attemptsLeft.unlimited;
+    else if (state.left === 1) attempts = T.attemptsLeft.one;
+    else attempts = fmt(T.attemptsLeft.other, { count: state.left });
+    return el(
+      'div',
+      { class: 'result bad', id: `result-${type}`, tabindex: '-1', role: 'status', 'data-document': last.id },
+      el('p', { class: 'result-title' }, state.status === 'failed' ? T.result.failed : T.result.rejected),
+      reason ? el('p', { class: 'reason', 'data-reason': reason }, T.reasons[reason] || T.reasons.other) : null,
+      hints.length ? el('p', { class: 'hints-title' }, T.hintsTitle) : null,
+      hints.length ? el('ul', { class: 'hints' }, hints) : null,
+      attempts ? el('p', { class: 'attempts' }, attempts) : null,
+    );
+  }
+
+  function card(wish, index) {
+    const type = wish.type;
+    const state = progressOf(wish);
+    const heading = `h-${type}`;
+    const section = el(
+      'section',
+      { class: `card status-${state.status}`, 'aria-labelledby': heading, 'data-type': type },
+      el(
+        'h2',
+        { id: heading },
+        T.types[type].title,
+        ' ',
+        el('span', { class: 'badge' }, T.status[state.status]),
+      ),
+      el('p', { class: 'why' }, T.types[type].why),
+      statusLine(wish, state),
+    );
+    if (busy[type]) section.append(progressBox(type));
+    else if (['todo', 'rejected'].includes(state.status) && !finished()) {
+      section.append(form(wish, index));
+    } else if (state.status === 'in-progress') {
+      section.append(progressBox(type));
+    }
+    return section;
+  }
+
+  function progressBox(type) {
+    const work = busy[type] || { phase: 'checking' };
+    let text = T.checking;
+    if (work.phase === 'preparing') text = T.preparing;
+    if (work.phase === 'uploading') text = fmt(T.uploading, { percent: work.percent || 0 });
+    return el(
+      'div',
+      { class: 'progress', role: 'status', id: `progress-${type}` },
+      el('progress', {
+        max: '100',
+        value: work.phase === 'uploading' ? String(work.percent || 0) : null,
+        'aria-label': text,
+      }),
+      el('p', { class: 'progress-text' }, text),
+    );
+  }
+
+  function form(wish) {
+    const type = wish.type;
+    const work = draft(type);
+    const subtypes = subtypesOf(wish);
+    if (!subtypes.includes(work.subtype)) work.subtype = subtypes[0];
+    const radios = subtypes.map((subtype) => {
+      const id = `subtype-${type}-${subtype}`;
+      return el(
+        'div',
+        { class: 'choice' },
+        el('input', {
+          type: 'radio',
+          name: `subtype-${type}`,
+          id,
+          value: subtype,
+          checked: subtype === work.subtype,
+          onchange: () => {
+            work.subtype = subtype;
+            render();
+          },
+        }),
+        el('label', { for: id }, T.subtypes[subtype] || subtype),
+      );
+    });
+    const slots = slotsOf(wish, work.subtype).map((slot) => slotField(type, slot));
+    const live = wish.type === 'identity-proof' && wish.faceLivenessRequired ? livenessBox(type) : null;
+    return el(
+      'form',
+      {
+        class: 'document-form',
+        novalidate: true,
+        onsubmit: (event) => {
+          event.preventDefault();
+          send(wish);
+        },
+      },
+      el('fieldset', { class: 'subtypes' }, el('legend', {}, T.chooseSubtype), radios),
+      slots,
+      live,
+      work.error ? el('p', { class: 'alert', role: 'alert', id: `error-${type}` }, work.error) : null,
+      el('button', { type: 'submit', class: 'button primary', id: `send-${type}` }, T.send),
+    );
+  }
+
+  function chooseFile(type, slot, file) {
+    const work = draft(type);
+    work.files[slot] = file;
+    work.error = '';
+    render();
+  }
+
+  function slotField(type, slot) {
+    const work = draft(type);
+    const chosen = work.files[slot];
+    const id = `file-${type}-${slot}`;
+    const help = `help-${type}-${slot}`;
+    const pick = (event) => event.target.files[0] && chooseFile(type, slot, event.target.files[0]);
+    const input = el('input', {
+      type: 'file',
+      id,
+      class: 'visually-hidden',
+      accept: ACCEPT,
+      'aria-describedby': help,
+      'data-slot': slot,
+      onchange: pick,
+    });
+    const parts = [
+      el('p', { class: 'slot-title' }, T.slots[slot]),
+      el('p', { class: 'help', id: help }, T.slotHelp[slot], ' ', el('span', { class: 'formats' }, T.formats)),
+    ];
+    if (phone) {
+      // On a phone the camera opens directly; a file from the gallery stays possible.
+      const camera = `camera-${type}-${slot}`;
+      parts.push(
+        el(
+          'div',
+          { class: 'phone-buttons' },
+          el('input', {
+            type: 'file',
+            id: camera,
+            class: 'visually-hidden',
+            accept: 'image/*',
+            capture: slot === 'face-proof' ? 'user' : 'environment',
+            onchange: pick,
+          }),
+          el('label', { for: camera, class: 'button primary' }, slot === 'face-proof' ? T.takeSelfie : T.takePhoto),
+          input,
+          el('label', { for: id, class: 'button' }, T.chooseFile),
+        ),
+      );
+    } else {
+      const zone = el('label', { for: id, class: 'dropzone' }, T.dropHere);
+      zone.addEventListener('dragover', (event) => {
+        event.preventDefault();
+        zone.classList.add('over');
+      });
+      zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+      zone.addEventListener('drop', (event) => {
+        event.preventDefault();
+        const file = event.dataTransfer.files[0];
+        if (file) chooseFile(type, slot, file);
+      });
+      parts.push(input, zone);
+    }
+    if (chosen) {
+      const preview = /^image\/(jpeg|png|webp)$/.test(chosen.type)
+        ? el('img', { class: 'preview', alt: '', src: chosen.preview || (chosen.preview = URL.createObjectURL(chosen)) })
+        : null;
+      parts.push(el('p', { class: 'chosen' }, preview, fmt(T.chosen, { name: chosen.name })));
+    }
+    return el('div', { class: `slot${chosen ? ' filled' : ''}`, 'data-slot': slot }, parts);
+  }
+
+  function donePanel() {
+    const info = request.status === 'fulfilled' ? 'success' : request.status === 'partial' ? 'partial' : 'manual';
+    const failed = request.status === 'failed';
+    return el(
+      'section',
+      { class: 'done', 'aria-labelledby': 'done-title' },
+      el('h2', { id: 'done-title', tabindex: '-1' }, T.done.title),
+      el('p', { class: 'done-text', 'data-info': info }, failed ? T.done.failed : T.done[info]),
+      el('p', {}, el('a', { class: 'button primary', id: 'continue', href: boot.leave.done }, T.done.continue)),
+      el('p', { class: 'help' }, boot.hasRedirect ? T.done.auto : T.done.close),
+    );
+  }
+
+  // -- actions ------------------------------------------------------------------------
+
+  function setBusy(type, work) {
+    busy[type] = work;
+    const box = document.getElementById(`progress-${type}`);
+    if (box && work) box.replaceWith(progressBox(type));
+    else render();
+  }
+
+  async function send(wish) {
+    const type = wish.type;
+    const work = draft(type);
+    const slots = slotsOf(wish, work.subtype);
+    const live = wish.faceLivenessRequired && type === 'identity-proof';
+    if (slots.some((slot) => !work.files[slot]) || (live && !(work.liveness && work.liveness.fileId))) {
+      work.error = T.missing;
+      render();
+      return;
+    }
+    try {
+      setBusy(type, { phase: 'preparing' });
+      const fileIds = [];
+      for (const slot of slots) {
+        const file = await downscaled(work.files[slot]);
+        const tags = type === 'identity-proof' ? ['kyc', slot] : ['kyc'];
+        setBusy(type, { phase: 'uploading', percent: 0 });
+        fileIds.push(await upload(file, tags, (percent) => setBusy(type, { phase: 'uploading', percent })));
+      }
+      if (live) fileIds.push(work.liveness.fileId);
+      setBusy(type, { phase: 'checking' });
+      let document_ = await api('POST', 'storefront/kyc-documents', {
+        documentType: type,
+        documentSubtype: work.subtype,
+        fileIds,
+      });
+      const deadline = Date.now() + 180000;
+      while (document_.status === 'in-progress' && Date.now() < deadline) {
+        await sleep(POLL_MS);
+        document_ = await api('GET', `storefront/kyc-documents/${document_.id}`);
+      }
+      drafts[type] = null;
+      busy[type] = null;
+      await load();
+    } catch (error) {
+      busy[type] = null;
+      draft(type).error = fmt(T.errors.generic, { detail: error.message });
+      await load().catch(() => {});
+    }
+    render();
+    const target = document.getElementById(`result-${type}`) || document.getElementById('done-title');
+    if (target) target.focus();
+  }
+
+  // -- liveness -----------------------------------------------------------------------
+
+  function livenessBox(type) {
+    const live = draft(type).liveness || { phase: 'idle' };
+    const nodes = [el('p', { class: 'slot-title' }, T.liveness.title)];
+    if (live.phase === 'idle' || live.phase === 'no-camera' || live.phase === 'failed') {
+      nodes.push(el('p', { class: 'help' }, T.liveness.intro));
+      if (live.phase === 'no-camera') nodes.push(el('p', { class: 'alert', role: 'alert' }, T.liveness.noCamera));
+      if (live.phase === 'failed') {
+        nodes.push(
+          el(
+            'p',
+            { class: 'alert', role: 'alert', 'data-reason': live.reason || '' },
+            T.liveness.failed,
+            ' ',
+            T.liveness.reasons[live.reason] || '',
+          ),
+        );
+      }
+      nodes.push(
+        el(
+          'button',
+          { type: 'button', class: 'button', id: `liveness-${type}`, onclick: () => runLiveness(type) },
+          live.phase === 'idle' ? T.liveness.start : T.liveness.retry,
+        ),
+      );
+    } else if (live.phase === 'running' || live.phase === 'starting') {
+      const pose = live.pose || 'get-ready';
+      const text = live.pose ? T.liveness.steps[live.pose] : T.liveness['get-ready'];
+      nodes.push(
+        el(
+          'div',
+          { class: 'camera' },
+          live.video || null,
+          el('p', { class: 'instruction', id: `instruction-${type}`, 'data-liveness-step': pose, 'aria-live': 'assertive' }, text),
+        ),
+      );
+    } else if (live.phase === 'sending' || live.phase === 'checking') {
+      nodes.push(el('p', { class: 'progress-text', role: 'status' }, T.liveness[live.phase]));
+    } else if (live.phase === 'passed') {
+      nodes.push(el('p', { class: 'result ok', id: `liveness-passed-${type}` }, T.liveness.passed));
+    }
+    return el('div', { class: `slot liveness${live.phase === 'passed' ? ' filled' : ''}`, 'data-slot': 'liveness' }, nodes);
+  }
+
+  function showPose(type, pose) {
+    const live = draft(type).liveness;
+    live.pose = pose;
+    const line = document.getElementById(`instruction-${type}`);
+    if (line) {
+      line.dataset.livenessStep = pose;
+      line.textContent = T.liveness.steps[pose];
+    } else {
+      render();
+    }
+  }
+
+  function grab(video) {
+    const width = 480;
+    const height = Math.round((video.videoHeight / video.videoWidth) * width) || 360;
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    canvas.getContext('2d').drawImage(video, 0, 0, width, height);
+    return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+  }
+
+  async function sendFrame(sessionId, step, blob) {
+    const response = await fetch(`${boot.api}storefront/kyc-liveness-sessions/${sessionId}/frames?step=${step}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${boot.token}`, 'Content-Type': 'image/jpeg' },
+      body: blob,
+    });
+    if (!response.ok) {
+      const data = await response.json().catch(() => ({}));
+      throw new ApiError(response.status, data.detail || response.statusText);
+    }
+  }
+
+  async function runLiveness(type) {
+    const work = draft(type);
+    const live = (work.liveness = { phase: 'starting' });
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } },
+        audio: false,
+      });
+    } catch (error) {
+      live.phase = 'no-camera';
+      render();
+      return;
+    }
+    const stop = () => stream.getTracks().forEach((track) => track.stop());
+    try {
+      live.video = el('video', { class: 'mirror', autoplay: true, playsinline: true, 'aria-hidden': 'true' });
+      live.video.muted = true;
+      live.video.srcObject = stream;
+      render();
+      const session = await api('POST', 'storefront/kyc-liveness-sessions', { kycRequestId: request.id });
+      live.phase = 'running';
+      render();
+      await live.video.play().catch(() => {});
+      while (live.video.readyState < 2) await sleep(50);
+      const sent = [];
+      for (let step = 0; step < session.challenge.length; step += 1) {
+        showPose(type, session.challenge[step]);
+        await sleep(step === 0 ? 1000 : 900);
+        for (let shot = 0; shot < 3; shot += 1) {
+          const blob = await grab(live.video);
+          sent.push(sendFrame(session.id, step, blob));
+          await sleep(300);
+        }
+      }
+      stop();
+      live.video = null;
+      live.phase = 'sending';
+      render();
+      await Promise.all(sent);
+      let checked = await api('POST', `storefront/kyc-liveness-sessions/${session.id}/finish`);
+      live.phase = 'checking';
+      render();
+      const deadline = Date.now() + 120000;
+      while (checked.status === 'pending' && Date.now() < deadline) {
+        await sleep(POLL_MS);
+        checked = await api('GET', `storefront/kyc-liveness-sessions/${session.id}`);
+      }
+      if (checked.status === 'succeeded') {
+        live.phase = 'passed';
+        live.fileId = checked.referenceFileId;
+      } else {
+        live.phase = 'failed';
+        live.reason = checked.status === 'pending' ? 'timeout' : checked.failureReason;
+      }
+    } catch (error) {
+      live.phase = 'failed';
+      live.reason = '';
+      work.error = fmt(T.errors.generic, { detail: error.message });
+    } finally {
+      stop();
+      live.video = null;
+    }
+    render();
+    const next = document.getElementById(`send-${type}`);
+    if (next && live.phase === 'passed') next.focus();
+  }
+
+  // -- start --------------------------------------------------------------------------
+
+  const language = document.getElementById('language');
+  if (language) language.addEventListener('change', () => language.form.submit());
+
+  load()
+    .then(render)
+    .catch((error) => {
+      app.replaceChildren(el('p', { class: 'alert', role: 'alert' }, fmt(T.errors.generic, { detail: error.message })));
+    });
+})();

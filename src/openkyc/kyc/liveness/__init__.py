@@ -1,0 +1,1 @@
+"""Face liveness sessions of KYC requests."""

@@ -1,0 +1,1 @@
+"""The customer side of the KYC API (Rebilly storefront) and customer tokens."""

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+
+from openkyc.db.models import KycDocument
+from openkyc.storefront import service
+from openkyc.storefront.schemas import (
+    CustomerJWTIn,
+    CustomerJWTOut,
+    StorefrontKycDocumentIn,
+    StorefrontKycDocumentOut,
+    StorefrontKycDocumentPatch,
+    StorefrontKycRequestOut,
+)
+from openkyc.web.collections import Expand, check_expand, member_response
+from openkyc.web.deps import CustomerAuth, RequestLinks, ResourceIdPath, Session, UploadAuth
+from openkyc.wire import Link, Links
+
+router = APIRouter(tags=["Storefront KYC documents"])
+tokens = APIRouter(tags=["Customer authentication"])
+CUSTOMER_JWT: dict[str, Any] = {"security": [{"CustomerJWT": []}]}
+LinkToken = Annotated[str, Path(max_length=4096, description="The gatherer link's token.")]
+
+
+def _document(document: KycDocument, links: Links) -> StorefrontKycDocumentOut:
+    href = links.href("storefront", "kyc-documents", document.id)
+    return StorefrontKycDocumentOut.of(document, [Link(rel="self", href=href)])
+
+
+def _auto_analysis(request: Request) -> bool:
+    return bool(request.app.state.settings.auto_analysis)
+
+
+@router.get(
+    "/storefront/kyc-requests/{id}",
+    operation_id="StorefrontGetKycRequest",
+    response_model=StorefrontKycRequestOut,
+    openapi_extra=CUSTOMER_JWT,
+)
+def get_storefront_kyc_request(
+    auth: CustomerAuth, session: Session, links: RequestLinks, id: ResourceIdPath, expand: Expand
+) -> JSONResponse:
+    """The KYC request of the customer token (any other id is not found); `expand=documents`
+    embeds the documents provided for it, with their results."""
+    check_expand(expand, ("documents",))
+    request = service.request_of(session, auth, id)
+    embedded = None
+    if "documents" in expand:
+        embedded = {
+            "documents": [
+                _document(d, links).to_wire() for d in service.documents_of(session, auth)
+            ]
+        }
+    self_link = [Link(rel="self", href=links.href("storefront", "kyc-requests", request.id))]
+    return member_response(StorefrontKycRequestOut.of(request, self_link, embedded))
+
+
+@router.post(
+    "/storefront/kyc-documents",
+    operation_id="StorefrontPostKycDocument",
+    status_code=201,
+    response_model=StorefrontKycDocumentOut,
+    openapi_extra=CUSTOMER_JWT,
+)
+def create_storefront_kyc_document(
+    auth: CustomerAuth,
+    session: Session,
+    links: RequestLinks,
+    body: StorefrontKycDocumentIn,
+    request: Request,
+) -> JSONResponse:
+    """Provide a document for the token's KYC request from files the customer uploaded with
+    the same token (`POST /files`); identity and address proof are analysed at once
+    (`in-progress` until decided). Refused once the request is final, when the type is not
+    asked for, the subtype not permitted or the attempts are used up."""
+    document = service.create_document(
+        session, auth, body, links, auto_analysis=_auto_analysis(request)
+    )
+    out = _document(document, links)
+    return member_response(out, status_code=201, location=out.links[0].href)
+
+
+@router.get(
+    "/storefront/kyc-documents/{id}",
+    operation_id="StorefrontGetKycDocument",
+    response_model=StorefrontKycDocumentOut,
+    openapi_extra=CUSTOMER_JWT,
+)
+def get_storefront_kyc_document(
+    auth: CustomerAuth, session: Session, links: RequestLinks, id: ResourceIdPath
+) -> JSONResponse:
+    """One of the customer's documents for the token's request: its status, the rejection
+    reason and `hints` (what to fix) once decided."""
+    return member_response(_document(service.document_of(session, auth, id), links))
+
+
+@router.patch(
+    "/storefront/kyc-documents/{id}",
+    operation_id="StorefrontPatchKycDocument",
+    response_model=StorefrontKycDocumentOut,
+    openapi_extra=CUSTOMER_JWT,
+)
+def patch_storefront_kyc_document(
+    auth: CustomerAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    body: StorefrontKycDocumentPatch,
+    request: Request,
+) -> JSONResponse:
+    """Change the subtype or files of a document that is still waiting (`pending`, nobody
+    decided yet); a decided document does not change: a new attempt is a new document."""
+    document = service.patch_document(
+        session, auth, id, body, links, auto_analysis=_auto_analysis(request)
+    )
+    return member_response(_document(document, links))
+
+
+@tokens.post(
+    "/authentication-tokens/{token}/exchange",
+    operation_id="PostAuthenticationTokenExchange",
+    status_code=201,
+    response_model=CustomerJWTOut,
+)
+def exchange_authentication_token(
+    auth: UploadAuth, session: Session, links: RequestLinks, token: LinkToken, body: CustomerJWTIn
+) -> JSONResponse:
+    """Trade the token of a KYC request's gatherer link (`token` in its query) for a customer
+    token (`Authorization: Bearer`) that works the storefront KYC operations and file uploads
+    for that request only, until the request expires. The link itself keeps working until
+    the request ends, whatever `invalidate` says."""
+    issued = service.exchange(session, auth, links.secret, token, body.expiredTime)
+    customer_href = links.href("customers", issued.request.customer_id)
+    out = CustomerJWTOut.of(
+        issued.id,
+        issued.token,
+        issued.request,
+        service.CUSTOMER_PERMISSIONS,
+        issued.created,
+        issued.expires,
+        [Link(rel="customer", href=customer_href)],
+    )
+    return member_response(out, status_code=201, location=customer_href)

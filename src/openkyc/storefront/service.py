@@ -1,0 +1,255 @@
+"""Rules of the customer's side: a customer token reaches one customer's one KYC request,
+and the documents made with it use only that customer's uploads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy.orm import Session
+
+from openkyc.auth import service as auth
+from openkyc.auth.principal import Principal
+from openkyc.db.models import KycDocument, KycRequest
+from openkyc.db.types import utcnow
+from openkyc.errors import Conflict, InvalidField, NotFound, Unauthorized, ValidationFailed
+from openkyc.kyc.documents import service as documents
+from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.kyc.documents.schemas import KycDocumentIn
+from openkyc.kyc.liveness import service as liveness
+from openkyc.kyc.requests.repository import KycRequestRepository
+from openkyc.kyc.requests.tokens import LinkExpired, read_gatherer_token
+from openkyc.kyc.status import PERMANENT
+from openkyc.kyc.types import IDENTITY
+from openkyc.organizations import repository as organizations
+from openkyc.storefront.schemas import StorefrontKycDocumentIn, StorefrontKycDocumentPatch
+from openkyc.wire import Links
+
+# Everything a customer token may do: the storefront KYC operations and file uploads.
+CUSTOMER_PERMISSIONS = [
+    "StorefrontGetKycRequest",
+    "StorefrontPostKycDocument",
+    "StorefrontGetKycDocument",
+    "StorefrontPatchKycDocument",
+    "StorefrontPostKycLivenessSession",
+    "StorefrontGetKycLivenessSession",
+    "StorefrontPostKycLivenessSessionFinish",
+    "StorefrontPostKycLivenessSessionFrame",
+    "PostFile",
+]
+
+
+@dataclass(frozen=True)
+class CustomerToken:
+    id: str
+    token: str
+    request: KycRequest
+    created: datetime
+    expires: datetime
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """What a gatherer link opens: ``open`` (the request takes documents), ``closed`` (it
+    expired or ended; ``request`` says where to send the customer, when known) or
+    ``invalid`` (forged, altered or unknown: nothing may be shown)."""
+
+    state: str
+    request: KycRequest | None = None
+
+
+def _is_over(request: KycRequest, now: datetime) -> bool:
+    return request.status in PERMANENT or now >= request.expiration_time
+
+
+def link_state(session: Session, secret: str, link_token: str) -> LinkState:
+    """Check a gatherer link without changing anything."""
+    try:
+        claims = read_gatherer_token(secret, link_token)
+        expired = False
+    except LinkExpired:
+        claims = read_gatherer_token(secret, link_token, expired_too=True)
+        expired = True
+    except Unauthorized:
+        return LinkState("invalid")
+    request = KycRequestRepository(session, claims.organization_id).get(claims.request_id)
+    if request is None:
+        return LinkState("closed")
+    if request.customer_id != claims.customer_id:
+        return LinkState("invalid")
+    if expired or _is_over(request, utcnow()):
+        return LinkState("closed", request)
+    return LinkState("open", request)
+
+
+def _issue(session: Session, request: KycRequest, expires: datetime | None = None) -> CustomerToken:
+    organization = organizations.get(session, request.organization_id)
+    if organization is None:
+        raise NotFound("The organization no longer exists")
+    until = min(request.expiration_time, expires) if expires else request.expiration_time
+    token_id, token, created = auth.issue_customer_jwt(
+        organization, request.customer_id, request.id, until, CUSTOMER_PERMISSIONS
+    )
+    return CustomerToken(token_id, token, request, created, until)
+
+
+def token_for_link(session: Session, secret: str, link_token: str) -> CustomerToken:
+    """The customer token the gatherer page works with, for an open link."""
+    found = link_state(session, secret, link_token)
+    if found.state != "open" or found.request is None:
+        raise Unauthorized("This link is not valid or has expired")
+    return _issue(session, found.request)
+
+
+def exchange(
+    session: Session,
+    principal: Principal,
+    secret: str,
+    link_token: str,
+    expires: datetime | None = None,
+) -> CustomerToken:
+    """A merchant's front end trades the gatherer link's token for a customer token.
+
+    The link stays usable: it is the customer's way back until the request ends."""
+    found = link_state(session, secret, link_token)
+    if found.state == "invalid" or (
+        found.request is not None and found.request.organization_id != principal.organization_id
+    ):
+        raise NotFound("No such authentication token")
+    if found.state != "open" or found.request is None:
+        raise Unauthorized("The authentication token has expired")
+    if expires is not None and expires <= utcnow():
+        raise ValidationFailed.field("expiredTime", "must be in the future")
+    return _issue(session, found.request, expires)
+
+
+def request_of(session: Session, principal: Principal, request_id: str | None = None) -> KycRequest:
+    """The token's request; any other id is not found, whoever it belongs to."""
+    wanted = request_id or principal.request_id
+    if principal.request_id is None or wanted != principal.request_id:
+        raise NotFound.resource("KYC request", wanted or "")
+    request = KycRequestRepository(session, principal.organization_id).get(wanted)
+    if request is None or request.customer_id != principal.customer_id:
+        raise NotFound.resource("KYC request", wanted)
+    return request
+
+
+def documents_of(session: Session, principal: Principal) -> list[KycDocument]:
+    request = request_of(session, principal)
+    return KycDocumentRepository(session, principal.organization_id).for_request(request.id)
+
+
+def document_of(
+    session: Session, principal: Principal, document_id: str, *, for_update: bool = False
+) -> KycDocument:
+    document = KycDocumentRepository(session, principal.organization_id).get(
+        document_id, for_update=for_update
+    )
+    if (
+        document is None
+        or document.customer_id != principal.customer_id
+        or document.request_id != principal.request_id
+    ):
+        raise NotFound.resource("KYC document", document_id)
+    return document
+
+
+def _check_own_files(session: Session, principal: Principal, file_ids: list[str]) -> None:
+    """A customer's document may only show what that customer uploaded."""
+    files = KycDocumentRepository(session, principal.organization_id).files(file_ids)
+    problems = [
+        InvalidField(f"fileIds.{i}", f"no file {file_id} uploaded by this customer")
+        for i, file_id in enumerate(file_ids)
+        if file_id not in files or files[file_id].customer_id != principal.customer_id
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _liveness_required(request: KycRequest) -> bool:
+    wanted = next((d for d in request.documents if d["type"] == IDENTITY), {})
+    return bool(wanted.get("faceLivenessRequired"))
+
+
+def create_document(
+    session: Session,
+    principal: Principal,
+    data: StorefrontKycDocumentIn,
+    links: Links,
+    *,
+    auto_analysis: bool,
+) -> KycDocument:
+    """A document of the token's request, from the customer's own uploads; analysed at once."""
+    request = request_of(session, principal)
+    _check_own_files(session, principal, data.fileIds)
+    if data.documentType == IDENTITY and _liveness_required(request):
+        liveness.ensure_live_selfie(session, request, data.fileIds)
+    body = KycDocumentIn(
+        customerId=request.customer_id,
+        documentType=data.documentType,
+        documentSubtype=data.documentSubtype,
+        fileIds=data.fileIds,
+        requestId=request.id,
+    )
+    return documents.create(
+        session, principal.organization_id, body, links, auto_analysis=auto_analysis
+    )
+
+
+def patch_document(
+    session: Session,
+    principal: Principal,
+    document_id: str,
+    data: StorefrontKycDocumentPatch,
+    links: Links,
+    *,
+    auto_analysis: bool,
+) -> KycDocument:
+    """Change the subtype or files of a document nobody has decided on: a decided document
+    stays as it is (a new attempt is a new document)."""
+    document = document_of(session, principal, document_id, for_update=True)
+    if document.status != "pending" or document.review_time is not None:
+        raise Conflict(f"KYC document {document.id} is {document.status} and can no longer change")
+    if data.documentType is not None and data.documentType != document.document_type:
+        raise ValidationFailed.field("documentType", "the type of a document cannot change")
+    given = data.model_fields_set
+    file_ids = data.fileIds if "fileIds" in given and data.fileIds is not None else None
+    if file_ids is not None:
+        _check_own_files(session, principal, file_ids)
+    request = request_of(session, principal)
+    if request.status in PERMANENT:
+        raise Conflict(f"KYC request {request.id} is {request.status} and takes no more changes")
+    body = KycDocumentIn(
+        customerId=document.customer_id,
+        documentType=document.document_type,  # type: ignore[arg-type]
+        documentSubtype=data.documentSubtype
+        if "documentSubtype" in given
+        else document.document_subtype,  # type: ignore[arg-type]
+        fileIds=file_ids if file_ids is not None else list(document.file_ids),
+        notes=document.notes,
+        reason=document.reason,
+        requestId=document.request_id,
+    )
+    updated, _ = documents.upsert(
+        session, principal.organization_id, document.id, body, links, auto_analysis=auto_analysis
+    )
+    return updated
+
+
+def redirect_info(status: str) -> str:
+    """What the customer's return to ``redirectUrl`` says (``info``) when they are done:
+    ``success`` every document accepted, ``partial`` some accepted and others not yet,
+    ``manual`` the rest goes to a person (waiting for review, or rejected)."""
+    if status == "fulfilled":
+        return "success"
+    if status == "partial":
+        return "partial"
+    return "manual"
+
+
+def redirect_to(url: str, info: str) -> str:
+    """``url`` with ``info`` in its query (replacing any), the rest of it kept."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "info"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("info", info)])))

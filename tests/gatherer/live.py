@@ -1,0 +1,107 @@
+"""A running openkyc (uvicorn, the real worker and analyser) and a merchant calling it, for
+the tests that drive a real browser through the gatherer."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from sqlalchemy import Engine
+
+from openkyc.config import Settings
+from openkyc.db.session import Database
+from openkyc.storage.local import LocalStorage
+from openkyc.web.app import create_app
+from tests.fixtures.tenants import Tenant, make_tenant
+
+COLLINS_ADDRESS = {
+    "firstName": "Eileen",
+    "lastName": "Collins",
+    "dob": "1986-11-19",
+    "country": "GB",
+    "address": "12 Harbour Street",
+    "city": "London",
+    "postalCode": "SE1 7PB",
+}
+SHOP = "https://shop.example/kyc-done?order=42"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def running_openkyc(engine: Engine, folder: Path) -> Iterator[str]:
+    """openkyc served on a free local port, analysing in its own worker threads."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        data_dir=folder / "data",
+        secret_key="browser-test-secret-" + "x" * 32,
+        public_url=url,
+        expiry_interval_seconds=0,
+        analysis_processes=0,
+    )
+    app = create_app(settings, Database.from_engine(engine), LocalStorage(folder / "files"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("openkyc did not start")
+        time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+class Merchant:
+    """A merchant's backend: one tenant of the running openkyc."""
+
+    def __init__(self, url: str, database: Database) -> None:
+        self.tenant: Tenant = make_tenant(database, f"Shop {uuid.uuid4().hex[:6]}")
+        self.api = httpx.Client(base_url=url, headers=self.tenant.headers, timeout=30)
+
+    def ui_version(self, version: str) -> None:
+        response = self.api.put("/kyc-settings", json={"uiVersion": version})
+        assert response.status_code == 200, response.text
+
+    def customer(self, **address: Any) -> str:
+        body = {"primaryAddress": {**COLLINS_ADDRESS, **address}}
+        response = self.api.post("/customers", json=body)
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    def kyc_request(
+        self, customer_id: str, documents: list[dict[str, Any]], **extra: Any
+    ) -> dict[str, Any]:
+        body = {"customerId": customer_id, "documents": documents, **extra}
+        response = self.api.post("/kyc-requests", json=body)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    def status(self, request_id: str) -> str:
+        return str(self.api.get(f"/kyc-requests/{request_id}").json()["status"])
+
+    def documents(self, request_id: str) -> list[dict[str, Any]]:
+        found = self.api.get(
+            "/kyc-documents", params={"filter": f"requestId:{request_id}", "sort": "createdTime"}
+        )
+        return list(found.json())
+
+
+def gatherer_link(request: dict[str, Any]) -> str:
+    return next(link["href"] for link in request["_links"] if link["rel"] == "gatherer")
