@@ -51,6 +51,7 @@ RULES_BEYOND_THE_SCHEMA = [
     (r"customerId", "in this organization"),
     (r"requestId", "for this customer"),
     (r"fileIds(\.\d+)?", ""),
+    (r"credentialHash", "no such webhook credential"),
     (r"(kycDocumentIds|customerIds)\.\d+", "was not found"),
     (r"documentType", "does not ask for"),
     (r"documentSubtype", "the request allows"),
@@ -63,6 +64,10 @@ RULES_BEYOND_THE_SCHEMA = [
     (r"file", ""),
     # Depends on the network: a URL to fetch that does not answer, or answers something else.
     (r"url", ""),
+    # A webhook's signing secret is `whsec_` and a base64 key of 24 to 64 bytes, whose padding
+    # and length a pattern cannot check; a credential's type in the body must be the path's.
+    (r"signingSecret", ""),
+    (r"type", "as in the path"),
     # Depends on the clock.
     (r"expiredTime|expirationTime", "must be in the future"),
     # Depends on what is stored: an existing key keeps its type.

@@ -24,7 +24,11 @@ UNSUPPORTED: dict[int | str, dict[str, Any]] = {
 
 
 def _supported_type(
-    type: Annotated[CredentialType, Path(description="Type of service credential.")],
+    type: Annotated[
+        CredentialType,
+        # The contract lists many credential types; openkyc keeps webhook credentials only.
+        Path(description="Type of service credential.", json_schema_extra={"enum": ["webhook"]}),
+    ],
 ) -> str:
     return service.check_supported(type)
 

@@ -29,7 +29,7 @@ CredentialStatus = Literal["active", "inactive", "deactivated"]
 
 
 class AuthNone(WireModel):
-    type: Literal["none"] = "none"
+    type: Literal["none"]
 
 
 class AuthBasic(WireModel):
@@ -52,7 +52,7 @@ class WebhookCredentialIn(WireModel):
 
     type: Literal["webhook"] = "webhook"
     host: Host
-    auth: WebhookAuth = Field(default_factory=AuthNone)
+    auth: WebhookAuth = Field(default_factory=lambda: AuthNone(type="none"))
 
 
 class CredentialStatusIn(WireModel):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StrictBool, StringConstraints, field_validator
 
 from openkyc.db.models import Webhook, WebhookDelivery, WebhookSettings
 from openkyc.files.fetch import FetchRefused, checked_url
@@ -33,13 +33,17 @@ class WebhookIn(WireModel):
     eventsFilter: list[EventType] = Field(default_factory=list, max_length=200)
     status: Status = "active"
     method: Method
-    url: Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+    url: Annotated[str, StringConstraints(min_length=1, max_length=2048)] = Field(
+        json_schema_extra={"pattern": r"^\s*[hH][tT][tT][pP][sS]?://[^\s/?#]+"}
+    )
     headers: list[WebhookHeader] = Field(default_factory=list, max_length=50)
     credentialHash: ResourceId
     body: Annotated[str, StringConstraints(max_length=100_000)] | None = None
     filter: Annotated[str, StringConstraints(max_length=1000)] | None = None
     # openkyc: the Standard Webhooks secret to sign with; generated (and shown once) if absent.
-    signingSecret: Annotated[str, StringConstraints(max_length=120)] | None = None
+    signingSecret: (
+        Annotated[str, StringConstraints(max_length=120, pattern=r"^whsec_[A-Za-z0-9+/=]+$")] | None
+    ) = None
 
     @field_validator("url")
     @classmethod
@@ -164,7 +168,7 @@ class TrackingOut(WireModel):
 
 
 class WebhookSettingsIn(WireModel):
-    allowPrivateNetworks: bool = False
+    allowPrivateNetworks: StrictBool = False
 
 
 class WebhookSettingsOut(WireModel):
