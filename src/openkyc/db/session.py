@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,19 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def unit_of_work(maker: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose work commits when the caller is done, or rolls back if it failed."""
+    session = maker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

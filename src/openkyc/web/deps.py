@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from sqlalchemy.orm import Session as OrmSession
 
 from openkyc.auth import service as auth
 from openkyc.auth.principal import Principal
 from openkyc.db.ids import ID_PATTERN
+from openkyc.db.session import Session as OrmSession
+from openkyc.db.session import unit_of_work
 from openkyc.errors import Forbidden, Unauthorized
 from openkyc.web.links import Links, links_for_request
 from openkyc.web.middleware import ORGANIZATION_IN_PATH, RESPONSE_HEADERS
@@ -22,15 +23,7 @@ def _session(request: Request) -> Iterator[OrmSession]:
     """The request's unit of work: services flush, this commits before the response leaves."""
     state = request.app.state
     maker = state.write_sessionmaker if request.method not in SAFE_METHODS else state.sessionmaker
-    session = maker()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    yield from unit_of_work(maker)
 
 
 Session = Annotated[OrmSession, Depends(_session, scope="function")]
