@@ -90,5 +90,5 @@ class ApiKeyOut(WireModel):
             secretKey=secret,
             createdTime=key.created_time,
             updatedTime=key.updated_time,
-            _links=[Link(rel="self", href=self_href)],
+            links=[Link(rel="self", href=self_href)],
         )

@@ -44,7 +44,9 @@ def _permissions(acl: list[dict[str, object]] | None) -> frozenset[str] | None:
         return None
     names: set[str] = set()
     for entry in acl:
-        names.update(str(p) for p in entry.get("permissions", []) or [])  # type: ignore[union-attr]
+        permissions = entry.get("permissions")
+        if isinstance(permissions, list):
+            names.update(str(p) for p in permissions)
     return frozenset(names)
 
 

@@ -102,7 +102,7 @@ class SandboxBureau:
                 "dualDecision": [decision_data, decision_data] if accepted else None,
             },
         }
-        return CreditFileDecision(matches["decision"], matches)
+        return CreditFileDecision("dual-source" if accepted else "other", matches)
 
 
 def bureau_named(name: str) -> CreditBureau:

@@ -169,6 +169,6 @@ class CustomerOut(WireModel):
             preferredPayoutInstrumentId=customer.preferred_payout_instrument_id,
             createdTime=customer.created_time,
             updatedTime=customer.updated_time,
-            _links=[Link(rel="self", href=self_href)],
-            _embedded=embedded,
+            links=[Link(rel="self", href=self_href)],
+            embedded=embedded,
         )

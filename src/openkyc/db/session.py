@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -80,13 +80,16 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
+SessionFactory: TypeAlias = "sessionmaker[Session]"
+
+
 @dataclass
 class Database:
     """Where sessions come from: readers get a plain session, writers one that locks early."""
 
     engine: Engine
-    sessionmaker: sessionmaker[Session]
-    write_sessionmaker: sessionmaker[Session]
+    sessionmaker: SessionFactory
+    write_sessionmaker: SessionFactory
 
     @classmethod
     def from_url(cls, url: str) -> Database:

@@ -109,7 +109,7 @@ class StorefrontKycDocumentOut(WireModel):
             processedTime=document.processed_time,
             documentMatches=_visible_matches(document),
             hints=[Hint.model_validate(h) for h in document.hints] if document.hints else None,
-            _links=links,
+            links=links,
         )
 
 
@@ -147,8 +147,8 @@ class StorefrontKycRequestOut(WireModel):
             expirationTime=request.expiration_time,
             createdTime=request.created_time,
             updatedTime=request.updated_time,
-            _links=links,
-            _embedded=embedded,
+            links=links,
+            embedded=embedded,
         )
 
 
@@ -200,5 +200,5 @@ class CustomerJWTOut(WireModel):
             createdTime=created,
             updatedTime=created,
             expiredTime=expires,
-            _links=links,
+            links=links,
         )

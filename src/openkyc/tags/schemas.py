@@ -47,5 +47,5 @@ class TagOut(WireModel):
             type=tag.type,  # type: ignore[arg-type]
             createdTime=tag.created_time,
             updatedTime=tag.updated_time,
-            _links=[Link(rel="self", href=links.href("tags", quote(tag.name)))],
+            links=[Link(rel="self", href=links.href("tags", quote(tag.name)))],
         )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -23,7 +25,9 @@ from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Sessio
 from openkyc.wire import Links
 
 router = APIRouter(prefix="/kyc-documents", tags=["KYC documents"])
-CREATED = {201: {"model": KycDocumentOut, "description": "The document after the action."}}
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: {"model": KycDocumentOut, "description": "The document after the action."}
+}
 
 
 def _one(

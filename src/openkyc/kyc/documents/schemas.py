@@ -199,6 +199,6 @@ class KycDocumentOut(WireModel):
             analysisError=document.analysis_error,
             createdTime=document.created_time,
             updatedTime=document.updated_time,
-            _links=links,
-            _embedded=embedded,
+            links=links,
+            embedded=embedded,
         )

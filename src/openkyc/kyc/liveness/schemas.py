@@ -52,5 +52,5 @@ class LivenessSessionOut(WireModel):
             frameCount=len(liveness.frames),
             failureReason=liveness.failure_reason,
             referenceFileId=liveness.reference_file_id,
-            _links=links,
+            links=links,
         )

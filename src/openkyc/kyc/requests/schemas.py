@@ -106,6 +106,6 @@ class KycRequestOut(WireModel):
             expirationTime=request.expiration_time,
             createdTime=request.created_time,
             updatedTime=request.updated_time,
-            _links=links,
-            _embedded=embedded,
+            links=links,
+            embedded=embedded,
         )
