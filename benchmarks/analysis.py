@@ -51,8 +51,16 @@ from openkyc.analysis.mrz import parse_mrz
 
 TODAY = date(2026, 6, 1)
 IMAGE = re.compile(r"\.(jpe?g|png|webp|heic|pdf)$", re.IGNORECASE)
-FIELDS = ("document_number", "birth_date", "expiry_date", "surname", "given_names",
-          "nationality", "issuer", "sex")
+FIELDS = (
+    "document_number",
+    "birth_date",
+    "expiry_date",
+    "surname",
+    "given_names",
+    "nationality",
+    "issuer",
+    "sex",
+)
 
 
 @dataclass
@@ -109,8 +117,14 @@ def _score_fields(score: MrzScore, truth: dict[str, str], read: dict[str, str]) 
         score.field_hits[name] += _norm(expected) == _norm(read.get(name))
 
 
-def _record(score: MrzScore, truth: dict[str, Any], lines: list[str] | None, valid: bool,
-            fields: dict[str, str], seconds: Timing) -> None:
+def _record(
+    score: MrzScore,
+    truth: dict[str, Any],
+    lines: list[str] | None,
+    valid: bool,
+    fields: dict[str, str],
+    seconds: Timing,
+) -> None:
     score.images += 1
     score.seconds.append(seconds)
     expected_valid = bool(truth.get("all_check_digits_valid"))
@@ -125,14 +139,16 @@ def _record(score: MrzScore, truth: dict[str, Any], lines: list[str] | None, val
 def _ours(path: Path) -> tuple[list[str] | None, bool, dict[str, str], Timing]:
     person = Person("-", "-")
     with Timer() as timer:
-        result = analyze_identity([InputFile(path.read_bytes(), "id-front")], person,
-                                  today=TODAY)
+        result = analyze_identity([InputFile(path.read_bytes(), "id-front")], person, today=TODAY)
     seconds = timer.timing
     mrz = result.parsed_data["mrz"]
     if mrz is None:
         return None, False, {}, seconds
-    fields = dict(mrz["fields"], surname=result.parsed_data["surname"],
-                  given_names=result.parsed_data["givenNames"])
+    fields = dict(
+        mrz["fields"],
+        surname=result.parsed_data["surname"],
+        given_names=result.parsed_data["givenNames"],
+    )
     return mrz["lines"], mrz["valid"], fields, seconds
 
 
@@ -147,20 +163,30 @@ def _passporteye() -> Callable[[Path], tuple[list[str] | None, bool, dict[str, s
         if found is None:
             return None, False, {}, seconds
         data = found.to_dict()
-        fields = {"document_number": data["number"], "birth_date": data["date_of_birth"],
-                  "expiry_date": data["expiration_date"], "surname": data["surname"],
-                  "given_names": data["names"], "nationality": data["nationality"],
-                  "issuer": data["country"], "sex": data["sex"]}
+        fields = {
+            "document_number": data["number"],
+            "birth_date": data["date_of_birth"],
+            "expiry_date": data["expiration_date"],
+            "surname": data["surname"],
+            "given_names": data["names"],
+            "nationality": data["nationality"],
+            "issuer": data["country"],
+            "sex": data["sex"],
+        }
         return data["raw_text"].split("\n"), data["valid_score"] == 100, fields, seconds
 
     return run
 
 
 def _mrz_images(entries: list[dict[str, Any]], root: Path) -> list[tuple[Path, dict[str, Any]]]:
-    return [(root / e["file"], e["truth"]) for e in entries
-            if e["kind"] == "mrz-image" and IMAGE.search(e["file"])
-            and e["truth"].get("mrz_lines") and e["truth"].get("mrz_format") in
-            ("TD1", "TD2", "TD3", "MRVA", "MRVB")]
+    return [
+        (root / e["file"], e["truth"])
+        for e in entries
+        if e["kind"] == "mrz-image"
+        and IMAGE.search(e["file"])
+        and e["truth"].get("mrz_lines")
+        and e["truth"].get("mrz_format") in ("TD1", "TD2", "TD3", "MRVA", "MRVB")
+    ]
 
 
 def bench_mrz(entries: list[dict[str, Any]], root: Path, peer: bool) -> list[MrzScore]:
@@ -233,12 +259,23 @@ def bench_faces(pairs_file: Path, root: Path) -> dict[str, Any]:
         missing += distance == np.inf
         (same if pair["same"] else different).append(distance)
     tmr, eer, threshold = _rates(np.array(same), np.array(different))
-    shipped = {level: (float(np.mean(np.array(same) <= limit)),
-                       float(np.mean(np.array(different) <= limit)))
-               for level, limit in FACE_DISTANCE.items()}
-    return {"pairs": len(pairs), "same": len(same), "different": len(different),
-            "no_face": missing, "tmr_at_fmr_1": tmr, "eer": eer, "eer_threshold": threshold,
-            "shipped": shipped}
+    shipped = {
+        level: (
+            float(np.mean(np.array(same) <= limit)),
+            float(np.mean(np.array(different) <= limit)),
+        )
+        for level, limit in FACE_DISTANCE.items()
+    }
+    return {
+        "pairs": len(pairs),
+        "same": len(same),
+        "different": len(different),
+        "no_face": missing,
+        "tmr_at_fmr_1": tmr,
+        "eer": eer,
+        "eer_threshold": threshold,
+        "shipped": shipped,
+    }
 
 
 # -- address ----------------------------------------------------------------------------
@@ -257,14 +294,23 @@ def person_from_truth(truth: dict[str, Any]) -> Person:
         match = _POSTAL.search(part)
         if match:
             postal = match.group(1)
-            city = " ".join(w for w in part.replace(postal, "").split()
-                            if not re.fullmatch(r"[A-Z]{2}", w)) or None
+            city = (
+                " ".join(
+                    w for w in part.replace(postal, "").split() if not re.fullmatch(r"[A-Z]{2}", w)
+                )
+                or None
+            )
             break
     if city is None and len(parts) > 1:
         city = parts[1]
-    return Person(first_name=words[0] if words else "", last_name=" ".join(words[1:]),
-                  line1=parts[0] if parts else None, city=city, postal_code=postal,
-                  country=truth.get("country"))
+    return Person(
+        first_name=words[0] if words else "",
+        last_name=" ".join(words[1:]),
+        line1=parts[0] if parts else None,
+        city=city,
+        postal_code=postal,
+        country=truth.get("country"),
+    )
 
 
 ADDRESS_FIELDS = ("firstName", "lastName", "line1", "city", "postalCode")
@@ -280,8 +326,12 @@ def bench_address(entries: list[dict[str, Any]], root: Path) -> dict[str, Any]:
             continue
         person = person_from_truth(truth)
         with Timer() as timer:
-            result = analyze_address([InputFile((root / entry["file"]).read_bytes())], person,
-                                     today=TODAY, max_address_age_days=100_000)
+            result = analyze_address(
+                [InputFile((root / entry["file"]).read_bytes())],
+                person,
+                today=TODAY,
+                max_address_age_days=100_000,
+            )
         seconds.append(timer.timing)
         outcome = {check.name: not check.failed for check in result.checks}
         for name in ADDRESS_FIELDS:
@@ -296,15 +346,21 @@ def bench_address(entries: list[dict[str, Any]], root: Path) -> dict[str, Any]:
 
 
 def bench_passport_selfie(entries: list[dict[str, Any]], root: Path) -> list[Timing]:
-    passports = [root / e["file"] for e in entries if e["kind"] == "mrz-image"
-                 and IMAGE.search(e["file"]) and e["truth"].get("mrz_format") == "TD3"]
-    faces = [root / e["file"] for e in entries if e["kind"] == "face"
-             and IMAGE.search(e["file"])]
+    passports = [
+        root / e["file"]
+        for e in entries
+        if e["kind"] == "mrz-image"
+        and IMAGE.search(e["file"])
+        and e["truth"].get("mrz_format") == "TD3"
+    ]
+    faces = [root / e["file"] for e in entries if e["kind"] == "face" and IMAGE.search(e["file"])]
     seconds = []
     for index, passport in enumerate(passports):
         selfie = faces[index % len(faces)]
-        files = [InputFile(passport.read_bytes(), "id-front"),
-                 InputFile(selfie.read_bytes(), "face-proof")]
+        files = [
+            InputFile(passport.read_bytes(), "id-front"),
+            InputFile(selfie.read_bytes(), "face-proof"),
+        ]
         with Timer() as timer:
             analyze_identity(files, Person("-", "-"), today=TODAY)
         seconds.append(timer.timing)
@@ -338,8 +394,13 @@ def _field_rate(name: str) -> Callable[[MrzScore], str]:
     return lambda score: _pct(score.field_hits[name], score.field_total[name])
 
 
-def report(mrz: list[MrzScore], text: tuple[int, int], faces: dict[str, Any],
-           address: dict[str, Any], pairs: list[Timing]) -> str:
+def report(
+    mrz: list[MrzScore],
+    text: tuple[int, int],
+    faces: dict[str, Any],
+    address: dict[str, Any],
+    pairs: list[Timing],
+) -> str:
     names = [score.name for score in mrz]
     out = [_row("metric", names), _row("-" * 34, ["-" * 26] * len(names))]
 
@@ -356,19 +417,28 @@ def report(mrz: list[MrzScore], text: tuple[int, int], faces: dict[str, Any],
     line("CPU p50/p95 per MRZ image", lambda s: _quantiles(s.seconds, cpu=True))
     na = ["n/a"] * (len(names) - 1)
     out.append(_row("MRZ text: check verdict = truth", [_pct(*text), *na]))
-    out.append(_row(f"face TMR at FMR 1% ({faces['pairs']} pairs)",
-                    [f"{100 * faces['tmr_at_fmr_1']:.1f}%", *na]))
-    out.append(_row("face EER", [f"{100 * faces['eer']:.1f}% (at {faces['eer_threshold']:.3f})",
-                                 *na]))
+    out.append(
+        _row(
+            f"face TMR at FMR 1% ({faces['pairs']} pairs)",
+            [f"{100 * faces['tmr_at_fmr_1']:.1f}%", *na],
+        )
+    )
+    out.append(
+        _row("face EER", [f"{100 * faces['eer']:.1f}% (at {faces['eer_threshold']:.3f})", *na])
+    )
     out.append(_row("face pairs without a face found", [str(faces["no_face"]), *na]))
     for level, (tmr, fmr) in sorted(faces["shipped"].items()):
-        out.append(_row(f"face TMR / FMR at level {level} ({FACE_DISTANCE[level]})",
-                        [f"{100 * tmr:.1f}% / {100 * fmr:.1f}%", *na]))
+        out.append(
+            _row(
+                f"face TMR / FMR at level {level} ({FACE_DISTANCE[level]})",
+                [f"{100 * tmr:.1f}% / {100 * fmr:.1f}%", *na],
+            )
+        )
     for name in ADDRESS_FIELDS:
-        out.append(_row(f"address {name}",
-                        [_pct(address["hits"][name], address["totals"][name]), *na]))
-    out.append(_row("wall p50/p95 per address document",
-                    [_quantiles(address["seconds"]), *na]))
+        out.append(
+            _row(f"address {name}", [_pct(address["hits"][name], address["totals"][name]), *na])
+        )
+    out.append(_row("wall p50/p95 per address document", [_quantiles(address["seconds"]), *na]))
     out.append(_row("wall p50/p95 passport + selfie", [_quantiles(pairs), *na]))
     out.append(_row("CPU p50/p95 passport + selfie", [_quantiles(pairs, cpu=True), *na]))
     return "\n".join(out)
