@@ -13,6 +13,7 @@ import io
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.fixtures.live import Live
+from tests.conftest import BACKENDS, POSTGRES_URL
+from tests.fixtures.live import Live, live_server
 
 SDK_DIR = Path(__file__).parent
 NODE = shutil.which("node")
@@ -304,3 +306,171 @@ def test_files_through_the_sdk(sdk: Path, live: Live, files_routed: None) -> Non
     )
     # The refused upload left no file behind.
     assert api_get(live, "files").headers["Pagination-Total"] == "2"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def reviewing_live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Live]:
+    """A live server where documents wait for a person (no automatic analysis), so the SDK's
+    reviewer actions meet documents in a known state."""
+    folder = tmp_path_factory.mktemp(f"sdk-kyc-{request.param}")
+    with live_server(request.param, folder, POSTGRES_URL, auto_analysis=False) as server:
+        yield Live(server, server.organization_id, server.api_key)
+
+
+def test_kyc_through_the_sdk(sdk: Path, reviewing_live: Live) -> None:
+    live = reviewing_live
+    second = httpx.post(
+        f"{live.base_url}/api-keys", json={"description": "Second reviewer"}, headers=live.headers
+    ).json()["secretKey"]
+    out = run_script(
+        sdk,
+        "kyc.mjs",
+        live,
+        png=base64.b64encode(_png(40, 30)).decode(),
+        secondApiKey=second,
+        addressDocumentId="kyc-doc-sdk-bill",
+    )
+
+    # Settings: defaults, a partial PUT that keeps the rest, a refused range.
+    defaults = out["defaultSettings"]["fields"]
+    assert (defaults["uiVersion"], defaults["identityProof"]["thresholds"]) == (
+        "1",
+        {"rejectBelow": 50, "acceptAbove": 90},
+    )
+    settings = out["settings"]["fields"]
+    assert out["savedSettings"] == {"status": 200, "fields": settings}
+    assert settings["uiVersion"] == "2"
+    assert settings["identityProof"]["thresholds"] == {"rejectBelow": 40, "acceptAbove": 85}
+    assert settings["identityProof"]["minimumAgeSettings"]["locationOverrides"] == [
+        {"country": "US", "state": "AL", "minimumAge": 19}
+    ]
+    assert settings["addressProof"]["weights"]["line1"] == 40
+    assert (
+        settings["identityProof"]["weights"]["hasMatchingFaceProof"]
+        == defaults["identityProof"]["weights"]["hasMatchingFaceProof"]
+    )
+    assert (out["badSettings"]["name"], out["badSettings"]["status"]) == (
+        "RebillyValidationError",
+        422,
+    )
+    assert "identityProof.thresholds.acceptAbove" in [
+        f["field"] for f in out["badSettings"]["invalidFields"]
+    ]
+    assert api_get(live, "kyc-settings").json() == settings
+
+    # Requests.
+    created = out["request"]["fields"]
+    request_id = created["id"]
+    assert out["request"]["status"] == 201
+    assert (created["status"], created["matchLevel"]) == ("gathering", 2)
+    assert [(d["type"], d["maxAttempts"]) for d in created["documents"]] == [
+        ("identity-proof", 3),
+        ("address-proof", 5),
+    ]
+    assert {"self", "documents", "gatherer"} <= {link["rel"] for link in created["_links"]}
+    assert out["fetchedRequest"] == {"status": 200, "fields": created}
+    patched = out["patchedRequest"]["fields"]
+    assert (patched["matchLevel"], patched["reason"], patched["revision"]) == (
+        3,
+        "Withdrawal over the limit",
+        created["revision"] + 1,
+    )
+    assert out["deletedRequest"] == {"status": 204}
+    assert (out["deletedAgain"]["name"], out["deletedAgain"]["status"]) == (
+        "RebillyNotFoundError",
+        404,
+    )
+    unknown = out["unknownCustomer"]
+    assert (unknown["name"], unknown["status"]) == ("RebillyValidationError", 422)
+    assert [f["field"] for f in unknown["invalidFields"]] == ["customerId"]
+
+    # Documents.
+    identity = out["identity"]["fields"]
+    assert out["identity"]["status"] == 201
+    assert identity["id"].startswith("kyc_doc_")
+    assert (identity["status"], identity["requestId"], identity["documentSubtype"]) == (
+        "pending",
+        request_id,
+        "passport",
+    )
+    assert identity["settings"]["thresholds"] == {"rejectBelow": 40, "acceptAbove": 85}
+    address = out["address"]["fields"]
+    assert (out["address"]["status"], address["id"]) == (201, "kyc-doc-sdk-bill")
+    assert out["createdAgain"]["name"] == "RebillyConflictError"
+    assert out["fetchedDocument"]["fields"] == identity
+    updated = out["updatedDocument"]["fields"]
+    assert (out["updatedDocument"]["status"], updated["documentSubtype"]) == (200, "utility-bill")
+    assert updated["revision"] == address["revision"] + 1
+    assert (out["missingDocument"]["name"], out["missingDocument"]["status"]) == (
+        "RebillyNotFoundError",
+        404,
+    )
+    foreign = out["foreignFile"]
+    assert (foreign["name"], foreign["status"]) == ("RebillyValidationError", 422)
+    assert [f["field"] for f in foreign["invalidFields"]] == ["fileIds.0"]
+
+    # The reviewer's actions.
+    assert out["matches"] == {"status": 204}
+    matches = out["afterMatches"]["fields"]["documentMatches"]["data"]
+    assert (matches["firstName"], matches["lastName"], matches["dateOfBirth"]) == (
+        "Ada",
+        "Lovelace",
+        "1990-12-10",
+    )
+    assert (out["wrongMatches"]["name"], out["wrongMatches"]["status"]) == (
+        "RebillyValidationError",
+        422,
+    )
+    started = out["startedReview"]["fields"]
+    assert (out["startedReview"]["status"], started["reviewerName"]) == (201, "Bootstrap key")
+    assert started["reviewStartTime"] is not None
+    assert (out["heldByAnother"]["name"], out["heldByAnother"]["status"]) == (
+        "RebillyConflictError",
+        409,
+    )
+    assert out["stoppedReview"]["fields"]["reviewStartTime"] is None
+    reviewed = out["reviewed"]["fields"]
+    assert (reviewed["status"], reviewed["reviewerName"]) == ("pending", "Second reviewer")
+    assert reviewed["reviewTime"] is not None
+    rejected = out["rejected"]["fields"]
+    assert (out["rejected"]["status"], rejected["status"]) == (201, "rejected")
+    assert rejected["rejectionReason"] == {
+        "type": "document-unreadable",
+        "message": "The passport photo is blurred",
+    }
+    assert (out["badReason"]["name"], out["badReason"]["status"]) == (
+        "RebillyValidationError",
+        422,
+    )
+    assert out["withIdentity"]["fields"]["status"] == "pending-review"
+    assert out["afterRejection"]["fields"]["status"] == "attempted"
+    accepted = out["accepted"]["fields"]
+    assert (accepted["status"], accepted["reviewerName"]) == ("accepted", "Second reviewer")
+    assert out["partial"]["fields"]["status"] == "partial"
+    assert out["addressAccepted"]["fields"]["status"] == "accepted"
+    fulfilled = out["fulfilled"]["fields"]
+    assert fulfilled["status"] == "fulfilled"
+    assert fulfilled == api_get(live, f"kyc-requests/{request_id}").json()
+
+    # Tags and collections.
+    assert out["tagged"]["total"] == 2
+    assert [d["id"] for d in out["tagged"]["items"]] == ["kyc-doc-sdk-bill", accepted["id"]]
+    assert out["secondLook"]["total"] == 0
+    assert api_get(live, f"kyc-documents/{identity['id']}").json()["tags"] == []
+    documents = out["documents"]
+    assert (documents["total"], documents["limit"]) == (3, 2)
+    assert [d["id"] for d in documents["items"]] == [accepted["id"], "kyc-doc-sdk-bill"]
+    embedded = documents["items"][0]["_embedded"]
+    assert embedded["customer"]["id"] == created["customerId"]
+    assert sorted(f["name"] for f in embedded["files"]) == ["passport-2.png", "selfie-2.png"]
+    requests = out["requests"]
+    assert (requests["total"], [r["id"] for r in requests["items"]]) == (1, [request_id])
+    assert sorted(d["id"] for d in requests["items"][0]["_embedded"]["documents"]) == sorted(
+        [identity["id"], "kyc-doc-sdk-bill", accepted["id"]]
+    )
+    assert (out["badFilter"]["name"], out["badFilter"]["status"]) == (
+        "RebillyValidationError",
+        422,
+    )
