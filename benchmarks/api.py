@@ -1,8 +1,10 @@
-"""Throughput and latency of openkyc's customer endpoints under concurrent load on loopback.
+"""Throughput and latency of openkyc's customer and KYC request endpoints under concurrent load
+on loopback.
 
 Starts ``openkyc serve`` in a subprocess (embedded SQLite in a temporary folder, or the
 PostgreSQL of ``--database-url`` in a schema of its own, dropped afterwards), seeds customers
-through the API, then for each endpoint warms up and keeps ``--connections`` keep-alive
+through the API and ``--kyc-requests`` KYC requests (with their documents) straight into the
+database in bulk, then for each endpoint warms up and keeps ``--connections`` keep-alive
 connections busy for ``--seconds``. Every figure is also given as a ratio to ``GET /health``
 (no database, no authentication) measured in the same run, so the table says what the
 endpoint's own work costs on this machine rather than how fast the machine is.
@@ -28,15 +30,26 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, insert, text
+
+from openkyc.db.ids import new_id
+from openkyc.db.models.kyc import KycDocument, KycRequest
+from openkyc.db.session import make_engine
+from openkyc.kyc.requests.schemas import RequestedDocument
 
 COUNTRIES = ["GB", "US", "DE", "FR"]
 LIST_QUERY = (
     "filter=primaryAddress.country:GB;createdTime:2020-01-01T00:00:00Z..&sort=-createdTime&limit=20"
 )
+# About one seeded request in ten is fulfilled; the list asks for the newest of them.
+KYC_LIST_QUERY = (
+    "filter=status:fulfilled;createdTime:2020-01-01T00:00:00Z..&sort=-createdTime&limit=20"
+)
+ORGANIZATION_ID = "org-bench"
 
 
 @dataclass(frozen=True)
@@ -190,6 +203,109 @@ async def seed(base: tuple[str, int, str], count: int, connections: int) -> list
     return ids
 
 
+def kyc_request_body(customer_id: str) -> bytes:
+    return json.dumps(
+        {
+            "customerId": customer_id,
+            "documents": [
+                {"type": "identity-proof", "faceProofRequired": True},
+                {"type": "address-proof"},
+            ],
+            "redirectUrl": "https://shop.example.com/kyc-done",
+        }
+    ).encode()
+
+
+# (share of the seeded requests, request status, statuses of its identity-proof documents):
+# each request asks for identity proof only, so its status is what the documents make it.
+SEEDED_SHAPES = [
+    (0.4, "gathering", []),
+    (0.2, "pending-review", ["pending"]),
+    (0.2, "attempted", ["rejected"]),
+    (0.1, "fulfilled", ["rejected", "accepted"]),
+    (0.1, "expired", []),
+]
+
+
+def seed_kyc_requests(url: str, customer_ids: list[str], count: int) -> int:
+    """``count`` requests of the seeded customers, written in bulk through openkyc's own table
+    definitions (the API would take minutes for 100,000); returns the documents written."""
+    engine: Engine = make_engine(url)
+    randomizer = random.Random(11)
+    requested = [RequestedDocument(type="identity-proof").model_dump(mode="json")]
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    documents_written = 0
+    try:
+        for batch_start in range(0, count, 5000):
+            requests: list[dict[str, object]] = []
+            documents: list[dict[str, object]] = []
+            for index in range(batch_start, min(count, batch_start + 5000)):
+                created = start + timedelta(minutes=5 * index)
+                customer_id = randomizer.choice(customer_ids)
+                status, document_statuses = shape(randomizer.random())
+                request_id = new_id("kyc_req")
+                requests.append(
+                    {
+                        "organization_id": ORGANIZATION_ID,
+                        "id": request_id,
+                        "customer_id": customer_id,
+                        "documents": requested,
+                        "status": status,
+                        "match_level": 2,
+                        "expiration_time": created
+                        + (timedelta(hours=1) if status == "expired" else timedelta(days=3650)),
+                        "revision": len(document_statuses),
+                        "created_time": created,
+                        "updated_time": created,
+                    }
+                )
+                for offset, document_status in enumerate(document_statuses):
+                    documents.append(
+                        {
+                            "organization_id": ORGANIZATION_ID,
+                            "id": new_id("kyc_doc"),
+                            "customer_id": customer_id,
+                            "request_id": request_id,
+                            "document_type": "identity-proof",
+                            "document_subtype": "passport",
+                            "status": document_status,
+                            "file_ids": [],
+                            "match_level": 2,
+                            "revision": 0,
+                            "created_time": created + timedelta(seconds=offset + 1),
+                            "updated_time": created + timedelta(seconds=offset + 1),
+                        }
+                    )
+            with engine.begin() as connection:
+                connection.execute(insert(KycRequest.__table__), requests)
+                if documents:
+                    connection.execute(insert(KycDocument.__table__), documents)
+            documents_written += len(documents)
+        with engine.begin() as connection:
+            # What autovacuum (PostgreSQL) or `PRAGMA optimize` (SQLite) do for a live database.
+            connection.execute(text("ANALYZE"))
+    finally:
+        engine.dispose()
+    return documents_written
+
+
+def seeded_request_ids(url: str) -> list[str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(text("SELECT id FROM kyc_requests")).scalars())
+    finally:
+        engine.dispose()
+
+
+def shape(draw: float) -> tuple[str, list[str]]:
+    for share, status, documents in SEEDED_SHAPES:
+        if draw < share:
+            return status, documents
+        draw -= share
+    return SEEDED_SHAPES[-1][1], SEEDED_SHAPES[-1][2]
+
+
 @contextmanager
 def database_url(given: str | None, folder: Path) -> Iterator[str]:
     """The embedded SQLite file, or a fresh schema of the given PostgreSQL, dropped after."""
@@ -225,7 +341,7 @@ def server(url: str, folder: Path, api_key: str) -> Iterator[tuple[int, int]]:
         "OPENKYC_DATABASE_URL": url,
         "OPENKYC_PORT": str(port),
         "OPENKYC_SECRET_KEY": "bench-" + "x" * 40,
-        "OPENKYC_BOOTSTRAP_ORGANIZATION_ID": "org-bench",
+        "OPENKYC_BOOTSTRAP_ORGANIZATION_ID": ORGANIZATION_ID,
         "OPENKYC_BOOTSTRAP_API_KEY": api_key,
         # The benchmark measures the work of a request, not the throttle.
         "OPENKYC_RATE_LIMIT": "1000000000/minute",
@@ -285,6 +401,10 @@ def run(args: argparse.Namespace) -> None:
         ):
             base = ("127.0.0.1", port, api_key)
             ids = asyncio.run(seed(base, args.customers, args.connections))
+            seeded = time.perf_counter()
+            documents = seed_kyc_requests(url, ids, args.kyc_requests)
+            seeding = time.perf_counter() - seeded
+            request_ids = seeded_request_ids(url)
             randomizer = random.Random(7)
             counter = iter(range(args.customers, 10**9))
             plan = [
@@ -304,12 +424,33 @@ def run(args: argparse.Namespace) -> None:
                     lambda: Request("POST", "/customers", customer_body(next(counter))),
                     201,
                 ),
+                (
+                    "GET /kyc-requests/{id}?expand=docs",
+                    lambda: Request(
+                        "GET", f"/kyc-requests/{randomizer.choice(request_ids)}?expand=documents"
+                    ),
+                    200,
+                ),
+                (
+                    "GET /kyc-requests filtered, sorted",
+                    lambda: Request("GET", f"/kyc-requests?{KYC_LIST_QUERY}"),
+                    200,
+                ),
+                (
+                    "POST /kyc-requests",
+                    lambda: Request(
+                        "POST", "/kyc-requests", kyc_request_body(randomizer.choice(ids))
+                    ),
+                    201,
+                ),
             ]
             results = [measure(name, base, make, status, args, pid) for name, make, status in plan]
     backend = "PostgreSQL" if args.database_url else "SQLite (embedded)"
     print(
-        f"openkyc on {backend}: {args.customers} customers seeded, {args.connections} "
-        f"connections, {args.seconds:g} s per endpoint after {args.warmup:g} s warm-up"
+        f"openkyc on {backend}: {args.customers} customers and {args.kyc_requests} KYC requests "
+        f"with {documents} documents seeded (the requests in {seeding:.1f} s), "
+        f"{args.connections} connections, {args.seconds:g} s per endpoint after "
+        f"{args.warmup:g} s warm-up"
     )
     print(table(results, results[0]))
 
@@ -321,6 +462,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per endpoint")
     parser.add_argument("--warmup", type=float, default=2.0, help="warm-up time per endpoint")
     parser.add_argument("--customers", type=int, default=3000, help="customers seeded first")
+    parser.add_argument(
+        "--kyc-requests", type=int, default=100_000, help="KYC requests stored before measuring"
+    )
     run(parser.parse_args())
 
 

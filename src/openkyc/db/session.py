@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -11,6 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 SQLITE_BEGIN = "openkyc_sqlite_begin"
+_HOLDS_WRITER_LOCK = "openkyc_holds_writer_lock"
+# A writer that waited this long for the process's other writers goes on to SQLite's own
+# busy timeout rather than failing.
+WRITER_QUEUE_TIMEOUT = 30.0
+_WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
 
 def begin_for_writing(session: Session) -> None:
@@ -53,14 +60,39 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    # Writers of this process queue on a lock of their own before SQLite's: SQLite's busy
+    # handler polls in growing sleeps (up to 100 ms), so a writer waiting on it kept sleeping
+    # after the lock was free, while a waiter on this lock wakes the moment the holder ends.
+    # The busy timeout still covers writers in other processes.
+    writers = threading.Lock()
+    _WRITER_LOCKS[engine] = writers
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # A writer takes the lock up front (IMMEDIATE) so that two writers queue on the busy
         # timeout instead of failing on the read-to-write upgrade; readers stay DEFERRED.
         mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "IMMEDIATE" and writers.acquire(timeout=WRITER_QUEUE_TIMEOUT):
+            # Released by whichever thread ends the transaction (hence a Lock, not an RLock).
+            connection.info[_HOLDS_WRITER_LOCK] = True
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:
+            _release_writer(connection)
+            raise
 
+    def _release_writer(connection: Any) -> None:
+        if connection.info.pop(_HOLDS_WRITER_LOCK, False):
+            writers.release()
+
+    event.listen(engine, "commit", _release_writer)
+    event.listen(engine, "rollback", _release_writer)
     return engine
+
+
+def sqlite_writer_lock(engine: Engine) -> threading.Lock | None:
+    """The lock this process's writers of a SQLite engine queue on (None for other engines)."""
+    return _WRITER_LOCKS.get(engine)
 
 
 def unit_of_work(maker: sessionmaker[Session]) -> Iterator[Session]:
