@@ -15,7 +15,8 @@
   const PERMANENT = ['fulfilled', 'failed', 'abandoned', 'expired'];
   const ACCEPT = 'image/jpeg,image/png,image/heic,image/heif,image/webp,application/pdf,.heic,.heif';
   const MAX_SIDE = 2000;
-  const POLL_MS = 700;
+  // Most results arrive within seconds: ask often at first, then back off.
+  const pollDelay = (started) => (Date.now() - started < 10000 ? 300 : 1000);
 
   let request = null;
   let documents = [];
@@ -468,9 +469,10 @@
         documentSubtype: work.subtype,
         fileIds,
       });
-      const deadline = Date.now() + 180000;
+      const polling = Date.now();
+      const deadline = polling + 180000;
       while (document_.status === 'in-progress' && Date.now() < deadline) {
-        await sleep(POLL_MS);
+        await sleep(pollDelay(polling));
         document_ = await api('GET', `storefront/kyc-documents/${document_.id}`);
       }
       drafts[type] = null;
@@ -608,9 +610,10 @@
       let checked = await api('POST', `storefront/kyc-liveness-sessions/${session.id}/finish`);
       live.phase = 'checking';
       render();
-      const deadline = Date.now() + 120000;
+      const polling = Date.now();
+      const deadline = polling + 120000;
       while (checked.status === 'pending' && Date.now() < deadline) {
-        await sleep(POLL_MS);
+        await sleep(pollDelay(polling));
         checked = await api('GET', `storefront/kyc-liveness-sessions/${session.id}`);
       }
       if (checked.status === 'succeeded') {
