@@ -80,6 +80,8 @@ def test_a_request_with_defaults_and_links(api: TestClient, tenant: Tenant, sett
         ({"expirationTime": "tomorrow"}, "expirationTime"),
         ({"redirectUrl": "/relative/path"}, "redirectUrl"),
         ({"redirectUrl": "javascript:alert(1)"}, "redirectUrl"),
+        ({"redirectUrl": "http://shop[.example/"}, "redirectUrl"),
+        ({"redirectUrl": "https://shop.example\uff0fpath"}, "redirectUrl"),
     ],
 )
 def test_invalid_requests_name_the_field_and_store_nothing(
@@ -89,6 +91,22 @@ def test_invalid_requests_name_the_field_and_store_nothing(
     problem = assert_problem(api.post("/kyc-requests", json=body), 422)
     assert field in [f["field"] for f in problem["invalidFields"]]
     assert api.get("/kyc-requests").headers["pagination-total"] == "0"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/done",
+        "HTTPS://shop.example",
+        "https://user@xn--bcher-kva.example:8443/kyc?step=2#top",
+        "https://shop.example/caf\u00e9/[draft]",
+    ],
+)
+def test_redirect_urls_a_merchant_uses_are_kept(api: TestClient, url: str) -> None:
+    body = {"customerId": kyc.customer(api), "documents": [{"type": "identity-proof"}]}
+    response = api.post("/kyc-requests", json={**body, "redirectUrl": url})
+    assert response.status_code == 201, response.text
+    assert response.json()["redirectUrl"] == url
 
 
 def test_another_tenants_customer_cannot_be_asked(

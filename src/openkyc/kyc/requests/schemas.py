@@ -17,9 +17,15 @@ def _absolute_http_url(value: str) -> str:
     return value
 
 
+# The host part is plain ASCII as RFC 3986 spells it (an international domain in its
+# punycode form, no bracketed IP literal), so that every string the published pattern admits
+# is one the URL parser reads; anything may follow the first "/", "?" or "#".
 RedirectUrl = Annotated[
     str,
-    StringConstraints(max_length=2048, pattern=r"^[hH][tT][tT][pP][sS]?://[^\s/?#]+"),
+    StringConstraints(
+        max_length=2048,
+        pattern=r"^[hH][tT][tT][pP][sS]?://[A-Za-z0-9._~%!$&'()*+,;=:@-]+(?:[/?#]|\n?$)",
+    ),
     AfterValidator(_absolute_http_url),
 ]
 
