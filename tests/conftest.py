@@ -74,11 +74,12 @@ def database(engines: dict[str, Engine], backend: str) -> Iterator[Database]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     # No background work: these tests share one connection and decide documents by hand;
-    # the expiry job and the analyser have tests of their own.
+    # the periodic tasks and the analyser have tests of their own.
     return Settings(
         data_dir=tmp_path / "data",
         secret_key="test-secret-" + "x" * 32,
         expiry_interval_seconds=0,
+        retention_interval_seconds=0,
         auto_analysis=False,
         embedded_worker=False,
     )

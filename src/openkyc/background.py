@@ -5,6 +5,7 @@ worker and the periodic tasks (request expiry). `openkyc serve` runs it in-proce
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from openkyc.config import Settings
 from openkyc.db.session import Database
@@ -16,20 +17,34 @@ from openkyc.kyc.documents.tasks import analysis_handler
 from openkyc.kyc.liveness.service import CHECK_LIVENESS
 from openkyc.kyc.liveness.tasks import liveness_handler
 from openkyc.kyc.requests.service import expire_due
+from openkyc.retention import prune_history
 from openkyc.storage import Storage
 from openkyc.web.links import links_for_settings
 from openkyc.webhooks.tasks import DeliveryWorker, delivery_worker
 
 
 def periodic_tasks(settings: Settings) -> list[PeriodicTask]:
+    """The periodic tasks this process runs; an interval of 0 leaves one to other processes."""
     links = links_for_settings(settings)
-    if settings.expiry_interval_seconds <= 0:
-        return []
-    return [
-        PeriodicTask(
-            "expire-kyc-requests", settings.expiry_interval_seconds, lambda s: expire_due(s, links)
+    tasks = []
+    if settings.expiry_interval_seconds > 0:
+        tasks.append(
+            PeriodicTask(
+                "expire-kyc-requests",
+                settings.expiry_interval_seconds,
+                lambda s: expire_due(s, links),
+            )
         )
-    ]
+    if settings.retention_days > 0 and settings.retention_interval_seconds > 0:
+        keep = timedelta(days=settings.retention_days)
+        tasks.append(
+            PeriodicTask(
+                "prune-history",
+                settings.retention_interval_seconds,
+                lambda s: prune_history(s, keep),
+            )
+        )
+    return tasks
 
 
 @dataclass

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     credit_bureau: str = "sandbox"
     # How often expired KYC requests are moved to abandoned/expired (0 turns it off here).
     expiry_interval_seconds: float = Field(default=15.0, ge=0)
+    # Finished webhook deliveries, the events behind them and finished jobs are deleted after
+    # this many days (0 keeps them forever), checked every `retention_interval_seconds`.
+    retention_days: float = Field(default=90.0, ge=0)
+    retention_interval_seconds: float = Field(default=3600.0, ge=0)
 
     # Identity and address documents go to the analyser as they are created; off, they all
     # wait for a person.
