@@ -49,12 +49,7 @@ def _apply(attachment: Attachment, data: AttachmentIn, file: File) -> bool:
         "name": file.name if data.name is None else data.name,
         "description": data.description or "",
     }
-    changed = False
-    for column, value in values.items():
-        if getattr(attachment, column) != value:
-            setattr(attachment, column, value)
-            changed = True
-    return changed
+    return attachment.assign(values)
 
 
 def create(
