@@ -49,6 +49,10 @@ RULES_BEYOND_THE_SCHEMA = [
     # Depends on what is stored: references to the organization's customers, files, requests
     # and documents, and what a request still allows.
     (r"customerId", "in this organization"),
+    # An attachment's file and customer, or the organization's own id (which the document
+    # cannot know) for `relatedType: organization`.
+    (r"fileId|relatedId", "in this organization"),
+    (r"relatedId", "must be this organization's own id"),
     (r"requestId", "for this customer"),
     (r"fileIds(\.\d+)?", ""),
     (r"credentialHash", "no such webhook credential"),

@@ -474,3 +474,52 @@ def test_kyc_through_the_sdk(sdk: Path, reviewing_live: Live) -> None:
         "RebillyValidationError",
         422,
     )
+
+
+def test_attachments_through_the_sdk(sdk: Path, live: Live) -> None:
+    out = run_script(sdk, "attachments.mjs", live, png=base64.b64encode(_png(3, 2)).decode())
+    customer_id, bill_id, licence_id = out["customerId"], out["billId"], out["licenceId"]
+    bill_file = api_get(live, f"files/{bill_id}").json()
+
+    attached = out["attached"]["fields"]
+    assert out["attached"]["status"] == 201
+    assert attached["id"].startswith("att_")
+    expected = {
+        "fileId": bill_id,
+        "relatedType": "customer",
+        "relatedId": customer_id,
+        "name": "bill.png",
+        "description": "",
+        "revision": 0,
+    }
+    assert {key: attached[key] for key in expected} == expected
+    assert attached["_embedded"] == {"file": bill_file}
+    # The SDK looks the id up first, then PUTs to create, and refuses an id already taken.
+    with_id = out["attachedWithId"]
+    assert (with_id["status"], with_id["fields"]["id"]) == (201, "att-licence")
+    assert with_id["fields"]["relatedId"] == live.organization_id
+    assert (out["attachedTwice"]["name"], out["attachedTwice"]["status"]) == (
+        "RebillyConflictError",
+        None,
+    )
+    assert out["fetched"]["fields"] == {k: v for k, v in attached.items() if k != "_embedded"}
+
+    updated = out["updated"]["fields"]
+    assert (updated["name"], updated["revision"]) == ("Utility bill", 1)
+    assert updated["_embedded"] == {"file": bill_file}
+    of_customer = out["ofCustomer"]
+    assert (of_customer["total"], [a["id"] for a in of_customer["items"]]) == (1, [attached["id"]])
+    assert of_customer["items"][0]["_embedded"] == {"file": bill_file}
+    assert [a["name"] for a in out["byName"]["items"]] == ["licence.png", "Utility bill"]
+
+    refused = out["refused"]
+    assert (refused["name"], refused["status"]) == ("RebillyValidationError", 422)
+    assert {f["field"] for f in refused["invalidFields"]} == {"relatedType"}
+
+    assert out["detached"] == {"succeeded": True, "status": 204}
+    assert out["detachedAndDeleted"]["succeeded"] is True
+    assert (out["missing"]["name"], out["missing"]["status"]) == ("RebillyNotFoundError", 404)
+    assert out["left"]["total"] == 0
+    # Detaching kept the bill; detachAndDelete removed the licence.
+    assert api_get(live, f"files/{bill_id}").status_code == 200
+    assert api_get(live, f"files/{licence_id}").status_code == 404

@@ -47,12 +47,7 @@ def _apply(customer: Customer, data: CustomerIn) -> bool:
         if data.leadSource
         else customer.lead_source,
     }
-    changed = False
-    for name, value in values.items():
-        if getattr(customer, name) != value:
-            setattr(customer, name, value)
-            changed = True
-    return changed
+    return customer.assign(values)
 
 
 def create(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +47,15 @@ class ResourceMixin(TimestampedMixin):
         return mapped_column(
             String(50), ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False
         )
+
+    def assign(self, values: Mapping[str, Any]) -> bool:
+        """Set these attributes; True when any of them changed (a change worth a revision)."""
+        changed = False
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+                changed = True
+        return changed
 
     def touch(self) -> None:
         """Record a change: a new revision and update time."""

@@ -152,7 +152,8 @@ def put_file(
 def delete_file(
     auth: SecretKeyAuth, session: Session, storage: AppStorage, id: ResourceIdPath
 ) -> Response:
-    """Delete a file's record, and its bytes once the deletion is committed."""
+    """Delete a file's record, and its bytes once the deletion is committed. The file's
+    attachments go with it: an attachment never points at a missing file."""
     service.delete(session, storage, auth.organization_id, id)
     return Response(status_code=204)
 

@@ -60,7 +60,7 @@ def create(
         customer_id=customer_id,
     )
     file.storage_key = f"{organization_id}/{file.id}"
-    _apply(file, upload.fields.values())
+    file.assign(upload.fields.values())
     put_until_rollback(session, storage, file.storage_key, data)
     return FileRepository(session, organization_id).add(file)
 
@@ -78,16 +78,6 @@ def _bytes_of(upload: Upload, settings: Settings) -> tuple[bytes, str]:
     return data, upload.filename
 
 
-def _apply(file: File, values: dict[str, object]) -> bool:
-    """Write the client's values onto the row; True when anything changed."""
-    changed = False
-    for column, value in values.items():
-        if getattr(file, column) != value:
-            setattr(file, column, value)
-            changed = True
-    return changed
-
-
 def get(session: Session, organization_id: str, file_id: str) -> File:
     file = FileRepository(session, organization_id).get(file_id)
     if file is None:
@@ -102,7 +92,7 @@ def page(session: Session, organization_id: str, query: CollectionQuery) -> tupl
 def update(session: Session, organization_id: str, file_id: str, data: FileIn) -> File:
     """Change what the client sent of name, description, tags, sourceType and isPublic."""
     file = get(session, organization_id, file_id)
-    if _apply(file, data.values()):
+    if file.assign(data.values()):
         file.touch()
         session.flush()
     return file

@@ -30,6 +30,7 @@ DESCRIPTION = (
 
 def api_routers() -> list[APIRouter]:
     from openkyc.api_keys.routes import router as api_keys
+    from openkyc.attachments.routes import router as attachments
     from openkyc.auth.routes import router as sessions
     from openkyc.customers.routes import router as customers
     from openkyc.files.routes import router as files
@@ -51,6 +52,7 @@ def api_routers() -> list[APIRouter]:
         sessions,
         customers,
         files,
+        attachments,
         kyc_requests,
         kyc_documents,
         kyc_settings,

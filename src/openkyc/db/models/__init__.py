@@ -1,6 +1,7 @@
 """SQLAlchemy models of every table. Import from here so that metadata is complete."""
 
 from openkyc.db.models.api_key import ApiKey
+from openkyc.db.models.attachment import Attachment
 from openkyc.db.models.customer import Customer
 from openkyc.db.models.event import OutboxEvent
 from openkyc.db.models.file import File, FileTag
@@ -20,6 +21,7 @@ from openkyc.db.models.webhook import ServiceCredential, Webhook, WebhookDeliver
 
 __all__ = [
     "ApiKey",
+    "Attachment",
     "Customer",
     "CustomerTag",
     "File",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
 from openkyc.db.models import File, KycDocument, KycDocumentTag, Tag
+from openkyc.files.repository import FileRepository
 
 
 def _tagged(name: Any) -> ColumnElement[bool]:
@@ -114,7 +115,4 @@ class KycDocumentRepository:
 
     def files(self, file_ids: Sequence[str]) -> dict[str, File]:
         """The organization's files among these ids (a KYC document may only point at its own)."""
-        statement = select(File).where(
-            File.organization_id == self.organization_id, File.id.in_(file_ids)
-        )
-        return {file.id: file for file in self.session.scalars(statement)}
+        return FileRepository(self.session, self.organization_id).get_many(file_ids)
