@@ -59,6 +59,24 @@ def test_ranges_on_dates_and_times(people: TestClient) -> None:
     assert ids(people, "createdTime:..2000-01-01T00:00:00Z") == []
 
 
+def test_a_time_copied_from_a_response_finds_its_record(people: TestClient) -> None:
+    """Times are shown to the second and stored finer: a shown time stands for its second,
+    a date for its day, as an exact value and as either end of a range."""
+    shown = people.get("/customers/c3").json()["createdTime"]
+    same_second = {c["id"] for c in people.get("/customers").json() if c["createdTime"] == shown}
+    assert set(ids(people, f"createdTime:{shown}")) == same_second
+    assert "c3" in ids(people, f"createdTime:..{shown}")
+    assert "c3" in ids(people, f"createdTime:{shown}..{shown}")
+    assert "c3" not in ids(people, f"createdTime:!{shown}")
+    day = shown[:10]
+    that_day = sorted(c["id"] for c in people.get("/customers").json() if c["createdTime"] >= day)
+    assert ids(people, f"createdTime:{day}") == that_day
+    assert "c3" in ids(people, f"createdTime:..{day}")
+    # Written to the microsecond, the time stands for that microsecond only.
+    assert "c3" in ids(people, f"createdTime:{shown[:-1]}.000000Z..")
+    assert "c3" not in ids(people, f"createdTime:..{shown[:-1]}.000000Z")
+
+
 def test_null_and_quoted_values(people: TestClient) -> None:
     assert ids(people, "firstName:null") == ["c5"]
     assert ids(people, 'lastName:"Doe"') == ["c1", "c3"]

@@ -3,15 +3,19 @@
 Filter syntax: ``field:value`` clauses joined by ``;`` (AND); values joined by ``,`` (OR);
 a value starting with ``!`` is excluded; ``a..b``, ``a..`` and ``..b`` are ranges on numbers,
 dates and date-times; ``"quoted values"`` may hold the special characters; ``null`` matches a
-missing value. Text matches ignore case. Every field is typed: a value of the wrong type, an
-unknown field or a range on text is a validation error naming ``filter``.
+missing value. Text matches ignore case. A date-time stands for the whole span its precision
+names (``2026-03-01T10:15:30Z`` is that second, as every time is shown), so a time copied from a
+response finds its record, as an exact value and as either bound of a range. Every field is
+typed: a value of the wrong type, an unknown field or a range on text is a validation error
+naming ``filter``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -111,9 +115,31 @@ def _convert(f: Field, raw: str, quoted: bool) -> Any:
         raise _invalid("filter", f"{f.name} expects {_KIND_WORDS[f.kind]}, not {raw!r}") from error
 
 
-def _parse_datetime(raw: str) -> datetime:
+@dataclass(frozen=True)
+class Instant:
+    """A date-time as written: from ``start`` up to, not including, ``end``."""
+
+    start: datetime
+    end: datetime
+
+
+_CLOCK = re.compile(r"[Tt ](\d{2}):?(\d{2})?:?(\d{2})?(?:[.,](\d+))?")
+
+
+def _parse_datetime(raw: str) -> Instant:
     parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    start = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    clock = _CLOCK.search(raw)
+    if clock is None:  # a date alone: that day
+        return Instant(start, start + timedelta(days=1))
+    _, minutes, seconds, fraction = clock.groups()
+    if fraction is not None:
+        span = timedelta(microseconds=10 ** (6 - min(len(fraction), 6)))
+    elif seconds is not None:
+        span = timedelta(seconds=1)
+    else:
+        span = timedelta(minutes=1) if minutes is not None else timedelta(hours=1)
+    return Instant(start, start + span)
 
 
 def _parse_boolean(raw: str) -> bool:
@@ -177,6 +203,8 @@ def _exact(f: Field, value: Any) -> ColumnElement[bool]:
         return f.column.is_(None)
     if f.kind == "text":
         return func.lower(f.column) == value.lower()
+    if isinstance(value, Instant):
+        return and_(f.column >= value.start, f.column < value.end)
     return f.column == value
 
 
@@ -184,10 +212,11 @@ def _condition(f: Field, value: Value) -> ColumnElement[bool]:
     if not value.is_range:
         return _exact(f, value.low)
     bounds = []
-    if value.low is not None:
-        bounds.append(f.column >= value.low)
-    if value.high is not None:
-        bounds.append(f.column <= value.high)
+    low, high = value.low, value.high
+    if low is not None:
+        bounds.append(f.column >= (low.start if isinstance(low, Instant) else low))
+    if high is not None:
+        bounds.append(f.column < high.end if isinstance(high, Instant) else f.column <= high)
     return and_(*bounds)
 
 
