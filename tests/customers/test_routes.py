@@ -1,8 +1,21 @@
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
 
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session as OrmSession
+
+from openkyc.db.models import Customer
+from openkyc.db.session import Database
+from openkyc.storage.local import LocalStorage
+from openkyc.web.app import create_app
+from tests.files.helpers import settings_with
 from tests.fixtures.payloads import customer_body
+from tests.fixtures.tenants import make_tenant
 from tests.web.test_conventions import assert_problem
 
 
@@ -111,3 +124,39 @@ def test_pagination_headers_and_limits(api: TestClient) -> None:
     for bad in ({"limit": 1001}, {"limit": -1}, {"offset": -5}, {"limit": "ten"}):
         problem = assert_problem(api.get("/customers", params=bad), 422)
         assert problem["invalidFields"][0]["field"] == next(iter(bad))
+
+
+def test_a_put_racing_another_to_create_the_same_id_is_a_409_and_keeps_the_winner(
+    engines: dict[str, Engine], tmp_path: Path
+) -> None:
+    """Two PUTs create one id at once (PostgreSQL, where writers do not queue): the second to
+    commit gets a 409 and stores nothing; the first one's customer stands."""
+    database = Database.from_engine(engines["postgresql"])
+    tenant = make_tenant(database, "Racing Ltd")
+    app = create_app(settings_with(tmp_path), database, LocalStorage(tmp_path / "files"))
+    customer_id = f"cus-race-{uuid.uuid4().hex[:8]}"
+    raced = threading.Event()
+
+    with (
+        TestClient(app, headers=tenant.headers) as first,
+        TestClient(app, headers=tenant.headers) as second,
+    ):
+
+        def the_other_request_commits_first(session: OrmSession, *_: Any) -> None:
+            if not raced.is_set() and any(isinstance(o, Customer) for o in session.new):
+                raced.set()
+                winner = second.put(f"/customers/{customer_id}", json=customer_body(first="Ada"))
+                assert winner.status_code == 201, winner.text
+
+        event.listen(OrmSession, "before_flush", the_other_request_commits_first)
+        try:
+            loser = first.put(f"/customers/{customer_id}", json=customer_body(first="Grace"))
+        finally:
+            event.remove(OrmSession, "before_flush", the_other_request_commits_first)
+        assert raced.is_set()
+        problem = assert_problem(loser, 409)
+        assert "Send it again" in problem["detail"]
+        stored = first.get(f"/customers/{customer_id}").json()
+        assert (stored["primaryAddress"]["firstName"], stored["revision"]) == ("Ada", 0)
+        again = first.put(f"/customers/{customer_id}", json=customer_body(first="Grace"))
+        assert (again.status_code, again.json()["primaryAddress"]["firstName"]) == (200, "Grace")
