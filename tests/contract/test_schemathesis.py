@@ -61,6 +61,8 @@ RULES_BEYOND_THE_SCHEMA = [
     (r"(identityProof|addressProof)\.thresholds", "rejectBelow must not be above acceptAbove"),
     (r"documents\.\d+", "apply to identity-proof only"),
     (r"identityProof\.minimumAgeSettings", "may appear once"),
+    # A report's period ends no earlier than it starts (the start by default this month's).
+    (r"periodEnd", "must not be before periodStart"),
     (r"file", ""),
     # Depends on the network: a URL to fetch that does not answer, or answers something else.
     (r"url", ""),
