@@ -48,7 +48,7 @@ RULES_BEYOND_THE_SCHEMA = [
     (r"expand", "cannot expand "),
     # Depends on what is stored: references to the organization's customers, files, requests
     # and documents, and what a request still allows.
-    (r"(target)?[cC]ustomerId", "in this organization"),
+    (r"customerId|targetCustomerId", "in this organization"),
     (r"requestId", "for this customer"),
     (r"fileIds(\.\d+)?", ""),
     (r"credentialHash", "no such webhook credential"),
