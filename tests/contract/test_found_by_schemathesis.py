@@ -31,7 +31,7 @@ def _customer_total(live: Live) -> str:
     ("path", "allowed"),
     [
         ("/customers", "GET, POST"),
-        ("/customers/cus_1", "GET, PUT"),
+        ("/customers/cus_1", "DELETE, GET, PUT"),
         ("/api-keys/key_1", "DELETE, GET, PUT"),
     ],
 )

@@ -48,7 +48,7 @@ RULES_BEYOND_THE_SCHEMA = [
     (r"expand", "cannot expand "),
     # Depends on what is stored: references to the organization's customers, files, requests
     # and documents, and what a request still allows.
-    (r"customerId", "in this organization"),
+    (r"customerId|targetCustomerId", "in this organization"),
     # An attachment's file and customer, or the organization's own id (which the document
     # cannot know) for `relatedType: organization`.
     (r"fileId|relatedId", "in this organization"),
@@ -65,6 +65,8 @@ RULES_BEYOND_THE_SCHEMA = [
     (r"(identityProof|addressProof)\.thresholds", "rejectBelow must not be above acceptAbove"),
     (r"documents\.\d+", "apply to identity-proof only"),
     (r"identityProof\.minimumAgeSettings", "may appear once"),
+    # A report's period ends no earlier than it starts (the start by default this month's).
+    (r"periodEnd", "must not be before periodStart"),
     (r"file", ""),
     # Depends on the network: a URL to fetch that does not answer, or answers something else.
     (r"url", ""),

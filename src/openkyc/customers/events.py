@@ -11,9 +11,16 @@ from openkyc.wire import Links
 
 
 def record_customer_event(
-    session: Session, customer: Customer, event_type: str, links: Links
+    session: Session,
+    customer: Customer,
+    event_type: str,
+    links: Links,
+    merged_customer_id: str | None = None,
 ) -> None:
+    """Write a customer event; ``customer-merged`` also names the customer merged away."""
     href = links.href("customers", customer.id)
+    # openkyc's addition to Rebilly's payload: which customer was merged into this one.
+    merged = {"mergedCustomerId": merged_customer_id} if merged_customer_id else {}
     events.record(
         session,
         customer.organization_id,
@@ -22,6 +29,7 @@ def record_customer_event(
         customer.id,
         {
             "customerId": customer.id,
+            **merged,
             "_embedded": {"customer": CustomerOut.of(customer, href).to_wire()},
             "_links": [{"rel": "customer", "href": href}],
         },

@@ -30,8 +30,10 @@ class CustomerRepository:
         self.session = session
         self.organization_id = organization_id
 
-    def get(self, customer_id: str) -> Customer | None:
-        return self.session.get(Customer, (self.organization_id, customer_id))
+    def get(self, customer_id: str, *, for_update: bool = False) -> Customer | None:
+        return self.session.get(
+            Customer, (self.organization_id, customer_id), with_for_update=for_update
+        )
 
     def get_many(self, customer_ids: set[str] | list[str]) -> list[Customer]:
         statement = select(Customer).where(
@@ -51,3 +53,7 @@ class CustomerRepository:
         self.session.add(customer)
         self.session.flush()
         return customer
+
+    def delete(self, customer: Customer) -> None:
+        self.session.delete(customer)
+        self.session.flush()

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from openkyc.customers import service, views
+from openkyc.customers import merge, service, views
 from openkyc.customers.schemas import CustomerIn, CustomerOut
+from openkyc.db.ids import ID_PATTERN
 from openkyc.db.models import Customer
 from openkyc.web.collections import (
     Collection,
@@ -93,3 +96,31 @@ def put_customer(
     if created:
         return member_response(out, status_code=201, location=out.links[0].href)
     return member_response(out)
+
+
+TargetCustomerId = Annotated[
+    str,
+    Query(
+        max_length=50,
+        pattern=ID_PATTERN.pattern,
+        description="ID of the customer that receives everything of the deleted one; another "
+        "existing customer of the organization.",
+    ),
+]
+
+
+@router.delete("/{id}", operation_id="DeleteCustomer", status_code=204)
+def merge_customer(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    targetCustomerId: TargetCustomerId,
+) -> Response:
+    """Merge a duplicate customer into the target customer and delete it: its KYC requests,
+    KYC documents, liveness sessions, gatherer uploads and tags move to the target, each
+    moved resource with a new revision. The target gets a new revision and `customer-merged`.
+    Gatherer links and customer tokens issued for the deleted customer stop working; the
+    moved requests' `_links` carry new ones."""
+    merge.merge_into(session, auth.organization_id, id, targetCustomerId, links)
+    return Response(status_code=204)

@@ -14,6 +14,7 @@ KYC_REQUEST_FULFILLED = "kyc-request-fulfilled"
 KYC_REQUEST_FAILED = "kyc-request-failed"
 CUSTOMER_CREATED = "customer-created"
 CUSTOMER_UPDATED = "customer-updated"
+CUSTOMER_MERGED = "customer-merged"
 
 # openkyc extensions: a request created, changed without a Rebilly event (pending-review,
 # abandoned, expired, PATCH) or deleted.
@@ -34,6 +35,7 @@ REBILLY_EVENT_TYPES = (
     KYC_REQUEST_PARTIALLY_FULFILLED,
     CUSTOMER_CREATED,
     CUSTOMER_UPDATED,
+    CUSTOMER_MERGED,
 )
 EXTENSION_EVENT_TYPES = (KYC_REQUEST_CREATED, KYC_REQUEST_MODIFIED, KYC_REQUEST_DELETED)
 ALL_EVENT_TYPES = REBILLY_EVENT_TYPES + EXTENSION_EVENT_TYPES

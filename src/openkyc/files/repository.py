@@ -59,6 +59,13 @@ class FileRepository:
             statement = statement.where(or_(*(func.lower(c).like(pattern) for c in columns)))
         return fetch_page(self.session, statement, FIELDS, query)
 
+    def uploaded_by(self, customer_id: str) -> list[File]:
+        """Files the customer uploaded through the gatherer."""
+        statement = select(File).where(
+            File.organization_id == self.organization_id, File.customer_id == customer_id
+        )
+        return list(self.session.scalars(statement))
+
     def add(self, file: File) -> File:
         self.session.add(file)
         self.session.flush()

@@ -94,6 +94,28 @@ class TagRepository:
             )
         )
 
+    def copy_customer_tags(self, customer_id: str, target_customer_id: str) -> int:
+        """Give the target every tag of the customer it lacks; how many it gained."""
+
+        def tag_ids(of: str) -> set[str]:
+            statement = select(CustomerTag.tag_id).where(
+                CustomerTag.organization_id == self.organization_id,
+                CustomerTag.customer_id == of,
+            )
+            return set(self.session.scalars(statement))
+
+        missing = sorted(tag_ids(customer_id) - tag_ids(target_customer_id))
+        for tag_id in missing:
+            self.session.add(
+                CustomerTag(
+                    organization_id=self.organization_id,
+                    customer_id=target_customer_id,
+                    tag_id=tag_id,
+                )
+            )
+        self.session.flush()
+        return len(missing)
+
     def of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Tag]]:
         statement = (
             select(CustomerTag.customer_id, Tag)

@@ -39,6 +39,7 @@ def api_routers() -> list[APIRouter]:
     from openkyc.kyc.liveness.routes import router as kyc_liveness
     from openkyc.kyc.requests.routes import router as kyc_requests
     from openkyc.kyc.settings.routes import router as kyc_settings
+    from openkyc.reports.routes import router as reports
     from openkyc.service_credentials.routes import router as service_credentials
     from openkyc.storefront.routes import router as storefront
     from openkyc.storefront.routes import tokens as authentication_tokens
@@ -63,6 +64,7 @@ def api_routers() -> list[APIRouter]:
         kyc_liveness,
         authentication_tokens,
         gatherer,
+        reports,
     ]
 
 

@@ -8,7 +8,7 @@ candidate is found without reading the organization's other documents."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from openkyc.analysis import Fingerprints, find_duplicate
@@ -56,6 +56,17 @@ class FingerprintRepository:
                 )
             )
         self.session.flush()
+
+    def reassign(self, customer_id: str, target_customer_id: str) -> None:
+        """The customer's fingerprints now speak for another customer (a merge)."""
+        self.session.execute(
+            update(KycDocumentFingerprint)
+            .where(
+                KycDocumentFingerprint.organization_id == self.organization_id,
+                KycDocumentFingerprint.customer_id == customer_id,
+            )
+            .values(customer_id=target_customer_id)
+        )
 
     def _others(self, customer_id: str):  # type: ignore[no-untyped-def]
         return select(KycDocumentFingerprint).where(

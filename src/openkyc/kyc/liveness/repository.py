@@ -20,6 +20,13 @@ class LivenessRepository:
             statement = statement.with_for_update()
         return self.session.scalars(statement).one_or_none()
 
+    def for_customer(self, customer_id: str) -> list[KycLivenessSession]:
+        statement = select(KycLivenessSession).where(
+            KycLivenessSession.organization_id == self.organization_id,
+            KycLivenessSession.customer_id == customer_id,
+        )
+        return list(self.session.scalars(statement))
+
     def count_for_request(self, request_id: str) -> int:
         statement = select(func.count()).where(
             KycLivenessSession.organization_id == self.organization_id,

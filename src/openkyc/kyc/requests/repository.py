@@ -47,6 +47,15 @@ class KycRequestRepository:
             self.session.scalars(self._visible().where(KycRequest.customer_id == customer_id))
         )
 
+    def withdrawn_for_customer(self, customer_id: str) -> list[KycRequest]:
+        """The customer's deleted requests, kept for the audit trail of their documents."""
+        statement = select(KycRequest).where(
+            KycRequest.organization_id == self.organization_id,
+            KycRequest.customer_id == customer_id,
+            KycRequest.deleted_time.is_not(None),
+        )
+        return list(self.session.scalars(statement))
+
     def add(self, request: KycRequest) -> KycRequest:
         self.session.add(request)
         self.session.flush()

@@ -1,0 +1,1 @@
+"""KYC reports: figures over an organization's documents and requests in a period."""
