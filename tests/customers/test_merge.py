@@ -94,6 +94,12 @@ class Duplicate:
         )
         assert session.status_code == 201, session.text
         self.liveness = session.json()["id"]
+        attached = api.post(
+            "/attachments",
+            json={"fileId": self.upload, "relatedType": "customer", "relatedId": self.id},
+        )
+        assert attached.status_code == 201, attached.text
+        self.attachment = attached.json()
         self.request = kyc.kyc_request(api, self.id, "address-proof")
         self.document = kyc.document(api, self.id, "address-proof", request_id=self.request["id"])
         kyc.accept(api, self.document["id"])
@@ -163,6 +169,11 @@ def test_a_merge_moves_everything_to_the_target_and_deletes_the_duplicate(
         return str(row.customer_id)
 
     assert customer_of(File, duplicate.upload) == target_id
+    attachment = api.get(f"/attachments/{duplicate.attachment['id']}").json()
+    assert (attachment["relatedId"], attachment["revision"]) == (
+        target_id,
+        duplicate.attachment["revision"] + 1,
+    )
     assert customer_of(KycLivenessSession, duplicate.liveness) == target_id
     fingerprints = _rows(database, select(KycDocumentFingerprint.customer_id))
     assert fingerprints == [target_id]

@@ -33,6 +33,14 @@ class AttachmentRepository:
             statement = statement.where(or_(*(func.lower(c).like(pattern) for c in columns)))
         return fetch_page(self.session, statement, FIELDS, query)
 
+    def related_to(self, related_type: str, related_id: str) -> list[Attachment]:
+        statement = select(Attachment).where(
+            Attachment.organization_id == self.organization_id,
+            Attachment.related_type == related_type,
+            Attachment.related_id == related_id,
+        )
+        return list(self.session.scalars(statement))
+
     def add(self, attachment: Attachment) -> Attachment:
         self.session.add(attachment)
         self.session.flush()

@@ -2,10 +2,11 @@
 the target customer, then the duplicate is deleted, all in the caller's transaction.
 
 What moves: KYC requests (withdrawn ones too), KYC documents and their fingerprints,
-liveness sessions, the files the customer uploaded through the gatherer, and the customer's
-tags (added to the target's). Each moved request and document gets a new revision and its
-event; the target gets a new revision and ``customer-merged``. Events already written keep
-naming the duplicate: they are the record of what happened to it."""
+liveness sessions, the files the customer uploaded through the gatherer, the attachments
+linked to the customer, and the customer's tags (added to the target's). Each moved request
+and document gets a new revision and its event; the target gets a new revision and
+``customer-merged``. Events already written keep naming the duplicate: they are the record
+of what happened to it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from openkyc.attachments.repository import AttachmentRepository
 from openkyc.customers.events import record_customer_event
 from openkyc.customers.repository import CustomerRepository
 from openkyc.db.models import Customer, File, KycLivenessSession
@@ -82,6 +84,11 @@ def _move_the_rest(session: Session, source: Customer, target: Customer) -> None
     for row in moved:
         row.customer_id = target.id
         row.touch()
+    for attachment in AttachmentRepository(session, organization_id).related_to(
+        "customer", source.id
+    ):
+        attachment.related_id = target.id
+        attachment.touch()
     session.flush()
     TagRepository(session, organization_id).copy_customer_tags(source.id, target.id)
 

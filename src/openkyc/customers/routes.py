@@ -118,9 +118,9 @@ def merge_customer(
     targetCustomerId: TargetCustomerId,
 ) -> Response:
     """Merge a duplicate customer into the target customer and delete it: its KYC requests,
-    KYC documents, liveness sessions, gatherer uploads and tags move to the target, each
-    moved resource with a new revision. The target gets a new revision and `customer-merged`.
-    Gatherer links and customer tokens issued for the deleted customer stop working; the
-    moved requests' `_links` carry new ones."""
+    KYC documents, liveness sessions, gatherer uploads, attachments and tags move to the
+    target, each moved resource with a new revision. The target gets a new revision and
+    `customer-merged`. Gatherer links and customer tokens issued for the deleted customer stop
+    working; the moved requests' `_links` carry new ones."""
     merge.merge_into(session, auth.organization_id, id, targetCustomerId, links)
     return Response(status_code=204)
