@@ -42,6 +42,7 @@ class File(ResourceMixin, Base):
         Index(None, "organization_id", "extension"),
         Index(None, "organization_id", "source_type"),
         Index(None, "organization_id", "is_public"),
+        Index(None, "organization_id", "customer_id"),
         Index("ix_files_org_name", "organization_id", func.lower(name)),
         Index("ix_files_org_description", "organization_id", func.lower(description)),
     )

@@ -164,4 +164,5 @@ class KycDocumentFingerprint(Base):
             ondelete="CASCADE",
         ),
         Index(None, "organization_id", "kind", "value"),
+        Index(None, "organization_id", "customer_id"),
     )

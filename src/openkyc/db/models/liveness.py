@@ -39,4 +39,5 @@ class KycLivenessSession(ResourceMixin, Base):
         ),
         Index(None, "organization_id", "request_id"),
         Index(None, "organization_id", "reference_file_id"),
+        Index(None, "organization_id", "customer_id"),
     )
