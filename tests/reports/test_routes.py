@@ -197,6 +197,19 @@ def test_the_reports_count_every_kind_of_history_exactly(
     assert _report(api, REQUESTS) == EXPECTED_REQUESTS
 
 
+def test_the_rejection_and_request_reports_come_as_one_whole_page(
+    api: TestClient, database: Database, tenant: Tenant
+) -> None:
+    _build(api, database, tenant.organization_id)
+    for path, rows in ((REJECTION, len(EXPECTED_REJECTIONS)), (REQUESTS, len(EXPECTED_REQUESTS))):
+        headers = api.get(path, params=WIDE).headers
+        assert (
+            headers["Pagination-Total"],
+            headers["Pagination-Limit"],
+            headers["Pagination-Offset"],
+        ) == (str(rows), str(rows), "0")
+
+
 def test_another_organizations_documents_and_requests_never_count(
     api: TestClient, other_api: TestClient, database: Database, tenant: Tenant
 ) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
@@ -9,6 +9,7 @@ from openkyc.reports import service
 from openkyc.reports.schemas import AcceptanceSummary, RejectionSummary, RequestSummary
 from openkyc.reports.service import Period
 from openkyc.web.deps import SecretKeyAuth, Session
+from openkyc.web.openapi import PAGINATION_HEADERS
 
 router = APIRouter(prefix="/experimental/reports", tags=["Reports"])
 
@@ -35,6 +36,16 @@ def _period(
 
 
 ReportPeriod = Annotated[Period, Depends(_period)]
+# Two reports carry the collection headers, as in Rebilly's API: every row comes in one page.
+WHOLE_PAGE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The report.", "headers": PAGINATION_HEADERS}
+}
+
+
+def _whole(report: dict[str, Any]) -> JSONResponse:
+    rows = str(len(report["data"]))
+    headers = {"Pagination-Total": rows, "Pagination-Limit": rows, "Pagination-Offset": "0"}
+    return JSONResponse(report, headers=headers)
 
 
 @router.get(
@@ -56,6 +67,7 @@ def kyc_acceptance_summary(
     "/kyc-rejection-summary",
     operation_id="GetKycRejectionSummaryReport",
     response_model=RejectionSummary,
+    responses=WHOLE_PAGE,
 )
 def kyc_rejection_summary(
     auth: SecretKeyAuth, session: Session, period: ReportPeriod
@@ -63,13 +75,14 @@ def kyc_rejection_summary(
     """Per document type, the rejected documents created in the period by rejection reason,
     most frequent first."""
     report = service.rejection_summary(session, auth.organization_id, period)
-    return JSONResponse(report.to_wire())
+    return _whole(report.to_wire())
 
 
 @router.get(
     "/kyc-request-summary",
     operation_id="GetKycRequestSummaryReport",
     response_model=RequestSummary,
+    responses=WHOLE_PAGE,
 )
 def kyc_request_summary(
     auth: SecretKeyAuth, session: Session, period: ReportPeriod
@@ -78,4 +91,4 @@ def kyc_request_summary(
     outcomes (fulfilled, failed, abandoned, expired). Requests still gathering, attempted or
     partial are not counted."""
     report = service.request_summary(session, auth.organization_id, period)
-    return JSONResponse(report.to_wire())
+    return _whole(report.to_wire())
