@@ -30,6 +30,7 @@ from openkyc.db.models import WebhookDelivery
 from openkyc.db.session import Database, make_engine
 from openkyc.events import service as events
 from openkyc.organizations.service import create_organization
+from openkyc.sealing import Sealer
 from openkyc.service_credentials import service as credentials
 from openkyc.service_credentials.schemas import WebhookCredentialIn
 from openkyc.webhooks import service as webhooks
@@ -38,6 +39,9 @@ from openkyc.webhooks.schemas import WebhookIn, WebhookSettingsIn
 DATABASE_URL = os.environ.get(
     "OPENKYC_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+
+SECRET_KEY = "benchmark-" + "x" * 32
+SEALER = Sealer(SECRET_KEY)  # the worker processes open the secrets with the same key
 
 
 def receive(port: int) -> None:
@@ -88,13 +92,13 @@ def subscribed_organization(database: Database, url: str) -> str:
         organization = create_organization(session, "Benchmark")
         api_keys.create_initial_key(session, organization.id)
         credential, _ = credentials.create(
-            session, organization.id, WebhookCredentialIn(host="127.0.0.1")
+            session, organization.id, WebhookCredentialIn(host="127.0.0.1"), SEALER
         )
         webhooks.put_settings(
             session, organization.id, WebhookSettingsIn(allowPrivateNetworks=True), True
         )
         hook = WebhookIn(method="POST", url=url, credentialHash=credential.id)
-        webhooks.create(session, organization.id, hook)
+        webhooks.create(session, organization.id, hook, SEALER)
         return organization.id
 
 
@@ -113,7 +117,7 @@ def workers(count: int, schema_name: str, data_dir: Path, concurrency: int) -> I
         **os.environ,
         "OPENKYC_DATABASE_URL": f"{DATABASE_URL}?options=-csearch_path%3D{schema_name}",
         "OPENKYC_DATA_DIR": str(data_dir),
-        "OPENKYC_SECRET_KEY": "benchmark-" + "x" * 32,
+        "OPENKYC_SECRET_KEY": SECRET_KEY,
         "OPENKYC_ANALYSIS_PROCESSES": "0",
         "OPENKYC_WORKER_THREADS": "1",
         "OPENKYC_EXPIRY_INTERVAL_SECONDS": "0",

@@ -16,7 +16,12 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from openkyc.db.session import make_engine
+from openkyc.db.session import Database, make_engine
+from openkyc.sealing import Sealer
+from openkyc.service_credentials import service as credentials
+from openkyc.service_credentials.schemas import WebhookCredentialIn
+from openkyc.webhooks import service as webhooks
+from openkyc.webhooks.schemas import WebhookIn
 from tests.conftest import POSTGRES_URL
 
 OPENKYC = [sys.executable, "-m", "openkyc"]
@@ -102,6 +107,36 @@ def test_settings_can_fix_the_first_organization_and_key(database_env: dict[str,
     assert "Organization id: org_ci" in output
     assert "sk_ci_0123456789abcdef" in output
     assert "Organization id" not in _run(env, "migrate")
+
+
+def test_secrets_an_earlier_version_stored_plain_are_sealed_at_the_next_start(
+    database_env: dict[str, str],
+) -> None:
+    env = {**database_env, "OPENKYC_SECRET_KEY": "cli-secret-" + "z" * 32}
+    organization = re.search(r"Organization id: (org_\w+)", _run(env, "migrate"))
+    assert organization
+    url = env.get("OPENKYC_DATABASE_URL") or f"sqlite:///{env['OPENKYC_DATA_DIR']}/openkyc.db"
+    database = Database.from_url(url)
+    sealer = Sealer(env["OPENKYC_SECRET_KEY"])
+    basic = {"type": "basic", "username": "shop", "password": "s3cret"}
+    with database.write_sessionmaker.begin() as session:
+        credential, _ = credentials.create(
+            session, organization[1], WebhookCredentialIn(host="hooks.example", auth=basic), sealer
+        )
+        hook = WebhookIn(method="POST", url="https://hooks.example/", credentialHash=credential.id)
+        webhook, secret = webhooks.create(session, organization[1], hook, sealer)
+        # As openkyc stored them before it sealed secrets.
+        webhook.signing_secret, credential.password = secret, "s3cret"
+    assert "Sealed 2 webhook secrets" in _run(env, "migrate")
+    with database.sessionmaker() as session:
+        stored_hook = session.get(type(webhook), (organization[1], webhook.id))
+        stored_credential = session.get(type(credential), (organization[1], credential.id))
+        assert stored_hook is not None and stored_credential is not None
+        assert stored_hook.signing_secret.startswith("sealed:1:")
+        assert sealer.open(stored_hook.signing_secret) == secret
+        assert sealer.open(stored_credential.password) == "s3cret"
+    database.dispose()
+    assert "Sealed" not in _run(env, "migrate")
 
 
 def _start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:

@@ -26,6 +26,8 @@ def _prepare(settings: Settings) -> None:
     from openkyc.db.migrate import upgrade
     from openkyc.db.session import Database
     from openkyc.organizations.service import bootstrap
+    from openkyc.sealing import Sealer
+    from openkyc.webhooks.service import seal_stored_secrets
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database.from_url(settings.resolved_database_url)
@@ -33,10 +35,13 @@ def _prepare(settings: Settings) -> None:
         upgrade(database.engine)
         with database.write_sessionmaker.begin() as session:
             result = bootstrap(session, settings)
+            sealed = seal_stored_secrets(session, Sealer(settings.resolved_secret_key))
     finally:
         database.dispose()
     base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
     click.echo(f"openkyc is serving at {base_url}  (API docs: {base_url}/docs)")
+    if sealed:
+        click.echo(f"Sealed {sealed} webhook secrets and passwords stored by an earlier version.")
     if result.organization is not None and (result.organization_created or result.api_key_created):
         click.echo(f"Organization id: {result.organization.id}")
     if result.api_key_created and result.api_key_secret:

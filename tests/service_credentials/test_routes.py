@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from openkyc.config import Settings
+from openkyc.db.models import ServiceCredential
+from openkyc.db.session import Database
+from openkyc.sealing import Sealer
 from tests.fixtures.tenants import Tenant
 
 BASIC = {"type": "basic", "username": "shop", "password": "s3cret"}
@@ -14,7 +18,9 @@ def _post(api: TestClient, body: dict, kind: str = "webhook"):  # type: ignore[n
     return api.post(f"/service-credentials/{kind}", json=body, follow_redirects=False)
 
 
-def test_a_credential_is_created_and_shown_without_its_password(api: TestClient) -> None:
+def test_a_credential_is_created_and_shown_without_its_password(
+    api: TestClient, database: Database, tenant: Tenant, settings: Settings
+) -> None:
     created = _post(api, {"type": "webhook", "host": "hooks.example.com", "auth": BASIC})
     assert created.status_code == 201, created.text
     body = created.json()
@@ -32,6 +38,12 @@ def test_a_credential_is_created_and_shown_without_its_password(api: TestClient)
     }
     assert api.get(f"/service-credentials/webhook/{credential_id}").json() == body
     assert "s3cret" not in api.get("/service-credentials/webhook").text
+    with database.sessionmaker() as session:
+        stored = session.get(ServiceCredential, (tenant.organization_id, credential_id))
+        assert stored is not None and stored.password is not None
+    # Kept sealed, to be opened only by a process with the deployment's secret key.
+    assert stored.password.startswith("sealed:1:") and "s3cret" not in stored.password
+    assert Sealer(settings.resolved_secret_key).open(stored.password) == "s3cret"
 
 
 def test_the_same_host_and_authentication_answers_303_with_the_existing_one(

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from openkyc.config import Settings
 from openkyc.db.models import Webhook, WebhookDelivery
 from openkyc.db.session import Database
+from openkyc.sealing import Sealer
 from openkyc.web.app import create_app
 from openkyc.webhooks import signing
 from tests.fixtures import kyc, webhooks
@@ -40,8 +41,17 @@ def _stored(database: Database, organization_id: str, webhook_id: str) -> Webhoo
         return hook
 
 
+def _stored_secret(database: Database, settings: Settings, organization_id: str, hook_id: str):
+    """The webhook's signing secret as the database holds it: sealed, never the secret."""
+    sealed = _stored(database, organization_id, hook_id).signing_secret
+    assert sealed.startswith("sealed:1:")
+    opened = Sealer(settings.resolved_secret_key).open(sealed)
+    assert opened is not None and opened not in sealed
+    return opened
+
+
 def test_a_webhook_is_created_with_a_secret_shown_once(
-    api: TestClient, database: Database, tenant: Tenant
+    api: TestClient, database: Database, tenant: Tenant, settings: Settings
 ) -> None:
     body = _body(
         api,
@@ -69,12 +79,12 @@ def test_a_webhook_is_created_with_a_secret_shown_once(
     assert "signingSecret" not in shown
     assert shown == {k: v for k, v in hook.items() if k != "signingSecret"}
     assert [h["id"] for h in api.get("/webhooks").json()] == [hook["id"]]
-    stored = _stored(database, tenant.organization_id, hook["id"])
-    assert stored.signing_secret == hook["signingSecret"]
+    stored = _stored_secret(database, settings, tenant.organization_id, hook["id"])
+    assert stored == hook["signingSecret"]
 
 
 def test_put_replaces_settings_keeps_the_secret_and_creates_with_an_id(
-    api: TestClient, database: Database, tenant: Tenant
+    api: TestClient, database: Database, tenant: Tenant, settings: Settings
 ) -> None:
     hook = api.post("/webhooks", json=_body(api)).json()
     updated = api.put(
@@ -87,14 +97,12 @@ def test_put_replaces_settings_keeps_the_secret_and_creates_with_an_id(
         "{}",
     )
     assert "signingSecret" not in updated.json()
-    assert (
-        _stored(database, tenant.organization_id, hook["id"]).signing_secret
-        == (hook["signingSecret"])
-    )
+    stored = _stored_secret(database, settings, tenant.organization_id, hook["id"])
+    assert stored == hook["signingSecret"]
     mine = "whsec_" + "A" * 43 + "="
     rotated = api.put(f"/webhooks/{hook['id']}", json=_body(api, signingSecret=mine))
     assert "signingSecret" not in rotated.json()
-    assert _stored(database, tenant.organization_id, hook["id"]).signing_secret == mine
+    assert _stored_secret(database, settings, tenant.organization_id, hook["id"]) == mine
 
     created = api.put("/webhooks/my-hook", json=_body(api))
     assert created.status_code == 201

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select, text
 from openkyc.db.models import WebhookDelivery
 from openkyc.db.session import Database
 from openkyc.events import service as events
+from openkyc.sealing import Sealer
 from openkyc.service_credentials import service as credentials
 from openkyc.service_credentials.schemas import WebhookCredentialIn
 from openkyc.webhooks import service as webhooks
@@ -28,6 +29,10 @@ from tests.fixtures.tenants import make_tenant
 from tests.webhooks.receivers import answering, running, wait_for
 
 pytestmark = pytest.mark.slow
+
+SECRET_KEY = "test-secret-" + "x" * 32
+# What the worker processes open the stored secrets with.
+SEALER = Sealer(SECRET_KEY)
 
 
 @pytest.fixture
@@ -45,13 +50,13 @@ def subscribed_tenant(database: Database, url: str) -> str:
     organization_id = make_tenant(database, "Busy Merchant").organization_id
     with database.write_sessionmaker.begin() as session:
         credential, _ = credentials.create(
-            session, organization_id, WebhookCredentialIn(host="127.0.0.1")
+            session, organization_id, WebhookCredentialIn(host="127.0.0.1"), SEALER
         )
         webhooks.put_settings(
             session, organization_id, WebhookSettingsIn(allowPrivateNetworks=True), True
         )
         hook = WebhookIn(method="POST", url=url, credentialHash=credential.id)
-        webhooks.create(session, organization_id, hook)
+        webhooks.create(session, organization_id, hook, SEALER)
     return organization_id
 
 
@@ -93,7 +98,7 @@ class Workers:
             **os.environ,
             "OPENKYC_DATABASE_URL": url,
             "OPENKYC_DATA_DIR": str(data_dir),
-            "OPENKYC_SECRET_KEY": "test-secret-" + "x" * 32,
+            "OPENKYC_SECRET_KEY": SECRET_KEY,
             "OPENKYC_ANALYSIS_PROCESSES": "0",
             "OPENKYC_WORKER_THREADS": "1",
             "OPENKYC_EXPIRY_INTERVAL_SECONDS": "0",

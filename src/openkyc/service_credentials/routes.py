@@ -14,7 +14,7 @@ from openkyc.service_credentials.schemas import (
     WebhookCredentialIn,
 )
 from openkyc.web.collections import Collection, member_response, page_response
-from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.deps import AppSealer, RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 from openkyc.web.links import Links
 
 router = APIRouter(prefix="/service-credentials", tags=["Service credentials"])
@@ -73,12 +73,13 @@ def create_credential(
     auth: SecretKeyAuth,
     session: Session,
     links: RequestLinks,
+    sealer: AppSealer,
     type: SupportedType,
     body: WebhookCredentialIn,
 ) -> JSONResponse:
     """Create a credential for a webhook host: none, HTTP Basic or HTTP Digest. An active one
     with the same host and authentication is answered with 303 and its location."""
-    credential, created = service.create(session, auth.organization_id, body)
+    credential, created = service.create(session, auth.organization_id, body, sealer)
     out = _out(credential, links)
     return member_response(out, status_code=201 if created else 303, location=out.links[0].href)
 

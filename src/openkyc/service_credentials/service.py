@@ -10,6 +10,7 @@ from openkyc.db.ids import new_id
 from openkyc.db.models import ServiceCredential
 from openkyc.db.types import utcnow
 from openkyc.errors import NotFound, ValidationFailed
+from openkyc.sealing import SealBroken, Sealer
 from openkyc.service_credentials.repository import CredentialRepository
 from openkyc.service_credentials.schemas import CredentialStatusIn, WebhookCredentialIn
 
@@ -29,24 +30,29 @@ def _repository(session: Session, organization_id: str) -> CredentialRepository:
     return CredentialRepository(session, organization_id, WEBHOOK)
 
 
-def _same(credential: ServiceCredential, data: WebhookCredentialIn) -> bool:
+def _same(credential: ServiceCredential, data: WebhookCredentialIn, sealer: Sealer) -> bool:
     auth = data.auth
-    return (
+    if not (
         credential.status != "deactivated"
         and credential.host.lower() == data.host.lower()
         and credential.auth_type == auth.type
         and credential.username == getattr(auth, "username", None)
-        and credential.password == getattr(auth, "password", None)
-    )
+    ):
+        return False
+    try:
+        return sealer.open(credential.password) == getattr(auth, "password", None)
+    except SealBroken:
+        return False
 
 
 def create(
-    session: Session, organization_id: str, data: WebhookCredentialIn
+    session: Session, organization_id: str, data: WebhookCredentialIn, sealer: Sealer
 ) -> tuple[ServiceCredential, bool]:
-    """A new credential, or the existing one with the same host and authentication (False)."""
+    """A new credential, or the existing one with the same host and authentication (False).
+    The password is stored sealed."""
     repository = _repository(session, organization_id)
     for existing in repository.for_host(data.host):
-        if _same(existing, data):
+        if _same(existing, data, sealer):
             return existing, False
     now = utcnow()
     credential = ServiceCredential(
@@ -56,7 +62,7 @@ def create(
         host=data.host,
         auth_type=data.auth.type,
         username=getattr(data.auth, "username", None),
-        password=getattr(data.auth, "password", None),
+        password=sealer.seal(getattr(data.auth, "password", None)),
         status="active",
         revision=0,
         created_time=now,

@@ -14,6 +14,7 @@ from openkyc.config import Settings
 from openkyc.credit_file.bureau import CreditBureau, bureau_named
 from openkyc.db.session import Database
 from openkyc.jobs.pool import Runner
+from openkyc.sealing import Sealer
 from openkyc.storage import Storage, storage_from_url
 from openkyc.web import problems
 from openkyc.web.middleware import BodyLimit, ExtraResponseHeaders, PathNormalizer
@@ -116,6 +117,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.sealer = Sealer(settings.resolved_secret_key)
     app.state.database = database or Database.from_url(settings.resolved_database_url)
     app.state.sessionmaker = app.state.database.sessionmaker
     app.state.write_sessionmaker = app.state.database.write_sessionmaker

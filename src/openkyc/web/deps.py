@@ -15,6 +15,7 @@ from openkyc.db.ids import ID_PATTERN
 from openkyc.db.session import Session as OrmSession
 from openkyc.db.session import unit_of_work
 from openkyc.errors import Conflict, Forbidden, Unauthorized
+from openkyc.sealing import Sealer
 from openkyc.web.links import Links, links_for_request
 from openkyc.web.middleware import ORGANIZATION_IN_PATH, RESPONSE_HEADERS
 
@@ -105,6 +106,15 @@ def require_customer(request: Request) -> Principal:
 SecretKeyAuth = Annotated[Principal, Depends(require_secret)]
 CustomerAuth = Annotated[Principal, Depends(require_customer)]
 UploadAuth = Annotated[Principal, Depends(allow_publishable)]
+
+
+def _sealer(request: Request) -> Sealer:
+    sealer: Sealer = request.app.state.sealer
+    return sealer
+
+
+# Seals the secrets openkyc keeps to send again (see openkyc.sealing).
+AppSealer = Annotated[Sealer, Depends(_sealer)]
 
 
 def _links(request: Request) -> Links:

@@ -7,7 +7,14 @@ from fastapi.responses import JSONResponse
 
 from openkyc.config import Settings
 from openkyc.web.collections import Collection, Fields, member_response, page_response
-from openkyc.web.deps import ReadSession, RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.deps import (
+    AppSealer,
+    ReadSession,
+    RequestLinks,
+    ResourceIdPath,
+    SecretKeyAuth,
+    Session,
+)
 from openkyc.webhooks import service
 from openkyc.webhooks.schemas import (
     TrackingOut,
@@ -40,11 +47,11 @@ def list_webhooks(
 
 @router.post("/webhooks", operation_id="PostWebhook", status_code=201, response_model=WebhookOut)
 def create_webhook(
-    auth: SecretKeyAuth, session: Session, links: RequestLinks, body: WebhookIn
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, sealer: AppSealer, body: WebhookIn
 ) -> JSONResponse:
     """Subscribe a URL to events. `credentialHash` names a webhook credential of the URL's
     host. Without a `signingSecret` openkyc generates one and shows it in this response only."""
-    hook, secret = service.create(session, auth.organization_id, body)
+    hook, secret = service.create(session, auth.organization_id, body, sealer)
     out = WebhookOut.of(hook, links, secret)
     return member_response(out, status_code=201, location=out.links[0].href)
 
@@ -64,11 +71,16 @@ def get_webhook(
     responses={201: {"model": WebhookOut, "description": "Webhook created with this id."}},
 )
 def put_webhook(
-    auth: SecretKeyAuth, session: Session, links: RequestLinks, id: ResourceIdPath, body: WebhookIn
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    sealer: AppSealer,
+    id: ResourceIdPath,
+    body: WebhookIn,
 ) -> JSONResponse:
     """Replace a webhook's settings or create it with this id. The signing secret stays unless
     a new one is given; `status: active` reactivates a webhook openkyc deactivated."""
-    hook, created, secret = service.upsert(session, auth.organization_id, id, body)
+    hook, created, secret = service.upsert(session, auth.organization_id, id, body, sealer)
     out = WebhookOut.of(hook, links, secret)
     if not created:
         return member_response(out)

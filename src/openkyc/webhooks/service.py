@@ -7,14 +7,16 @@ import time
 from typing import Any
 
 import httpx
+from sqlalchemy import not_, select
 from sqlalchemy.orm import Session
 
 from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import is_valid_id, new_id
-from openkyc.db.models import Webhook, WebhookDelivery, WebhookSettings
+from openkyc.db.models import ServiceCredential, Webhook, WebhookDelivery, WebhookSettings
 from openkyc.db.types import utcnow
 from openkyc.errors import Forbidden, InvalidField, NotFound, ValidationFailed
 from openkyc.events import types as event_types
+from openkyc.sealing import PREFIX, SealBroken, Sealer
 from openkyc.service_credentials import service as credentials
 from openkyc.webhooks import queue
 from openkyc.webhooks.outgoing import Subscription, credential_problem, outgoing, request_body
@@ -27,7 +29,7 @@ from openkyc.webhooks.repository import (
 from openkyc.webhooks.schemas import WebhookIn, WebhookSettingsIn
 from openkyc.webhooks.sender import Answer, Sender
 from openkyc.webhooks.signing import new_signing_secret
-from openkyc.webhooks.tasks import DeliveryConfig
+from openkyc.webhooks.tasks import DeliveryConfig, opened
 
 
 def page(
@@ -82,7 +84,7 @@ def _check(session: Session, organization_id: str, data: WebhookIn) -> None:
     _check_filter(data)
 
 
-def _apply(hook: Webhook, data: WebhookIn) -> None:
+def _apply(hook: Webhook, data: WebhookIn, sealer: Sealer) -> None:
     hook.url = data.url
     hook.method = data.method
     hook.events_filter = list(dict.fromkeys(data.eventsFilter))
@@ -91,7 +93,7 @@ def _apply(hook: Webhook, data: WebhookIn) -> None:
     hook.body_template = data.body
     hook.filter = data.filter or None
     if data.signingSecret:
-        hook.signing_secret = data.signingSecret
+        hook.signing_secret = sealer.seal(data.signingSecret)  # type: ignore[assignment]
     if data.status == "active" and hook.status != "active":
         # Reactivated by a person: its failing record starts afresh.
         hook.failing_since = hook.deactivation_time = hook.deactivation_reason = None
@@ -99,9 +101,10 @@ def _apply(hook: Webhook, data: WebhookIn) -> None:
 
 
 def create(
-    session: Session, organization_id: str, data: WebhookIn, webhook_id: str = ""
+    session: Session, organization_id: str, data: WebhookIn, sealer: Sealer, webhook_id: str = ""
 ) -> tuple[Webhook, str | None]:
-    """A new subscription, and its signing secret when openkyc generated it (shown once)."""
+    """A new subscription, and its signing secret when openkyc generated it (shown once; the
+    stored secret is sealed)."""
     _check(session, organization_id, data)
     now = utcnow()
     generated = None if data.signingSecret else new_signing_secret()
@@ -111,15 +114,15 @@ def create(
         revision=0,
         created_time=now,
         updated_time=now,
-        signing_secret=data.signingSecret or generated,
+        signing_secret=sealer.seal(data.signingSecret or generated),
         status=data.status,
     )
-    _apply(hook, data)
+    _apply(hook, data, sealer)
     return WebhookRepository(session, organization_id).add(hook), generated
 
 
 def upsert(
-    session: Session, organization_id: str, webhook_id: str, data: WebhookIn
+    session: Session, organization_id: str, webhook_id: str, data: WebhookIn, sealer: Sealer
 ) -> tuple[Webhook, bool, str | None]:
     """Replace a subscription's settings (its secret stays unless one is given), or create it
     with this id. Returns the webhook, whether it was created, and a generated secret."""
@@ -127,10 +130,10 @@ def upsert(
         raise ValidationFailed.field("id", "must be 1-50 letters, digits or @~-._")
     hook = WebhookRepository(session, organization_id).get(webhook_id)
     if hook is None:
-        created, secret = create(session, organization_id, data, webhook_id)
+        created, secret = create(session, organization_id, data, sealer, webhook_id)
         return created, True, secret
     _check(session, organization_id, data)
-    _apply(hook, data)
+    _apply(hook, data, sealer)
     hook.touch()
     session.flush()
     return hook, False, None
@@ -223,6 +226,10 @@ def preview(
         signing_secret=data.signingSecret,
         credential=queue.credential_of(credential),
     )
+    try:
+        subscription = opened(subscription, config.sealer)
+    except SealBroken as broken:
+        raise ValidationFailed.field("credentialHash", str(broken)) from broken
     problem = credential_problem(subscription, httpx.URL(data.url).host)
     if problem:
         raise ValidationFailed.field("credentialHash", problem)
@@ -238,3 +245,22 @@ def preview(
     if not answer.ok:
         raise ValidationFailed([InvalidField("url", _answer_problem(answer))])
     return answer
+
+
+def seal_stored_secrets(session: Session, sealer: Sealer) -> int:
+    """Seal the signing secrets and passwords an earlier openkyc stored as given (every
+    organization's); how many were sealed. Run at start, after the migrations."""
+    hooks = select(Webhook).where(not_(Webhook.signing_secret.startswith(PREFIX)))
+    credentials_ = select(ServiceCredential).where(
+        ServiceCredential.password.is_not(None),
+        not_(ServiceCredential.password.startswith(PREFIX)),
+    )
+    sealed = 0
+    for hook in session.scalars(hooks):
+        hook.signing_secret = sealer.seal(hook.signing_secret)  # type: ignore[assignment]
+        sealed += 1
+    for credential in session.scalars(credentials_):
+        credential.password = sealer.seal(credential.password)
+        sealed += 1
+    session.flush()
+    return sealed

@@ -15,7 +15,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import partial
 
@@ -26,8 +26,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from openkyc.config import Settings
 from openkyc.db.types import utcnow
 from openkyc.files.fetch import FetchPolicy, IPNetwork
+from openkyc.sealing import PREFIX, SealBroken, Sealer
 from openkyc.webhooks import queue
-from openkyc.webhooks.outgoing import credential_problem, logged_headers, outgoing, request_body
+from openkyc.webhooks.outgoing import (
+    Subscription,
+    credential_problem,
+    logged_headers,
+    outgoing,
+    request_body,
+)
 from openkyc.webhooks.queue import Attempt, Claimed, RetryPolicy
 from openkyc.webhooks.sender import RESPONSE_KEPT_BYTES, Answer, Sender
 
@@ -46,6 +53,8 @@ class DeliveryConfig:
     timeout: float = 15.0
     private_opt_in: bool = True
     allowed_networks: tuple[IPNetwork, ...] = ()
+    # Opens the stored signing secrets and passwords; without one only unsealed values work.
+    sealer: Sealer | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliveryConfig:
@@ -63,6 +72,7 @@ class DeliveryConfig:
             timeout=settings.webhook_timeout,
             private_opt_in=settings.webhook_private_networks_opt_in,
             allowed_networks=tuple(settings.webhook_allowed_networks),  # type: ignore[arg-type]
+            sealer=Sealer(settings.resolved_secret_key),
         )
 
     def policy(self, organization_allows_private: bool) -> FetchPolicy:
@@ -81,9 +91,12 @@ def attempt_delivery(claimed: Claimed, sender: Sender, config: DeliveryConfig) -
     """Make one attempt of a claimed delivery (no database here)."""
     if claimed.payload is None:
         return _unsent(claimed, "the event no longer exists")
-    subscription = claimed.subscription
-    if subscription is None:
+    if claimed.subscription is None:
         return _unsent(claimed, "the webhook is inactive")
+    try:
+        subscription = opened(claimed.subscription, config.sealer)
+    except SealBroken as broken:
+        return _unsent(claimed, str(broken))
     body = request_body(subscription, claimed.payload)
     request = outgoing(
         subscription, claimed.event_id, body, config.policy(claimed.allow_private), time.time()
@@ -100,6 +113,24 @@ def attempt_delivery(claimed: Claimed, sender: Sender, config: DeliveryConfig) -
         method=subscription.method,
         request_body=body,
         request_headers=logged_headers(request),
+    )
+
+
+def opened(subscription: Subscription, sealer: Sealer | None) -> Subscription:
+    """The subscription with its signing secret and its credential's password readable."""
+
+    def open_(value: str | None) -> str | None:
+        if sealer is None:
+            if value is not None and value.startswith(PREFIX):
+                raise SealBroken("a stored secret is sealed and this process has no key")
+            return value
+        return sealer.open(value)
+
+    credential = subscription.credential
+    if credential is not None:
+        credential = replace(credential, password=open_(credential.password))
+    return replace(
+        subscription, signing_secret=open_(subscription.signing_secret), credential=credential
     )
 
 

@@ -17,14 +17,21 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 from openkyc.db.base import Base, ResourceMixin, tenant_table_args
 from openkyc.db.types import JSONType, UTCDateTime, utcnow
 
 
+# Sealed secrets (openkyc.sealing) are longer than what they seal. SQLite keeps the type its
+# tables were made with: it enforces no length, and changing a type there rebuilds the table.
+def _sealed(sqlite_length: int) -> TypeEngine[str]:
+    return Text().with_variant(String(sqlite_length), "sqlite")
+
+
 class ServiceCredential(ResourceMixin, Base):
-    """Credentials bound to a host (``/service-credentials/webhook``). The password is kept
-    because deliveries send it; it is never shown back."""
+    """Credentials bound to a host (``/service-credentials/webhook``). The password is kept,
+    sealed, because deliveries send it; it is never shown back."""
 
     __tablename__ = "service_credentials"
 
@@ -32,7 +39,7 @@ class ServiceCredential(ResourceMixin, Base):
     host: Mapped[str] = mapped_column(String(255), nullable=False)
     auth_type: Mapped[str] = mapped_column(String(20), nullable=False)
     username: Mapped[str | None] = mapped_column(String(255))
-    password: Mapped[str | None] = mapped_column(String(255))
+    password: Mapped[str | None] = mapped_column(_sealed(255))
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
     deactivation_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -55,7 +62,7 @@ class Webhook(ResourceMixin, Base):
     credential_id: Mapped[str] = mapped_column(String(50), nullable=False)
     body_template: Mapped[str | None] = mapped_column(Text)
     filter: Mapped[str | None] = mapped_column(Text)
-    signing_secret: Mapped[str] = mapped_column(String(120), nullable=False)
+    signing_secret: Mapped[str] = mapped_column(_sealed(120), nullable=False)
     # Health: when the current run of failed attempts began, and why openkyc switched it off.
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivation_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
