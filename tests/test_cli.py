@@ -135,8 +135,19 @@ def test_secrets_an_earlier_version_stored_plain_are_sealed_at_the_next_start(
         assert stored_hook.signing_secret.startswith("sealed:1:")
         assert sealer.open(stored_hook.signing_secret) == secret
         assert sealer.open(stored_credential.password) == "s3cret"
-    database.dispose()
     assert "Sealed" not in _run(env, "migrate")
+    # A new secret key, the old one kept as previous: sealed anew under the new key.
+    rotated = {
+        **env,
+        "OPENKYC_SECRET_KEY": "cli-rotated-" + "r" * 32,
+        "OPENKYC_PREVIOUS_SECRET_KEYS": env["OPENKYC_SECRET_KEY"],
+    }
+    assert "Sealed 2 webhook secrets" in _run(rotated, "migrate")
+    with database.sessionmaker() as session:
+        stored_hook = session.get(type(webhook), (organization[1], webhook.id))
+        assert stored_hook is not None
+        assert Sealer(rotated["OPENKYC_SECRET_KEY"]).open(stored_hook.signing_secret) == secret
+    database.dispose()
 
 
 def _start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:

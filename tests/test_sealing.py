@@ -29,6 +29,15 @@ def test_a_sealed_value_opens_with_its_key_only() -> None:
         sealer.open(tampered)
 
 
+def test_after_a_change_of_key_the_previous_one_still_opens_until_sealed_anew() -> None:
+    old = Sealer("old-" + KEY).seal(SECRET)
+    rotated = Sealer(KEY, previous=["old-" + KEY])
+    assert rotated.open(old) == SECRET and not rotated.is_current(old)
+    anew = rotated.seal(rotated.open(old))
+    assert rotated.is_current(anew) and Sealer(KEY).open(anew) == SECRET
+    assert not rotated.is_current("s3cret") and rotated.is_current(None)
+
+
 def test_values_stored_before_sealing_read_back_as_they_are() -> None:
     assert Sealer(KEY).open("s3cret") == "s3cret"
     assert Sealer(KEY).open(None) is None and Sealer(KEY).seal(None) is None

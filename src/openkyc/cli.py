@@ -35,13 +35,18 @@ def _prepare(settings: Settings) -> None:
         upgrade(database.engine)
         with database.write_sessionmaker.begin() as session:
             result = bootstrap(session, settings)
-            sealed = seal_stored_secrets(session, Sealer(settings.resolved_secret_key))
+            sealed = seal_stored_secrets(
+                session, Sealer(settings.resolved_secret_key, settings.previous_secret_keys)
+            )
     finally:
         database.dispose()
     base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
     click.echo(f"openkyc is serving at {base_url}  (API docs: {base_url}/docs)")
     if sealed:
-        click.echo(f"Sealed {sealed} webhook secrets and passwords stored by an earlier version.")
+        click.echo(
+            f"Sealed {sealed} webhook secrets and passwords under the current secret key "
+            "(stored plain by an earlier version or sealed under a previous key)."
+        )
     if result.organization is not None and (result.organization_created or result.api_key_created):
         click.echo(f"Organization id: {result.organization.id}")
     if result.api_key_created and result.api_key_secret:

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     storage_url: str = ""
     # Signs gatherer links and other tokens; generated into the data folder when empty.
     secret_key: str = ""
+    # Keys replaced by `secret_key` (comma-separated): what they signed still verifies and what
+    # they sealed still opens (and is sealed again under the new key at the next start).
+    previous_secret_keys: Annotated[tuple[str, ...], NoDecode] = ()
 
     # Scripted set-ups (containers, CI) can fix the first organization and its key.
     bootstrap_organization_id: str = ""
@@ -95,9 +98,14 @@ class Settings(BaseSettings):
     # Networks every organization's webhooks may reach although they are not public (CIDRs).
     webhook_allowed_networks: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = ()
 
-    @field_validator("url_fetch_allowed_networks", "webhook_allowed_networks", mode="before")
+    @field_validator(
+        "url_fetch_allowed_networks",
+        "webhook_allowed_networks",
+        "previous_secret_keys",
+        mode="before",
+    )
     @classmethod
-    def _split_networks(cls, value: Any) -> Any:
+    def _split_lists(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
@@ -141,6 +149,11 @@ class Settings(BaseSettings):
         path.write_text(key)
         path.chmod(0o600)
         return key
+
+    @property
+    def verifying_keys(self) -> tuple[str, ...]:
+        """The secret key first, then the previous ones: any of them verifies and opens."""
+        return (self.resolved_secret_key, *self.previous_secret_keys)
 
     @property
     def max_upload_body_bytes(self) -> int:

@@ -110,11 +110,16 @@ def embedded_field() -> Any:
 class Links:
     """Builds absolute links: ``base`` is the server's URL plus the client's path prefix
     (``/organizations/{id}``), ``root`` the bare server URL for customer-facing pages, and
-    ``secret`` signs customer links."""
+    ``secret`` signs customer links (which ``previous`` secrets still verify)."""
 
     base: str
     root: str = ""
     secret: str = ""
+    previous: tuple[str, ...] = ()
+
+    @property
+    def verifying(self) -> tuple[str, ...]:
+        return (self.secret, *self.previous)
 
     def href(self, *parts: str) -> str:
         return "/".join([self.base, *parts])

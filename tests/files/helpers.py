@@ -16,14 +16,13 @@ from openkyc.storage.local import LocalStorage
 def settings_with(tmp_path: Path, **overrides: Any) -> Settings:
     """The test suite's settings with some of them changed."""
     quiet = {
+        "secret_key": "test-secret-" + "x" * 32,
         "expiry_interval_seconds": 0,
         "retention_interval_seconds": 0,
         "auto_analysis": False,
         "embedded_worker": False,
     }
-    return Settings(
-        data_dir=tmp_path / "data", secret_key="test-secret-" + "x" * 32, **{**quiet, **overrides}
-    )
+    return Settings(data_dir=tmp_path / "data", **{**quiet, **overrides})
 
 
 def stored_objects(storage: LocalStorage) -> list[str]:

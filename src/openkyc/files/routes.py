@@ -194,9 +194,7 @@ def download_public_file(
 ) -> Response:
     """A public file's bytes without credentials: the `permalink` of a file with `isPublic`.
     It stops working as soon as the file is made private or deleted."""
-    file = service.public_file(
-        session, settings.resolved_secret_key, organization_id, id, signature
-    )
+    file = service.public_file(session, settings.verifying_keys, organization_id, id, signature)
     return _file_response(file, *service.download(storage, file, image_size))
 
 

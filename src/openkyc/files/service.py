@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -122,11 +123,12 @@ def permalink_signature(secret: str, organization_id: str, file_id: str) -> str:
 
 
 def public_file(
-    session: Session, secret: str, organization_id: str, file_id: str, signature: str
+    session: Session, keys: Sequence[str], organization_id: str, file_id: str, signature: str
 ) -> File:
-    """The file a permalink names, if the signature is right and the file is still public."""
-    expected = permalink_signature(secret, organization_id, file_id)
-    if not hmac.compare_digest(expected.encode(), signature.encode()):
+    """The file a permalink names, if the signature (by any of ``keys``) is right and the file
+    is still public."""
+    expected = (permalink_signature(key, organization_id, file_id) for key in keys)
+    if not any(hmac.compare_digest(e.encode(), signature.encode()) for e in expected):
         raise NotFound.resource("File", file_id)
     file = FileRepository(session, organization_id).get(file_id)
     if file is None or not file.is_public:

@@ -63,7 +63,7 @@ def gatherer_page(
 ) -> Response:
     """The customer's page for the link's KYC request."""
     locale = _locale(request, lang)
-    found = storefront.link_state(session, links.secret, token)
+    found = storefront.link_state(session, links.verifying, token)
     if found.state == "invalid":
         return pages.invalid_page(locale)
     if found.state == "closed" or found.request is None:
@@ -74,7 +74,7 @@ def gatherer_page(
             else None
         )
         return pages.closed_page(locale, kyc_request.status if kyc_request else None, go_to)
-    issued = storefront.token_for_link(session, links.secret, token)
+    issued = storefront.token_for_link(session, links.verifying, token)
     ui = kyc_settings.get(session, issued.request.organization_id).uiVersion or "1"
     leave = "gatherer/leave?" + urlencode({"token": token, "lang": locale})
     bootstrap = {
@@ -101,7 +101,7 @@ def leave_gatherer(
     """Back to the merchant with `info` saying how it went (`back` when the customer chose
     to leave), or the last page when the request has no `redirectUrl`."""
     locale = _locale(request, lang)
-    found = storefront.link_state(session, links.secret, token)
+    found = storefront.link_state(session, links.verifying, token)
     if found.state == "invalid":
         return pages.invalid_page(locale)
     if found.request is None:

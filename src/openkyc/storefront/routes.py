@@ -132,7 +132,7 @@ def exchange_authentication_token(
     token (`Authorization: Bearer`) that works the storefront KYC operations and file uploads
     for that request only, until the request expires. The link itself keeps working until
     the request ends, whatever `invalidate` says."""
-    issued = service.exchange(session, auth, links.secret, token, body.expiredTime)
+    issued = service.exchange(session, auth, links.verifying, token, body.expiredTime)
     customer_href = links.href("customers", issued.request.customer_id)
     out = CustomerJWTOut.of(
         issued.id,

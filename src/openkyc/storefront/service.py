@@ -3,6 +3,7 @@ and the documents made with it use only that customer's uploads."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -63,13 +64,13 @@ def _is_over(request: KycRequest, now: datetime) -> bool:
     return request.status in PERMANENT or now >= request.expiration_time
 
 
-def link_state(session: Session, secret: str, link_token: str) -> LinkState:
+def link_state(session: Session, keys: Sequence[str], link_token: str) -> LinkState:
     """Check a gatherer link without changing anything."""
     try:
-        claims = read_gatherer_token(secret, link_token)
+        claims = read_gatherer_token(keys, link_token)
         expired = False
     except LinkExpired:
-        claims = read_gatherer_token(secret, link_token, expired_too=True)
+        claims = read_gatherer_token(keys, link_token, expired_too=True)
         expired = True
     except Unauthorized:
         return LinkState("invalid")
@@ -94,9 +95,9 @@ def _issue(session: Session, request: KycRequest, expires: datetime | None = Non
     return CustomerToken(token_id, token, request, created, until)
 
 
-def token_for_link(session: Session, secret: str, link_token: str) -> CustomerToken:
+def token_for_link(session: Session, keys: Sequence[str], link_token: str) -> CustomerToken:
     """The customer token the gatherer page works with, for an open link."""
-    found = link_state(session, secret, link_token)
+    found = link_state(session, keys, link_token)
     if found.state != "open" or found.request is None:
         raise Unauthorized("This link is not valid or has expired")
     return _issue(session, found.request)
@@ -105,14 +106,14 @@ def token_for_link(session: Session, secret: str, link_token: str) -> CustomerTo
 def exchange(
     session: Session,
     principal: Principal,
-    secret: str,
+    keys: Sequence[str],
     link_token: str,
     expires: datetime | None = None,
 ) -> CustomerToken:
     """A merchant's front end trades the gatherer link's token for a customer token.
 
     The link stays usable: it is the customer's way back until the request ends."""
-    found = link_state(session, secret, link_token)
+    found = link_state(session, keys, link_token)
     if found.state == "invalid" or (
         found.request is not None and found.request.organization_id != principal.organization_id
     ):

@@ -22,11 +22,16 @@ def _root(request: Request) -> str:
 
 def links_for_request(request: Request) -> Links:
     root = _root(request)
-    secret = request.app.state.settings.resolved_secret_key
-    return Links(root + request.scope.get(PATH_PREFIX, ""), root, secret)
+    settings: Settings = request.app.state.settings
+    return Links(
+        root + request.scope.get(PATH_PREFIX, ""),
+        root,
+        settings.resolved_secret_key,
+        settings.previous_secret_keys,
+    )
 
 
 def links_for_settings(settings: Settings) -> Links:
     """Links for work done outside a request (jobs): the configured public URL."""
     root = settings.public_url.rstrip("/") or f"http://{settings.host}:{settings.port}"
-    return Links(root, root, settings.resolved_secret_key)
+    return Links(root, root, settings.resolved_secret_key, settings.previous_secret_keys)

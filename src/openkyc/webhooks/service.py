@@ -4,10 +4,11 @@ shown once, filters checked when saved, previews sent at once, deliveries resent
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from typing import Any
 
 import httpx
-from sqlalchemy import not_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openkyc.db.collection import CollectionQuery, filter_clause
@@ -16,7 +17,7 @@ from openkyc.db.models import ServiceCredential, Webhook, WebhookDelivery, Webho
 from openkyc.db.types import utcnow
 from openkyc.errors import Forbidden, InvalidField, NotFound, ValidationFailed
 from openkyc.events import types as event_types
-from openkyc.sealing import PREFIX, SealBroken, Sealer
+from openkyc.sealing import SealBroken, Sealer
 from openkyc.service_credentials import service as credentials
 from openkyc.webhooks import queue
 from openkyc.webhooks.outgoing import Subscription, credential_problem, outgoing, request_body
@@ -248,19 +249,21 @@ def preview(
 
 
 def seal_stored_secrets(session: Session, sealer: Sealer) -> int:
-    """Seal the signing secrets and passwords an earlier openkyc stored as given (every
-    organization's); how many were sealed. Run at start, after the migrations."""
-    hooks = select(Webhook).where(not_(Webhook.signing_secret.startswith(PREFIX)))
-    credentials_ = select(ServiceCredential).where(
-        ServiceCredential.password.is_not(None),
-        not_(ServiceCredential.password.startswith(PREFIX)),
-    )
+    """Seal anew, under the current key, the signing secrets and passwords (of every
+    organization) that an earlier openkyc stored as given or that a previous key sealed; how
+    many. Run at start, after the migrations; a value no key opens is left for its owner to
+    enter again (its deliveries say why they are not sent)."""
     sealed = 0
-    for hook in session.scalars(hooks):
-        hook.signing_secret = sealer.seal(hook.signing_secret)  # type: ignore[assignment]
-        sealed += 1
+    for hook in session.scalars(select(Webhook)):
+        if not sealer.is_current(hook.signing_secret):
+            with suppress(SealBroken):
+                hook.signing_secret = sealer.seal(sealer.open(hook.signing_secret))  # type: ignore[assignment]
+                sealed += 1
+    credentials_ = select(ServiceCredential).where(ServiceCredential.password.is_not(None))
     for credential in session.scalars(credentials_):
-        credential.password = sealer.seal(credential.password)
-        sealed += 1
+        if not sealer.is_current(credential.password):
+            with suppress(SealBroken):
+                credential.password = sealer.seal(sealer.open(credential.password))
+                sealed += 1
     session.flush()
     return sealed

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
 import jwt
+from jwt.types import Options
 
 from openkyc.db.models import KycRequest
 from openkyc.errors import Unauthorized
@@ -39,20 +41,25 @@ def gatherer_token(secret: str, request: KycRequest) -> str:
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def read_gatherer_token(secret: str, token: str, *, expired_too: bool = False) -> GathererClaims:
-    """The request a token opens; refuses forged and altered tokens, and expired ones unless
-    ``expired_too`` (to say where an expired link would have led: its signature still holds)."""
-    try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=[ALGORITHM],
-            options={"require": ["exp", "req", "org"], "verify_exp": not expired_too},
-        )
-    except jwt.ExpiredSignatureError as error:
-        raise LinkExpired("This link has expired") from error
-    except jwt.PyJWTError as error:
-        raise Unauthorized("This link is not valid") from error
+def read_gatherer_token(
+    keys: Sequence[str], token: str, *, expired_too: bool = False
+) -> GathererClaims:
+    """The request a token opens, signed with any of ``keys`` (the secret key, then those it
+    replaced); refuses forged and altered tokens, and expired ones unless ``expired_too`` (to
+    say where an expired link would have led: its signature still holds)."""
+    options: Options = {"require": ["exp", "req", "org"], "verify_exp": not expired_too}
+    for key in keys:
+        try:
+            claims = jwt.decode(token, key, algorithms=[ALGORITHM], options=options)
+            break
+        except jwt.InvalidSignatureError:
+            continue
+        except jwt.ExpiredSignatureError as error:
+            raise LinkExpired("This link has expired") from error
+        except jwt.PyJWTError as error:
+            raise Unauthorized("This link is not valid") from error
+    else:
+        raise Unauthorized("This link is not valid")
     if claims.get("typ") != TOKEN_TYPE:
         raise Unauthorized("This link is not valid")
     return GathererClaims(str(claims["org"]), str(claims["req"]), str(claims.get("cus", "")))
