@@ -269,6 +269,9 @@ def test_a_period_includes_both_of_its_ends(
     assert counted("2025-03-31T23:59:59.999999Z", "2025-03-31T23:59:59.999999Z") == (1, 1)
     assert counted("2025-05-01T00:00:00.000001Z", "2025-06-01T00:00:00Z") == (0, 0)
     assert counted("2025-03-31T19:59:59.999999-04:00", "2025-05-01T00:00:00z") == (4, 4)
+    # An end written to the second, as times are shown, takes in all of that second.
+    assert counted("2025-04-01T00:00:00Z", "2025-04-30T23:59:59Z") == (2, 2)
+    assert counted("2025-04-01T00:00:00Z", "2025-04-30T23:59:59.5Z") == (1, 1)
 
 
 def test_without_a_period_the_report_covers_the_current_month(api: TestClient) -> None:

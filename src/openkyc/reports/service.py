@@ -1,8 +1,9 @@
 """The reports' rules: which period a report covers, and the rates drawn from the counts.
 
 A report covers the documents (or requests) created in the period, both ends included, as
-they stand now. Without a start the period begins with the current month (UTC); without an
-end it runs to the month's last microsecond."""
+they stand now; an end written to the second includes all of that second. Without a start
+the period begins with the current month (UTC); without an end it runs to the month's last
+microsecond."""
 
 from __future__ import annotations
 
@@ -43,7 +44,9 @@ class Period:
     end: datetime
 
 
-def _parse(name: str, text: str) -> datetime:
+def _parse(name: str, text: str, *, through_the_second: bool = False) -> datetime:
+    """The instant ``text`` names; with ``through_the_second``, a time written to the second
+    stands for that whole second (its last microsecond), as times are shown to the second."""
     match = DATE_TIME.fullmatch(text)
     if match is None:
         raise ValidationFailed.field(name, "must be an RFC 3339 date-time with an offset")
@@ -55,6 +58,7 @@ def _parse(name: str, text: str) -> datetime:
         raise ValidationFailed.field(name, "has an offset beyond ±23:59")
     # A leap second (:60) counts as the last microsecond of its minute.
     leap = second == "60"
+    last_microsecond = leap or (through_the_second and fraction is None)
     text = f"{year}-{month}-{day}T{hour}:{minute}:{'59' if leap else second}.{digits}{offset}"
     try:
         if int(year) == 0:
@@ -62,7 +66,7 @@ def _parse(name: str, text: str) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError as error:
         raise ValidationFailed.field(name, "is not a date and time of the calendar") from error
-    if leap:
+    if last_microsecond:
         parsed = parsed.replace(microsecond=999999)
     try:
         return parsed.astimezone(UTC)
@@ -83,7 +87,7 @@ def period_from(start: str | None, end: str | None, now: datetime | None = None)
     month = _month_of((now or utcnow()).astimezone(UTC))
     period = Period(
         _parse("periodStart", start) if start is not None else month.start,
-        _parse("periodEnd", end) if end is not None else month.end,
+        _parse("periodEnd", end, through_the_second=True) if end is not None else month.end,
     )
     if period.end < period.start:
         raise ValidationFailed.field("periodEnd", "must not be before periodStart")
