@@ -54,19 +54,28 @@ def _read_session(request: Request) -> Iterator[OrmSession]:
 ReadSession = Annotated[OrmSession, Depends(_read_session, scope="function")]
 
 
-def _credentials(request: Request) -> Principal:
-    # A short session of its own: the request's transaction starts only when its work does.
-    with request.app.state.sessionmaker() as session:
-        api_key = request.headers.get("reb-apikey")
-        authorization = request.headers.get("authorization", "")
-        scheme, _, token = authorization.partition(" ")
-        if api_key:
-            return auth.principal_from_api_key(session, api_key.strip())
-        if scheme.lower() == "bearer" and token.strip():
-            return auth.principal_from_jwt(session, token.strip())
-        if authorization.startswith("pk_"):
-            return auth.principal_from_api_key(session, authorization.strip())
+def _principal(request: Request, session: OrmSession) -> Principal:
+    api_key = request.headers.get("reb-apikey")
+    authorization = request.headers.get("authorization", "")
+    scheme, _, token = authorization.partition(" ")
+    if api_key:
+        return auth.principal_from_api_key(session, api_key.strip())
+    if scheme.lower() == "bearer" and token.strip():
+        return auth.principal_from_jwt(session, token.strip())
+    if authorization.startswith("pk_"):
+        return auth.principal_from_api_key(session, authorization.strip())
     raise Unauthorized("Send a secret key in REB-APIKEY or a JWT as Authorization: Bearer")
+
+
+def _credentials(request: Request, session: Session) -> Principal:
+    """Who is calling. A read looks the key up in its own unit of work (one session and one
+    transaction per request); a write in a short session of its own, so that its transaction
+    (on SQLite, the write lock) starts only when its work does, and an endpoint that waits on
+    the network with a reading session never holds it."""
+    if request.method in SAFE_METHODS:
+        return _principal(request, session)
+    with request.app.state.sessionmaker() as short:
+        return _principal(request, short)
 
 
 def _authorize(request: Request, principal: Principal) -> Principal:
@@ -83,20 +92,20 @@ def _authorize(request: Request, principal: Principal) -> Principal:
     return principal
 
 
-def require_secret(request: Request) -> Principal:
-    principal = _credentials(request)
+def require_secret(request: Request, session: Session) -> Principal:
+    principal = _credentials(request, session)
     if principal.key_type != "secret":
         raise Forbidden(f"A {principal.key_type} credential cannot be used for this operation")
     return _authorize(request, principal)
 
 
-def allow_publishable(request: Request) -> Principal:
-    return _authorize(request, _credentials(request))
+def allow_publishable(request: Request, session: Session) -> Principal:
+    return _authorize(request, _credentials(request, session))
 
 
-def require_customer(request: Request) -> Principal:
+def require_customer(request: Request, session: Session) -> Principal:
     """A customer token (storefront operations): what the gatherer link was exchanged for."""
-    principal = _credentials(request)
+    principal = _credentials(request, session)
     if principal.key_type != "customer":
         # The credential these operations need is missing (a merchant's is not it).
         raise Unauthorized("Storefront operations take a customer token (Authorization: Bearer)")
