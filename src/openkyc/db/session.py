@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from collections.abc import Iterator
@@ -9,9 +10,13 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from openkyc.errors import Conflict
+
+log = logging.getLogger(__name__)
 SQLITE_BEGIN = "openkyc_sqlite_begin"
 _HOLDS_WRITER_LOCK = "openkyc_holds_writer_lock"
 # A writer that waited this long for the process's other writers goes on to SQLite's own
@@ -96,11 +101,22 @@ def sqlite_writer_lock(engine: Engine) -> threading.Lock | None:
 
 
 def unit_of_work(maker: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work commits when the caller is done, or rolls back if it failed."""
+    """A session whose work commits when the caller is done, or rolls back if it failed.
+
+    Work that collides with another's at the same instant (two PUTs creating one id, a row
+    deleted while this work pointed at it) is rolled back whole and reported as a `Conflict`,
+    to be sent again."""
     session = maker()
     try:
         yield session
         session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        log.warning("a unit of work collided with another: %s", error.orig)
+        raise Conflict(
+            "Another request changed the same data at the same time; nothing of this one was "
+            "stored. Send it again."
+        ) from error
     except BaseException:
         session.rollback()
         raise

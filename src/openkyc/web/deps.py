@@ -2,43 +2,30 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from sqlalchemy.exc import IntegrityError
 
 from openkyc.auth import service as auth
 from openkyc.auth.principal import Principal
 from openkyc.db.ids import ID_PATTERN
 from openkyc.db.session import Session as OrmSession
 from openkyc.db.session import unit_of_work
-from openkyc.errors import Conflict, Forbidden, Unauthorized
+from openkyc.errors import Forbidden, Unauthorized
 from openkyc.sealing import Sealer
 from openkyc.web.links import Links, links_for_request
 from openkyc.web.middleware import ORGANIZATION_IN_PATH, RESPONSE_HEADERS
 
-log = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _session(request: Request) -> Iterator[OrmSession]:
-    """The request's unit of work: services flush, this commits before the response leaves.
-
-    A write that collides with another request's (two PUTs creating one id at once, a record
-    deleted while this one pointed at it) is rolled back whole and answered 409, to be sent
-    again."""
+    """The request's unit of work: services flush, this commits before the response leaves
+    (a collision with another request's writes is a 409, see ``unit_of_work``)."""
     state = request.app.state
     maker = state.write_sessionmaker if request.method not in SAFE_METHODS else state.sessionmaker
-    try:
-        yield from unit_of_work(maker)
-    except IntegrityError as error:
-        log.warning("%s %s collided: %s", request.method, request.url.path, error.orig)
-        raise Conflict(
-            "Another request changed the same data at the same time; nothing of this one was "
-            "stored. Send it again."
-        ) from error
+    yield from unit_of_work(maker)
 
 
 Session = Annotated[OrmSession, Depends(_session, scope="function")]

@@ -115,10 +115,11 @@ def create(
         revision=0,
         created_time=now,
         updated_time=now,
-        signing_secret=sealer.seal(data.signingSecret or generated),
         status=data.status,
     )
-    _apply(hook, data, sealer)
+    _apply(hook, data, sealer)  # seals a secret the merchant chose
+    if generated:
+        hook.signing_secret = sealer.seal(generated)  # type: ignore[assignment]
     return WebhookRepository(session, organization_id).add(hook), generated
 
 
