@@ -17,6 +17,12 @@ FIELDS = FieldSet.of(
 )
 
 
+def every_credential_with_password(session: Session) -> list[ServiceCredential]:
+    """Every organization's credentials that keep a password (maintenance at start)."""
+    statement = select(ServiceCredential).where(ServiceCredential.password.is_not(None))
+    return list(session.scalars(statement))
+
+
 class CredentialRepository:
     def __init__(self, session: Session, organization_id: str, credential_type: str) -> None:
         self.session = session

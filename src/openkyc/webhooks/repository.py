@@ -59,6 +59,11 @@ RESOURCES: dict[str, tuple[type[Customer | KycDocument | KycRequest], FieldSet]]
 }
 
 
+def every_webhook(session: Session) -> list[Webhook]:
+    """Every organization's webhooks (maintenance at start, never a request's view)."""
+    return list(session.scalars(select(Webhook)))
+
+
 class WebhookRepository:
     def __init__(self, session: Session, organization_id: str) -> None:
         self.session = session

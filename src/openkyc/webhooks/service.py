@@ -4,21 +4,20 @@ shown once, filters checked when saved, previews sent at once, deliveries resent
 from __future__ import annotations
 
 import time
-from contextlib import suppress
 from typing import Any
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import is_valid_id, new_id
-from openkyc.db.models import ServiceCredential, Webhook, WebhookDelivery, WebhookSettings
+from openkyc.db.models import Webhook, WebhookDelivery, WebhookSettings
 from openkyc.db.types import utcnow
 from openkyc.errors import Forbidden, InvalidField, NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.sealing import SealBroken, Sealer
 from openkyc.service_credentials import service as credentials
+from openkyc.service_credentials.repository import every_credential_with_password
 from openkyc.webhooks import queue
 from openkyc.webhooks.outgoing import Subscription, credential_problem, outgoing, request_body
 from openkyc.webhooks.repository import (
@@ -26,6 +25,7 @@ from openkyc.webhooks.repository import (
     DeliveryRepository,
     SettingsRepository,
     WebhookRepository,
+    every_webhook,
 )
 from openkyc.webhooks.schemas import WebhookIn, WebhookSettingsIn
 from openkyc.webhooks.sender import Answer, Sender
@@ -254,17 +254,21 @@ def seal_stored_secrets(session: Session, sealer: Sealer) -> int:
     organization) that an earlier openkyc stored as given or that a previous key sealed; how
     many. Run at start, after the migrations; a value no key opens is left for its owner to
     enter again (its deliveries say why they are not sent)."""
+
+    def anew(stored: str | None) -> str | None:
+        if sealer.is_current(stored):
+            return None
+        try:
+            return sealer.seal(sealer.open(stored))
+        except SealBroken:
+            return None
+
     sealed = 0
-    for hook in session.scalars(select(Webhook)):
-        if not sealer.is_current(hook.signing_secret):
-            with suppress(SealBroken):
-                hook.signing_secret = sealer.seal(sealer.open(hook.signing_secret))  # type: ignore[assignment]
-                sealed += 1
-    credentials_ = select(ServiceCredential).where(ServiceCredential.password.is_not(None))
-    for credential in session.scalars(credentials_):
-        if not sealer.is_current(credential.password):
-            with suppress(SealBroken):
-                credential.password = sealer.seal(sealer.open(credential.password))
-                sealed += 1
+    for hook in every_webhook(session):
+        if (secret := anew(hook.signing_secret)) is not None:
+            hook.signing_secret, sealed = secret, sealed + 1
+    for credential in every_credential_with_password(session):
+        if (password := anew(credential.password)) is not None:
+            credential.password, sealed = password, sealed + 1
     session.flush()
     return sealed
