@@ -99,7 +99,9 @@ def worker(threads: int | None, processes: int | None, data_dir: Path | None) ->
 
     settings = _settings(worker_threads=threads, analysis_processes=processes, data_dir=data_dir)
     database = Database.from_url(settings.resolved_database_url)
-    work = background(settings, database, storage_from_url(settings.resolved_storage_url))
+    work = background(
+        settings, database, storage_from_url(settings.resolved_storage_url, settings.s3_options)
+    )
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())

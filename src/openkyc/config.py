@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from openkyc.storage.base import S3Options
+
 MIB = 1024 * 1024
 
 
@@ -25,7 +27,15 @@ class Settings(BaseSettings):
     # Base URL used in links (`_links`, `Location`, the gatherer). Empty: taken from the request.
     public_url: str = ""
     database_url: str = ""
+    # `file:///path` (default: the data folder) or `s3://bucket/prefix` with the `s3_*` settings.
     storage_url: str = ""
+    # S3-compatible storage; empty values fall back to boto3's own (AWS_* variables, roles).
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = Field(default="", repr=False)
+    # `path` for most self-hosted servers (SeaweedFS, MinIO), `virtual` or `auto` for AWS.
+    s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
     # Signs gatherer links and other tokens; generated into the data folder when empty.
     secret_key: str = ""
     # Keys replaced by `secret_key` (comma-separated): what they signed still verifies and what
@@ -135,6 +145,16 @@ class Settings(BaseSettings):
         if self.storage_url:
             return self.storage_url
         return (self.data_dir / "files").resolve().as_uri()
+
+    @property
+    def s3_options(self) -> S3Options:
+        return S3Options(
+            endpoint_url=self.s3_endpoint_url,
+            region=self.s3_region,
+            access_key_id=self.s3_access_key_id,
+            secret_access_key=self.s3_secret_access_key,
+            addressing_style=self.s3_addressing_style,
+        )
 
     @cached_property
     def resolved_secret_key(self) -> str:
