@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
@@ -36,7 +37,7 @@ def test_the_first_admin_is_made_on_the_command_line_and_signs_in(
     again = _create(database_env, *person, "--password", PASSWORD)
     assert again.returncode != 0 and "email" in again.stderr
     settings = Settings(
-        data_dir=database_env["OPENKYC_DATA_DIR"],
+        data_dir=Path(database_env["OPENKYC_DATA_DIR"]),
         database_url=database_env.get("OPENKYC_DATABASE_URL", ""),
         embedded_worker=False,
         expiry_interval_seconds=0,
