@@ -140,5 +140,14 @@ def _register_analyze() -> None:
 
 _register_analyze()
 
+
+def _register_users() -> None:
+    from openkyc.users.cli import users
+
+    main.add_command(users, "users")
+
+
+_register_users()
+
 if __name__ == "__main__":
     main()

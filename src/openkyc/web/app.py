@@ -45,6 +45,8 @@ def api_routers() -> list[APIRouter]:
     from openkyc.storefront.routes import router as storefront
     from openkyc.storefront.routes import tokens as authentication_tokens
     from openkyc.tags.routes import router as tags
+    from openkyc.users.routes import router as users
+    from openkyc.users.routes import sign_in_router as sign_in
     from openkyc.web.meta import router as meta
     from openkyc.webhooks.routes import router as webhooks
 
@@ -66,6 +68,8 @@ def api_routers() -> list[APIRouter]:
         authentication_tokens,
         gatherer,
         reports,
+        sign_in,
+        users,
     ]
 
 
