@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     # Base URL used in links (`_links`, `Location`, the gatherer). Empty: taken from the request.
     public_url: str = ""
     database_url: str = ""
+    # PostgreSQL connections each process keeps open, and how many more it may open at peaks
+    # (README: sizing the pool). SQLite ignores both.
+    database_pool_size: int = Field(default=10, ge=1, le=1000)
+    database_max_overflow: int = Field(default=20, ge=0, le=1000)
     # `file:///path` (default: the data folder) or `s3://bucket/prefix` with the `s3_*` settings.
     storage_url: str = ""
     # S3-compatible storage; empty values fall back to boto3's own (AWS_* variables, roles).
@@ -85,6 +89,9 @@ class Settings(BaseSettings):
     # threads.
     analysis_processes: int = Field(default=2, ge=0, le=64)
     analysis_timeout_seconds: float = Field(default=120.0, gt=0)
+    # A running job's worker renews its lease every third of this; a worker that died leaves
+    # its jobs to others once it has passed.
+    job_lease_seconds: float = Field(default=60.0, ge=1)
 
     # Webhook delivery (docs/webhooks.md). Deliveries in flight at once in each process.
     webhook_concurrency: int = Field(default=64, ge=1, le=512)
@@ -133,6 +140,17 @@ class Settings(BaseSettings):
         if self.webhook_lease_seconds <= self.webhook_timeout:
             raise ValueError("OPENKYC_WEBHOOK_LEASE_SECONDS must exceed OPENKYC_WEBHOOK_TIMEOUT")
         return self
+
+    def background_problem(self) -> str | None:
+        """Why this process must not run background work, if it must not: in production the
+        links it sends (webhooks, gatherer links) need the address customers reach."""
+        if self.environment == "production" and not self.public_url:
+            return (
+                "OPENKYC_PUBLIC_URL must be set in production where background work runs: the "
+                "links in webhooks and e-mails would otherwise point at "
+                f"http://{self.host}:{self.port}"
+            )
+        return None
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -122,7 +122,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.sealer = Sealer(settings.resolved_secret_key, settings.previous_secret_keys)
-    app.state.database = database or Database.from_url(settings.resolved_database_url)
+    app.state.database = database or Database.from_settings(settings)
     app.state.sessionmaker = app.state.database.sessionmaker
     app.state.write_sessionmaker = app.state.database.write_sessionmaker
     app.state.storage = storage or storage_from_url(
