@@ -1,4 +1,4 @@
-"""What an operator watches, for Prometheus (docs/operations.md).
+"""What an operator watches, for Prometheus (docs/scaling.md).
 
 Every metric is recorded in the process that serves the request or runs the job: the
 analyser's child processes only compute, and their durations are measured around them in the

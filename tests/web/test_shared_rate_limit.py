@@ -1,12 +1,7 @@
-"""Several API nodes share one organization's rate limit through the real Redis
-(``OPENKYC_TEST_REDIS_URL``, default ``redis://127.0.0.1:6379/0``)."""
+"""Several API nodes share one organization's rate limit through the real Redis."""
 
 from __future__ import annotations
 
-import os
-
-import pytest
-import redis
 from fastapi.testclient import TestClient
 
 from openkyc.config import Settings
@@ -15,21 +10,6 @@ from openkyc.storage import Storage
 from openkyc.web.app import create_app
 from tests.fixtures.payloads import customer_body
 from tests.fixtures.tenants import Tenant
-from tests.fixtures.tools import in_ci
-
-REDIS_URL = os.environ.get("OPENKYC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        message = f"Redis is not reachable at {REDIS_URL}: {error}"
-        if in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return REDIS_URL
 
 
 def _node(settings: Settings, database: Database, storage: Storage, tenant: Tenant, url: str):

@@ -20,7 +20,7 @@ def health() -> dict[str, str]:
 
 @router.get("/metrics", include_in_schema=False)
 def metrics(request: Request) -> Response:
-    """Prometheus metrics of this process and the shared queues (docs/operations.md)."""
+    """Prometheus metrics of this process and the shared queues (docs/scaling.md)."""
     return Response(generate_latest(request.app.state.metrics), media_type=CONTENT_TYPE_LATEST)
 
 
