@@ -192,7 +192,7 @@ def _assert_decided_once(nodes: Cluster, written: Written) -> dict[str, int]:
         jobs = connection.execute(
             text("SELECT worker_id, status FROM jobs WHERE kind = 'analyze-kyc-document'")
         ).all()
-    per_document = dict(decisions)
+    per_document: dict[str, int] = {str(d): int(n) for d, n in decisions}
     assert all(per_document.get(d, 0) <= 1 for d in written.documents), per_document
     assert len(jobs) == len(written.documents)
     assert {status for _, status in jobs} == {"done"}
