@@ -21,9 +21,11 @@ from sqlalchemy import Engine, text
 from openkyc.config import Settings
 from openkyc.db.migrate import upgrade
 from openkyc.db.session import Database, make_engine
+from openkyc.storage import Storage
 from openkyc.storage.local import LocalStorage
 from openkyc.web.app import create_app
 from tests.fixtures.live import Live, LiveServer, live_server
+from tests.fixtures.seaweedfs import SeaweedFS, seaweedfs
 from tests.fixtures.tenants import Tenant, make_tenant
 from tests.security.processes import command_line, descendants
 
@@ -31,6 +33,8 @@ POSTGRES_URL = os.environ.get(
     "OPENKYC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ["sqlite", "postgresql"]
+# Tests of stored bytes run on both storages: `pytestmark = STORAGES` in their module.
+STORAGES = pytest.mark.parametrize("storage_kind", ["local", "s3"], indirect=True)
 
 
 def _postgres_engine(schema: str) -> Engine:
@@ -87,13 +91,29 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
+    """A real S3-compatible server for the run (SeaweedFS on loopback ports)."""
+    with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as server:
+        yield server
+
+
 @pytest.fixture
-def storage(tmp_path: Path) -> LocalStorage:
+def storage_kind(request: pytest.FixtureRequest) -> str:
+    """Local disk unless a test module parametrizes it (``STORAGES``) to run on S3 too."""
+    return str(getattr(request, "param", "local"))
+
+
+@pytest.fixture
+def storage(tmp_path: Path, storage_kind: str, request: pytest.FixtureRequest) -> Storage:
+    if storage_kind == "s3":
+        server: SeaweedFS = request.getfixturevalue("seaweed")
+        return server.storage(f"test-{uuid.uuid4().hex}")
     return LocalStorage(tmp_path / "files")
 
 
 @pytest.fixture
-def app(settings: Settings, database: Database, storage: LocalStorage) -> FastAPI:
+def app(settings: Settings, database: Database, storage: Storage) -> FastAPI:
     return create_app(settings, database, storage)
 
 

@@ -9,7 +9,7 @@ class Principal:
     """An authenticated caller, always of exactly one organization."""
 
     organization_id: str
-    kind: Literal["api-key", "jwt"]
+    kind: Literal["api-key", "jwt", "user"]
     actor_id: str
     name: str
     key_type: Literal["secret", "publishable", "customer"] = "secret"
@@ -19,6 +19,8 @@ class Principal:
     # A customer token (the gatherer's) speaks for one customer and one KYC request only.
     customer_id: str | None = None
     request_id: str | None = None
+    # A user token (kind "user") speaks for one person of the organization, in this role.
+    role: str | None = None
 
     def may(self, operation_id: str | None) -> bool:
         if self.permissions is None or "*" in self.permissions:
