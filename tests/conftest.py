@@ -8,6 +8,7 @@ the real app through HTTP; each test's writes are rolled back when it ends.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from tests.fixtures.live import Live, LiveServer, live_server
 from tests.fixtures.seaweedfs import SeaweedFS, seaweedfs
 from tests.fixtures.tenants import Tenant, make_tenant
 from tests.fixtures.tools import in_ci
+from tests.security.processes import command_line, descendants
 
 POSTGRES_URL = os.environ.get(
     "OPENKYC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -172,3 +174,24 @@ def live(live_server_of_backend: LiveServer, request: pytest.FixtureRequest) -> 
     """The live server with an organization and secret key of this test's own."""
     tenant = live_server_of_backend.new_tenant(f"live {request.node.name}"[:255])
     return Live(live_server_of_backend, tenant.organization_id, tenant.api_key)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_stray_child_processes() -> Iterator[None]:
+    """After the run, no openkyc process the suite started (an analysis pool, a server, a
+    worker) is left: every test stops what it starts. (multiprocessing's resource tracker
+    lives as long as this process and ends with it.)"""
+    yield
+    deadline = time.monotonic() + 10
+    while (stray := _openkyc_children()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not stray, f"openkyc processes left running after the tests: {stray}"
+
+
+def _openkyc_children() -> dict[int, str]:
+    found = {}
+    for pid in descendants(os.getpid()):
+        line = command_line(pid)
+        if ("openkyc" in line or "multiprocessing" in line) and "resource_tracker" not in line:
+            found[pid] = line
+    return found

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1 * MIB, ge=1024)
     max_file_bytes: int = Field(default=20 * MIB, ge=1024)
     max_image_pixels: int = Field(default=60_000_000, ge=10_000)
+    # Memory, in MiB, that the full decodes of uploaded images may take at once in a process;
+    # more concurrent uploads wait their turn.
+    upload_decode_memory_mb: int = Field(default=256, ge=16)
 
     url_fetch_timeout: float = Field(default=10.0, gt=0)
     url_fetch_max_redirects: int = Field(default=5, ge=0, le=20)
@@ -96,6 +99,9 @@ class Settings(BaseSettings):
     # threads.
     analysis_processes: int = Field(default=2, ge=0, le=64)
     analysis_timeout_seconds: float = Field(default=120.0, gt=0)
+    # Address space of each analysis process, in MiB (0: no limit); an analysis that needs more
+    # stops and its document waits for a person with the reason.
+    analysis_memory_limit_mb: int = Field(default=4096, ge=0)
     # A running job's worker renews its lease every third of this; a worker that died leaves
     # its jobs to others once it has passed.
     job_lease_seconds: float = Field(default=60.0, ge=1)
@@ -199,6 +205,10 @@ class Settings(BaseSettings):
     def verifying_keys(self) -> tuple[str, ...]:
         """The secret key first, then the previous ones: any of them verifies and opens."""
         return (self.resolved_secret_key, *self.previous_secret_keys)
+
+    @property
+    def upload_decode_bytes(self) -> int:
+        return self.upload_decode_memory_mb * MIB
 
     @property
     def max_upload_body_bytes(self) -> int:

@@ -168,12 +168,13 @@ def download_file(
     auth: SecretKeyAuth,
     session: Session,
     storage: AppStorage,
+    settings: AppSettings,
     id: ResourceIdPath,
     image_size: ImageSize = None,
 ) -> Response:
     """The file's bytes, with its media type and name."""
     file = service.get(session, auth.organization_id, id)
-    return _file_response(file, service.download(storage, file, image_size))
+    return _file_response(file, service.download(storage, file, image_size, settings))
 
 
 @router.get(
@@ -195,7 +196,7 @@ def download_public_file(
     """A public file's bytes without credentials: the `permalink` of a file with `isPublic`.
     It stops working as soon as the file is made private or deleted."""
     file = service.public_file(session, settings.verifying_keys, organization_id, id, signature)
-    return _file_response(file, service.download(storage, file, image_size))
+    return _file_response(file, service.download(storage, file, image_size, settings))
 
 
 def _file_response(file: File, download: service.Download) -> Response:

@@ -18,6 +18,7 @@ from openkyc.errors import NotFound, PayloadTooLarge, ValidationFailed
 from openkyc.files.content import (
     FILE_TYPES,
     ContentRefused,
+    decode_budget,
     inspect_content,
     parse_image_size,
     resized_image,
@@ -42,7 +43,7 @@ def create(
     ``customer_id`` records the customer who uploaded it with a customer token."""
     data, filename = _bytes_of(upload, settings)
     try:
-        content = inspect_content(data, settings.max_image_pixels)
+        content = inspect_content(data, settings.max_image_pixels, settings.upload_decode_bytes)
     except ContentRefused as refused:
         raise ValidationFailed.field(upload.source_field, str(refused)) from refused
     file = File(
@@ -115,14 +116,15 @@ class Download:
     length: int
 
 
-def download(storage: Storage, file: File, image_size: str | None) -> Download:
+def download(storage: Storage, file: File, image_size: str | None, settings: Settings) -> Download:
     """The file's bytes and media type; an image scaled to fit ``WxH`` when a valid size is
     asked for (anything else gives the original, as Rebilly does)."""
     box = parse_image_size(image_size)
     file_type = next((t for t in FILE_TYPES if t.mime == file.mime), None)
     if box is None or file.width is None or file_type is None:
         return Download(storage.open(file.storage_key), file.mime, file.size)
-    resized, resized_type = resized_image(storage.get(file.storage_key), file_type, box)
+    with decode_budget(settings.upload_decode_bytes).reserve(file.width * (file.height or 1) * 4):
+        resized, resized_type = resized_image(storage.get(file.storage_key), file_type, box)
     return Download(resized, resized_type.mime, len(resized))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from openkyc.analysis import AnalysisError
 from openkyc.db.models import Job
-from openkyc.jobs.pool import Runner
+from openkyc.jobs.pool import LimitExceeded, Runner
 from openkyc.jobs.worker import Handler
 from openkyc.kyc.documents import analysis
 from openkyc.metrics import analysis_timer
@@ -31,7 +31,7 @@ def analysis_handler(
             with analysis_timer(prepared.document_type) as outcome:
                 result = runner.run(analysis.analyse, prepared)
                 outcome(str(result.decision))
-        except AnalysisError as error:
+        except (AnalysisError, LimitExceeded) as error:
             with sessions.begin() as session:
                 analysis.unanalysable(session, organization_id, payload, str(error), links())
             return
