@@ -68,9 +68,12 @@ def test_a_token_cannot_do_more_than_its_key(api: TestClient, client: TestClient
             "acl": [{"scope": {}, "permissions": ["GetCustomerCollection", "PostSession"]}],
         },
     ).json()
-    session = client.post(
-        "/sessions", json={"permissions": ["*"]}, headers={"REB-APIKEY": reader["secretKey"]}
-    ).json()
+    key = {"REB-APIKEY": reader["secretKey"]}
+    everything = assert_problem(
+        client.post("/sessions", json={"permissions": ["*"]}, headers=key), 422
+    )
+    assert everything["invalidFields"][0]["field"] == "permissions"
+    session = client.post("/sessions", json={}, headers=key).json()
     assert session["permissions"] == ["GetCustomerCollection", "PostSession"]
     bearer = {"Authorization": f"Bearer {session['token']}"}
     assert client.get("/customers", headers=bearer).status_code == 200

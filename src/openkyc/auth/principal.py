@@ -3,6 +3,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+# The one way to say "every operation": an empty or missing list never means it.
+ALL_OPERATIONS = "*"
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -21,6 +24,6 @@ class Principal:
     request_id: str | None = None
 
     def may(self, operation_id: str | None) -> bool:
-        if self.permissions is None or "*" in self.permissions:
+        if self.permissions is None or ALL_OPERATIONS in self.permissions:
             return True
         return operation_id is not None and operation_id in self.permissions

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from openkyc.auth import service
+from openkyc.auth import grants, service
 from openkyc.auth.schemas import SessionIn, SessionOut
 from openkyc.db.types import utcnow
 from openkyc.errors import NotFound, ValidationFailed
@@ -30,22 +30,14 @@ def create_session(
     if expires <= now:
         raise ValidationFailed.field("expiredTime", "must be in the future")
     name = body.name or auth.name
-    permissions = _token_permissions(set(body.permissions or []), auth.permissions)
+    permissions = grants.token_permissions(auth, body.permissions, request.app.state.operation_ids)
     token_id, token = service.issue_jwt(organization, auth.actor_id, name, expires, permissions)
     out = SessionOut(
         id=token_id,
         token=token,
         name=name,
-        permissions=permissions or ["*"],
+        permissions=permissions,
         expiredTime=expires,
         createdTime=now,
     )
     return member_response(out, status_code=201)
-
-
-def _token_permissions(requested: set[str], held: frozenset[str] | None) -> list[str] | None:
-    """What a new token may do: what was asked, never more than the credentials that made it."""
-    wants_all = not requested or "*" in requested
-    if held is None or "*" in held:
-        return None if wants_all else sorted(requested)
-    return sorted(held if wants_all else requested & held)

@@ -73,12 +73,15 @@ def principal_from_jwt(session: Session, token: str) -> Principal:
     acl = claims.get("acl")
     if claims.get("typ") == CUSTOMER_TOKEN:
         return _customer_principal(organization.id, claims)
+    if not isinstance(acl, list) or not acl:
+        # A token says what it may do; none says "everything".
+        raise Unauthorized("The bearer token is not valid")
     return Principal(
         organization_id=organization.id,
         kind="jwt",
         actor_id=str(claims["sub"]),
         name=str(claims.get("name") or claims["sub"]),
-        permissions=frozenset(acl) if isinstance(acl, list) else None,
+        permissions=frozenset(str(p) for p in acl),
     )
 
 
@@ -106,7 +109,7 @@ def issue_jwt(
     subject: str,
     name: str,
     expires: datetime,
-    permissions: list[str] | None = None,
+    permissions: list[str],
 ) -> tuple[str, str]:
     """A signed token for the organization; returns (token id, token)."""
     token_id = pysecrets.token_hex(12)
@@ -118,9 +121,8 @@ def issue_jwt(
         "iat": int(utcnow().timestamp()),
         "exp": int(expires.timestamp()),
         "jti": token_id,
+        "acl": permissions,
     }
-    if permissions:
-        claims["acl"] = permissions
     return token_id, jwt.encode(claims, organization.jwt_secret, algorithm=JWT_ALGORITHM)
 
 

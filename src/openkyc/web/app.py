@@ -128,8 +128,16 @@ def create_app(
         settings.rate_limit, settings.rate_limit_storage
     )
     problems.install(app)
-    for router in api_routers():
+    routers = api_routers()
+    for router in routers:
         app.include_router(router)
+    # What ACLs and tokens may name: the operations this server has.
+    app.state.operation_ids = frozenset(
+        operation
+        for router in routers
+        for route in router.routes
+        if (operation := getattr(route, "operation_id", None))
+    )
     app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_middleware(PathNormalizer)
     app.add_middleware(ExtraResponseHeaders)
