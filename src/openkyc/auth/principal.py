@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 # The one way to say "every operation": an empty or missing list never means it.
@@ -22,6 +23,9 @@ class Principal:
     # A customer token (the gatherer's) speaks for one customer and one KYC request only.
     customer_id: str | None = None
     request_id: str | None = None
+    # The API key behind the credential (a token's issuing key), and when a token ends.
+    key_id: str | None = None
+    expires: datetime | None = None
 
     def may(self, operation_id: str | None) -> bool:
         if self.permissions is None or ALL_OPERATIONS in self.permissions:

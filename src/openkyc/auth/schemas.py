@@ -25,8 +25,11 @@ class SessionIn(WireModel):
 
 
 class SessionOut(WireModel):
+    omit_when_none = ("token",)
+
     id: str
-    token: str
+    # Shown once, when the token is issued.
+    token: str | None = None
     name: str
     permissions: list[str]
     expiredTime: Timestamp
