@@ -51,3 +51,14 @@ def new_token(client: TestClient, headers: dict[str, str], **fields: Any) -> dic
     assert created.status_code == 201, created.text
     body: dict[str, Any] = created.json()
     return body
+
+
+def exchange(client: TestClient, link_token: str, publishable: dict[str, Any]) -> dict[str, str]:
+    """A customer token for a gatherer link, exchanged with a publishable key."""
+    exchanged = client.post(
+        f"/authentication-tokens/{link_token}/exchange",
+        json={},
+        headers={"Authorization": publishable["secretKey"]},
+    )
+    assert exchanged.status_code == 201, exchanged.text
+    return bearer(exchanged.json()["token"])

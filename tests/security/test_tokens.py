@@ -19,6 +19,7 @@ from tests.security.helpers import (
     acl,
     bearer,
     client_from,
+    exchange,
     key_headers,
     new_key,
     new_token,
@@ -166,13 +167,7 @@ def test_a_customer_token_ends_with_the_publishable_key_that_exchanged_it(
 ) -> None:
     request = kyc_request(api, customer(api), "identity-proof")
     publishable = new_key(api, "Front end", type="publishable")
-    exchanged = client.post(
-        f"/authentication-tokens/{link_token(request)}/exchange",
-        json={},
-        headers={"Authorization": publishable["secretKey"]},
-    )
-    assert exchanged.status_code == 201, exchanged.text
-    token = bearer(exchanged.json()["token"])
+    token = exchange(client, link_token(request), publishable)
     path = f"/storefront/kyc-requests/{request['id']}"
     assert client.get(path, headers=token).status_code == 200
     assert api.delete(f"/api-keys/{publishable['id']}").status_code == 204
@@ -186,12 +181,6 @@ def test_a_customer_token_keeps_the_addresses_of_the_key_that_exchanged_it(
     publishable = new_key(api, "Shop", type="publishable", allowedIps=[OFFICE_IP])
     path = f"/storefront/kyc-requests/{request['id']}"
     with client_from(app, OFFICE_IP) as shop, client_from(app, "5.6.7.8") as elsewhere:
-        exchanged = shop.post(
-            f"/authentication-tokens/{link_token(request)}/exchange",
-            json={},
-            headers={"Authorization": publishable["secretKey"]},
-        )
-        assert exchanged.status_code == 201, exchanged.text
-        token = bearer(exchanged.json()["token"])
+        token = exchange(shop, link_token(request), publishable)
         assert shop.get(path, headers=token).status_code == 200
         assert_problem(elsewhere.get(path, headers=token), 403)
