@@ -100,7 +100,7 @@ def test_the_reported_request_gets_no_token_and_no_key(
     assert _api_key_count(api) == keys_before
 
 
-@pytest.mark.parametrize("permissions", [[], ["NoSuchOperation"], ["*", "PostApiKey"]])
+@pytest.mark.parametrize("permissions", [[], ["NoSuchOperation"], ["*", "NoSuchOperation"]])
 def test_even_an_unrestricted_key_gets_no_token_for_nothing_or_the_unknown(
     api: TestClient, permissions: list[str]
 ) -> None:
@@ -108,7 +108,9 @@ def test_even_an_unrestricted_key_gets_no_token_for_nothing_or_the_unknown(
     assert problem["invalidFields"][0]["field"] == "permissions"
 
 
-@pytest.mark.parametrize("body", [{}, {"permissions": ["*"]}])
+@pytest.mark.parametrize(
+    "body", [{}, {"permissions": ["*"]}, {"permissions": ["*", "GetCustomer"]}]
+)
 def test_every_operation_is_explicit_in_the_token(api: TestClient, body: dict[str, Any]) -> None:
     token = new_token(api, {}, **body)
     assert token["permissions"] == ["*"]

@@ -65,8 +65,6 @@ def _checked(field: str, holder: Principal, wanted: set[str], known: frozenset[s
     unknown = sorted(wanted - known - {ALL_OPERATIONS})
     if unknown:
         raise ValidationFailed.field(field, "unknown operations: " + ", ".join(unknown))
-    if ALL_OPERATIONS in wanted and len(wanted) > 1:
-        raise ValidationFailed.field(field, "'*' already names every operation; send it alone")
     if not _permissions_within(holder.permissions, wanted):
         not_held = sorted(wanted - (holder.permissions or frozenset()))
         raise ValidationFailed.field(
