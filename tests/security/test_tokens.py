@@ -101,11 +101,13 @@ def test_the_keys_addresses_bind_its_tokens(
 
 @pytest.mark.parametrize(
     "expired_time",
-    ["9999-12-31T23:59:59Z", "2100-01-01T00:00:00Z", _in(MAX_TTL + 120), _in(400 * 86400)],
+    ["9999-12-31T23:59:59Z", "2100-01-01T00:00:00Z", MAX_TTL + 120, 400 * 86400],
 )
 def test_a_token_lives_no_longer_than_the_maximum(
-    api: TestClient, expired_time: str, tenant: Tenant
+    api: TestClient, expired_time: str | int, tenant: Tenant
 ) -> None:
+    if isinstance(expired_time, int):
+        expired_time = _in(expired_time)
     problem = assert_problem(api.post("/sessions", json={"expiredTime": expired_time}), 422)
     assert problem["invalidFields"][0]["field"] == "expiredTime"
     assert api.get("/sessions").json() == []
