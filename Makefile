@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
+ESLINT := tools/eslint/node_modules/.bin/eslint
+
 .PHONY: test test-browser install serve lint bench clean
 
 $(BIN)/python:
@@ -20,11 +22,19 @@ test: install
 test-browser: install
 	$(BIN)/pytest -m browser
 
-## Lint and type-check.
-lint: install
+# The JavaScript linter, installed from its lock file (needs Node.js with npm).
+$(ESLINT): tools/eslint/package-lock.json
+	npm ci --prefix tools/eslint --no-audit --no-fund
+	touch $@
+
+## Lint and type-check: Python (ruff, mypy over src, tests and benchmarks), the layer rules
+## of docs/architecture.md (import-linter) and the gatherer's JavaScript (eslint).
+lint: install $(ESLINT)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(ESLINT) --config tools/eslint/eslint.config.mjs 'src/openkyc/gatherer/static/*.js'
 
 ## Start the service in the embedded mode.
 serve: install
@@ -35,4 +45,4 @@ bench: install
 	$(BIN)/python benchmarks/api.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tools/eslint/node_modules .import_linter_cache

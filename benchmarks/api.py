@@ -277,9 +277,9 @@ def seed_kyc_requests(url: str, customer_ids: list[str], count: int) -> int:
                         }
                     )
             with engine.begin() as connection:
-                connection.execute(insert(KycRequest.__table__), requests)
+                connection.execute(insert(KycRequest), requests)
                 if documents:
-                    connection.execute(insert(KycDocument.__table__), documents)
+                    connection.execute(insert(KycDocument), documents)
             documents_written += len(documents)
         with engine.begin() as connection:
             # What autovacuum (PostgreSQL) or `PRAGMA optimize` (SQLite) do for a live database.

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from openkyc.db.session import Database, make_engine
 from openkyc.sealing import Sealer
 from openkyc.service_credentials import service as credentials
-from openkyc.service_credentials.schemas import WebhookCredentialIn
+from openkyc.service_credentials.schemas import AuthBasic, WebhookCredentialIn
 from openkyc.webhooks import service as webhooks
 from openkyc.webhooks.schemas import WebhookIn
 from tests.conftest import POSTGRES_URL
@@ -77,7 +77,7 @@ def test_serve_answers_with_the_printed_key(database_env: dict[str, str]) -> Non
         text=True,
     )
     try:
-        lines = []
+        lines: list[str] = []
         while not any("Secret API key" in line for line in lines):
             line = server.stdout.readline() if server.stdout else ""
             assert line, "openkyc serve exited: " + "".join(lines)
@@ -118,7 +118,7 @@ def test_secrets_an_earlier_version_stored_plain_are_sealed_at_the_next_start(
     url = env.get("OPENKYC_DATABASE_URL") or f"sqlite:///{env['OPENKYC_DATA_DIR']}/openkyc.db"
     database = Database.from_url(url)
     sealer = Sealer(env["OPENKYC_SECRET_KEY"])
-    basic = {"type": "basic", "username": "shop", "password": "s3cret"}
+    basic = AuthBasic(type="basic", username="shop", password="s3cret")
     with database.write_sessionmaker.begin() as session:
         credential, _ = credentials.create(
             session, organization[1], WebhookCredentialIn(host="hooks.example", auth=basic), sealer
@@ -126,6 +126,7 @@ def test_secrets_an_earlier_version_stored_plain_are_sealed_at_the_next_start(
         hook = WebhookIn(method="POST", url="https://hooks.example/", credentialHash=credential.id)
         webhook, secret = webhooks.create(session, organization[1], hook, sealer)
         # As openkyc stored them before it sealed secrets.
+        assert secret is not None
         webhook.signing_secret, credential.password = secret, "s3cret"
     assert "Sealed 2 webhook secrets" in _run(env, "migrate")
     with database.sessionmaker() as session:
@@ -157,7 +158,7 @@ def _start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
 
 
 def _line_with(process: subprocess.Popen[str], text: str) -> str:
-    seen = []
+    seen: list[str] = []
     while True:
         line = process.stdout.readline() if process.stdout else ""
         assert line, "process exited: " + "".join(seen)
@@ -226,3 +227,19 @@ def test_a_separate_worker_process_analyses_what_the_server_receives(
             if process is not None:
                 process.terminate()
                 process.wait(timeout=20)
+
+
+def test_a_worker_without_a_public_url_refuses_to_start_in_production(
+    database_env: dict[str, str],
+) -> None:
+    env = {**database_env, "OPENKYC_ENVIRONMENT": "production", "OPENKYC_SECRET_KEY": "p" * 40}
+    done = subprocess.run(
+        [*OPENKYC, "worker", "--processes", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "OPENKYC_PUBLIC_URL must be set in production" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -81,14 +81,14 @@ def flat_photo_turned(name: str, degrees: float, focal: float = 1.0) -> Image.Im
     rotation = np.array(
         [[np.cos(angle), 0, np.sin(angle)], [0, 1, 0], [-np.sin(angle), 0, np.cos(angle)]]
     )
-    corners = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+    corners = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
     projected = []
     for corner_x, corner_y in corners:
         flat = np.array([corner_x - width / 2, corner_y - height / 2, 0.0])
         point = rotation @ flat + np.array([0, 0, f])
         x, y = f * point[0] / point[2], f * point[1] / point[2]
         projected.append([x + width / 2, y + height / 2])
-    matrix = cv2.getPerspectiveTransform(corners, np.float32(projected))
+    matrix = cv2.getPerspectiveTransform(corners, np.array(projected, dtype=np.float32))
     warped = cv2.warpPerspective(frame, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE)
     return Image.fromarray(warped)
 

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 from openkyc.analysis import default_engines, warm_up
 from openkyc.db.session import Database
 from tests.analysis import documents as drawn
-from tests.gatherer.browser import customer_at, launch
+from tests.fixtures.tools import require
+from tests.gatherer.browser import CHROMIUM, customer_at, launch
 from tests.gatherer.live import SHOP, Merchant, gatherer_link, running_openkyc
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -25,6 +26,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    require(CHROMIUM, "the gatherer's walks run in Debian's Chromium (apt-get install chromium)")
     warm_up(default_engines())  # the first upload then measures the analysis, not the loading
     with sync_playwright() as playwright:
         launched = launch(playwright)

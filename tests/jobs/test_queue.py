@@ -9,6 +9,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -31,11 +32,11 @@ def kind() -> str:
     return f"test-{uuid.uuid4().hex[:10]}"
 
 
-def _enqueue(database: Database, kind: str, count: int = 1, **options: object) -> list[str]:
+def _enqueue(database: Database, kind: str, count: int = 1, **options: Any) -> list[str]:
     with database.write_sessionmaker.begin() as session:
         return [
             queue.enqueue(session, "org_jobs", kind, {"n": n}, **options).id for n in range(count)
-        ]  # type: ignore[arg-type]
+        ]
 
 
 def _job(database: Database, job_id: str) -> Job:

@@ -52,7 +52,9 @@ def _shift_creation(
 def _set_created(database: Database, model: type, organization_id: str, times: dict) -> None:
     with database.write_sessionmaker() as session:
         for resource_id, created in times.items():
-            session.get(model, (organization_id, resource_id)).created_time = created
+            row = session.get(model, (organization_id, resource_id))
+            assert row is not None
+            row.created_time = created
         session.commit()
 
 

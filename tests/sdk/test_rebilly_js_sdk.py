@@ -11,7 +11,6 @@ import base64
 import hashlib
 import io
 import json
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,15 +22,10 @@ from PIL import Image
 
 from tests.conftest import BACKENDS, POSTGRES_URL
 from tests.fixtures.live import Live, live_server
+from tests.fixtures.tools import require
 
 SDK_DIR = Path(__file__).parent
-NODE = shutil.which("node")
-NPM = shutil.which("npm")
-
-pytestmark = pytest.mark.skipif(
-    NODE is None or NPM is None,
-    reason="Rebilly's JS SDK runs on Node.js: node and npm must be on PATH (CI has them)",
-)
+WHY = "Rebilly's JS SDK runs on Node.js (apt-get install nodejs npm)"
 
 
 def _pinned_version() -> str:
@@ -45,12 +39,17 @@ def _installed_version() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def sdk() -> Path:
+def node() -> str:
+    require("npm", WHY)
+    return require("node", WHY)
+
+
+@pytest.fixture(scope="session")
+def sdk(node: str) -> Path:
     """The folder of the scripts, with the pinned SDK installed by ``npm ci`` when missing."""
     if _installed_version() != _pinned_version():
-        assert NPM is not None
         install = subprocess.run(
-            [NPM, "ci", "--no-audit", "--no-fund"],
+            [require("npm", WHY), "ci", "--no-audit", "--no-fund"],
             cwd=SDK_DIR,
             capture_output=True,
             text=True,
@@ -62,7 +61,6 @@ def sdk() -> Path:
 
 def run_script(sdk: Path, name: str, live: Live, **extra: Any) -> dict[str, Any]:
     """Run one script against the live server; returns the JSON it printed."""
-    assert NODE is not None
     payload = {
         "baseUrl": live.base_url,
         "organizationId": live.organization_id,
@@ -70,7 +68,7 @@ def run_script(sdk: Path, name: str, live: Live, **extra: Any) -> dict[str, Any]
         **extra,
     }
     result = subprocess.run(
-        [NODE, str(sdk / name)],
+        [require("node", WHY), str(sdk / name)],
         input=json.dumps(payload),
         capture_output=True,
         text=True,
@@ -230,15 +228,7 @@ def _png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def files_routed(live: Live) -> None:
-    """Skips while the files endpoints are not served yet (``POST /files`` answers 404)."""
-    response = httpx.post(f"{live.base_url}/files", json={}, headers=live.headers)
-    if response.status_code == 404:
-        pytest.skip("POST /files answers 404: the files endpoints are not routed yet")
-
-
-def test_files_through_the_sdk(sdk: Path, live: Live, files_routed: None) -> None:
+def test_files_through_the_sdk(sdk: Path, live: Live) -> None:
     png = _png(3, 2)
     out = run_script(sdk, "files.mjs", live, png=base64.b64encode(png).decode())
 

@@ -13,7 +13,7 @@ class Principal:
     """An authenticated caller, always of exactly one organization."""
 
     organization_id: str
-    kind: Literal["api-key", "jwt"]
+    kind: Literal["api-key", "jwt", "user"]
     actor_id: str
     name: str
     key_type: Literal["secret", "publishable", "customer"] = "secret"
@@ -26,6 +26,8 @@ class Principal:
     # The API key behind the credential (a token's issuing key), and when a token ends.
     key_id: str | None = None
     expires: datetime | None = None
+    # A user token (kind "user") speaks for one person of the organization, in this role.
+    role: str | None = None
 
     def may(self, operation_id: str | None) -> bool:
         if self.permissions is None or ALL_OPERATIONS in self.permissions:

@@ -19,10 +19,12 @@ from openkyc.db.models import ApiKey, Organization, SessionToken
 from openkyc.db.types import utcnow
 from openkyc.errors import Forbidden, NotFound, Unauthorized
 from openkyc.organizations import repository as organizations
+from openkyc.users import service as users
 
 JWT_ALGORITHM = "HS256"
 JWT_ISSUER = "openkyc"
 CUSTOMER_TOKEN = "customer"
+USER_TOKEN = "user"
 
 
 def principal_from_api_key(session: Session, secret: str) -> Principal:
@@ -98,6 +100,8 @@ def principal_from_jwt(session: Session, token: str) -> Principal:
     repository = SessionTokenRepository(session, organization.id)
     if claims.get("typ") == CUSTOMER_TOKEN:
         return _customer_principal(repository, claims)
+    if claims.get("typ") == USER_TOKEN:
+        return _user_principal(session, organization.id, claims)
     row = repository.get(str(claims["jti"]))
     if row is None:
         raise Unauthorized("The bearer token has been revoked")
@@ -147,6 +151,35 @@ def _customer_principal(repository: SessionTokenRepository, claims: dict[str, An
         request_id=request_id,
         key_id=str(key_id) if key_id is not None else None,
     )
+
+
+def _user_principal(session: Session, organization_id: str, claims: dict[str, object]) -> Principal:
+    """A person's token: their name and role as they are now (a deactivated user's tokens
+    stop working at once, a changed role applies at once)."""
+    user = users.active_user(session, organization_id, str(claims["sub"]))
+    if user is None:
+        raise Unauthorized("The bearer token's user can no longer sign in")
+    return Principal(
+        organization_id=organization_id,
+        kind="user",
+        actor_id=user.id,
+        name=user.full_name,
+        role=user.role,
+    )
+
+
+def issue_user_jwt(organization: Organization, user_id: str, expires: datetime) -> str:
+    """A signed token for one person of the organization, after they signed in."""
+    claims: dict[str, object] = {
+        "iss": JWT_ISSUER,
+        "typ": USER_TOKEN,
+        "sub": user_id,
+        "org": organization.id,
+        "iat": int(utcnow().timestamp()),
+        "exp": int(expires.timestamp()),
+        "jti": "jwt_" + pysecrets.token_hex(12),
+    }
+    return jwt.encode(claims, organization.jwt_secret, algorithm=JWT_ALGORITHM)
 
 
 def issue_session(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -118,7 +119,7 @@ def test_attaching_to_a_request_follows_what_it_asks(api: TestClient) -> None:
         },
     ).json()
 
-    def attach(**change: object) -> dict:
+    def attach(**change: object) -> httpx.Response:
         body = {
             "customerId": customer_id,
             "documentType": "address-proof",

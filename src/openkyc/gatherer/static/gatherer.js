@@ -62,7 +62,7 @@
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-    } catch (error) {
+    } catch {
       throw new ApiError(0, T.errors.network);
     }
     const data = await response.json().catch(() => ({}));
@@ -86,7 +86,7 @@
         let data = {};
         try {
           data = JSON.parse(xhr.responseText);
-        } catch (error) {
+        } catch {
           data = {};
         }
         if (xhr.status === 201) resolve(data.id);
@@ -104,7 +104,7 @@
     let bitmap;
     try {
       bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-    } catch (error) {
+    } catch {
       return file;
     }
     const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
@@ -576,7 +576,7 @@
         video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } },
         audio: false,
       });
-    } catch (error) {
+    } catch {
       live.phase = 'no-camera';
       render();
       return;

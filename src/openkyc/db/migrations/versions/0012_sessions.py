@@ -3,8 +3,8 @@
 A token works while its row and its key exist: deleting either revokes it. Tokens issued
 before this table existed carry no row and stop working.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from alembic import op
 
 from openkyc.db.types import JSONType, UTCDateTime
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Webhooks: the merchant's subscriptions, the outbox of events and their signed delivery."""
