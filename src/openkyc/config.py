@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     url_fetch_allowed_networks: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = ()
 
     jwt_default_ttl_seconds: int = Field(default=3600, ge=60)
+    # The longest a token of `POST /sessions` may live; a later `expiredTime` is refused.
+    jwt_max_ttl_seconds: int = Field(default=86400, ge=60)
 
     # Which credit bureau checks credit-file-proof; openkyc ships the sandbox bureau.
     credit_bureau: str = "sandbox"

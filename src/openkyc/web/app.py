@@ -137,8 +137,16 @@ def create_app(
     )
     app.state.metrics = registry_for(app.state.database.sessionmaker)
     problems.install(app)
-    for router in api_routers():
+    routers = api_routers()
+    for router in routers:
         app.include_router(router)
+    # What ACLs and tokens may name: the operations this server has.
+    app.state.operation_ids = frozenset(
+        operation
+        for router in routers
+        for route in router.routes
+        if (operation := getattr(route, "operation_id", None))
+    )
     app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_middleware(RequestTelemetry)
     app.add_middleware(PathNormalizer)
