@@ -135,16 +135,40 @@ def sharpness(image: np.ndarray) -> float:
 
 
 def glare(image: np.ndarray) -> float:
-    """The share of the picture covered by the largest blown-out (white, unsaturated) spot."""
+    """The share of the picture covered by the largest glare spot: blown-out (white,
+    unsaturated) and brighter than what surrounds it. White paper is no glare: a white
+    area that reaches the picture's edge is the background or a scan's margin, and one
+    surrounded by white is the page itself. Measured on the evaluation scans, counting
+    every white area flagged half of the clean ones."""
     import cv2
 
     small = cv2.resize(image, (320, max(1, int(320 * image.shape[0] / image.shape[1]))))
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
     mask = ((hsv[..., 2] >= 250) & (hsv[..., 1] <= 25)).astype(np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    if count <= 1:
-        return 0.0
-    return float(stats[1:, cv2.CC_STAT_AREA].max() / mask.size)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    height, width = mask.shape
+    for label in np.argsort(-stats[:, cv2.CC_STAT_AREA]):
+        left, top, w, h, area = stats[label]
+        if label == 0 or area < 0.005 * mask.size:
+            continue
+        if left == 0 or top == 0 or left + w >= width or top + h >= height:
+            continue
+        spot = (labels == label).astype(np.uint8)
+        ring = cv2.dilate(spot, np.ones((9, 9), np.uint8)) - spot
+        if float(hsv[..., 2][ring > 0].mean()) < GLARE_SURROUNDING and _solid(spot):
+            return float(area / mask.size)
+    return 0.0
+
+
+def _solid(spot: np.ndarray) -> bool:
+    """A reflection is one bright patch; white paper holds print, which leaves holes in it
+    and makes it ragged (a card's white background between its fields)."""
+    import cv2
+
+    contours, _ = cv2.findContours(spot, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    outline = max(contours, key=cv2.contourArea)
+    hull = cv2.contourArea(cv2.convexHull(outline))
+    return bool(hull) and float(spot.sum()) >= 0.75 * hull
 
 
 def brightness(image: np.ndarray) -> float:
@@ -153,6 +177,7 @@ def brightness(image: np.ndarray) -> float:
 
 BLUR_BELOW = 18.0
 GLARE_ABOVE = 0.03
+GLARE_SURROUNDING = 242  # brightness (HSV value) around a spot below which it stands out
 DARK_BELOW = 55.0
 
 
