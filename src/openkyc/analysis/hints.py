@@ -38,6 +38,11 @@ _CHECKS = {
         "mrz-not-read",
         "Make sure the whole document is visible, including the lines of characters at the bottom.",
     ),
+    ("hasMatchingFaceProof", "face-uncertain"): (
+        "selfie-unclear",
+        "Take the selfie facing the camera in even light, and photograph the document so that "
+        "its portrait is sharp and free of glare.",
+    ),
     ("isPhotocopy", None): ("photocopy", "Photograph the original document, not a copy."),
     ("firstName", "mismatch"): (
         "name-mismatch",

@@ -12,7 +12,7 @@ from PIL import Image, ImageOps
 from openkyc.analysis.errors import UnreadableFile
 from openkyc.analysis.models import InputFile, QualityFinding
 
-__all__ = ["Page", "load_page", "quality_findings", "straighten"]
+__all__ = ["Page", "load_page", "plausible_quad", "quality_findings", "straighten"]
 
 MAX_SIDE = 2400  # larger photos only cost time: OCR and faces work on less
 PDF_DPI = 150
@@ -217,6 +217,26 @@ def find_document_quad(image: np.ndarray) -> np.ndarray | None:
     return None
 
 
+def plausible_quad(corners: np.ndarray) -> bool:
+    """Whether ordered corners can outline a card or a passport page photographed at an
+    angle: opposite sides of similar length, corners not far from square, and a shape
+    between an open booklet (0.7) and an ID-1 card (1.59). A corner hundreds of pixels off
+    (a light card on a white desk) fails one of these."""
+    sides = [float(np.linalg.norm(corners[i] - corners[(i + 1) % 4])) for i in range(4)]
+    if min(sides) < 1:
+        return False
+    for a, b in ((sides[0], sides[2]), (sides[1], sides[3])):
+        if max(a, b) > 1.35 * min(a, b):
+            return False
+    for i in range(4):
+        u, v = corners[i - 1] - corners[i], corners[(i + 1) % 4] - corners[i]
+        cosine = float(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v)))
+        if abs(cosine) > 0.5:  # outside 60-120 degrees
+            return False
+    aspect = max(sides[0], sides[2]) / max(sides[1], sides[3])
+    return 0.45 <= aspect <= 2.2
+
+
 def _order(quad: np.ndarray) -> np.ndarray:
     total, diff = quad.sum(axis=1), np.diff(quad, axis=1).ravel()
     return np.array(
@@ -239,6 +259,8 @@ def straighten(image: np.ndarray) -> tuple[np.ndarray, bool]:
     if quad is None:
         return image, False
     corners = _order(quad)
+    if not plausible_quad(corners):
+        return image, False
     width = int(
         max(np.linalg.norm(corners[0] - corners[1]), np.linalg.norm(corners[3] - corners[2]))
     )
