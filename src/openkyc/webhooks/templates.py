@@ -5,10 +5,10 @@ reachable by name: ``{{eventType}}``, ``{{kycDocumentId}}``, ``{{kycDocument.sta
 ``{{customer.primaryAddress.firstName}}``, ``{{kycDocument.fileIds.0}}``. One that leads nowhere
 renders as an empty string; objects and lists render as JSON.
 
-A template that is JSON (it starts with ``{`` or ``[``) is filled as JSON: a placeholder inside
-a string gets the value escaped for that string, one outside any string gets the value as a
-JSON value (text quoted, nothing as ``null``), so no customer-given text (a name with a quote)
-can change the document's structure."""
+A template that is JSON (an object or an array once its placeholders are values) is filled as
+JSON: a placeholder inside a string gets the value escaped for that string, one outside any
+string gets the value as a JSON value (text quoted, nothing as ``null``), so no customer-given
+text (a name with a quote) can change the document's structure."""
 
 from __future__ import annotations
 
@@ -48,9 +48,17 @@ def _text(value: Any) -> str:
 
 def render(template: str, payload: dict[str, Any]) -> str:
     context = template_context(payload)
-    if not template.lstrip().startswith(("{", "[")):
+    if not _is_json(template):
         return PLACEHOLDER.sub(lambda match: _text(_lookup(context, match.group(1))), template)
     return _render_json(template, context)
+
+
+def _is_json(template: str) -> bool:
+    """A JSON document once its placeholders are values (``{{eventType}}`` alone is not)."""
+    try:
+        return isinstance(json.loads(PLACEHOLDER.sub("null", template)), dict | list)
+    except ValueError:
+        return False
 
 
 def _render_json(template: str, context: dict[str, Any]) -> str:
