@@ -72,13 +72,15 @@ class Background:
             self.webhooks.start()
 
     def stop(self) -> None:
+        # The analysis processes go first: a job waiting on one ends (and is retried later)
+        # instead of holding the shutdown for up to the analysis timeout.
+        if self.runner is not None:
+            self.runner.shutdown()
         if self.webhooks is not None:
             self.webhooks.stop()
         if self.worker is not None:
             self.worker.stop()
         self.periodic.stop()
-        if self.runner is not None:
-            self.runner.shutdown()
 
 
 def background(
@@ -96,7 +98,11 @@ def background(
     problem = settings.background_problem()
     if problem:
         raise RuntimeError(problem)
-    runner = runner or runner_for(settings.analysis_processes, settings.analysis_timeout_seconds)
+    runner = runner or runner_for(
+        settings.analysis_processes,
+        settings.analysis_timeout_seconds,
+        settings.analysis_memory_limit_mb,
+    )
     links = links_for_settings(settings)
     handlers = {
         ANALYZE_DOCUMENT: analysis_handler(

@@ -17,6 +17,7 @@ from openkyc.db.models.kyc import (
 )
 from openkyc.db.models.liveness import KycLivenessSession
 from openkyc.db.models.organization import Organization
+from openkyc.db.models.session_token import SessionToken
 from openkyc.db.models.user import User
 from openkyc.db.models.webhook import ServiceCredential, Webhook, WebhookDelivery, WebhookSettings
 
@@ -37,6 +38,7 @@ __all__ = [
     "Organization",
     "OutboxEvent",
     "ServiceCredential",
+    "SessionToken",
     "Tag",
     "User",
     "Webhook",
