@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 ESLINT := tools/eslint/node_modules/.bin/eslint
 
-.PHONY: test test-browser install lock floors serve lint bench clean
+.PHONY: test test-browser install lock floors serve lint bench bench-nodes clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ serve: install
 ## Run the benchmarks and print their figures.
 bench: install
 	$(BIN)/python benchmarks/api.py
+
+## Throughput per node: 1 and 2 API nodes, 1 and 2 workers (PostgreSQL, SeaweedFS, Redis).
+bench-nodes: install
+	$(BIN)/python benchmarks/nodes.py
 
 clean:
 	rm -rf $(VENV) .venv-floors .pytest_cache .mypy_cache .ruff_cache tools/eslint/node_modules .import_linter_cache
