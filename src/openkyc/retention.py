@@ -8,11 +8,12 @@ requests, documents, customers and files are the merchant's records and are neve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import CursorResult, delete, exists, select
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.db.models import Job, OutboxEvent, WebhookDelivery
 from openkyc.webhooks import queue
 
@@ -34,7 +35,7 @@ def _count(result: object) -> int:
 
 def prune_history(session: Session, keep: timedelta, *, now: datetime | None = None) -> Pruned:
     """Delete finished deliveries, unreferenced events and finished jobs older than ``keep``."""
-    cutoff = (now or datetime.now(UTC)) - keep
+    cutoff = (now or clock.now()) - keep
     deliveries = session.execute(
         delete(WebhookDelivery).where(
             WebhookDelivery.status.in_(FINISHED_DELIVERIES),

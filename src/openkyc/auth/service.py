@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 import jwt
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.api_keys import repository as api_keys
 from openkyc.auth.principal import Principal
 from openkyc.auth.secrets import hash_secret, same_digest
 from openkyc.db.models import Organization
-from openkyc.db.types import utcnow
 from openkyc.errors import Forbidden, Unauthorized
 from openkyc.organizations import repository as organizations
 
@@ -115,7 +115,7 @@ def issue_jwt(
         "sub": subject,
         "name": name,
         "org": organization.id,
-        "iat": int(utcnow().timestamp()),
+        "iat": int(clock.now().timestamp()),
         "exp": int(expires.timestamp()),
         "jti": token_id,
     }
@@ -134,7 +134,7 @@ def issue_customer_jwt(
     """A customer token for the storefront API, bound to one KYC request; returns (token id,
     token, issue time)."""
     token_id = "jwt_" + pysecrets.token_hex(12)
-    now = utcnow()
+    now = clock.now()
     claims: dict[str, object] = {
         "iss": JWT_ISSUER,
         "typ": CUSTOMER_TOKEN,
@@ -150,7 +150,7 @@ def issue_customer_jwt(
 
 
 def default_expiry(ttl_seconds: int) -> datetime:
-    return utcnow() + timedelta(seconds=ttl_seconds)
+    return clock.now() + timedelta(seconds=ttl_seconds)
 
 
 def check_client_ip(principal: Principal, client_ip: str | None) -> None:

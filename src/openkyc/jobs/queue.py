@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.db.ids import new_id
 from openkyc.db.models import Job
-from openkyc.db.types import utcnow
 from openkyc.jobs import repository
 
 _wakers: list[Any] = []
@@ -46,7 +46,7 @@ def enqueue(
     run_after: datetime | None = None,
 ) -> Job:
     """A job that exists if and only if the caller's transaction commits."""
-    now = utcnow()
+    now = clock.now()
     job = Job(
         id=new_id("job"),
         organization_id=organization_id,
@@ -67,7 +67,7 @@ def enqueue(
 def claim(
     session: Session, worker_id: str, kinds: list[str], lease: timedelta, limit: int = 1
 ) -> list[Job]:
-    now = utcnow()
+    now = clock.now()
     jobs = repository.claimable(session, kinds, now, limit)
     for job in jobs:
         job.status = "running"
@@ -80,7 +80,7 @@ def claim(
 
 
 def finish(session: Session, job: Job) -> None:
-    now = utcnow()
+    now = clock.now()
     job.status = "done"
     job.finished_time = now
     job.updated_time = now
@@ -95,7 +95,7 @@ def backoff(attempts: int, base_seconds: float = 2.0, cap_seconds: float = 300.0
 
 def retry_or_fail(session: Session, job: Job, error: str, base_seconds: float = 2.0) -> bool:
     """After a failed run: queue it again later, or mark it failed for good. True if failed."""
-    now = utcnow()
+    now = clock.now()
     job.last_error = error[-4000:]
     job.updated_time = now
     job.lease_expires_at = None
