@@ -18,3 +18,7 @@ def add(session: Session, organization: Organization) -> Organization:
     session.add(organization)
     session.flush()
     return organization
+
+
+def first_ids(session: Session, limit: int = 2) -> list[str]:
+    return list(session.scalars(select(Organization.id).order_by(Organization.id).limit(limit)))

@@ -45,6 +45,8 @@ def api_routers() -> list[APIRouter]:
     from openkyc.storefront.routes import router as storefront
     from openkyc.storefront.routes import tokens as authentication_tokens
     from openkyc.tags.routes import router as tags
+    from openkyc.users.routes import router as users
+    from openkyc.users.routes import sign_in_router as sign_in
     from openkyc.web.meta import router as meta
     from openkyc.webhooks.routes import router as webhooks
 
@@ -66,6 +68,8 @@ def api_routers() -> list[APIRouter]:
         authentication_tokens,
         gatherer,
         reports,
+        sign_in,
+        users,
     ]
 
 
@@ -118,18 +122,28 @@ def create_app(
     )
     app.state.settings = settings
     app.state.sealer = Sealer(settings.resolved_secret_key, settings.previous_secret_keys)
-    app.state.database = database or Database.from_url(settings.resolved_database_url)
+    app.state.database = database or Database.from_settings(settings)
     app.state.sessionmaker = app.state.database.sessionmaker
     app.state.write_sessionmaker = app.state.database.write_sessionmaker
-    app.state.storage = storage or storage_from_url(settings.resolved_storage_url)
+    app.state.storage = storage or storage_from_url(
+        settings.resolved_storage_url, settings.s3_options
+    )
     app.state.credit_bureau = credit_bureau or bureau_named(settings.credit_bureau)
     app.state.analysis_runner = analysis_runner
     app.state.rate_limiter = OrganizationRateLimiter(
         settings.rate_limit, settings.rate_limit_storage
     )
     problems.install(app)
-    for router in api_routers():
+    routers = api_routers()
+    for router in routers:
         app.include_router(router)
+    # What ACLs and tokens may name: the operations this server has.
+    app.state.operation_ids = frozenset(
+        operation
+        for router in routers
+        for route in router.routes
+        if (operation := getattr(route, "operation_id", None))
+    )
     app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_middleware(PathNormalizer)
     app.add_middleware(ExtraResponseHeaders)

@@ -14,6 +14,7 @@ from openkyc.db.session import Session as OrmSession
 from openkyc.db.session import unit_of_work
 from openkyc.errors import Forbidden, Unauthorized
 from openkyc.sealing import Sealer
+from openkyc.users import roles
 from openkyc.web.links import Links, links_for_request
 from openkyc.web.middleware import ORGANIZATION_IN_PATH, RESPONSE_HEADERS
 
@@ -73,6 +74,8 @@ def _authorize(request: Request, principal: Principal) -> Principal:
     route = request.scope.get("route")
     if not principal.may(getattr(route, "operation_id", None)):
         raise Forbidden("The credentials do not permit this operation")
+    if principal.role is not None:
+        roles.ensure_permits(principal.role, request.method, getattr(route, "operation_id", None))
     if request.method not in SAFE_METHODS:
         decision = request.app.state.rate_limiter.hit(principal.organization_id)
         request.scope[RESPONSE_HEADERS].update(decision.headers())

@@ -17,6 +17,8 @@ from openkyc.db.models.kyc import (
 )
 from openkyc.db.models.liveness import KycLivenessSession
 from openkyc.db.models.organization import Organization
+from openkyc.db.models.session_token import SessionToken
+from openkyc.db.models.user import User
 from openkyc.db.models.webhook import ServiceCredential, Webhook, WebhookDelivery, WebhookSettings
 
 __all__ = [
@@ -36,7 +38,9 @@ __all__ = [
     "Organization",
     "OutboxEvent",
     "ServiceCredential",
+    "SessionToken",
     "Tag",
+    "User",
     "Webhook",
     "WebhookDelivery",
     "WebhookSettings",
