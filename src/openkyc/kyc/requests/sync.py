@@ -57,7 +57,7 @@ def request_payload(request: KycRequest, customer: Customer, links: Links) -> di
         "kycRequestId": request.id,
         "_embedded": {
             "customer": CustomerOut.of(customer, links.href("customers", customer.id)).model_dump(
-                mode="json", by_alias=True
+                mode="json", by_alias=True, warnings=False
             ),
             "kycRequest": KycRequestOut.of(request, request_links(links, request)).model_dump(
                 mode="json", by_alias=True
