@@ -77,6 +77,8 @@ class Result:
 
     def percentile(self, fraction: float) -> float:
         ordered = sorted(self.latencies_ms)
+        if not ordered:  # every request failed: the errors column says how many
+            return float("nan")
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 

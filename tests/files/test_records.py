@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from fastapi.testclient import TestClient
 
+from openkyc.clock import FrozenClock
 from openkyc.storage import Storage
 from tests.conftest import STORAGES
 from tests.files.helpers import b64, file_count, invalid_fields, stored_objects, upload
@@ -117,9 +116,11 @@ def test_bad_filters_and_sorts_are_problems(
     assert list(invalid_fields(response)) == [field]
 
 
-def test_put_changes_what_was_sent_and_bumps_the_revision(api: TestClient) -> None:
+def test_put_changes_what_was_sent_and_bumps_the_revision(
+    api: TestClient, clock: FrozenClock
+) -> None:
     created = upload(api, images.png(), name="a.png", description="first", tags=["kyc"])
-    time.sleep(1.01)  # updatedTime has a resolution of one second
+    clock.advance(seconds=1)  # updatedTime has a resolution of one second
     response = api.put(
         f"/files/{created['id']}",
         json={"tags": ["kyc", "id-back"], "description": "second", "mime": "text/plain", "size": 1},
