@@ -9,6 +9,7 @@ from openkyc.db.models.job import Job
 from openkyc.db.models.kyc import (
     CustomerTag,
     KycDocument,
+    KycDocumentDecision,
     KycDocumentFingerprint,
     KycDocumentTag,
     KycRequest,
@@ -29,6 +30,7 @@ __all__ = [
     "FileTag",
     "Job",
     "KycDocument",
+    "KycDocumentDecision",
     "KycDocumentFingerprint",
     "KycDocumentTag",
     "KycLivenessSession",
