@@ -3,46 +3,19 @@ taken over or erased, a reversal is a new record, and the four-eyes rule."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
 from openkyc.db.session import Database
 from tests.fixtures import kyc
-from tests.fixtures.people import Person, add_person, first_admin
+from tests.fixtures.people import Team, make_team
 from tests.fixtures.tenants import Tenant
 from tests.web.test_conventions import assert_problem
 
 
-class Team:
-    def __init__(self, client: TestClient, admin: Person, rita: Person, bob: Person) -> None:
-        self.client, self.admin, self.rita, self.bob = client, admin, rita, bob
-
-    def act(
-        self, person: Person, document_id: str, action: str, body: Any = None, **params: Any
-    ) -> Any:
-        return self.client.post(
-            f"/kyc-documents/{document_id}/{action}",
-            json=body,
-            params=params,
-            headers=person.headers,
-        )
-
-    def decisions(self, document_id: str) -> list[dict[str, Any]]:
-        response = self.client.get(
-            f"/kyc-documents/{document_id}/decisions", headers=self.admin.headers
-        )
-        assert response.status_code == 200, response.text
-        return list(response.json())
-
-
 @pytest.fixture
 def team(database: Database, client: TestClient, tenant: Tenant) -> Team:
-    admin = first_admin(database, client, tenant.organization_id)
-    rita = add_person(client, admin, "Rita", "Levi")
-    bob = add_person(client, admin, "Bob", "Marley")
-    return Team(client, admin, rita, bob)
+    return make_team(database, client, tenant.organization_id)
 
 
 REJECTION = {"type": "document-unreadable", "message": "The photo is blurred"}

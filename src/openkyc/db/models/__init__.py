@@ -18,14 +18,17 @@ from openkyc.db.models.kyc import (
 )
 from openkyc.db.models.liveness import KycLivenessSession
 from openkyc.db.models.organization import Organization
+from openkyc.db.models.timeline import AuditChainHead, CustomerTimelineEntry, TimelineCustomEvent
 from openkyc.db.models.user import User
 from openkyc.db.models.webhook import ServiceCredential, Webhook, WebhookDelivery, WebhookSettings
 
 __all__ = [
     "ApiKey",
     "Attachment",
+    "AuditChainHead",
     "Customer",
     "CustomerTag",
+    "CustomerTimelineEntry",
     "File",
     "FileTag",
     "Job",
@@ -40,6 +43,7 @@ __all__ = [
     "OutboxEvent",
     "ServiceCredential",
     "Tag",
+    "TimelineCustomEvent",
     "User",
     "Webhook",
     "WebhookDelivery",

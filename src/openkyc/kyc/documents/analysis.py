@@ -202,7 +202,11 @@ def apply(
     document.hints = [{"code": h.code, "message": h.message} for h in result.hints] or None
     if document.decision_id is not None:
         # A person decided while the analyser worked: their decision wins, the findings stay.
-        documents.changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED])
+        note = (
+            f"The analysis of KYC document {document.id} ended after a person's decision "
+            f"(score {result.score}, {result.decision}); the person's decision stands"
+        )
+        documents.changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], note=note)
         return
     document.status = result.decision
     document.rejection_reason = (
@@ -211,7 +215,8 @@ def apply(
         else None
     )
     document.processed_time = utcnow()
-    documents.changed(session, document, links, [DECISION_EVENTS[result.decision]])
+    note = f"The analyser scored KYC document {document.id} {result.score}: {result.decision}"
+    documents.changed(session, document, links, [DECISION_EVENTS[result.decision]], note=note)
 
 
 def unanalysable(

@@ -121,3 +121,29 @@ def _ensure_new(
             f"Cannot {status[:-2]} {document.id}: the document is already {status} "
             f"(by {in_force.author_name})"
         )
+
+
+def describe(session: Session, decision: KycDocumentDecision, document: KycDocument) -> str:
+    """The decision in words, for the customer's timeline."""
+    repository = DecisionRepository(session, document.organization_id)
+    verb = "accept" if decision.status == "accepted" else "reject"
+    who, label = decision.author_name, f"KYC document {document.id}"
+    if decision.state == PROPOSED:
+        text = f"{who} proposed to {verb} {label}; it waits for a second, different person"
+    elif decision.confirms_id is not None:
+        proposal = repository.get(decision.confirms_id)
+        proposer = proposal.author_name if proposal else "another person"
+        text = f"{who} confirmed the decision of {proposer}: {label} {decision.status}"
+    else:
+        text = f"{who} {decision.status} {label}"
+    if decision.reverses_id is not None:
+        reversed_ = repository.get(decision.reverses_id)
+        if reversed_ is not None:
+            text += f", reversing the {reversed_.status} decision of {reversed_.author_name}"
+    if decision.overrode_holder_id is not None:
+        holder = decision.overrode_holder_name or decision.overrode_holder_id
+        text += f", overriding the review hold of {holder}"
+    reason = decision.rejection_reason or {}
+    if reason:
+        text += f" ({reason.get('type')}: {reason.get('message', '')})".replace(": )", ")")
+    return text

@@ -31,6 +31,9 @@ from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.kyc.status import PERMANENT
 from openkyc.kyc.types import ANALYSED_TYPES, CREDIT_FILE, IDENTITY, IDENTITY_FILE_ROLES
+from openkyc.timeline import authors, changes
+from openkyc.timeline import service as timeline
+from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Links
 
 MATCHES_VERSION = "2.0"
@@ -81,9 +84,10 @@ def changed(
     now: datetime | None = None,
     *,
     created: bool = False,
+    note: str | None = None,
 ) -> None:
-    """After a document changed (or was created): a new revision, its events, its request's
-    status and the customer's KYC flag."""
+    """After a document changed (or was created): a new revision, its events, its entry on
+    the customer's timeline, its request's status and the customer's KYC flag."""
     now = now or utcnow()
     if not created:
         document.revision += 1
@@ -99,9 +103,32 @@ def changed(
             document.id,
             document_payload(session, document, customer, links),
         )
+    _on_timeline(session, document, event_names[0] if event_names else "", note)
     if document.request_id:
         sync.refresh_request(session, document.organization_id, document.request_id, links, now)
     sync.refresh_customer_kyc(session, customer, links)
+
+
+TIMELINE_TYPES = {
+    event_types.KYC_DOCUMENT_CREATED: TimelineType.KYC_DOCUMENT_CREATED,
+    event_types.KYC_DOCUMENT_ACCEPTED: TimelineType.KYC_DOCUMENT_ACCEPTED,
+    event_types.KYC_DOCUMENT_REJECTED: TimelineType.KYC_DOCUMENT_REJECTED,
+    event_types.KYC_DOCUMENT_REVIEWED: TimelineType.KYC_DOCUMENT_REVIEWED,
+}
+
+
+def _on_timeline(session: Session, document: KycDocument, event: str, note: str | None) -> None:
+    label = f"KYC document {document.id} ({document.document_type})"
+    what = event.removeprefix("kyc-document-") or "modified"
+    timeline.record(
+        session,
+        document.organization_id,
+        document.customer_id,
+        TIMELINE_TYPES.get(event, TimelineType.KYC_DOCUMENT_MODIFIED),
+        note or f"{authors.current(session).name}: {label} {what}",
+        changes=changes.take(session, document),
+        links=[timeline.Link("kyc-document", document.id, "KYC document")],
+    )
 
 
 def _customer(session: Session, document: KycDocument) -> Customer:
@@ -304,8 +331,9 @@ def _decide(
     decision = decisions.decide(
         session, principal, document, status, rejection_reason, now, overridden
     )
+    note = decisions.describe(session, decision, document)
     event = _apply_decision(document, decision, principal, now)
-    changed(session, document, links, [event], now)
+    changed(session, document, links, [event], now, note=note)
     return document
 
 
@@ -354,7 +382,8 @@ def review(
         document.reviewer_id = principal.actor_id
         document.reviewer_name = principal.name
         document.review_start_time = None
-    changed(session, document, links, [event_types.KYC_DOCUMENT_REVIEWED], now)
+    note = f"{principal.name} reviewed KYC document {document.id} ({document.status})"
+    changed(session, document, links, [event_types.KYC_DOCUMENT_REVIEWED], now, note=note)
     return document
 
 
@@ -370,11 +399,15 @@ def start_review(
     now = utcnow()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_reviewable(document)
-    transitions.ensure_may_act(document, principal, now, override=override)
+    held_by = document.reviewer_name
+    overrode = transitions.ensure_may_act(document, principal, now, override=override)
     document.reviewer_id = principal.actor_id
     document.reviewer_name = principal.name
     document.review_start_time = now
-    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now)
+    note = f"{principal.name} started reviewing KYC document {document.id}"
+    if overrode:
+        note += f", overriding the review hold of {held_by}"
+    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now, note=note)
     return document
 
 
@@ -392,12 +425,16 @@ def stop_review(
     transitions.ensure_open("stop-review", document)
     if transitions.review_holder(document, now) is None:
         raise ValidationFailed.field("reviewStartTime", f"nobody is reviewing {document.id}")
-    transitions.ensure_may_act(document, principal, now, override=override)
+    held_by = document.reviewer_name
+    overrode = transitions.ensure_may_act(document, principal, now, override=override)
     document.review_start_time = None
     if document.decision_id is None:
         document.reviewer_id = None
         document.reviewer_name = None
-    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now)
+    note = f"{principal.name} stopped reviewing KYC document {document.id}"
+    if overrode:
+        note = f"{principal.name} released the review hold of {held_by} on {document.id}"
+    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now, note=note)
     return document
 
 
