@@ -8,6 +8,7 @@ the real app through HTTP; each test's writes are rolled back when it ends.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,15 +21,20 @@ from sqlalchemy import Engine, text
 from openkyc.config import Settings
 from openkyc.db.migrate import upgrade
 from openkyc.db.session import Database, make_engine
+from openkyc.storage import Storage
 from openkyc.storage.local import LocalStorage
 from openkyc.web.app import create_app
 from tests.fixtures.live import Live, LiveServer, live_server
+from tests.fixtures.seaweedfs import SeaweedFS, seaweedfs
 from tests.fixtures.tenants import Tenant, make_tenant
+from tests.security.processes import command_line, descendants
 
 POSTGRES_URL = os.environ.get(
     "OPENKYC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ["sqlite", "postgresql"]
+# Tests of stored bytes run on both storages: `pytestmark = STORAGES` in their module.
+STORAGES = pytest.mark.parametrize("storage_kind", ["local", "s3"], indirect=True)
 
 
 def _postgres_engine(schema: str) -> Engine:
@@ -85,13 +91,29 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
+    """A real S3-compatible server for the run (SeaweedFS on loopback ports)."""
+    with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as server:
+        yield server
+
+
 @pytest.fixture
-def storage(tmp_path: Path) -> LocalStorage:
+def storage_kind(request: pytest.FixtureRequest) -> str:
+    """Local disk unless a test module parametrizes it (``STORAGES``) to run on S3 too."""
+    return str(getattr(request, "param", "local"))
+
+
+@pytest.fixture
+def storage(tmp_path: Path, storage_kind: str, request: pytest.FixtureRequest) -> Storage:
+    if storage_kind == "s3":
+        server: SeaweedFS = request.getfixturevalue("seaweed")
+        return server.storage(f"test-{uuid.uuid4().hex}")
     return LocalStorage(tmp_path / "files")
 
 
 @pytest.fixture
-def app(settings: Settings, database: Database, storage: LocalStorage) -> FastAPI:
+def app(settings: Settings, database: Database, storage: Storage) -> FastAPI:
     return create_app(settings, database, storage)
 
 
@@ -136,3 +158,24 @@ def live(live_server_of_backend: LiveServer, request: pytest.FixtureRequest) -> 
     """The live server with an organization and secret key of this test's own."""
     tenant = live_server_of_backend.new_tenant(f"live {request.node.name}"[:255])
     return Live(live_server_of_backend, tenant.organization_id, tenant.api_key)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_stray_child_processes() -> Iterator[None]:
+    """After the run, no openkyc process the suite started (an analysis pool, a server, a
+    worker) is left: every test stops what it starts. (multiprocessing's resource tracker
+    lives as long as this process and ends with it.)"""
+    yield
+    deadline = time.monotonic() + 10
+    while (stray := _openkyc_children()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not stray, f"openkyc processes left running after the tests: {stray}"
+
+
+def _openkyc_children() -> dict[int, str]:
+    found = {}
+    for pid in descendants(os.getpid()):
+        line = command_line(pid)
+        if ("openkyc" in line or "multiprocessing" in line) and "resource_tracker" not in line:
+            found[pid] = line
+    return found

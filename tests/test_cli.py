@@ -227,3 +227,19 @@ def test_a_separate_worker_process_analyses_what_the_server_receives(
             if process is not None:
                 process.terminate()
                 process.wait(timeout=20)
+
+
+def test_a_worker_without_a_public_url_refuses_to_start_in_production(
+    database_env: dict[str, str],
+) -> None:
+    env = {**database_env, "OPENKYC_ENVIRONMENT": "production", "OPENKYC_SECRET_KEY": "p" * 40}
+    done = subprocess.run(
+        [*OPENKYC, "worker", "--processes", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "OPENKYC_PUBLIC_URL must be set in production" in done.stderr
+    assert "Traceback" not in done.stderr

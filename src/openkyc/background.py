@@ -17,10 +17,14 @@ from openkyc.kyc.documents.tasks import analysis_handler
 from openkyc.kyc.liveness.service import CHECK_LIVENESS
 from openkyc.kyc.liveness.tasks import liveness_handler
 from openkyc.kyc.requests.service import expire_due
+from openkyc.retention import BATCH as RETENTION_BATCH
 from openkyc.retention import prune_history
 from openkyc.storage import Storage
 from openkyc.web.links import links_for_settings
 from openkyc.webhooks.tasks import DeliveryWorker, delivery_worker
+
+# Requests moved to abandoned or expired per transaction.
+EXPIRY_BATCH = 500
 
 
 def periodic_tasks(settings: Settings) -> list[PeriodicTask]:
@@ -32,7 +36,8 @@ def periodic_tasks(settings: Settings) -> list[PeriodicTask]:
             PeriodicTask(
                 "expire-kyc-requests",
                 settings.expiry_interval_seconds,
-                lambda s: expire_due(s, links),
+                lambda s: expire_due(s, links, limit=EXPIRY_BATCH),
+                more=lambda moved: moved >= EXPIRY_BATCH,
             )
         )
     if settings.retention_days > 0 and settings.retention_interval_seconds > 0:
@@ -41,7 +46,8 @@ def periodic_tasks(settings: Settings) -> list[PeriodicTask]:
             PeriodicTask(
                 "prune-history",
                 settings.retention_interval_seconds,
-                lambda s: prune_history(s, keep),
+                lambda s: prune_history(s, keep, batch=RETENTION_BATCH),
+                more=lambda pruned: pruned.filled(RETENTION_BATCH),
             )
         )
     return tasks
@@ -66,13 +72,15 @@ class Background:
             self.webhooks.start()
 
     def stop(self) -> None:
+        # The analysis processes go first: a job waiting on one ends (and is retried later)
+        # instead of holding the shutdown for up to the analysis timeout.
+        if self.runner is not None:
+            self.runner.shutdown()
         if self.webhooks is not None:
             self.webhooks.stop()
         if self.worker is not None:
             self.worker.stop()
         self.periodic.stop()
-        if self.runner is not None:
-            self.runner.shutdown()
 
 
 def background(
@@ -87,7 +95,14 @@ def background(
     periodic = PeriodicRunner(database.write_sessionmaker, periodic_tasks(settings))
     if not jobs:
         return Background(periodic)
-    runner = runner or runner_for(settings.analysis_processes, settings.analysis_timeout_seconds)
+    problem = settings.background_problem()
+    if problem:
+        raise RuntimeError(problem)
+    runner = runner or runner_for(
+        settings.analysis_processes,
+        settings.analysis_timeout_seconds,
+        settings.analysis_memory_limit_mb,
+    )
     links = links_for_settings(settings)
     handlers = {
         ANALYZE_DOCUMENT: analysis_handler(
@@ -95,6 +110,11 @@ def background(
         ),
         CHECK_LIVENESS: liveness_handler(database.write_sessionmaker, storage, runner, settings),
     }
-    worker = Worker(database.write_sessionmaker, handlers, threads=settings.worker_threads)
+    worker = Worker(
+        database.write_sessionmaker,
+        handlers,
+        threads=settings.worker_threads,
+        lease=timedelta(seconds=settings.job_lease_seconds),
+    )
     webhooks = delivery_worker(settings, database.write_sessionmaker)
     return Background(periodic, worker, runner, webhooks=webhooks)

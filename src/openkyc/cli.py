@@ -23,6 +23,7 @@ def main() -> None:
 
 def _prepare(settings: Settings) -> None:
     """Migrate the database and make sure an organization and key exist; print how to call."""
+    from openkyc.db import locks
     from openkyc.db.migrate import upgrade
     from openkyc.db.session import Database
     from openkyc.organizations.service import bootstrap
@@ -30,14 +31,17 @@ def _prepare(settings: Settings) -> None:
     from openkyc.webhooks.service import seal_stored_secrets
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    database = Database.from_url(settings.resolved_database_url)
+    database = Database.from_settings(settings)
     try:
-        upgrade(database.engine)
-        with database.write_sessionmaker.begin() as session:
-            result = bootstrap(session, settings)
-            sealed = seal_stored_secrets(
-                session, Sealer(settings.resolved_secret_key, settings.previous_secret_keys)
-            )
+        # Processes started together (a deploy) take turns: the first migrates and bootstraps,
+        # the others find it done.
+        with locks.held(database.engine, "prepare"):
+            upgrade(database.engine)
+            with database.write_sessionmaker.begin() as session:
+                result = bootstrap(session, settings)
+                sealed = seal_stored_secrets(
+                    session, Sealer(settings.resolved_secret_key, settings.previous_secret_keys)
+                )
     finally:
         database.dispose()
     base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
@@ -52,6 +56,12 @@ def _prepare(settings: Settings) -> None:
     if result.api_key_created and result.api_key_secret:
         click.echo(f"Secret API key:  {result.api_key_secret}   (shown once: keep it safe)")
         click.echo(f"Try: curl -H 'REB-APIKEY: {result.api_key_secret}' {base_url}/customers")
+
+
+def _refuse_misconfigured_background(settings: Settings, runs_background: bool) -> None:
+    problem = settings.background_problem() if runs_background else None
+    if problem:
+        raise click.ClickException(problem)
 
 
 @main.command()
@@ -69,6 +79,7 @@ def serve(host: str | None, port: int | None, data_dir: Path | None) -> None:
     from openkyc.web.app import create_app
 
     settings = _settings(host=host, port=port, data_dir=data_dir)
+    _refuse_misconfigured_background(settings, settings.embedded_worker)
     _prepare(settings)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
@@ -98,8 +109,11 @@ def worker(threads: int | None, processes: int | None, data_dir: Path | None) ->
     from openkyc.storage import storage_from_url
 
     settings = _settings(worker_threads=threads, analysis_processes=processes, data_dir=data_dir)
-    database = Database.from_url(settings.resolved_database_url)
-    work = background(settings, database, storage_from_url(settings.resolved_storage_url))
+    _refuse_misconfigured_background(settings, True)
+    database = Database.from_settings(settings)
+    work = background(
+        settings, database, storage_from_url(settings.resolved_storage_url, settings.s3_options)
+    )
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())

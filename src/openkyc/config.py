@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from openkyc.storage.base import S3Options
+
 MIB = 1024 * 1024
 
 
@@ -25,7 +27,19 @@ class Settings(BaseSettings):
     # Base URL used in links (`_links`, `Location`, the gatherer). Empty: taken from the request.
     public_url: str = ""
     database_url: str = ""
+    # PostgreSQL connections each process keeps open, and how many more it may open at peaks
+    # (README: sizing the pool). SQLite ignores both.
+    database_pool_size: int = Field(default=10, ge=1, le=1000)
+    database_max_overflow: int = Field(default=20, ge=0, le=1000)
+    # `file:///path` (default: the data folder) or `s3://bucket/prefix` with the `s3_*` settings.
     storage_url: str = ""
+    # S3-compatible storage; empty values fall back to boto3's own (AWS_* variables, roles).
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = Field(default="", repr=False)
+    # `path` for most self-hosted servers (SeaweedFS, MinIO), `virtual` or `auto` for AWS.
+    s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
     # Signs gatherer links and other tokens; generated into the data folder when empty.
     secret_key: str = ""
     # Keys replaced by `secret_key` (comma-separated): what they signed still verifies and what
@@ -44,6 +58,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1 * MIB, ge=1024)
     max_file_bytes: int = Field(default=20 * MIB, ge=1024)
     max_image_pixels: int = Field(default=60_000_000, ge=10_000)
+    # Memory, in MiB, that the full decodes of uploaded images may take at once in a process;
+    # more concurrent uploads wait their turn.
+    upload_decode_memory_mb: int = Field(default=256, ge=16)
 
     url_fetch_timeout: float = Field(default=10.0, gt=0)
     url_fetch_max_redirects: int = Field(default=5, ge=0, le=20)
@@ -75,6 +92,12 @@ class Settings(BaseSettings):
     # threads.
     analysis_processes: int = Field(default=2, ge=0, le=64)
     analysis_timeout_seconds: float = Field(default=120.0, gt=0)
+    # Address space of each analysis process, in MiB (0: no limit); an analysis that needs more
+    # stops and its document waits for a person with the reason.
+    analysis_memory_limit_mb: int = Field(default=4096, ge=0)
+    # A running job's worker renews its lease every third of this; a worker that died leaves
+    # its jobs to others once it has passed.
+    job_lease_seconds: float = Field(default=60.0, ge=1)
 
     # Webhook delivery (docs/webhooks.md). Deliveries in flight at once in each process.
     webhook_concurrency: int = Field(default=64, ge=1, le=512)
@@ -124,6 +147,17 @@ class Settings(BaseSettings):
             raise ValueError("OPENKYC_WEBHOOK_LEASE_SECONDS must exceed OPENKYC_WEBHOOK_TIMEOUT")
         return self
 
+    def background_problem(self) -> str | None:
+        """Why this process must not run background work, if it must not: in production the
+        links it sends (webhooks, gatherer links) need the address customers reach."""
+        if self.environment == "production" and not self.public_url:
+            return (
+                "OPENKYC_PUBLIC_URL must be set in production where background work runs: the "
+                "links in webhooks and e-mails would otherwise point at "
+                f"http://{self.host}:{self.port}"
+            )
+        return None
+
     @cached_property
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -135,6 +169,16 @@ class Settings(BaseSettings):
         if self.storage_url:
             return self.storage_url
         return (self.data_dir / "files").resolve().as_uri()
+
+    @property
+    def s3_options(self) -> S3Options:
+        return S3Options(
+            endpoint_url=self.s3_endpoint_url,
+            region=self.s3_region,
+            access_key_id=self.s3_access_key_id,
+            secret_access_key=self.s3_secret_access_key,
+            addressing_style=self.s3_addressing_style,
+        )
 
     @cached_property
     def resolved_secret_key(self) -> str:
@@ -154,6 +198,10 @@ class Settings(BaseSettings):
     def verifying_keys(self) -> tuple[str, ...]:
         """The secret key first, then the previous ones: any of them verifies and opens."""
         return (self.resolved_secret_key, *self.previous_secret_keys)
+
+    @property
+    def upload_decode_bytes(self) -> int:
+        return self.upload_decode_memory_mb * MIB
 
     @property
     def max_upload_body_bytes(self) -> int:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import CursorResult, delete, exists, select
+from sqlalchemy import CursorResult, delete, exists, select, tuple_
 from sqlalchemy.orm import Session
 
 from openkyc.db.models import Job, OutboxEvent, WebhookDelivery
@@ -21,26 +22,47 @@ FINISHED_JOBS = ("done", "failed")
 _BULK = {"synchronize_session": False}  # plain DELETE statements; nothing loaded to update
 
 
+# Rows deleted per statement and per transaction: a long retention's backlog goes in short
+# steps that hold few locks, rather than one unbounded DELETE.
+BATCH = 1000
+
+
 @dataclass(frozen=True)
 class Pruned:
     deliveries: int
     events: int
     jobs: int
 
+    def filled(self, batch: int) -> bool:
+        """Whether a kind filled its batch: more may be left to delete."""
+        return max(self.deliveries, self.events, self.jobs) >= batch
+
 
 def _count(result: object) -> int:
     return result.rowcount if isinstance(result, CursorResult) else 0
 
 
-def prune_history(session: Session, keep: timedelta, *, now: datetime | None = None) -> Pruned:
-    """Delete finished deliveries, unreferenced events and finished jobs older than ``keep``."""
+def _delete_some(session: Session, table: Any, key: Any, chosen: Any, batch: int) -> int:
+    """Delete at most ``batch`` rows of what ``chosen`` selects (by ``key``)."""
+    statement = delete(table).where(key.in_(chosen.limit(batch)))
+    return _count(session.execute(statement, execution_options=_BULK))
+
+
+def prune_history(
+    session: Session, keep: timedelta, *, now: datetime | None = None, batch: int = BATCH
+) -> Pruned:
+    """Delete finished deliveries, unreferenced events and finished jobs older than ``keep``,
+    at most ``batch`` of each; run again while ``filled(batch)``."""
     cutoff = (now or datetime.now(UTC)) - keep
-    deliveries = session.execute(
-        delete(WebhookDelivery).where(
+    deliveries = _delete_some(
+        session,
+        WebhookDelivery,
+        WebhookDelivery.id,
+        select(WebhookDelivery.id).where(
             WebhookDelivery.status.in_(FINISHED_DELIVERIES),
             WebhookDelivery.updated_time < cutoff,
         ),
-        execution_options=_BULK,
+        batch,
     )
     still_owed = exists(
         select(WebhookDelivery.id).where(
@@ -48,12 +70,20 @@ def prune_history(session: Session, keep: timedelta, *, now: datetime | None = N
             WebhookDelivery.event_id == OutboxEvent.id,
         )
     )
-    events = session.execute(
-        delete(OutboxEvent).where(OutboxEvent.created_time < cutoff, ~still_owed),
-        execution_options=_BULK,
+    events = _delete_some(
+        session,
+        OutboxEvent,
+        tuple_(OutboxEvent.organization_id, OutboxEvent.id),
+        select(OutboxEvent.organization_id, OutboxEvent.id).where(
+            OutboxEvent.created_time < cutoff, ~still_owed
+        ),
+        batch,
     )
-    jobs = session.execute(
-        delete(Job).where(Job.status.in_(FINISHED_JOBS), Job.updated_time < cutoff),
-        execution_options=_BULK,
+    jobs = _delete_some(
+        session,
+        Job,
+        Job.id,
+        select(Job.id).where(Job.status.in_(FINISHED_JOBS), Job.updated_time < cutoff),
+        batch,
     )
-    return Pruned(_count(deliveries), _count(events), _count(jobs))
+    return Pruned(deliveries, events, jobs)

@@ -374,3 +374,30 @@ def bill_image(lines: list[str]) -> Image.Image:
     for i, line in enumerate(lines):
         draw.text((120, 140 + i * 52), line, fill="black", font=font(34))
     return page
+
+
+def stamped(
+    page: Image.Image,
+    word: str,
+    *,
+    angle: float = 30.0,
+    colour: tuple[int, int, int] = (215, 40, 50),
+    opacity: float = 0.55,
+    size: int = 110,
+    hollow: bool = False,
+) -> Image.Image:
+    """The page with ``word`` stamped across it, turned by ``angle`` degrees, in a
+    translucent colour, as published specimens are marked (``hollow``: outlined letters)."""
+    layer = Image.new("L", page.size, 0)
+    text = Image.new("L", (int(size * 0.8 * len(word)) + 40, int(size * 1.4)), 0)
+    draw = ImageDraw.Draw(text)
+    if hollow:
+        draw.text((20, 10), word, fill=255, font=font(size), stroke_width=4, stroke_fill=255)
+        draw.text((20, 10), word, fill=0, font=font(size))
+    else:
+        draw.text((20, 10), word, fill=255, font=font(size))
+    turned = text.rotate(angle, expand=True)
+    layer.paste(turned, ((page.width - turned.width) // 2, (page.height - turned.height) // 2))
+    ink = Image.new("RGB", page.size, colour)
+    alpha = layer.point(lambda value: int(value * opacity))
+    return Image.composite(ink, page, alpha)

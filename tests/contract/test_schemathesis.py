@@ -107,7 +107,8 @@ schema = schemathesis.openapi.from_dict(DOCUMENT)
 
 
 def test_served_document_is_the_one_tested(live: Live) -> None:
-    assert httpx.get(f"{live.base_url}/openapi.json").json() == DOCUMENT
+    # Rendering the document takes a second of CPU: allow for a loaded machine.
+    assert httpx.get(f"{live.base_url}/openapi.json", timeout=60).json() == DOCUMENT
 
 
 def _is_rule_beyond_the_schema(response: Response) -> bool:

@@ -10,7 +10,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from openkyc.config import Settings
+from openkyc.storage import Storage
 from openkyc.storage.local import LocalStorage
+from openkyc.storage.s3 import S3Storage
 
 
 def settings_with(tmp_path: Path, **overrides: Any) -> Settings:
@@ -25,11 +27,10 @@ def settings_with(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(data_dir=tmp_path / "data", **{**quiet, **overrides})
 
 
-def stored_objects(storage: LocalStorage) -> list[str]:
+def stored_objects(storage: Storage) -> list[str]:
     """Every object in storage (temporary upload files included), as keys."""
-    return sorted(
-        p.relative_to(storage.root).as_posix() for p in storage.root.rglob("*") if p.is_file()
-    )
+    assert isinstance(storage, LocalStorage | S3Storage)
+    return storage.keys()
 
 
 def file_count(api: TestClient) -> int:
@@ -38,7 +39,7 @@ def file_count(api: TestClient) -> int:
     return int(response.headers["Pagination-Total"])
 
 
-def assert_nothing_left(api: TestClient, storage: LocalStorage) -> None:
+def assert_nothing_left(api: TestClient, storage: Storage) -> None:
     assert file_count(api) == 0
     assert stored_objects(storage) == []
 

@@ -10,8 +10,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from tests.conftest import STORAGES
 from tests.files.helpers import upload
 from tests.fixtures import images
+
+# Every test here runs on local disk and on S3 (SeaweedFS).
+pytestmark = STORAGES
 
 
 def _size_of(data: bytes) -> tuple[int, int]:

@@ -7,10 +7,14 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from openkyc.storage.local import LocalStorage
+from openkyc.storage import Storage
+from tests.conftest import STORAGES
 from tests.files.helpers import b64, file_count, invalid_fields, stored_objects, upload
 from tests.fixtures import images
 from tests.fixtures.tenants import Tenant
+
+# Every test here runs on local disk and on S3 (SeaweedFS).
+pytestmark = STORAGES
 
 
 @pytest.fixture
@@ -190,7 +194,7 @@ def test_put_keeps_the_apps_default_body_limit(api: TestClient) -> None:
 
 
 def test_delete_removes_the_record_then_the_bytes(
-    api: TestClient, tenant: Tenant, storage: LocalStorage
+    api: TestClient, tenant: Tenant, storage: Storage
 ) -> None:
     kept = upload(api, images.png())
     gone = upload(api, images.jpeg())
@@ -206,7 +210,7 @@ def test_delete_removes_the_record_then_the_bytes(
 
 
 def test_another_tenants_file_is_not_found_everywhere(
-    api: TestClient, client: TestClient, other_tenant: Tenant, storage: LocalStorage
+    api: TestClient, client: TestClient, other_tenant: Tenant, storage: Storage
 ) -> None:
     theirs = client.post(
         "/files", json={"file": b64(images.png())}, headers=other_tenant.headers

@@ -12,10 +12,14 @@ from openkyc.db.models import FileTag
 from openkyc.db.session import Database
 from openkyc.files import service
 from openkyc.files.schemas import FileFields, Upload
-from openkyc.storage.local import LocalStorage
+from openkyc.storage import Storage
+from tests.conftest import STORAGES
 from tests.files.helpers import stored_objects
 from tests.fixtures import images
 from tests.fixtures.tenants import Tenant
+
+# Every test here runs on local disk and on S3 (SeaweedFS).
+pytestmark = STORAGES
 
 
 def _upload() -> Upload:
@@ -23,7 +27,7 @@ def _upload() -> Upload:
 
 
 def test_committed_upload_keeps_its_bytes(
-    database: Database, tenant: Tenant, storage: LocalStorage, settings: Settings
+    database: Database, tenant: Tenant, storage: Storage, settings: Settings
 ) -> None:
     with database.write_sessionmaker() as session:
         file = service.create(session, storage, settings, tenant.organization_id, _upload())
@@ -32,7 +36,7 @@ def test_committed_upload_keeps_its_bytes(
 
 
 def test_rolled_back_upload_removes_its_bytes(
-    database: Database, tenant: Tenant, storage: LocalStorage, settings: Settings
+    database: Database, tenant: Tenant, storage: Storage, settings: Settings
 ) -> None:
     with database.write_sessionmaker() as session:
         file = service.create(session, storage, settings, tenant.organization_id, _upload())
@@ -42,7 +46,7 @@ def test_rolled_back_upload_removes_its_bytes(
 
 
 def test_upload_whose_commit_fails_removes_its_bytes(
-    database: Database, tenant: Tenant, storage: LocalStorage, settings: Settings
+    database: Database, tenant: Tenant, storage: Storage, settings: Settings
 ) -> None:
     with database.write_sessionmaker() as session:
         service.create(session, storage, settings, tenant.organization_id, _upload())
@@ -55,7 +59,7 @@ def test_upload_whose_commit_fails_removes_its_bytes(
 
 
 def test_session_closed_without_commit_removes_the_bytes(
-    database: Database, tenant: Tenant, storage: LocalStorage, settings: Settings
+    database: Database, tenant: Tenant, storage: Storage, settings: Settings
 ) -> None:
     session = database.write_sessionmaker()
     service.create(session, storage, settings, tenant.organization_id, _upload())
@@ -64,7 +68,7 @@ def test_session_closed_without_commit_removes_the_bytes(
 
 
 def test_deleted_file_keeps_its_bytes_until_the_commit(
-    database: Database, tenant: Tenant, storage: LocalStorage, settings: Settings
+    database: Database, tenant: Tenant, storage: Storage, settings: Settings
 ) -> None:
     organization = tenant.organization_id
     with database.write_sessionmaker() as session:

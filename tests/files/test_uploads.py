@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from openkyc.storage.local import LocalStorage
+from openkyc.storage import Storage
+from tests.conftest import STORAGES
 from tests.files.helpers import (
     assert_nothing_left,
     b64,
@@ -19,13 +20,16 @@ from tests.files.helpers import (
 from tests.fixtures import images
 from tests.fixtures.tenants import Tenant
 
+# Every test here runs on local disk and on S3 (SeaweedFS).
+pytestmark = STORAGES
+
 
 def _without_times(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k not in ("id", "createdTime", "updatedTime")}
 
 
 def test_base64_json_upload_records_the_bytes(
-    api: TestClient, tenant: Tenant, storage: LocalStorage
+    api: TestClient, tenant: Tenant, storage: Storage
 ) -> None:
     data = images.jpeg(64, 48)
     response = api.post(
@@ -179,7 +183,7 @@ def test_exif_is_recorded_with_readable_names_and_without_binary_tags(api: TestC
 
 
 def test_publishable_key_uploads_private_files_only(
-    api: TestClient, client: TestClient, storage: LocalStorage
+    api: TestClient, client: TestClient, storage: Storage
 ) -> None:
     created = api.post("/api-keys", json={"description": "Gatherer", "type": "publishable"})
     publishable = {"REB-APIKEY": created.json()["secretKey"]}
@@ -195,7 +199,7 @@ def test_publishable_key_uploads_private_files_only(
 
 
 def test_upload_without_credentials_is_refused_before_the_body_is_read(
-    client: TestClient, storage: LocalStorage
+    client: TestClient, storage: Storage
 ) -> None:
     response = client.post("/files", content=images.png(), headers={"Content-Type": "image/png"})
     assert response.status_code == 401
@@ -239,9 +243,7 @@ REFUSED_FILES = {
 
 
 @pytest.mark.parametrize("kind", list(REFUSED_FILES))
-def test_refused_files_leave_nothing_behind(
-    api: TestClient, storage: LocalStorage, kind: str
-) -> None:
+def test_refused_files_leave_nothing_behind(api: TestClient, storage: Storage, kind: str) -> None:
     make, reason = REFUSED_FILES[kind]
     response = api.post("/files", json={"file": b64(make()), "name": "document.jpg"})
     assert response.status_code == 422, response.text
@@ -249,7 +251,7 @@ def test_refused_files_leave_nothing_behind(
     assert_nothing_left(api, storage)
 
 
-def test_refused_raw_body_names_the_file_too(api: TestClient, storage: LocalStorage) -> None:
+def test_refused_raw_body_names_the_file_too(api: TestClient, storage: Storage) -> None:
     response = api.post(
         "/files", content=images.zip_archive(), headers={"Content-Type": "application/zip"}
     )
@@ -301,7 +303,7 @@ def test_refused_raw_body_names_the_file_too(api: TestClient, storage: LocalStor
 )
 def test_malformed_uploads_are_problems_naming_the_field(
     api: TestClient,
-    storage: LocalStorage,
+    storage: Storage,
     request_kwargs: dict[str, Any],
     status: int,
     fields: dict[str, str | None],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 
 def square(value: int) -> int:
@@ -15,3 +16,17 @@ def pid() -> int:
 
 def die() -> None:
     os._exit(17)
+
+
+def sleep(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def allocate(megabytes: int) -> int:
+    """Touch that much memory (a list of pages, as a decoder's buffers would)."""
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+def fail(message: str) -> None:
+    raise ValueError(message)

@@ -399,6 +399,7 @@ def _facts(
             issuer=mrz.fields.get("issuer") if mrz else None,
             birth_date=mrz.fields.get("birth_date") if mrz else None,
             surname=mrz.surname if mrz else viz.surname,
+            stamp_text=[text for r in docs for text in r.stamps],
         ),
         reference_match=any(
             hash_distance(h, ref) <= REFERENCE_BITS for h in hashes for ref in known_references
@@ -498,6 +499,7 @@ def _parsed(facts: IdentityFacts, reading: _Reading) -> dict[str, Any]:
         "faceDistance": None if facts.face_distance is None else round(facts.face_distance, 4),
         "tamperSignals": list(facts.tamper_signals),
         "specimen": facts.specimen,
+        "stamps": [text for r in reading.documents for text in r.stamps],
         "text": [line.text for r in reading.documents for line in r.lines],
         "pages": [
             {

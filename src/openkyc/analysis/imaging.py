@@ -16,6 +16,8 @@ __all__ = ["Page", "load_page", "quality_findings", "straighten"]
 
 MAX_SIDE = 2400  # larger photos only cost time: OCR and faces work on less
 PDF_DPI = 150
+# Decoded pixels an image may have; checked from its header before any pixel is decoded.
+MAX_PIXELS = 60_000_000
 
 _heif_registered = False
 
@@ -52,10 +54,13 @@ def load_page(file: InputFile, index: int, *, pdf_pages: int = 1) -> Page:
     _register_heif()
     try:
         picture = Image.open(io.BytesIO(file.data))
+        _check_pixels(picture.size, index)
         # JPEG decodes at 1/2, 1/4 or 1/8 scale for a fraction of the cost; keep at least
         # half of MAX_SIDE (a 4000 px phone photo decodes at 2000 px).
         picture.draft("RGB", (MAX_SIDE // 2, MAX_SIDE // 2))
         picture.load()
+    except (UnreadableFile, MemoryError):
+        raise
     except Exception as exc:  # Pillow raises many types for broken input
         raise UnreadableFile(f"not an image or PDF: {exc}", index=index) from exc
     software = _software(picture)
@@ -63,6 +68,22 @@ def load_page(file: InputFile, index: int, *, pdf_pages: int = 1) -> Page:
     upright = ImageOps.exif_transpose(picture).convert("RGB")
     upright.thumbnail((MAX_SIDE, MAX_SIDE))
     return Page(index, file.tag, np.asarray(upright), kind, software=software)
+
+
+def _check_pixels(size: tuple[int, int], index: int) -> None:
+    width, height = size
+    if width * height > MAX_PIXELS:
+        raise UnreadableFile(
+            f"the image is {width}x{height} pixels, more than the limit of {MAX_PIXELS}",
+            index=index,
+        )
+
+
+def _render_scale(page_size: tuple[float, float]) -> float:
+    """PDF_DPI, or less for a page so large that its longer side would pass MAX_SIDE pixels:
+    the page's size (MediaBox) alone decides, before anything is rendered."""
+    longest = max(page_size[0], page_size[1], 1.0)
+    return min(PDF_DPI / 72, MAX_SIDE / longest)
 
 
 def _software(picture: Image.Image) -> str | None:
@@ -89,8 +110,13 @@ def _load_pdf(file: InputFile, index: int, pages: int) -> Page:
         if len(document) == 0:
             raise UnreadableFile("the PDF has no page", index=index)
         texts = [_page_text(document[i]) for i in range(min(pages, len(document)))]
-        picture = document[0].render(scale=PDF_DPI / 72).to_pil().convert("RGB")
+        scale = _render_scale(document.get_page_size(0))
+        picture = document[0].render(scale=scale).to_pil().convert("RGB")
         info = {key: str(value) for key, value in document.get_metadata_dict().items() if value}
+    except (UnreadableFile, MemoryError):
+        raise
+    except Exception as exc:  # PDFium fails in its own ways on damaged pages
+        raise UnreadableFile(f"the PDF page cannot be rendered: {exc}", index=index) from exc
     finally:
         document.close()
     software = "; ".join(v for k, v in info.items() if k in ("Producer", "Creator")) or None

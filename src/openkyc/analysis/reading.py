@@ -15,6 +15,7 @@ from openkyc.analysis.dates import find_dates
 from openkyc.analysis.engines import Engines, Face, TextLine
 from openkyc.analysis.imaging import Page, straighten
 from openkyc.analysis.mrz import MrzResult
+from openkyc.analysis.stamps import read_stamps
 from openkyc.analysis.tampering import mrz_viz_disagreements
 from openkyc.analysis.zones import (
     VisualZone,
@@ -39,6 +40,7 @@ class PageReading:
     faces: list[Face] = field(default_factory=list)
     corners_found: bool = False
     rotation: int = 0
+    stamps: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -169,7 +171,8 @@ def read_document_page(page: Page, engines: Engines, *, today: date) -> PageRead
             )
     lines, viz = _confirmed_viz(image, lines, mrz, engines)
     faces = engines.faces.faces(image, small=True) if page.tag != "id-back" else []
-    return PageReading(page, image, lines, mrz, viz, faces, corners, rotation)
+    stamps = read_stamps(image, engines.text)
+    return PageReading(page, image, lines, mrz, viz, faces, corners, rotation, stamps)
 
 
 def read_selfie(page: Page, engines: Engines) -> list[Face]:

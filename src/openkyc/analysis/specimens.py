@@ -2,52 +2,184 @@
 
 Specimens are printed with made-up identities that governments and ICAO publish so that
 readers can be tested; a customer who uploads one is not presenting a real document.
-We ship the identities (document number and birth date, as printed in the MRZ) of the
-best-known published specimens, a list of the words specimens are stamped with, and the
-fictional state ICAO uses in its own examples. Operators add pictures they know of by
-passing perceptual hashes as ``known_references``.
+What we know of them is data, in ``data/specimens.json``: the words specimens are
+stamped with (in the languages of the documents openkyc reads), the holders' names they
+use, the fictional state ICAO uses in its own examples, and the identities (document
+number and birth date, as printed in the MRZ) of the best-known specimens. Operators add
+pictures they know of by passing perceptual hashes as ``known_references``.
+
+Stamp words are matched after *folding*: accents dropped, Cyrillic and Greek letters
+replaced by the Latin letter or digit OCR reads for them (``ОБРАЗЕЦ`` comes out of OCR as
+``O6PA3EU``), and digits and letters OCR confuses made one. A word read from the page's
+ordinary text must be a whole word, with one slip allowed in words of seven letters or
+more; a word read from a colour-separated stamp (see :mod:`openkyc.analysis.stamps`),
+where nothing but the stamp is printed, may have one slip in five letters or more and
+two in eight.
 """
 
 from __future__ import annotations
 
-import re
+import json
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from rapidfuzz.distance import Levenshtein
 
 from openkyc.analysis.names import normalize
 
-__all__ = ["PUBLISHED_SPECIMENS", "SPECIMEN_WORDS", "hash_distance", "specimen_reason"]
+__all__ = [
+    "SpecimenData",
+    "fold",
+    "hash_distance",
+    "marking_in",
+    "specimen_data",
+    "specimen_reason",
+]
 
-# (document number, birth date YYMMDD): ICAO Doc 9303 part 3-7 examples (the fictional
-# state Utopia, holder Anna Maria Eriksson) and Germany's published specimens (holder
-# Erika Mustermann), as printed in their MRZs.
-PUBLISHED_SPECIMENS: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("L898902C3", "740812"),  # ICAO TD3 passport
-        ("D23145890", "740812"),  # ICAO TD1 and TD2 cards
-        ("L8988901C", "400907"),  # ICAO MRV-A and MRV-B visas
-        ("C01X00T47", "640812"),  # German passport
-        ("L01X00T47", "640812"),  # German identity card (2010)
-        ("T22000129", "640812"),  # German identity card (2010 sample)
-        ("LZ6311T47", "830812"),  # German identity card (2021)
-    }
+# What OCR trained on Latin and Chinese text reads for Cyrillic and Greek capitals.
+_CYRILLIC = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЫЬЭЮЯІЇЄ"
+_CYRILLIC_READ = [
+    "A",
+    "6",
+    "B",
+    "R",
+    "A",
+    "E",
+    "E",
+    "X",
+    "3",
+    "N",
+    "N",
+    "K",
+    "JI",
+    "M",
+    "H",
+    "O",
+    "N",
+    "P",
+    "C",
+    "T",
+    "Y",
+    "O",
+    "X",
+    "U",
+    "4",
+    "W",
+    "W",
+    "BI",
+    "B",
+    "3",
+    "IO",
+    "R",
+    "I",
+    "I",
+    "E",
+]
+_GREEK = "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ"
+_GREEK_READ = [
+    "A",
+    "B",
+    "R",
+    "A",
+    "E",
+    "Z",
+    "H",
+    "O",
+    "I",
+    "K",
+    "A",
+    "M",
+    "N",
+    "E",
+    "O",
+    "N",
+    "P",
+    "E",
+    "T",
+    "Y",
+    "O",
+    "X",
+    "W",
+    "O",
+]
+_LOOKALIKES = str.maketrans(
+    dict(zip(_CYRILLIC + _GREEK, _CYRILLIC_READ + _GREEK_READ, strict=True))
+)
+# Digits and letters OCR swaps, made one (both sides of a comparison are folded).
+_ONE_OF = str.maketrans(
+    {"0": "O", "Q": "O", "D": "O", "1": "I", "L": "I", "3": "E", "5": "S", "6": "G", "8": "B"}
+    | {"2": "Z", "4": "A", "U": "V"}
 )
 
-SPECIMEN_WORDS = (
-    "SPECIMEN",
-    "SPECIMINE",
-    "MUSTER",
-    "MUESTRA",
-    "SAMPLE",
-    "ESEMPIO",
-    "CAMPIONE",
-    "MODELO",
-    "EXEMPLAR",
-    "NOT VALID",
-    "VOID",
-    "WZOR",
-    "MINTA",
-)
-FICTIONAL_STATES = ("UTO",)
-SPECIMEN_HOLDERS = ("MUSTERMANN", "MUSTERFRAU", "SPECIMEN", "SAMPLE")
+
+def fold(text: str) -> str:
+    """Upper-case letters only as OCR could have read them (see the module's docstring)."""
+    text = unicodedata.normalize("NFC", text.upper()).translate(_LOOKALIKES)
+    return normalize(text).translate(_ONE_OF)
+
+
+@dataclass(frozen=True)
+class SpecimenData:
+    """The contents of ``data/specimens.json``."""
+
+    words: tuple[str, ...]
+    holders: frozenset[str]
+    fictional_states: frozenset[str]
+    identities: frozenset[tuple[str, str]]
+
+
+@cache
+def specimen_data() -> SpecimenData:
+    """The shipped specimen data, read once."""
+    raw = json.loads(
+        resources.files("openkyc.analysis").joinpath("data/specimens.json").read_text("utf-8")
+    )
+    return SpecimenData(
+        words=tuple(dict.fromkeys(fold(word) for word in raw["marking_words"])),
+        holders=frozenset(normalize(name) for name in raw["holders"]),
+        fictional_states=frozenset(raw["fictional_states"]),
+        identities=frozenset((item["number"], item["birth"]) for item in raw["identities"]),
+    )
+
+
+def _slips(word: str, stamp: bool) -> int:
+    """Edits allowed between a specimen word and what OCR read for it."""
+    if stamp:
+        return 2 if len(word) >= 8 else 1 if len(word) >= 5 else 0
+    return 1 if len(word) >= 7 else 0
+
+
+def _tokens(line: str) -> list[str]:
+    words = fold(line).split()
+    # Stamps are often printed with spaced letters: "S P E C I M E N".
+    if sum(len(word) <= 2 for word in words) >= 4:
+        words.append("".join(words))
+    return words
+
+
+def marking_in(lines: list[str], *, stamp: bool = False) -> str | None:
+    """The specimen word (folded) found among ``lines`` of text, or None.
+
+    ``stamp`` says the lines were read from a colour-separated stamp, where a looser
+    match is safe (see the module's docstring)."""
+    words = specimen_data().words
+    for line in lines:
+        folded = f" {fold(line)} "
+        tokens = _tokens(line)
+        for word in words:
+            if " " in word:
+                if f" {word} " in folded:
+                    return word
+                continue
+            allowed = _slips(word, stamp)
+            for token in tokens:
+                if abs(len(token) - len(word)) > allowed:
+                    continue
+                if Levenshtein.distance(token, word, score_cutoff=allowed) <= allowed:
+                    return word
+    return None
 
 
 def specimen_reason(
@@ -57,17 +189,19 @@ def specimen_reason(
     birth_date: str | None,
     issuer: str | None,
     surname: str | None,
+    stamp_text: list[str] | tuple[str, ...] = (),
 ) -> str | None:
-    """Why the document is a specimen (``specimen-marking``, ``fictional-issuer``,
-    ``published-specimen``, ``specimen-holder``), or None."""
-    if (document_number or "", birth_date or "") in PUBLISHED_SPECIMENS:
+    """Why the document is a specimen (``published-specimen``, ``fictional-issuer``,
+    ``specimen-holder``, ``specimen-marking``), or None. ``text`` is the page's text,
+    ``stamp_text`` what was read from its coloured stamps."""
+    data = specimen_data()
+    if (document_number or "", birth_date or "") in data.identities:
         return "published-specimen"
-    if (issuer or "").strip("<") in FICTIONAL_STATES:
+    if (issuer or "").strip("< ") in data.fictional_states:
         return "fictional-issuer"
-    if normalize(surname or "") in SPECIMEN_HOLDERS:
+    if normalize(surname or "") in data.holders:
         return "specimen-holder"
-    words = f" {normalize(text)} "
-    if any(re.search(rf"\b{word}\b", words) for word in SPECIMEN_WORDS):
+    if marking_in(text.splitlines()) or marking_in(list(stamp_text), stamp=True):
         return "specimen-marking"
     return None
 

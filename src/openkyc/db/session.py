@@ -7,14 +7,25 @@ import threading
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import (
+    Connection,
+    Engine,
+    PrimaryKeyConstraint,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from openkyc.errors import Conflict
+
+if TYPE_CHECKING:
+    from openkyc.config import Settings
 
 log = logging.getLogger(__name__)
 SQLITE_BEGIN = "openkyc_sqlite_begin"
@@ -100,19 +111,66 @@ def sqlite_writer_lock(engine: Engine) -> threading.Lock | None:
     return _WRITER_LOCKS.get(engine)
 
 
+@cache
+def _unique_keys() -> tuple[frozenset[str], frozenset[tuple[str, tuple[str, ...]]]]:
+    """The unique keys of openkyc's tables: by name (what PostgreSQL reports) and by table and
+    columns (what SQLite reports)."""
+    from openkyc.db.base import Base
+    from openkyc.db.models import Organization  # noqa: F401  (registers every model)
+
+    names: set[str] = set()
+    columns: set[tuple[str, tuple[str, ...]]] = set()
+    for table in Base.metadata.tables.values():
+        keys: list[Any] = [i for i in table.indexes if i.unique]
+        keys += [
+            c for c in table.constraints if isinstance(c, PrimaryKeyConstraint | UniqueConstraint)
+        ]
+        for key in keys:
+            names.add(str(key.name))
+            columns.add((table.name, tuple(c.name for c in key.columns)))
+    return frozenset(names), frozenset(columns)
+
+
+def collided_on(error: IntegrityError) -> str | None:
+    """The unique key of ours that ``error`` says two writes both claimed, or None when it is
+    another integrity error (a defect: openkyc checks what it is given before writing)."""
+    names, columns = _unique_keys()
+    original = error.orig
+    diag = getattr(original, "diag", None)
+    if diag is not None:  # psycopg
+        name = getattr(diag, "constraint_name", None)
+        return name if getattr(original, "sqlstate", None) == "23505" and name in names else None
+    message = str(original)
+    prefix = "UNIQUE constraint failed: "
+    if not message.startswith(prefix):
+        return None
+    failed = message.removeprefix(prefix)
+    if failed.startswith("index '"):  # an index on expressions, named
+        name = failed.removeprefix("index '").rstrip("'")
+        return name if name in names else None
+    qualified = [part.strip() for part in failed.split(",")]
+    tables = {part.partition(".")[0] for part in qualified}
+    key = (tables.pop(), tuple(part.partition(".")[2] for part in qualified))
+    return f"{key[0]}({', '.join(key[1])})" if not tables and key in columns else None
+
+
 def unit_of_work(maker: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work commits when the caller is done, or rolls back if it failed.
 
-    Work that collides with another's at the same instant (two PUTs creating one id, a row
-    deleted while this work pointed at it) is rolled back whole and reported as a `Conflict`,
-    to be sent again."""
+    Work that collides with another's at the same instant (two PUTs creating one id) is rolled
+    back whole and reported as a `Conflict`, to be sent again. Any other integrity error is
+    rolled back and raised: a defect, never an answer to send again."""
     session = maker()
     try:
         yield session
         session.commit()
     except IntegrityError as error:
         session.rollback()
-        log.warning("a unit of work collided with another: %s", error.orig)
+        key = collided_on(error)
+        if key is None:
+            log.error("a unit of work broke an integrity rule: %s", error.orig)
+            raise
+        log.warning("a unit of work collided with another on %s", key)
         raise Conflict(
             "Another request changed the same data at the same time; nothing of this one was "
             "stored. Send it again."
@@ -142,6 +200,18 @@ class Database:
     @classmethod
     def from_url(cls, url: str) -> Database:
         return cls.from_engine(make_engine(url))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        """The deployment's database; on PostgreSQL with the pool the settings size."""
+        url = settings.resolved_database_url
+        if url.startswith("sqlite"):
+            return cls.from_url(url)
+        pool = {
+            "pool_size": settings.database_pool_size,
+            "max_overflow": settings.database_max_overflow,
+        }
+        return cls.from_engine(make_engine(url, **pool))
 
     @classmethod
     def from_engine(cls, engine: Engine) -> Database:

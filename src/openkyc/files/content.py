@@ -4,6 +4,10 @@ Names and declared content types are never trusted: a file is a JPEG because Pil
 as one. Every image is decoded in full before it is accepted (a truncated or corrupt image is
 refused), after its header's pixel count has been checked against the limit, so a small file
 that claims a huge canvas (a decompression bomb) is refused before any pixel is allocated.
+A PDF's pages are measured the same way: a page that would render past the pixel limit at the
+analyser's resolution is refused. The full decodes of all uploads in the process share one
+memory budget: an upload whose pixels do not fit waits until others are done, so many
+concurrent uploads cannot take more than the budget between them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import io
 import math
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +57,9 @@ _SAVE_FORMATS = {JPEG: "JPEG", PNG: "PNG", GIF: "GIF", WEBP: "WEBP"}
 # PDFium is not thread-safe, and uploads are handled on a thread pool.
 _PDFIUM_LOCK = threading.Lock()
 
+# Resolution the analyser renders PDF pages at; a page's pixel count is counted at it.
+PDF_RENDER_DPI = 150
+
 IMAGE_SIZE = re.compile(r"^([1-9][0-9]{1,3})x([1-9][0-9]{1,3})$")
 MIN_SIDE, MAX_SIDE = 10, 2000
 
@@ -72,14 +81,47 @@ class Content:
     metadata: dict[str, Any] | None
 
 
-def inspect_content(data: bytes, max_pixels: int) -> Content:
-    """Identify, decode-check and describe an upload; raises ContentRefused."""
+class DecodeBudget:
+    """Bytes of decoded pixels the process may hold at once. A decode reserves its share
+    before it starts (one larger than the whole budget waits to run alone)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.in_use = 0
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def reserve(self, amount: int) -> Iterator[None]:
+        amount = min(amount, self.capacity)
+        with self._changed:
+            self._changed.wait_for(lambda: self.in_use + amount <= self.capacity)
+            self.in_use += amount
+        try:
+            yield
+        finally:
+            with self._changed:
+                self.in_use -= amount
+                self._changed.notify_all()
+
+
+_BUDGETS: dict[int, DecodeBudget] = {}
+
+
+def decode_budget(capacity: int) -> DecodeBudget:
+    """The process's budget of that capacity (one per configured size)."""
+    return _BUDGETS.setdefault(capacity, DecodeBudget(capacity))
+
+
+def inspect_content(data: bytes, max_pixels: int, decode_bytes: int = 0) -> Content:
+    """Identify, decode-check and describe an upload; raises ContentRefused. ``decode_bytes``
+    is the process-wide memory budget of full decodes (0: none)."""
     if not data:
         raise ContentRefused("the file is empty")
     sha1 = hashlib.sha1(data, usedforsecurity=False).hexdigest()
     if data.startswith(b"%PDF-"):
-        return Content(PDF, len(data), sha1, None, None, _pdf_metadata(data))
-    file_type, width, height, exif = _inspect_image(data, max_pixels)
+        return Content(PDF, len(data), sha1, None, None, _pdf_metadata(data, max_pixels))
+    budget = decode_budget(decode_bytes) if decode_bytes > 0 else None
+    file_type, width, height, exif = _inspect_image(data, max_pixels, budget)
     return Content(file_type, len(data), sha1, width, height, exif)
 
 
@@ -110,8 +152,9 @@ def _has_image_signature(data: bytes) -> bool:
 
 
 def _inspect_image(
-    data: bytes, max_pixels: int
+    data: bytes, max_pixels: int, budget: DecodeBudget | None
 ) -> tuple[FileType, int, int, dict[str, Any] | None]:
+    # The header alone (no pixels yet) says the type, size and memory a decode takes.
     with _open_image(data, max_pixels) as image:
         width, height = image.size
         if width * height > max_pixels:
@@ -119,13 +162,20 @@ def _inspect_image(
                 f"the image is {width}x{height} pixels, more than the limit of {max_pixels}"
             )
         file_type = _image_type(image.format, data)
+        needed = width * height * (1 if image.mode in ("1", "L", "P") else 4)
+    with budget.reserve(needed) if budget else nullcontext():
+        return file_type, width, height, _decode_in_full(data, max_pixels)
+
+
+def _decode_in_full(data: bytes, max_pixels: int) -> dict[str, Any] | None:
+    with _open_image(data, max_pixels) as image:
         _check_decodes(image)
     with _open_image(data, max_pixels) as image:
         try:
             image.load()
         except Exception as error:
             raise ContentRefused(_DAMAGED) from error
-        return file_type, width, height, exif_tags(image)
+        return exif_tags(image)
 
 
 def _image_type(pillow_format: str | None, data: bytes) -> FileType:
@@ -145,7 +195,7 @@ def _check_decodes(image: Image.Image) -> None:
         raise ContentRefused(_DAMAGED) from error
 
 
-def _pdf_metadata(data: bytes) -> dict[str, Any]:
+def _pdf_metadata(data: bytes, max_pixels: int) -> dict[str, Any]:
     with _PDFIUM_LOCK:
         try:
             document = pypdfium2.PdfDocument(data)
@@ -157,6 +207,8 @@ def _pdf_metadata(data: bytes) -> dict[str, Any]:
             pages = len(document)
             if pages:
                 document[0].close()
+            for index in range(pages):
+                _check_page_size(index, document.get_page_size(index), max_pixels)
         except pypdfium2.PdfiumError as error:
             raise ContentRefused("the PDF cannot be read: its pages are damaged") from error
         finally:
@@ -164,6 +216,16 @@ def _pdf_metadata(data: bytes) -> dict[str, Any]:
     if not pages:
         raise ContentRefused("the PDF has no pages")
     return {"PageCount": pages}
+
+
+def _check_page_size(index: int, size: tuple[float, float], max_pixels: int) -> None:
+    width, height = size
+    scale = PDF_RENDER_DPI / 72
+    if (width * scale) * (height * scale) > max_pixels:
+        raise ContentRefused(
+            f"page {index + 1} of the PDF is {width:.0f}x{height:.0f} points: at "
+            f"{PDF_RENDER_DPI} dpi that is more than the limit of {max_pixels} pixels"
+        )
 
 
 _SKIPPED_TAGS = {"ExifOffset", "GPSInfo", "InteropOffset", "MakerNote", "PrintImageMatching"}

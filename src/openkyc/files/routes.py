@@ -4,7 +4,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from openkyc.config import Settings
 from openkyc.db.models import File
@@ -168,12 +168,13 @@ def download_file(
     auth: SecretKeyAuth,
     session: Session,
     storage: AppStorage,
+    settings: AppSettings,
     id: ResourceIdPath,
     image_size: ImageSize = None,
 ) -> Response:
     """The file's bytes, with its media type and name."""
     file = service.get(session, auth.organization_id, id)
-    return _file_response(file, *service.download(storage, file, image_size))
+    return _file_response(file, service.download(storage, file, image_size, settings))
 
 
 @router.get(
@@ -195,19 +196,22 @@ def download_public_file(
     """A public file's bytes without credentials: the `permalink` of a file with `isPublic`.
     It stops working as soon as the file is made private or deleted."""
     file = service.public_file(session, settings.verifying_keys, organization_id, id, signature)
-    return _file_response(file, *service.download(storage, file, image_size))
+    return _file_response(file, service.download(storage, file, image_size, settings))
 
 
-def _file_response(file: File, data: bytes, media_type: str) -> Response:
+def _file_response(file: File, download: service.Download) -> Response:
     name = file.name or f"{file.id}.{file.extension}"
-    if media_type != file.mime and media_type == JPEG.mime:
+    if download.media_type != file.mime and download.media_type == JPEG.mime:
         name = f"{name.rsplit('.', 1)[0]}.{JPEG.extension}"
     headers = {
         "Content-Disposition": _content_disposition(name),
+        "Content-Length": str(download.length),
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",
     }
-    return Response(data, media_type=media_type, headers=headers)
+    if isinstance(download.content, bytes):
+        return Response(download.content, media_type=download.media_type, headers=headers)
+    return StreamingResponse(download.content, media_type=download.media_type, headers=headers)
 
 
 def _content_disposition(name: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from openkyc.errors import NotFound, PayloadTooLarge, ValidationFailed
 from openkyc.files.content import (
     FILE_TYPES,
     ContentRefused,
+    decode_budget,
     inspect_content,
     parse_image_size,
     resized_image,
@@ -41,7 +43,7 @@ def create(
     ``customer_id`` records the customer who uploaded it with a customer token."""
     data, filename = _bytes_of(upload, settings)
     try:
-        content = inspect_content(data, settings.max_image_pixels)
+        content = inspect_content(data, settings.max_image_pixels, settings.upload_decode_bytes)
     except ContentRefused as refused:
         raise ValidationFailed.field(upload.source_field, str(refused)) from refused
     file = File(
@@ -105,16 +107,25 @@ def delete(session: Session, storage: Storage, organization_id: str, file_id: st
     delete_after_commit(session, storage, file.storage_key)
 
 
-def download(storage: Storage, file: File, image_size: str | None) -> tuple[bytes, str]:
+@dataclass(frozen=True)
+class Download:
+    """What a download sends: the stored bytes in pieces, or a resized image whole."""
+
+    content: Iterator[bytes] | bytes
+    media_type: str
+    length: int
+
+
+def download(storage: Storage, file: File, image_size: str | None, settings: Settings) -> Download:
     """The file's bytes and media type; an image scaled to fit ``WxH`` when a valid size is
     asked for (anything else gives the original, as Rebilly does)."""
-    data = storage.get(file.storage_key)
     box = parse_image_size(image_size)
     file_type = next((t for t in FILE_TYPES if t.mime == file.mime), None)
     if box is None or file.width is None or file_type is None:
-        return data, file.mime
-    resized, resized_type = resized_image(data, file_type, box)
-    return resized, resized_type.mime
+        return Download(storage.open(file.storage_key), file.mime, file.size)
+    with decode_budget(settings.upload_decode_bytes).reserve(file.width * (file.height or 1) * 4):
+        resized, resized_type = resized_image(storage.get(file.storage_key), file_type, box)
+    return Download(resized, resized_type.mime, len(resized))
 
 
 def permalink_signature(secret: str, organization_id: str, file_id: str) -> str:

@@ -3,37 +3,33 @@ retry with back-off."""
 
 from __future__ import annotations
 
-import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from openkyc.db.ids import new_id
 from openkyc.db.models import Job
 from openkyc.db.types import utcnow
 from openkyc.jobs import repository
+from openkyc.jobs.leases import Backoff, Queue, Wakeup
 
-_wakers: list[Any] = []
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+JOBS = Queue(cast(Table, Job.__table__), waiting=QUEUED, held=RUNNING)
+WAKEUP = Wakeup("jobs")
+RETRY = Backoff(base_seconds=2.0, factor=2.0, max_delay_seconds=300.0)
 
 
-def on_enqueue(callback: Any) -> None:
+def on_enqueue(callback: Callable[[], None]) -> None:
     """Call ``callback()`` after any transaction that enqueued a job commits (in this process),
     so an idle worker starts at once instead of at its next poll."""
-    _wakers.append(callback)
+    WAKEUP.listen(callback)
 
 
-def forget_enqueue_listener(callback: Any) -> None:
-    if callback in _wakers:
-        _wakers.remove(callback)
-
-
-@event.listens_for(Session, "after_commit")
-def _wake_workers(session: Session) -> None:
-    if session.info.pop("openkyc_jobs_enqueued", False):
-        for callback in list(_wakers):
-            callback()
+def forget_enqueue_listener(callback: Callable[[], None]) -> None:
+    WAKEUP.forget(callback)
 
 
 def enqueue(
@@ -52,7 +48,7 @@ def enqueue(
         organization_id=organization_id,
         kind=kind,
         payload=payload,
-        status="queued",
+        status=QUEUED,
         attempts=0,
         max_attempts=max_attempts,
         run_after=run_after or now,
@@ -60,50 +56,48 @@ def enqueue(
         updated_time=now,
     )
     repository.add(session, job)
-    session.info["openkyc_jobs_enqueued"] = True
+    WAKEUP.announce(session)
     return job
 
 
 def claim(
-    session: Session, worker_id: str, kinds: list[str], lease: timedelta, limit: int = 1
+    session: Session,
+    worker_id: str,
+    kinds: list[str],
+    lease: timedelta,
+    limit: int = 1,
+    now: datetime | None = None,
 ) -> list[Job]:
-    now = utcnow()
-    jobs = repository.claimable(session, kinds, now, limit)
-    for job in jobs:
-        job.status = "running"
-        job.attempts += 1
-        job.worker_id = worker_id
-        job.lease_expires_at = now + lease
-        job.updated_time = now
-    session.flush()
-    return jobs
+    """Lease up to ``limit`` due jobs of these kinds (lapsed leases first) to this worker."""
+    now = now or utcnow()
+    of_kinds = JOBS.table.c.kind.in_(kinds)
+    ids = JOBS.lease(session, JOBS.lapsed(now).where(of_kinds).limit(limit), worker_id, lease, now)
+    if len(ids) < limit:
+        due = JOBS.waiting_due(now).where(of_kinds).limit(limit - len(ids))
+        ids += JOBS.lease(session, due, worker_id, lease, now)
+    return repository.by_ids(session, ids) if ids else []
 
 
 def finish(session: Session, job: Job) -> None:
     now = utcnow()
-    job.status = "done"
+    job.status = DONE
     job.finished_time = now
     job.updated_time = now
     job.lease_expires_at = None
     session.flush()
 
 
-def backoff(attempts: int, base_seconds: float = 2.0, cap_seconds: float = 300.0) -> timedelta:
-    """Exponential back-off with full jitter, so retries of many jobs spread out."""
-    return timedelta(seconds=random.uniform(0, min(cap_seconds, base_seconds * 2**attempts)))
-
-
-def retry_or_fail(session: Session, job: Job, error: str, base_seconds: float = 2.0) -> bool:
+def retry_or_fail(session: Session, job: Job, error: str, retry: Backoff = RETRY) -> bool:
     """After a failed run: queue it again later, or mark it failed for good. True if failed."""
     now = utcnow()
     job.last_error = error[-4000:]
     job.updated_time = now
     job.lease_expires_at = None
     if job.attempts >= job.max_attempts:
-        job.status = "failed"
+        job.status = FAILED
         job.finished_time = now
     else:
-        job.status = "queued"
-        job.run_after = now + backoff(job.attempts, base_seconds)
+        job.status = QUEUED
+        job.run_after = now + timedelta(seconds=retry.delay(job.attempts))
     session.flush()
-    return job.status == "failed"
+    return job.status == FAILED

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openkyc.db.models import Job
@@ -13,22 +11,9 @@ def add(session: Session, job: Job) -> Job:
     return job
 
 
-def claimable(session: Session, kinds: list[str], now: datetime, limit: int) -> list[Job]:
-    """Jobs due to run, or whose worker's lease lapsed, locked for this worker alone."""
-    statement = (
-        select(Job)
-        .where(
-            Job.kind.in_(kinds),
-            or_(
-                (Job.status == "queued") & (Job.run_after <= now),
-                (Job.status == "running") & (Job.lease_expires_at <= now),
-            ),
-        )
-        .order_by(Job.run_after)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return list(session.scalars(statement))
+def by_ids(session: Session, ids: list[str]) -> list[Job]:
+    statement = select(Job).where(Job.id.in_(ids)).order_by(Job.run_after, Job.id)
+    return list(session.scalars(statement, execution_options={"populate_existing": True}))
 
 
 def get(session: Session, job_id: str, *, for_update: bool = False) -> Job | None:

@@ -1,5 +1,6 @@
 """Workers run claimed jobs. Each job's handler owns its transactions (long work such as a
-document analysis runs outside any); the worker only claims, finishes and retries."""
+document analysis runs outside any); the worker only claims, renews the leases of the jobs it
+runs, finishes and retries."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from datetime import timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from openkyc.db.models import Job
+from openkyc.db.types import utcnow
 from openkyc.jobs import queue, repository
+from openkyc.jobs.leases import Backoff, Heartbeat, Outage
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +39,7 @@ class Worker:
         *,
         threads: int = 2,
         poll_seconds: float = 0.5,
-        lease: timedelta = timedelta(minutes=2),
+        lease: timedelta = timedelta(seconds=60),
         retry_base_seconds: float = 2.0,
         name: str | None = None,
     ) -> None:
@@ -45,8 +48,12 @@ class Worker:
         self.threads = threads
         self.poll_seconds = poll_seconds
         self.lease = lease
-        self.retry_base_seconds = retry_base_seconds
+        self.retry = Backoff(base_seconds=retry_base_seconds, max_delay_seconds=300.0)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+        # A job's lease is renewed while it runs: a lease far shorter than the longest job
+        # still hands a dead worker's jobs over soon.
+        self.heartbeat = Heartbeat(queue.JOBS, sessions, self.name, lease, utcnow)
+        self.outage = Outage(f"job worker {self.name}", max_pause=max(poll_seconds, 30.0))
         self._stop = threading.Event()
         self._wake = threading.Condition()
         self._pending_wakes = 0
@@ -73,11 +80,14 @@ class Worker:
         if job is None:
             return False
         handler = self.handlers[job.kind]
+        self.heartbeat.hold(job.id)
         try:
             handler.run(job)
         except Exception:
             self._failed(job, handler, traceback.format_exc())
             return True
+        finally:
+            self.heartbeat.release(job.id)
         with self.sessions.begin() as session:
             current = repository.get(session, job.id, for_update=True)
             if (
@@ -94,7 +104,7 @@ class Worker:
             current = repository.get(session, job.id, for_update=True)
             if current is None or current.worker_id != self.name or current.status != "running":
                 return
-            gave_up = queue.retry_or_fail(session, current, error, self.retry_base_seconds)
+            gave_up = queue.retry_or_fail(session, current, error, self.retry)
         if gave_up and handler.gave_up is not None:
             handler.gave_up(job, error)
 
@@ -102,14 +112,16 @@ class Worker:
         while not self._stop.is_set():
             try:
                 ran = self.run_one()
-            except Exception:
-                log.exception("worker %s could not claim a job", self.name)
-                ran = False
+                self.outage.succeeded()
+            except Exception as error:
+                self._stop.wait(self.outage.failed(error))
+                continue
             if not ran:
                 self._sleep()
 
     def start(self) -> None:
         queue.on_enqueue(self.wake)
+        self.heartbeat.start()
         for index in range(self.threads):
             thread = threading.Thread(
                 target=self._loop, name=f"openkyc-worker-{index}", daemon=True
@@ -123,3 +135,4 @@ class Worker:
         self.wake()
         for thread in self._pool:
             thread.join(timeout=30)
+        self.heartbeat.stop()

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from openkyc.storage.base import StoredObjectMissing
+from openkyc.storage.base import CHUNK_BYTES, StoredObjectMissing, checked_key
 
 
 class LocalStorage:
@@ -15,7 +17,7 @@ class LocalStorage:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
-        path = (self.root / key).resolve()
+        path = (self.root / checked_key(key)).resolve()
         if self.root.resolve() not in path.parents:
             raise ValueError(f"storage key {key!r} leaves the storage folder")
         return path
@@ -40,8 +42,31 @@ class LocalStorage:
         except FileNotFoundError as error:
             raise StoredObjectMissing(key) from error
 
+    def open(self, key: str) -> Iterator[bytes]:
+        try:
+            stream = self._path(key).open("rb")
+        except FileNotFoundError as error:
+            raise StoredObjectMissing(key) from error
+        return _pieces(stream)
+
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def check(self) -> None:
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise OSError(f"the storage folder {self.root} is not writable")
+
+    def keys(self) -> list[str]:
+        """Every file under the folder, temporary uploads included, as keys."""
+        return sorted(
+            p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file()
+        )
+
+
+def _pieces(stream: BinaryIO) -> Iterator[bytes]:
+    with stream:
+        while piece := stream.read(CHUNK_BYTES):
+            yield piece

@@ -124,10 +124,12 @@ def create_app(
     )
     app.state.settings = settings
     app.state.sealer = Sealer(settings.resolved_secret_key, settings.previous_secret_keys)
-    app.state.database = database or Database.from_url(settings.resolved_database_url)
+    app.state.database = database or Database.from_settings(settings)
     app.state.sessionmaker = app.state.database.sessionmaker
     app.state.write_sessionmaker = app.state.database.write_sessionmaker
-    app.state.storage = storage or storage_from_url(settings.resolved_storage_url)
+    app.state.storage = storage or storage_from_url(
+        settings.resolved_storage_url, settings.s3_options
+    )
     app.state.credit_bureau = credit_bureau or bureau_named(settings.credit_bureau)
     app.state.analysis_runner = analysis_runner
     app.state.rate_limiter = OrganizationRateLimiter(

@@ -7,73 +7,57 @@ that lost its lease cannot overwrite its successor's result."""
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, event, or_, select, tuple_, update
+from sqlalchemy import Table, and_, bindparam, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from openkyc.db.models import OutboxEvent, ServiceCredential, Webhook, WebhookDelivery
 from openkyc.db.models import WebhookSettings as SettingsRow
+from openkyc.jobs.leases import Backoff, Queue, Wakeup
 from openkyc.webhooks.outgoing import Credential, Subscription
 from openkyc.webhooks.sender import Answer
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
 GONE = 410
 TABLE = cast(Table, WebhookDelivery.__table__)
-_NEW_DELIVERIES = "openkyc_webhook_deliveries_due"
-_wakers: list[Callable[[], None]] = []
+DELIVERIES = Queue(TABLE, waiting=PENDING, held=SENDING, attempts_column="attempt")
+WAKEUP = Wakeup("webhook-deliveries")
 
 
 def on_new_deliveries(callback: Callable[[], None]) -> None:
     """Call ``callback()`` after a transaction of this process that made deliveries due
     commits, so an idle worker starts at once instead of at its next poll."""
-    _wakers.append(callback)
+    WAKEUP.listen(callback)
 
 
 def forget_new_deliveries_listener(callback: Callable[[], None]) -> None:
-    if callback in _wakers:
-        _wakers.remove(callback)
+    WAKEUP.forget(callback)
 
 
 def announce(session: Session) -> None:
-    session.info[_NEW_DELIVERIES] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _wake_workers(session: Session) -> None:
-    if session.info.pop(_NEW_DELIVERIES, False):
-        for callback in list(_wakers):
-            callback()
+    WAKEUP.announce(session)
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential back-off with jitter: attempt n waits base * 3**(n-1) seconds, at most
-    ``max_delay_seconds``, each wait drawn within +-25% so retries of many deliveries spread."""
+class RetryPolicy(Backoff):
+    """Attempt n waits base * 3**(n-1) seconds, at most ``max_delay_seconds``, each wait
+    drawn within +-25% so retries of many deliveries spread; after ``max_attempts`` the
+    delivery fails, and a webhook failing for ``disable_after`` is deactivated."""
 
-    max_attempts: int = 13
     base_seconds: float = 5.0
+    factor: float = 3.0
     max_delay_seconds: float = 86400.0
+    max_attempts: int = 13
     disable_after: timedelta = timedelta(days=5)
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        delay = min(self.max_delay_seconds, self.base_seconds * 3 ** (attempt - 1))
-        delay *= random.uniform(0.75, 1.25)
-        if retry_after:
-            delay = max(delay, min(retry_after, self.max_delay_seconds))
-        return delay
 
     def schedule(self) -> list[float]:
         """The waits between attempts, without jitter."""
-        return [
-            min(self.max_delay_seconds, self.base_seconds * 3 ** (n - 1))
-            for n in range(1, self.max_attempts)
-        ]
+        return self.waits(self.max_attempts)
 
 
 @dataclass(frozen=True)
@@ -108,17 +92,6 @@ class Attempt:
     sent: bool = True
 
 
-def _lapsed(now: datetime, limit: int) -> Any:
-    """Deliveries whose worker stopped answering: its lease ran out."""
-    return (
-        select(TABLE.c.id)
-        .where(TABLE.c.status == SENDING, TABLE.c.lease_expires_at <= now)
-        .order_by(TABLE.c.lease_expires_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-
-
 WebhookKey = tuple[str, str]  # (organization id, webhook id)
 
 
@@ -128,13 +101,9 @@ def _due(
     """Due deliveries, oldest first, at most ``cap`` in flight per webhook in this worker
     (``busy`` counts those already sent), so one slow receiver cannot take every slot."""
     full = [key for key, count in busy.items() if count >= cap]
-    statement = (
-        select(TABLE.c.id, TABLE.c.organization_id, TABLE.c.webhook_id)
-        .where(TABLE.c.status == PENDING, TABLE.c.run_after <= now)
-        .order_by(TABLE.c.run_after)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+    statement = DELIVERIES.waiting_due(
+        now, TABLE.c.id, TABLE.c.organization_id, TABLE.c.webhook_id
+    ).limit(limit)
     if full:
         statement = statement.where(
             tuple_(TABLE.c.organization_id, TABLE.c.webhook_id).not_in(full)
@@ -146,26 +115,6 @@ def _due(
             taken[organization_id, webhook_id] += 1
             chosen.append(delivery_id)
     return chosen
-
-
-def _lease(
-    session: Session, chosen: Any, worker_id: str, lease: timedelta, now: datetime
-) -> list[str]:
-    """Lease the chosen deliveries (rows other workers hold are skipped, not waited for)."""
-    statement = (
-        update(TABLE)
-        .where(TABLE.c.id.in_(chosen))
-        .values(
-            status=SENDING,
-            attempt=TABLE.c.attempt + 1,
-            worker_id=worker_id,
-            lease_expires_at=now + lease,
-            sent_time=now,
-            updated_time=now,
-        )
-        .returning(TABLE.c.id)
-    )
-    return list(session.scalars(statement))
 
 
 def claim(
@@ -182,10 +131,14 @@ def claim(
     """Lease up to ``limit`` due deliveries to this worker and load what sending them needs.
     ``lapsed``: look for deliveries whose lease ran out too (not needed on every claim);
     ``busy`` and ``cap``: what this worker sends to each webhook now, and the most it may."""
-    ids = _lease(session, _lapsed(now, limit), worker_id, lease, now) if lapsed else []
+    ids = []
+    if lapsed:
+        ids = DELIVERIES.lease(
+            session, DELIVERIES.lapsed(now).limit(limit), worker_id, lease, now, sent_time=now
+        )
     if len(ids) < limit:
         due = _due(session, now, limit - len(ids), busy or {}, cap or limit)
-        ids += _lease(session, due, worker_id, lease, now) if due else []
+        ids += DELIVERIES.lease(session, due, worker_id, lease, now, sent_time=now) if due else []
     return _load(session, ids) if ids else []
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from openkyc.config import Settings
 from openkyc.db.types import utcnow
 from openkyc.files.fetch import FetchPolicy, IPNetwork
+from openkyc.jobs.leases import Outage
 from openkyc.sealing import PREFIX, SealBroken, Sealer
 from openkyc.webhooks import queue
 from openkyc.webhooks.outgoing import (
@@ -167,6 +168,7 @@ class DeliveryWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._connection: Connection | None = None
+        self._outage = Outage(f"webhook worker {self.name}")
 
     def wake(self) -> None:
         with self._changed:
@@ -259,10 +261,11 @@ class DeliveryWorker:
                     busy=busy,
                     cap=self._cap,
                 )
-        except Exception:
-            log.exception("webhook worker %s could not record or claim deliveries", self.name)
+        except Exception as error:
             self._disconnect()
+            self._stop.wait(self._outage.failed(error))
             return []
+        self._outage.succeeded()
         with self._changed:
             self._in_flight += len(claimed)
             self._per_webhook.update(_webhook(item) for item in claimed)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from openkyc.analysis import AnalysisError
 from openkyc.db.models import Job
-from openkyc.jobs.pool import Runner
+from openkyc.jobs.pool import LimitExceeded, Runner
 from openkyc.jobs.worker import Handler
 from openkyc.kyc.documents import analysis
 from openkyc.storage import Storage
@@ -28,7 +28,7 @@ def analysis_handler(
             if prepared is None:
                 return  # decided by a person, or superseded by newer files
             result = runner.run(analysis.analyse, prepared)
-        except AnalysisError as error:
+        except (AnalysisError, LimitExceeded) as error:
             with sessions.begin() as session:
                 analysis.unanalysable(session, organization_id, payload, str(error), links())
             return

@@ -127,7 +127,7 @@ def _frame_type(data: bytes, settings: Settings) -> None:
     if len(data) > MAX_FRAME_BYTES:
         raise PayloadTooLarge(f"A frame is at most {MAX_FRAME_BYTES} bytes")
     try:
-        content = inspect_content(data, settings.max_image_pixels)
+        content = inspect_content(data, settings.max_image_pixels, settings.upload_decode_bytes)
     except ContentRefused as refused:
         raise ValidationFailed.field("frame", str(refused)) from refused
     if content.type not in FRAME_TYPES:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from openkyc.analysis import AnalysisError, LivenessResult, check_liveness
 from openkyc.config import Settings
 from openkyc.db.models import Job
-from openkyc.jobs.pool import Runner
+from openkyc.jobs.pool import LimitExceeded, Runner
 from openkyc.jobs.worker import Handler
 from openkyc.kyc.liveness import service
 from openkyc.storage import Storage
@@ -30,7 +30,7 @@ def liveness_handler(
             if prepared is None:
                 return
             result = runner.run(run_check, prepared)
-        except AnalysisError as error:
+        except (AnalysisError, LimitExceeded) as error:
             with sessions.begin() as session:
                 service.unchecked(session, organization_id, payload, str(error))
             return

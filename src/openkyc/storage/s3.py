@@ -1,0 +1,102 @@
+"""Objects in an S3-compatible bucket (AWS S3, SeaweedFS, MinIO, Ceph…) through boto3."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from openkyc.storage.base import CHUNK_BYTES, S3Options, StoredObjectMissing, checked_key
+
+_MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
+
+
+class S3Storage:
+    """Each key is an object under ``prefix/`` in ``bucket``.
+
+    A single PUT is atomic in S3: readers see the whole object or nothing, so no temporary
+    name is needed. The client is thread-safe and shared by every request of the process."""
+
+    def __init__(self, bucket: str, prefix: str, options: S3Options) -> None:
+        self.bucket = bucket
+        self.prefix = f"{prefix}/" if prefix else ""
+        config = Config(
+            connect_timeout=options.connect_timeout,
+            read_timeout=options.read_timeout,
+            retries={"mode": "standard", "max_attempts": 4},
+            s3={"addressing_style": options.addressing_style},
+        )
+        self.client: Any = boto3.session.Session().client(
+            "s3",
+            endpoint_url=options.endpoint_url or None,
+            region_name=options.region or None,
+            aws_access_key_id=options.access_key_id or None,
+            aws_secret_access_key=options.secret_access_key or None,
+            config=config,
+        )
+
+    def within(self, prefix: str) -> S3Storage:
+        """The same bucket and client under another prefix."""
+        other = copy.copy(self)
+        other.prefix = f"{prefix}/" if prefix else ""
+        return other
+
+    def _name(self, key: str) -> str:
+        return self.prefix + checked_key(key)
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data)
+
+    def get(self, key: str) -> bytes:
+        body = self._body(key)
+        try:
+            data: bytes = body.read()
+        finally:
+            body.close()
+        return data
+
+    def open(self, key: str) -> Iterator[bytes]:
+        return _pieces(self._body(key))
+
+    def _body(self, key: str) -> Any:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._name(key))["Body"]
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _MISSING:
+                raise StoredObjectMissing(key) from error
+            raise
+
+    def delete(self, key: str) -> None:
+        # Deleting a missing object succeeds in S3, as it does on disk here.
+        self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._name(key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _MISSING:
+                return False
+            raise
+        return True
+
+    def check(self) -> None:
+        self.client.head_bucket(Bucket=self.bucket)
+
+    def keys(self) -> list[str]:
+        """Every key under the prefix (for operators and tests; not used by requests)."""
+        paginator = self.client.get_paginator("list_objects_v2")
+        found: list[str] = []
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+            found.extend(item["Key"][len(self.prefix) :] for item in page.get("Contents", []))
+        return sorted(found)
+
+
+def _pieces(body: Any) -> Iterator[bytes]:
+    try:
+        yield from body.iter_chunks(CHUNK_BYTES)
+    finally:
+        body.close()
