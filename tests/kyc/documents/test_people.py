@@ -106,10 +106,18 @@ def test_stop_review_releases_the_hold_only(api: TestClient, team: Team) -> None
 
 
 def test_a_reversal_is_a_new_record_beside_the_decision_it_reverses(
-    api: TestClient, team: Team
+    api: TestClient, team: Team, database: Database, tenant: Tenant
 ) -> None:
     doc = kyc.document(api, kyc.customer(api), "address-proof")["id"]
     team.act(team.rita, doc, "rejection", REJECTION)
+    # The merchant's webhook carries the person's message for the customer.
+    [rejected_event] = [
+        e
+        for e in kyc.events_for(database, tenant.organization_id, doc)
+        if e.event_type == "kyc-document-rejected"
+    ]
+    sent = rejected_event.payload["_embedded"]["kycDocument"]
+    assert (sent["rejectionReason"], sent["reviewerName"]) == (REJECTION, "Rita Levi")
     reversed_ = team.act(team.bob, doc, "acceptance")
     assert reversed_.status_code == 201, reversed_.text
     document = reversed_.json()
