@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -27,11 +28,13 @@ from openkyc.web.app import create_app
 from tests.fixtures.live import Live, LiveServer, live_server
 from tests.fixtures.seaweedfs import SeaweedFS, seaweedfs
 from tests.fixtures.tenants import Tenant, make_tenant
+from tests.fixtures.tools import in_ci
 from tests.security.processes import command_line, descendants
 
 POSTGRES_URL = os.environ.get(
     "OPENKYC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+REDIS_URL = os.environ.get("OPENKYC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 BACKENDS = ["sqlite", "postgresql"]
 # Tests of stored bytes run on both storages: `pytestmark = STORAGES` in their module.
 STORAGES = pytest.mark.parametrize("storage_kind", ["local", "s3"], indirect=True)
@@ -96,6 +99,19 @@ def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
     """A real S3-compatible server for the run (SeaweedFS on loopback ports)."""
     with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The real Redis of the machine (``OPENKYC_TEST_REDIS_URL``); CI has one."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        message = f"Redis is not reachable at {REDIS_URL}: {error}"
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return REDIS_URL
 
 
 @pytest.fixture

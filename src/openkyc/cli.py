@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from openkyc.config import Settings
+from openkyc.logs import configure_logging
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -58,6 +59,14 @@ def _prepare(settings: Settings) -> None:
         click.echo(f"Try: curl -H 'REB-APIKEY: {result.api_key_secret}' {base_url}/customers")
 
 
+# `openkyc serve --no-worker`: every kind of background work is left to `openkyc worker`.
+API_ONLY: dict[str, Any] = {
+    "embedded_worker": False,
+    "expiry_interval_seconds": 0.0,
+    "retention_interval_seconds": 0.0,
+}
+
+
 def _refuse_misconfigured_background(settings: Settings, runs_background: bool) -> None:
     problem = settings.background_problem() if runs_background else None
     if problem:
@@ -72,16 +81,30 @@ def _refuse_misconfigured_background(settings: Settings, runs_background: bool) 
     type=click.Path(path_type=Path),
     help="Folder for the database and files [OPENKYC_DATA_DIR, default ./openkyc-data].",
 )
-def serve(host: str | None, port: int | None, data_dir: Path | None) -> None:
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Serve the API only: no analysis, webhook deliveries, expiry or retention here "
+    "(`openkyc worker` processes do them).",
+)
+def serve(host: str | None, port: int | None, data_dir: Path | None, no_worker: bool) -> None:
     """Run the service (API and background work) in this process."""
     import uvicorn
 
     from openkyc.web.app import create_app
 
-    settings = _settings(host=host, port=port, data_dir=data_dir)
+    settings = _settings(host=host, port=port, data_dir=data_dir, **(API_ONLY if no_worker else {}))
     _refuse_misconfigured_background(settings, settings.embedded_worker)
     _prepare(settings)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    configure_logging(settings.log_format, settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        # openkyc logs each request itself, with its id (openkyc.access), in the chosen format.
+        log_config=None,
+        access_log=False,
+    )
 
 
 @main.command()
@@ -104,8 +127,11 @@ def worker(threads: int | None, processes: int | None, data_dir: Path | None) ->
     import signal
     import threading
 
+    from prometheus_client import start_http_server
+
     from openkyc.background import background
     from openkyc.db.session import Database
+    from openkyc.metrics import registry_for
     from openkyc.storage import storage_from_url
 
     settings = _settings(worker_threads=threads, analysis_processes=processes, data_dir=data_dir)
@@ -114,6 +140,9 @@ def worker(threads: int | None, processes: int | None, data_dir: Path | None) ->
     work = background(
         settings, database, storage_from_url(settings.resolved_storage_url, settings.s3_options)
     )
+    configure_logging(settings.log_format, settings.log_level)
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, settings.host, registry_for(database.sessionmaker))
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())

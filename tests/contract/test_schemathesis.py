@@ -84,6 +84,13 @@ RULES_BEYOND_THE_SCHEMA = [
     (r"organizationId", "belongs to several organizations"),
     # Depends on what is stored: an existing key keeps its type.
     (r"type", "the type of an existing key cannot change"),
+    # Depends on the credentials used: what a key or token yields stays within what they
+    # hold (their operations and addresses), and a token lives at most as long as allowed.
+    (r"permissions|acl", "the credentials used do not hold"),
+    (r"acl", "a key with limited permissions can only create keys with an ACL"),
+    (r"allowedIps", "must list only addresses this key is allowed from"),
+    (r"expiredTime", "seconds ahead"),
+    (r"expiredTime", "must not outlive the token used"),
     # Rebilly's document says it in words: only public addresses.
     (r"allowedIps", "is a private network; list public addresses"),
     # PostgreSQL keeps no U+0000 in text or jsonb; free-form objects (`customFields`) cannot

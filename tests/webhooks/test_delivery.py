@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 from openkyc.events.repository import EventRepository
+from openkyc.metrics import REGISTRY
 from tests.fixtures import kyc, webhooks
 from tests.webhooks.receivers import Reply, answering, basic_auth, digest_auth, running, wait_for
 
@@ -35,6 +36,11 @@ def outbox(live: Any) -> dict[str, Any]:
     return {event.id: event for event in events}
 
 
+def _first_attempts_delivered() -> float:
+    labels = {"outcome": "delivered", "attempt": "1"}
+    return REGISTRY.get_sample_value("openkyc_webhook_deliveries_total", labels) or 0.0
+
+
 def test_an_accepted_document_is_announced_signed_with_the_contracts_payloads(live) -> None:
     with running() as receiver, live() as app:
         hook = webhooks.subscribe(
@@ -45,8 +51,11 @@ def test_an_accepted_document_is_announced_signed_with_the_contracts_payloads(li
         customer_id = kyc.customer(app.api)
         request = kyc.kyc_request(app.api, customer_id, "address-proof")
         document = kyc.document(app.api, customer_id, "address-proof", request_id=request["id"])
+        delivered_before = _first_attempts_delivered()
         accepted = kyc.accept(app.api, document["id"])
         wait_for(lambda: len(receiver.received) == 2, what="two deliveries")
+        # The server runs in this process: its metrics count both, delivered at once.
+        wait_for(lambda: _first_attempts_delivered() >= delivered_before + 2, what="metrics")
 
         events = outbox(app)
         by_type = {json.loads(r.body)["eventType"]: r for r in receiver.received}

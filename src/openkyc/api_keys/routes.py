@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from openkyc.api_keys import service
@@ -28,9 +28,12 @@ def list_api_keys(
 
 @router.post("", operation_id="PostApiKey", status_code=201, response_model=ApiKeyOut)
 def create_api_key(
-    auth: SecretKeyAuth, session: Session, links: RequestLinks, body: ApiKeyIn
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, body: ApiKeyIn, request: Request
 ) -> JSONResponse:
-    """Create a key. The response is the only time its `secretKey` is shown."""
+    """Create a key. The response is the only time its `secretKey` is shown. A key may do no
+    more than the credentials that create it: a key with an ACL or `allowedIps` creates keys
+    within them."""
+    service.check_grant(auth, body, request.app.state.operation_ids)
     key, secret = service.create(session, auth.organization_id, body)
     out = _out(key, links, secret)
     return member_response(out, status_code=201, location=out.links[0].href)
@@ -48,13 +51,23 @@ def get_api_key(
     "/{id}",
     operation_id="PutApiKey",
     response_model=ApiKeyOut,
-    responses={201: {"model": ApiKeyOut, "description": "API key created."}},
+    responses={
+        201: {"model": ApiKeyOut, "description": "API key created."},
+        403: {"description": "The key can do more than the credentials used."},
+    },
 )
 def put_api_key(
-    auth: SecretKeyAuth, session: Session, links: RequestLinks, id: ResourceIdPath, body: ApiKeyIn
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    body: ApiKeyIn,
+    request: Request,
 ) -> JSONResponse:
-    """Update a key's description, ACL and allowed IPs, or create a key with this id."""
-    key, secret = service.upsert(session, auth.organization_id, id, body)
+    """Update a key's description, ACL and allowed IPs, or create a key with this id; within
+    the limits of the credentials used, which must also cover the key as it was."""
+    service.check_grant(auth, body, request.app.state.operation_ids)
+    key, secret = service.upsert(session, auth, id, body)
     out = _out(key, links, secret)
     if secret is None:
         return member_response(out)
@@ -65,9 +78,12 @@ def put_api_key(
     "/{id}",
     operation_id="DeleteApiKey",
     status_code=204,
-    responses={409: {"description": "The organization's last secret key cannot be deleted."}},
+    responses={
+        403: {"description": "The key can do more than the credentials used."},
+        409: {"description": "The organization's last secret key cannot be deleted."},
+    },
 )
 def delete_api_key(auth: SecretKeyAuth, session: Session, id: ResourceIdPath) -> Response:
     """Delete a key; requests made with it fail from now on."""
-    service.delete(session, auth.organization_id, id)
+    service.delete(session, auth, id)
     return Response(status_code=204)

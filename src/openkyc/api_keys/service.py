@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 from openkyc.api_keys import repository as lookups
 from openkyc.api_keys.repository import ApiKeyRepository
 from openkyc.api_keys.schemas import ApiKeyIn
+from openkyc.auth import grants
+from openkyc.auth.principal import Principal
 from openkyc.auth.secrets import hash_secret, new_secret
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import is_valid_id, new_id
@@ -26,6 +28,22 @@ def _new_key(organization_id: str, data: ApiKeyIn, secret: str, key_id: str = ""
         acl=[entry.model_dump(exclude_none=True) for entry in data.acl] if data.acl else None,
         allowed_ips=data.allowedIps,
     )
+
+
+def _acl_permissions(acl: list[dict[str, object]] | None) -> list[str] | None:
+    if not acl:
+        return None
+    return [str(p) for entry in acl for p in entry.get("permissions") or []]  # type: ignore[attr-defined]
+
+
+def check_grant(holder: Principal, data: ApiKeyIn, known: frozenset[str]) -> None:
+    """The key asked for can do no more than the credentials asking for it."""
+    acl = [p for entry in data.acl for p in entry.permissions] if data.acl else None
+    grants.check_key_grant(holder, acl, data.allowedIps, known)
+
+
+def check_manage(holder: Principal, key: ApiKey) -> None:
+    grants.check_may_manage(holder, _acl_permissions(key.acl), key.allowed_ips)
 
 
 def create(
@@ -71,12 +89,16 @@ def page(
 
 
 def upsert(
-    session: Session, organization_id: str, key_id: str, data: ApiKeyIn
+    session: Session, holder: Principal, key_id: str, data: ApiKeyIn
 ) -> tuple[ApiKey, str | None]:
-    """Update a key's description and limits, or create it with that id (secret returned)."""
+    """Update a key's description and limits, or create it with that id (secret returned);
+    the holder's own limits bound both the key it changes and what it changes it to."""
     if not is_valid_id(key_id):
         raise ValidationFailed.field("id", "must be 1-50 letters, digits or @~-._")
+    organization_id = holder.organization_id
     key = ApiKeyRepository(session, organization_id).get(key_id)
+    if key is not None:
+        check_manage(holder, key)
     if key is None:
         return create(session, organization_id, data, key_id)
     if data.type != key.type:
@@ -90,11 +112,12 @@ def upsert(
     return key, None
 
 
-def delete(session: Session, organization_id: str, key_id: str) -> None:
-    repository = ApiKeyRepository(session, organization_id)
+def delete(session: Session, holder: Principal, key_id: str) -> None:
+    repository = ApiKeyRepository(session, holder.organization_id)
     key = repository.get(key_id)
     if key is None:
         raise NotFound.resource("API key", key_id)
+    check_manage(holder, key)
     if key.type == "secret" and repository.count_secret_keys() <= 1:
         raise Conflict("This is the organization's last secret key; create another one first")
     repository.delete(key)

@@ -15,13 +15,21 @@ class SessionIn(WireModel):
         default=None, description="When the token stops working; one hour by default."
     )
     permissions: list[str] | None = Field(
-        default=None, description="Operation ids the token may call; all when empty."
+        default=None,
+        description=(
+            "Operation ids the token may call, each held by the credentials that create it, "
+            'or `["*"]` for every operation (only from credentials that hold every one). '
+            "Left out: what those credentials may do."
+        ),
     )
 
 
 class SessionOut(WireModel):
+    omit_when_none = ("token",)
+
     id: str
-    token: str
+    # Shown once, when the token is issued.
+    token: str | None = None
     name: str
     permissions: list[str]
     expiredTime: Timestamp

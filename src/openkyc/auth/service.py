@@ -5,16 +5,19 @@ from __future__ import annotations
 import ipaddress
 import secrets as pysecrets
 from datetime import datetime, timedelta
+from typing import Any
 
 import jwt
 from sqlalchemy.orm import Session
 
 from openkyc.api_keys import repository as api_keys
-from openkyc.auth.principal import Principal
+from openkyc.auth import grants
+from openkyc.auth.principal import ALL_OPERATIONS, Principal
+from openkyc.auth.repository import SessionTokenRepository
 from openkyc.auth.secrets import hash_secret, same_digest
-from openkyc.db.models import Organization
+from openkyc.db.models import ApiKey, Organization, SessionToken
 from openkyc.db.types import utcnow
-from openkyc.errors import Forbidden, Unauthorized
+from openkyc.errors import Forbidden, NotFound, Unauthorized
 from openkyc.organizations import repository as organizations
 from openkyc.users import service as users
 
@@ -29,19 +32,20 @@ def principal_from_api_key(session: Session, secret: str) -> Principal:
     key = api_keys.find_by_secret_hash(session, digest)
     if key is None or not same_digest(digest, key.secret_hash):
         raise Unauthorized("The API key is not valid")
-    permissions = _permissions(key.acl)
     return Principal(
         organization_id=key.organization_id,
         kind="api-key",
         actor_id=key.id,
         name=key.api_user,
         key_type="secret" if key.type == "secret" else "publishable",
-        permissions=permissions,
-        allowed_ips=tuple(key.allowed_ips) if key.allowed_ips else None,
+        permissions=key_permissions(key.acl),
+        allowed_ips=_allowed_ips(key),
+        key_id=key.id,
     )
 
 
-def _permissions(acl: list[dict[str, object]] | None) -> frozenset[str] | None:
+def key_permissions(acl: list[dict[str, object]] | None) -> frozenset[str] | None:
+    """The operations of a key's ACL; ``None`` (a key without an ACL) is every operation."""
     if not acl:
         return None
     names: set[str] = set()
@@ -52,7 +56,20 @@ def _permissions(acl: list[dict[str, object]] | None) -> frozenset[str] | None:
     return frozenset(names)
 
 
-def principal_from_jwt(session: Session, token: str) -> Principal:
+def _allowed_ips(key: ApiKey) -> tuple[str, ...] | None:
+    return tuple(key.allowed_ips) if key.allowed_ips else None
+
+
+def _narrowed(token: frozenset[str], key: frozenset[str] | None) -> frozenset[str]:
+    """What a token may do today: its own operations, as far as its key still holds them."""
+    if key is None or ALL_OPERATIONS in key:
+        return token
+    if ALL_OPERATIONS in token:
+        return key
+    return token & key
+
+
+def _verified_claims(session: Session, token: str) -> tuple[Organization, dict[str, Any]]:
     try:
         unverified = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError as error:
@@ -66,42 +83,73 @@ def principal_from_jwt(session: Session, token: str) -> Principal:
             organization.jwt_secret,
             algorithms=[JWT_ALGORITHM],
             issuer=JWT_ISSUER,
-            options={"require": ["exp", "iat", "sub", "org"]},
+            options={"require": ["exp", "iat", "sub", "org", "jti"]},
         )
     except jwt.ExpiredSignatureError as error:
         raise Unauthorized("The bearer token has expired") from error
     except jwt.PyJWTError as error:
         raise Unauthorized("The bearer token is not valid") from error
-    acl = claims.get("acl")
+    return organization, claims
+
+
+def principal_from_jwt(session: Session, token: str) -> Principal:
+    """The principal of a bearer token, checked against what exists now: a session token
+    needs its row (revocation deletes it) and its key, whose current ACL and addresses
+    bound it; a customer token exchanged with a key needs that key too."""
+    organization, claims = _verified_claims(session, token)
+    repository = SessionTokenRepository(session, organization.id)
     if claims.get("typ") == CUSTOMER_TOKEN:
-        return _customer_principal(organization.id, claims)
+        return _customer_principal(repository, claims)
     if claims.get("typ") == USER_TOKEN:
         return _user_principal(session, organization.id, claims)
+    row = repository.get(str(claims["jti"]))
+    if row is None:
+        raise Unauthorized("The bearer token has been revoked")
+    key = repository.key_of(row.api_key_id)
+    if key is None:
+        raise Unauthorized("The bearer token's API key no longer exists")
+    acl = claims.get("acl")
+    if not isinstance(acl, list) or not acl:
+        # A token says what it may do; none says "everything".
+        raise Unauthorized("The bearer token is not valid")
     return Principal(
         organization_id=organization.id,
         kind="jwt",
         actor_id=str(claims["sub"]),
-        name=str(claims.get("name") or claims["sub"]),
-        permissions=frozenset(acl) if isinstance(acl, list) else None,
+        name=row.name,
+        key_type="secret" if key.type == "secret" else "publishable",
+        permissions=_narrowed(frozenset(str(p) for p in acl), key_permissions(key.acl)),
+        allowed_ips=_allowed_ips(key),
+        key_id=key.id,
+        expires=row.expired_time,
     )
 
 
-def _customer_principal(organization_id: str, claims: dict[str, object]) -> Principal:
+def _customer_principal(repository: SessionTokenRepository, claims: dict[str, Any]) -> Principal:
     """A customer token: its own operations only (never every operation), for one customer
-    and one KYC request."""
+    and one KYC request; from the addresses of the key that exchanged it, while it exists."""
     acl = claims.get("acl")
     request_id = claims.get("req")
     if not isinstance(acl, list) or not isinstance(request_id, str):
         raise Unauthorized("The bearer token is not valid")
+    allowed_ips = None
+    key_id = claims.get("kid")
+    if key_id is not None:
+        key = repository.key_of(str(key_id))
+        if key is None:
+            raise Unauthorized("The bearer token's API key no longer exists")
+        allowed_ips = _allowed_ips(key)
     return Principal(
-        organization_id=organization_id,
+        organization_id=repository.organization_id,
         kind="jwt",
         actor_id=str(claims["sub"]),
         name="customer",
         key_type="customer",
-        permissions=frozenset(str(p) for p in acl) - {"*"},
+        permissions=frozenset(str(p) for p in acl) - {ALL_OPERATIONS},
+        allowed_ips=allowed_ips,
         customer_id=str(claims["sub"]),
         request_id=request_id,
+        key_id=str(key_id) if key_id is not None else None,
     )
 
 
@@ -134,27 +182,49 @@ def issue_user_jwt(organization: Organization, user_id: str, expires: datetime) 
     return jwt.encode(claims, organization.jwt_secret, algorithm=JWT_ALGORITHM)
 
 
-def issue_jwt(
+def issue_session(
+    session: Session,
     organization: Organization,
-    subject: str,
+    holder: Principal,
     name: str,
     expires: datetime,
-    permissions: list[str] | None = None,
-) -> tuple[str, str]:
-    """A signed token for the organization; returns (token id, token)."""
-    token_id = pysecrets.token_hex(12)
+    permissions: list[str],
+) -> tuple[SessionToken, str]:
+    """A token of the holder's key, recorded so that it can be revoked; returns (its row,
+    the token)."""
+    if holder.key_id is None:
+        raise Forbidden("Only API keys and their tokens can issue tokens")
+    row = SessionTokenRepository(session, organization.id).add(
+        SessionToken(
+            id="ses_" + pysecrets.token_hex(12),
+            organization_id=organization.id,
+            api_key_id=holder.key_id,
+            name=name,
+            permissions=permissions,
+            expired_time=expires,
+        )
+    )
     claims: dict[str, object] = {
         "iss": JWT_ISSUER,
-        "sub": subject,
+        "sub": holder.actor_id,
         "name": name,
         "org": organization.id,
+        "kid": holder.key_id,
         "iat": int(utcnow().timestamp()),
         "exp": int(expires.timestamp()),
-        "jti": token_id,
+        "jti": row.id,
+        "acl": permissions,
     }
-    if permissions:
-        claims["acl"] = permissions
-    return token_id, jwt.encode(claims, organization.jwt_secret, algorithm=JWT_ALGORITHM)
+    return row, jwt.encode(claims, organization.jwt_secret, algorithm=JWT_ALGORITHM)
+
+
+def revoke_session(session: Session, holder: Principal, token_id: str) -> None:
+    repository = SessionTokenRepository(session, holder.organization_id)
+    row = repository.get(token_id)
+    if row is None:
+        raise NotFound.resource("Session", token_id)
+    grants.check_may_manage(holder, row.permissions, None)
+    repository.delete(row)
 
 
 def issue_customer_jwt(
@@ -163,9 +233,10 @@ def issue_customer_jwt(
     request_id: str,
     expires: datetime,
     permissions: list[str],
+    key_id: str | None = None,
 ) -> tuple[str, str, datetime]:
-    """A customer token for the storefront API, bound to one KYC request; returns (token id,
-    token, issue time)."""
+    """A customer token for the storefront API, bound to one KYC request (and to the key
+    that exchanged it, when one did); returns (token id, token, issue time)."""
     token_id = "jwt_" + pysecrets.token_hex(12)
     now = utcnow()
     claims: dict[str, object] = {
@@ -179,6 +250,8 @@ def issue_customer_jwt(
         "jti": token_id,
         "acl": permissions,
     }
+    if key_id is not None:
+        claims["kid"] = key_id
     return token_id, jwt.encode(claims, organization.jwt_secret, algorithm=JWT_ALGORITHM), now
 
 

@@ -15,6 +15,7 @@ from openkyc.db.models import Job
 from openkyc.db.types import utcnow
 from openkyc.jobs import repository
 from openkyc.jobs.leases import Backoff, Queue, Wakeup
+from openkyc.logs import JOB_REQUEST_ID, REQUEST_ID
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 JOBS = Queue(cast(Table, Job.__table__), waiting=QUEUED, held=RUNNING)
@@ -41,8 +42,12 @@ def enqueue(
     max_attempts: int = 5,
     run_after: datetime | None = None,
 ) -> Job:
-    """A job that exists if and only if the caller's transaction commits."""
+    """A job that exists if and only if the caller's transaction commits. It carries the id of
+    the HTTP request that caused it, so its log lines can be found with the request's."""
     now = utcnow()
+    request_id = REQUEST_ID.get()
+    if request_id is not None:
+        payload = {**payload, JOB_REQUEST_ID: request_id}
     job = Job(
         id=new_id("job"),
         organization_id=organization_id,

@@ -19,6 +19,7 @@ from openkyc.db.models import Job
 from openkyc.db.types import utcnow
 from openkyc.jobs import queue, repository
 from openkyc.jobs.leases import Backoff, Heartbeat, Outage
+from openkyc.logs import JOB_REQUEST_ID, request_context
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,8 @@ class Worker:
         handler = self.handlers[job.kind]
         self.heartbeat.hold(job.id)
         try:
-            handler.run(job)
+            with request_context(job.payload.get(JOB_REQUEST_ID)):
+                handler.run(job)
         except Exception:
             self._failed(job, handler, traceback.format_exc())
             return True

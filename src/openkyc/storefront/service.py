@@ -84,13 +84,18 @@ def link_state(session: Session, keys: Sequence[str], link_token: str) -> LinkSt
     return LinkState("open", request)
 
 
-def _issue(session: Session, request: KycRequest, expires: datetime | None = None) -> CustomerToken:
+def _issue(
+    session: Session,
+    request: KycRequest,
+    expires: datetime | None = None,
+    key_id: str | None = None,
+) -> CustomerToken:
     organization = organizations.get(session, request.organization_id)
     if organization is None:
         raise NotFound("The organization no longer exists")
     until = min(request.expiration_time, expires) if expires else request.expiration_time
     token_id, token, created = auth.issue_customer_jwt(
-        organization, request.customer_id, request.id, until, CUSTOMER_PERMISSIONS
+        organization, request.customer_id, request.id, until, CUSTOMER_PERMISSIONS, key_id
     )
     return CustomerToken(token_id, token, request, created, until)
 
@@ -122,7 +127,7 @@ def exchange(
         raise Unauthorized("The authentication token has expired")
     if expires is not None and expires <= utcnow():
         raise ValidationFailed.field("expiredTime", "must be in the future")
-    return _issue(session, found.request, expires)
+    return _issue(session, found.request, expires, principal.key_id)
 
 
 def request_of(session: Session, principal: Principal, request_id: str | None = None) -> KycRequest:

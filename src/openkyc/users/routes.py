@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -57,14 +58,17 @@ def sign_in(
     session: Session, sealer: AppSealer, links: RequestLinks, body: SignInIn, request: Request
 ) -> JSONResponse:
     """Sign a person in with email, password and (when set up) a TOTP code; the answer is a
-    JWT for `Authorization: Bearer` that acts as this person. Five failures in a row lock the
-    account for 15 minutes."""
+    JWT for `Authorization: Bearer` that acts as this person, for an hour by default (at most
+    `OPENKYC_JWT_MAX_TTL_SECONDS`). Five failures in a row lock the account for 15 minutes."""
     now = utcnow()
-    expires = body.expiredTime or auth_service.default_expiry(
-        request.app.state.settings.jwt_default_ttl_seconds
-    )
+    settings = request.app.state.settings
+    expires = body.expiredTime or now + timedelta(seconds=settings.jwt_default_ttl_seconds)
     if expires <= now:
         raise ValidationFailed.field("expiredTime", "must be in the future")
+    if expires > now + timedelta(seconds=settings.jwt_max_ttl_seconds):
+        raise ValidationFailed.field(
+            "expiredTime", f"must be at most {settings.jwt_max_ttl_seconds} seconds ahead"
+        )
     outcome = service.sign_in(
         session, sealer, body.email, body.password, body.otp, body.organizationId
     )

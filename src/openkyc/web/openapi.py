@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from openkyc.auth.principal import ALL_OPERATIONS
 from openkyc.web.problems import PROBLEM_MEDIA_TYPE
 
 ERROR_STATUSES = {
@@ -97,6 +98,15 @@ def _decorate(method: str, operation: dict[str, Any]) -> None:
             response.setdefault("headers", {})["Location"] = {"schema": {"type": "string"}}
 
 
+def _name_operations(schemas: dict[str, Any], operations: frozenset[str]) -> None:
+    """ACLs and tokens name operations of this server, or `*` for every one."""
+    names = {"type": "string", "enum": [ALL_OPERATIONS, *sorted(operations)]}
+    schemas["AclEntry"]["properties"]["permissions"]["items"] = names
+    for variant in schemas["SessionIn"]["properties"]["permissions"]["anyOf"]:
+        if variant.get("type") == "array":
+            variant.update(items=names, minItems=1)
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
@@ -115,5 +125,6 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     for path_item in document.get("paths", {}).values():
         for method, operation in path_item.items():
             _decorate(method, operation)
+    _name_operations(schemas, app.state.operation_ids)
     app.openapi_schema = document
     return document

@@ -27,6 +27,7 @@ from openkyc.config import Settings
 from openkyc.db.types import utcnow
 from openkyc.files.fetch import FetchPolicy, IPNetwork
 from openkyc.jobs.leases import Outage
+from openkyc.metrics import webhook_attempt
 from openkyc.sealing import PREFIX, SealBroken, Sealer
 from openkyc.webhooks import queue
 from openkyc.webhooks.outgoing import (
@@ -300,6 +301,7 @@ class DeliveryWorker:
         except Exception as error:  # a bug must not lose the delivery: it is retried
             log.exception("webhook delivery %s failed unexpectedly", claimed.id)
             attempt = Attempt(claimed, Answer(0, error=f"openkyc failed: {type(error).__name__}"))
+        webhook_attempt(_outcome(attempt), claimed.attempt)
         with self._changed:
             if not self._finished:
                 self._first_finished = time.monotonic()
@@ -310,6 +312,12 @@ class DeliveryWorker:
             if self._per_webhook[_webhook(claimed)] <= 0:
                 del self._per_webhook[_webhook(claimed)]
             self._changed.notify_all()
+
+
+def _outcome(attempt: Attempt) -> str:
+    if not attempt.sent:
+        return "unsent"
+    return "delivered" if attempt.answer.ok else "failed"
 
 
 def delivery_worker(settings: Settings, sessions: sessionmaker[Session]) -> DeliveryWorker:

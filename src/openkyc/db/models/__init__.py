@@ -18,6 +18,7 @@ from openkyc.db.models.kyc import (
 )
 from openkyc.db.models.liveness import KycLivenessSession
 from openkyc.db.models.organization import Organization
+from openkyc.db.models.session_token import SessionToken
 from openkyc.db.models.timeline import AuditChainHead, CustomerTimelineEntry, TimelineCustomEvent
 from openkyc.db.models.user import User
 from openkyc.db.models.webhook import ServiceCredential, Webhook, WebhookDelivery, WebhookSettings
@@ -42,6 +43,7 @@ __all__ = [
     "Organization",
     "OutboxEvent",
     "ServiceCredential",
+    "SessionToken",
     "Tag",
     "TimelineCustomEvent",
     "User",

@@ -3,8 +3,8 @@
 A document being analysed may now be decided by a person meanwhile, so whether an analysis is
 awaited is its own column (true for the documents in progress today).
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from alembic import op
 
 from openkyc.db.types import JSONType, UTCDateTime
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

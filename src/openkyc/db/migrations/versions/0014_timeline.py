@@ -4,8 +4,8 @@ The database itself refuses to change or delete an entry openkyc wrote (a trigge
 backend); comments and custom events may be updated, which is how they are deleted (their
 words are erased, their place in the chain stays).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from alembic import op
 
 from openkyc.db.types import JSONType, UTCDateTime
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
