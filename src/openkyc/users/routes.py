@@ -31,6 +31,8 @@ from openkyc.web.links import Links
 
 router = APIRouter(prefix="/users", tags=["Users"])
 sign_in_router = APIRouter(tags=["Users"])
+# The signed-in person's own account (apart from /users/{id}, which an admin manages).
+profile_router = APIRouter(prefix="/profile", tags=["Users"])
 
 
 def _person(auth: SecretKeyAuth) -> Principal:
@@ -102,13 +104,13 @@ def create_user(
     return member_response(out, status_code=201, location=out.links[0].href)
 
 
-@router.get("/me", operation_id="GetCurrentUser", response_model=UserOut)
+@profile_router.get("", operation_id="GetCurrentUser", response_model=UserOut)
 def current_user(auth: PersonAuth, session: Session, links: RequestLinks) -> JSONResponse:
     """The signed-in user."""
     return member_response(_out(service.get(session, auth.organization_id, auth.actor_id), links))
 
 
-@router.post("/me/password", operation_id="PostUserPassword", status_code=204)
+@profile_router.post("/password", operation_id="PostUserPassword", status_code=204)
 def change_password(auth: PersonAuth, session: Session, body: PasswordChangeIn) -> Response:
     """Change your own password (the current one is asked again)."""
     user = service.get(session, auth.organization_id, auth.actor_id)
@@ -127,8 +129,8 @@ def start_totp(auth: PersonAuth, session: Session, sealer: AppSealer) -> JSONRes
     )
 
 
-@router.post(
-    "/me/totp/confirmation",
+@profile_router.post(
+    "/totp/confirmation",
     operation_id="PostUserTotpConfirmation",
     status_code=201,
     response_model=UserOut,
