@@ -118,7 +118,9 @@ def change_password(auth: PersonAuth, session: Session, body: PasswordChangeIn) 
     return Response(status_code=204)
 
 
-@router.post("/me/totp", operation_id="PostUserTotp", status_code=201, response_model=TotpSetupOut)
+@profile_router.post(
+    "/totp", operation_id="PostUserTotp", status_code=201, response_model=TotpSetupOut
+)
 def start_totp(auth: PersonAuth, session: Session, sealer: AppSealer) -> JSONResponse:
     """Start setting up a second factor: add the secret (or the URI as a QR code) to an
     authenticator app, then confirm with a code. Sign-in asks for a code from then on."""
