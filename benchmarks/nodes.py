@@ -102,15 +102,14 @@ def _queue_documents(nodes: Cluster, count: int, round_: int) -> list[str]:
             "/customers",
             json={"primaryAddress": {"firstName": "Eileen", "lastName": "Collins"}},
         ).json()["id"]
-        file_id = client.post("/files", json={"file": scan, "tags": ["kyc", "id-front"]}).json()[
-            "id"
-        ]
+        upload = {"file": scan, "tags": ["kyc", "id-front"]}
+        file_id = client.post("/files", json=upload).json()["id"]
         document = client.post(
             "/kyc-documents",
             json={
                 "customerId": owner,
                 "documentType": "identity-proof",
-                "fileIds": [file_id["id"]],
+                "fileIds": [file_id],
             },
         ).json()
         documents.append(document["id"])

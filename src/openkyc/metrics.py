@@ -7,6 +7,7 @@ the database when Prometheus scrapes, so every node reports the same shared queu
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -16,10 +17,13 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from openkyc.db.models import Job, WebhookDelivery
 from openkyc.db.types import utcnow
+
+log = logging.getLogger(__name__)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -96,10 +100,15 @@ class QueueCollector(Collector):
             labels=["queue"],
         )
         now = utcnow()
-        with self.sessions() as session:
-            for name, count, since in _queues(session):
-                depth.add_metric([name], count)
-                oldest.add_metric([name], _age(now, since))
+        try:
+            with self.sessions() as session:
+                for name, count, since in _queues(session):
+                    depth.add_metric([name], count)
+                    oldest.add_metric([name], _age(now, since))
+        except SQLAlchemyError:
+            # The other metrics are still worth a scrape while the database is away; the
+            # queue's are then missing, which an alert on absent series catches.
+            log.warning("could not read the queues for the metrics", exc_info=True)
         yield depth
         yield oldest
 

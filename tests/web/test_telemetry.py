@@ -9,13 +9,16 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import generate_latest
 from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 
 from openkyc.config import Settings
 from openkyc.db.models import Job
-from openkyc.db.session import Database
+from openkyc.db.session import Database, make_engine
 from openkyc.kyc.documents.service import ANALYZE_DOCUMENT
 from openkyc.logs import configure_logging
+from openkyc.metrics import registry_for
 from openkyc.storage import Storage
 from openkyc.web.app import create_app
 from tests.fixtures.kyc import customer, document
@@ -133,3 +136,12 @@ def test_json_logs_carry_the_request_id(
     assert access[0]["status"] == 200
     assert access[0]["level"] == "info"
     assert access[0]["message"].startswith("GET /customers 200")
+
+
+def test_metrics_are_served_while_the_database_is_away() -> None:
+    unreachable = make_engine("postgresql://nobody@127.0.0.1:1/none")
+    registry = registry_for(sessionmaker(unreachable))
+    text = generate_latest(registry).decode()
+    assert "openkyc_http_request_duration_seconds" in text
+    assert 'openkyc_queue_depth{queue="webhooks"}' not in text
+    unreachable.dispose()

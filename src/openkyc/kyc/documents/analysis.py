@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from openkyc import analysis as analyser
+from openkyc import clock
 from openkyc.analysis import (
     AddressAnalysis,
     AddressSettings,
@@ -25,7 +26,6 @@ from openkyc.analysis import (
     with_duplicate,
 )
 from openkyc.db.models import Customer, KycDocument
-from openkyc.db.types import utcnow
 from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.fingerprints import FingerprintRepository
@@ -214,7 +214,7 @@ def apply(
         if result.rejection
         else None
     )
-    document.processed_time = utcnow()
+    document.processed_time = clock.now()
     note = f"The analyser scored KYC document {document.id} {result.score}: {result.decision}"
     documents.changed(session, document, links, [DECISION_EVENTS[result.decision]], note=note)
 
@@ -230,5 +230,5 @@ def unanalysable(
     document.analysis_error = reason[:2000]
     if document.decision_id is None:
         document.status = "pending"
-        document.processed_time = utcnow()
+        document.processed_time = clock.now()
     documents.changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED])

@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.auth.principal import Principal
 from openkyc.customers.repository import CustomerRepository
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import is_valid_id, new_id
 from openkyc.db.models import Customer, File, KycDocument, KycDocumentDecision, KycRequest
-from openkyc.db.types import utcnow
 from openkyc.errors import Conflict, InvalidField, NotFound, ValidationFailed
 from openkyc.events import service as events
 from openkyc.events import types as event_types
@@ -88,7 +88,7 @@ def changed(
 ) -> None:
     """After a document changed (or was created): a new revision, its events, its entry on
     the customer's timeline, its request's status and the customer's KYC flag."""
-    now = now or utcnow()
+    now = now or clock.now()
     if not created:
         document.revision += 1
         document.updated_time = now
@@ -223,7 +223,7 @@ def create(
         )
     _check_files(session, organization_id, data)
     request = _attach_to_request(session, organization_id, data)
-    now = utcnow()
+    now = clock.now()
     document = KycDocument(
         id=document_id or new_id("kyc_doc"),
         organization_id=organization_id,
@@ -322,7 +322,7 @@ def _decide(
     links: Links,
     override: bool,
 ) -> KycDocument:
-    now = utcnow()
+    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_open(status[:-2], document)
     held_by = document.reviewer_name
@@ -373,7 +373,7 @@ def review(
 ) -> KycDocument:
     """A person confirms they reviewed the document. A decision a person made keeps its
     author and time; the review is on the customer's timeline."""
-    now = utcnow()
+    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_open("review", document)
     transitions.ensure_may_act(document, principal, now, override=override)
@@ -396,7 +396,7 @@ def start_review(
     override: bool = False,
 ) -> KycDocument:
     """A person takes the document; others get a 409 until they stop or the hold lapses."""
-    now = utcnow()
+    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_reviewable(document)
     held_by = document.reviewer_name
@@ -420,7 +420,7 @@ def stop_review(
     override: bool = False,
 ) -> KycDocument:
     """The person lets the document go. Only the hold ends: a decision and who made it stay."""
-    now = utcnow()
+    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_open("stop-review", document)
     if transitions.review_holder(document, now) is None:
@@ -454,7 +454,7 @@ def overwrite_matches(
     override: bool = False,
 ) -> KycDocument:
     """A person corrects what was read from the document."""
-    now = utcnow()
+    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     if body.type != document.document_type:
         raise ValidationFailed.field(
