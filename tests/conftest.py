@@ -11,6 +11,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from openkyc.clock import FrozenClock
+from openkyc.clock import use as use_clock
 from openkyc.config import Settings
 from openkyc.db.migrate import upgrade
 from openkyc.db.session import Database, make_engine
@@ -42,6 +45,17 @@ STORAGES = pytest.mark.parametrize("storage_kind", ["local", "s3"], indirect=Tru
 
 def _postgres_engine(schema: str) -> Engine:
     return make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+
+
+SLOW_TEST_TIMEOUT = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow (thousands of events, worker processes, browsers) get a longer budget
+    than the default of pyproject.toml, unless they name their own."""
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TEST_TIMEOUT))
 
 
 @pytest.fixture(scope="session")
@@ -112,6 +126,14 @@ def redis_url() -> str:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return REDIS_URL
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    """A stopped clock for the test (and the app it drives, whose threads share it), started at
+    a whole second; ``clock.advance(seconds=2)`` moves time instead of sleeping."""
+    with use_clock(FrozenClock(datetime.now(UTC).replace(microsecond=0))) as frozen:
+        yield frozen
 
 
 @pytest.fixture

@@ -24,8 +24,10 @@ def main() -> None:
 
 def _prepare(settings: Settings) -> None:
     """Migrate the database and make sure an organization and key exist; print how to call."""
+    from sqlalchemy.orm import Session
+
     from openkyc.db import locks
-    from openkyc.db.migrate import upgrade
+    from openkyc.db.migrate import upgrade_on
     from openkyc.db.session import Database
     from openkyc.organizations.service import bootstrap
     from openkyc.sealing import Sealer
@@ -34,15 +36,17 @@ def _prepare(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database.from_settings(settings)
     try:
-        # Processes started together (a deploy) take turns: the first migrates and bootstraps,
-        # the others find it done.
-        with locks.held(database.engine, "prepare"):
-            upgrade(database.engine)
-            with database.write_sessionmaker.begin() as session:
+        # One transaction under a lock: processes started together (a deploy) take turns, the
+        # first migrates and bootstraps, the others find it done.
+        with database.engine.begin() as connection:
+            locks.wait_for_transaction(connection, "prepare")
+            upgrade_on(connection)
+            with Session(bind=connection, expire_on_commit=False) as session:
                 result = bootstrap(session, settings)
                 sealed = seal_stored_secrets(
                     session, Sealer(settings.resolved_secret_key, settings.previous_secret_keys)
                 )
+                session.flush()
     finally:
         database.dispose()
     base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
@@ -179,6 +183,15 @@ def _register_users() -> None:
 
 
 _register_users()
+
+
+def _register_audit() -> None:
+    from openkyc.timeline.cli import audit
+
+    main.add_command(audit, "audit")
+
+
+_register_audit()
 
 if __name__ == "__main__":
     main()

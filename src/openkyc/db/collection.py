@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, select, true
 
 from openkyc.errors import ValidationFailed
 
@@ -63,6 +63,12 @@ class FieldSet:
 
     def filterable(self) -> list[str]:
         return sorted(name for name, f in self.fields.items() if f.filterable)
+
+
+# A filter is a few conditions a person or a program wrote, not a query language: these bound
+# the SQL it becomes (SQLite refuses expression trees deeper than 1000).
+MAX_FILTER_CLAUSES = 50
+MAX_FILTER_VALUES = 500
 
 
 def _split(text: str, separator: str) -> list[str]:
@@ -111,7 +117,7 @@ def _convert(f: Field, raw: str, quoted: bool) -> Any:
         raise _invalid("filter", f"{f.name} needs a value")
     try:
         return _CONVERTERS[f.kind](raw)
-    except (ValueError, InvalidOperation) as error:
+    except (ValueError, InvalidOperation, OverflowError) as error:
         raise _invalid("filter", f"{f.name} expects {_KIND_WORDS[f.kind]}, not {raw!r}") from error
 
 
@@ -151,9 +157,12 @@ def _parse_boolean(raw: str) -> bool:
 
 
 def _parse_integer(raw: str) -> int:
-    if not raw.lstrip("-").isdigit():
+    if not raw.lstrip("-").isdigit() or len(raw) > 20:
         raise ValueError(raw)
-    return int(raw)
+    value = int(raw)
+    if not -(2**63) <= value < 2**63:  # what every database compares without overflowing
+        raise ValueError(raw)
+    return value
 
 
 _CONVERTERS: dict[str, Callable[[str], Any]] = {
@@ -237,10 +246,11 @@ def filter_clause(fields: FieldSet, text: str | None) -> ColumnElement[bool]:
     """The SQL condition of a ``filter`` query parameter."""
     if not text or not text.strip():
         return true()
-    conditions = []
-    for clause in _split(text, ";"):
-        if not clause.strip():
-            continue
+    conditions, values = [], 0
+    clauses = [clause for clause in _split(text, ";") if clause.strip()]
+    if len(clauses) > MAX_FILTER_CLAUSES:
+        raise _invalid("filter", f"at most {MAX_FILTER_CLAUSES} clauses are allowed")
+    for clause in clauses:
         name, colon, raw_values = clause.partition(":")
         name = name.strip()
         if not colon:
@@ -249,7 +259,11 @@ def filter_clause(fields: FieldSet, text: str | None) -> ColumnElement[bool]:
         if f is None or not f.filterable:
             known = ", ".join(fields.filterable())
             raise _invalid("filter", f"cannot filter by {name!r}; filterable fields: {known}")
-        conditions.append(_clause(f, [parse_value(f, raw) for raw in _split(raw_values, ",")]))
+        raws = _split(raw_values, ",")
+        values += len(raws)
+        if values > MAX_FILTER_VALUES:
+            raise _invalid("filter", f"at most {MAX_FILTER_VALUES} values are allowed in all")
+        conditions.append(_clause(f, [parse_value(f, raw) for raw in raws]))
     return and_(*conditions)
 
 
@@ -289,6 +303,15 @@ class CollectionQuery:
     q: str | None = None
 
 
+# A full page's count stops this many rows past the page: a total is exact up to there, and a
+# page of a collection of millions costs what a page of thousands does.
+COUNT_AHEAD = 10_000
+
+
+class AtLeast(int):
+    """A count that stopped at its limit: the collection has at least this many members."""
+
+
 def fetch_page(
     session: Any,
     statement: Any,
@@ -296,9 +319,20 @@ def fetch_page(
     query: CollectionQuery,
     default_sort: Sequence[str] = ("-createdTime",),
 ) -> tuple[list[Any], int]:
-    """One page of a filtered, sorted collection and the total count of the filter."""
+    """One page of a filtered, sorted collection and the number of members of the filter."""
     statement = statement.where(filter_clause(fields, query.filter))
-    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     ordered = statement.order_by(*order_by(fields, query.sort, default_sort))
-    rows = session.scalars(ordered.limit(query.limit).offset(query.offset)).all()
-    return list(rows), int(total or 0)
+    rows = list(session.scalars(ordered.limit(query.limit).offset(query.offset)).all())
+    return rows, _total(session, statement, query, len(rows))
+
+
+def _total(session: Any, statement: Any, query: CollectionQuery, found: int) -> int:
+    """The page tells the total when it is not full (nothing more to count); otherwise count,
+    but no further than ``COUNT_AHEAD`` past the page."""
+    if 0 < found < query.limit or (found == 0 < query.limit and query.offset == 0):
+        return query.offset + found
+    limit = query.offset + query.limit + COUNT_AHEAD
+    bounded = statement.order_by(None).with_only_columns(literal(1), maintain_column_froms=True)
+    bounded = bounded.limit(limit + 1).subquery()
+    counted = int(session.scalar(select(func.count()).select_from(bounded)) or 0)
+    return AtLeast(limit) if counted > limit else counted

@@ -15,8 +15,8 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from openkyc import clock
 from openkyc.db.models import Job
-from openkyc.db.types import utcnow
 from openkyc.jobs import queue, repository
 from openkyc.jobs.leases import Backoff, Heartbeat, Outage
 from openkyc.logs import JOB_REQUEST_ID, request_context
@@ -53,7 +53,7 @@ class Worker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         # A job's lease is renewed while it runs: a lease far shorter than the longest job
         # still hands a dead worker's jobs over soon.
-        self.heartbeat = Heartbeat(queue.JOBS, sessions, self.name, lease, utcnow)
+        self.heartbeat = Heartbeat(queue.JOBS, sessions, self.name, lease, clock.now)
         self.outage = Outage(f"job worker {self.name}", max_pause=max(poll_seconds, 30.0))
         self._stop = threading.Event()
         self._wake = threading.Condition()

@@ -23,8 +23,8 @@ import httpx
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
+from openkyc import clock
 from openkyc.config import Settings
-from openkyc.db.types import utcnow
 from openkyc.files.fetch import FetchPolicy, IPNetwork
 from openkyc.jobs.leases import Outage
 from openkyc.metrics import webhook_attempt
@@ -101,7 +101,11 @@ def attempt_delivery(claimed: Claimed, sender: Sender, config: DeliveryConfig) -
         return _unsent(claimed, str(broken))
     body = request_body(subscription, claimed.payload)
     request = outgoing(
-        subscription, claimed.event_id, body, config.policy(claimed.allow_private), time.time()
+        subscription,
+        claimed.event_id,
+        body,
+        config.policy(claimed.allow_private),
+        clock.timestamp(),
     )
     try:
         problem = credential_problem(subscription, httpx.URL(subscription.url).host)
@@ -250,7 +254,7 @@ class DeliveryWorker:
             busy = dict(self._per_webhook)
         try:
             with self._session() as session, session.begin():
-                now = utcnow()
+                now = clock.now()
                 queue.record(session, self.name, finished, self.config.retry, now)
                 claimed = queue.claim(
                     session,
@@ -261,6 +265,7 @@ class DeliveryWorker:
                     lapsed=lapsed,
                     busy=busy,
                     cap=self._cap,
+                    max_attempts=self.config.retry.max_attempts,
                 )
         except Exception as error:
             self._disconnect()

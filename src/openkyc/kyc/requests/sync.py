@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.customers.events import record_customer_event
 from openkyc.customers.schemas import CustomerOut
 from openkyc.db.models import Customer, KycDocument, KycRequest
-from openkyc.db.types import utcnow
 from openkyc.events import service as events
 from openkyc.events import types as event_types
 from openkyc.kyc.documents.repository import KycDocumentRepository
@@ -21,6 +21,9 @@ from openkyc.kyc.requests.schemas import KycRequestOut
 from openkyc.kyc.requests.tokens import gatherer_url
 from openkyc.kyc.status import PERMANENT, Provided, Requested, request_status_from
 from openkyc.kyc.types import ADDRESS, CREDIT_FILE, IDENTITY
+from openkyc.timeline import authors, changes
+from openkyc.timeline import service as timeline
+from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Link, Links
 
 IDENTITY_DECISIONS = frozenset({"single-source", "dual-source"})
@@ -57,7 +60,7 @@ def request_payload(request: KycRequest, customer: Customer, links: Links) -> di
         "kycRequestId": request.id,
         "_embedded": {
             "customer": CustomerOut.of(customer, links.href("customers", customer.id)).model_dump(
-                mode="json", by_alias=True
+                mode="json", by_alias=True, warnings=False
             ),
             "kycRequest": KycRequestOut.of(request, request_links(links, request)).model_dump(
                 mode="json", by_alias=True
@@ -87,6 +90,23 @@ def record_request_event(
         "kyc-request",
         request.id,
         request_payload(request, customer, links),
+    )
+    _on_timeline(session, request, event_type)
+
+
+def _on_timeline(session: Session, request: KycRequest, event_type: str) -> None:
+    kind = {
+        event_types.KYC_REQUEST_FULFILLED: TimelineType.KYC_REQUEST_FULFILLED,
+        event_types.KYC_REQUEST_CREATED: TimelineType.KYC_REQUEST_CREATED,
+    }.get(event_type, TimelineType.KYC_REQUEST_MODIFIED)
+    what = event_type.removeprefix("kyc-request-")
+    timeline.record(
+        session,
+        request.organization_id,
+        request.customer_id,
+        kind,
+        f"{authors.current(session).name}: KYC request {request.id} {what}",
+        changes=changes.take(session, request),
     )
 
 
@@ -119,7 +139,7 @@ def refresh_request(
 ) -> None:
     request = KycRequestRepository(session, organization_id).get(request_id, for_update=True)
     if request is not None:
-        apply_status(session, request, links, now or utcnow())
+        apply_status(session, request, links, now or clock.now())
 
 
 def _fulfils_kyc(documents: list[KycDocument]) -> bool:
