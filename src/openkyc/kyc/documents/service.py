@@ -59,6 +59,11 @@ def queue_analysis(session: Session, document: KycDocument) -> None:
     )
 
 
+def backed_by_file(session: Session, organization_id: str, file_id: str) -> list[str]:
+    """Ids of the organization's KYC documents whose evidence includes the file."""
+    return KycDocumentRepository(session, organization_id).ids_backed_by_file(file_id)
+
+
 def page(
     session: Session, organization_id: str, query: CollectionQuery
 ) -> tuple[list[KycDocument], int]:
