@@ -81,7 +81,16 @@ def serve(host: str | None, port: int | None, data_dir: Path | None) -> None:
     settings = _settings(host=host, port=port, data_dir=data_dir)
     _refuse_misconfigured_background(settings, settings.embedded_worker)
     _prepare(settings)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    # Forwarded headers are the app's to read, from OPENKYC_TRUSTED_PROXIES only: uvicorn's own
+    # default would believe any X-Forwarded-For sent from 127.0.0.1.
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        proxy_headers=False,
+        forwarded_allow_ips="",
+    )
 
 
 @main.command()
