@@ -77,9 +77,18 @@ def _authorize(request: Request, principal: Principal) -> Principal:
     if principal.role is not None:
         roles.ensure_permits(principal.role, request.method, getattr(route, "operation_id", None))
     if request.method not in SAFE_METHODS:
-        decision = request.app.state.rate_limiter.hit(principal.organization_id)
+        decision = request.app.state.rate_limiter.hit(_bucket(principal))
         request.scope[RESPONSE_HEADERS].update(decision.headers())
     return principal
+
+
+def _bucket(principal: Principal) -> str:
+    """Whose writes a request counts against: the merchant's keys, its publishable keys and
+    each customer link have buckets of their own, so the public side never locks the
+    merchant out."""
+    if principal.key_type == "customer":
+        return f"{principal.organization_id}/customer/{principal.request_id}"
+    return f"{principal.organization_id}/{principal.key_type}"
 
 
 def require_secret(request: Request, session: Session) -> Principal:
