@@ -3,6 +3,7 @@ client cannot step into an IP-locked key's addresses by naming them."""
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from typing import Any
 
 import pytest
@@ -42,7 +43,7 @@ def test_forwarded_headers_are_not_believed_by_default(
 
 
 def _behind_proxy(settings: Settings, database: Database, storage: LocalStorage) -> Any:
-    update = {"trusted_proxies": Settings(trusted_proxies="10.0.0.0/8").trusted_proxies}
+    update = {"trusted_proxies": (ip_network("10.0.0.0/8"),)}
     return create_app(settings.model_copy(update=update), database, storage)
 
 
@@ -56,6 +57,13 @@ def test_a_configured_proxy_is_believed(
         assert_problem(proxy.get("/customers", headers={"X-Forwarded-For": "5.6.7.8"}), 403)
     with client_from(app, "5.6.7.8", **locked) as direct:
         assert_problem(direct.get("/customers", headers={"X-Forwarded-For": OFFICE_IP}), 403)
+
+
+def test_trusted_proxies_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENKYC_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.1")
+    assert [str(n) for n in Settings().trusted_proxies] == ["10.0.0.0/8", "192.168.1.1/32"]
+    monkeypatch.delenv("OPENKYC_TRUSTED_PROXIES")
+    assert Settings().trusted_proxies == ()
 
 
 def test_uvicorn_is_told_to_believe_no_forwarded_header(

@@ -14,6 +14,7 @@ from openkyc.db.session import Session as OrmSession
 from openkyc.db.session import unit_of_work
 from openkyc.errors import Forbidden, Unauthorized
 from openkyc.sealing import Sealer
+from openkyc.storefront import service as storefront
 from openkyc.users import roles
 from openkyc.web.links import Links, links_for_request
 from openkyc.web.middleware import ORGANIZATION_IN_PATH, RESPONSE_HEADERS
@@ -76,6 +77,9 @@ def _authorize(request: Request, principal: Principal) -> Principal:
         raise Forbidden("The credentials do not permit this operation")
     if principal.role is not None:
         roles.ensure_permits(principal.role, request.method, getattr(route, "operation_id", None))
+    if request.method not in SAFE_METHODS and principal.key_type == "customer":
+        with request.app.state.sessionmaker() as short:
+            storefront.ensure_open(short, principal)
     if request.method not in SAFE_METHODS:
         decision = request.app.state.rate_limiter.hit(_bucket(principal))
         request.scope[RESPONSE_HEADERS].update(decision.headers())
