@@ -5,14 +5,33 @@ BIN := $(VENV)/bin
 
 ESLINT := tools/eslint/node_modules/.bin/eslint
 
-.PHONY: test test-browser install serve lint bench clean
+.PHONY: test test-browser install lock floors serve lint bench bench-nodes clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+## Install exactly what requirements.lock pins (hash-checked), then openkyc itself.
 install: $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+
+## Pin every dependency anew after a change to pyproject.toml: requirements.lock (newest
+## versions, with hashes) and requirements-floors.txt (each direct dependency at its floor).
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+		--generate-hashes -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 \
+		--resolution lowest-direct -q -o requirements-floors.txt
+
+## Install the declared lower bounds in .venv-floors and run the tests of the web layer, the
+## database, files and webhooks on them: a floor that does not work fails here.
+floors: install
+	$(BIN)/uv venv -q --allow-existing -p $(PYTHON) .venv-floors
+	VIRTUAL_ENV=.venv-floors $(BIN)/uv pip install -q -r requirements-floors.txt
+	VIRTUAL_ENV=.venv-floors $(BIN)/uv pip install -q --no-deps -e .
+	.venv-floors/bin/pytest -n 2 -q -p no:cacheprovider -m 'not browser' \
+		tests/web tests/customers tests/files tests/auth tests/kyc/requests tests/webhooks
 
 ## Install the test dependencies and run the whole test suite.
 test: install
@@ -44,5 +63,9 @@ serve: install
 bench: install
 	$(BIN)/python benchmarks/api.py
 
+## Throughput per node: 1 and 2 API nodes, 1 and 2 workers (PostgreSQL, SeaweedFS, Redis).
+bench-nodes: install
+	$(BIN)/python benchmarks/nodes.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tools/eslint/node_modules .import_linter_cache
+	rm -rf $(VENV) .venv-floors .pytest_cache .mypy_cache .ruff_cache tools/eslint/node_modules .import_linter_cache

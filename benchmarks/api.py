@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
@@ -37,6 +38,7 @@ from urllib.parse import quote
 from sqlalchemy import Engine, create_engine, insert, text
 
 from openkyc.db.ids import new_id
+from openkyc.db.models.customer import Customer
 from openkyc.db.models.kyc import KycDocument, KycRequest
 from openkyc.db.session import make_engine
 from openkyc.kyc.requests.schemas import RequestedDocument
@@ -75,6 +77,8 @@ class Result:
 
     def percentile(self, fraction: float) -> float:
         ordered = sorted(self.latencies_ms)
+        if not ordered:  # every request failed: the errors column says how many
+            return float("nan")
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
@@ -362,17 +366,78 @@ def server(url: str, folder: Path, api_key: str) -> Iterator[tuple[int, int]]:
         process.wait(timeout=30)
 
 
-def wait_until_up(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+@contextmanager
+def minimal_server(url: str, folder: Path) -> Iterator[tuple[int, int]]:
+    """The baseline app of ``minimal_app.py`` on the same database."""
+    port = free_port()
+    log = folder / "minimal.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("minimal_app.py")), url, str(port)],
+            stdout=output,
+            stderr=output,
+        )
+    try:
+        wait_until_up(port, process, log, path="/customers/none")
+        yield port, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def seed_customers_in_bulk(url: str, total: int, have: int) -> None:
+    """More customers, written straight into the table, up to ``total``."""
+    engine = make_engine(url)
+    created = datetime(2024, 1, 1, tzinfo=UTC)
+    try:
+        for start in range(have, total, 10_000):
+            rows = []
+            for index in range(start, min(total, start + 10_000)):
+                first = f"Bulk{index}"
+                address = json.loads(customer_body(index))["primaryAddress"]
+                rows.append(
+                    {
+                        "organization_id": ORGANIZATION_ID,
+                        "id": new_id("cus"),
+                        "first_name": first,
+                        "last_name": "Bench",
+                        "country": address["country"],
+                        "city": "London",
+                        "dob": "1990-12-10",
+                        "email": f"{first.lower()}@example.com",
+                        "primary_address": address,
+                        "custom_fields": {},
+                        "notification_emails": [],
+                        "has_fulfilled_kyc": False,
+                        "revision": 0,
+                        "created_time": created + timedelta(seconds=index),
+                        "updated_time": created + timedelta(seconds=index),
+                    }
+                )
+            with engine.begin() as connection:
+                connection.execute(insert(Customer), rows)
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+    finally:
+        engine.dispose()
+
+
+def wait_until_up(
+    port: int, process: subprocess.Popen[bytes], log: Path, path: str = "/health"
+) -> None:
+    # A start on a busy machine (the analyser's processes load their models) takes a while.
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"openkyc serve exited:\n{log.read_text()}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1)
             return
+        except urllib.error.HTTPError:
+            return  # it answers
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError("openkyc serve did not answer /health within 60 s")
+    raise RuntimeError(f"{log.name}: no answer within 240 s")
 
 
 def table(results: list[Result], bare: Result) -> str:
@@ -445,6 +510,34 @@ def run(args: argparse.Namespace) -> None:
                 ),
             ]
             results = [measure(name, base, make, status, args, pid) for name, make, status in plan]
+            if not args.no_baseline:
+                with minimal_server(url, folder) as (minimal_port, minimal_pid):
+                    results.insert(
+                        2,
+                        measure(
+                            "  minimal FastAPI + ORM app",
+                            ("127.0.0.1", minimal_port, api_key),
+                            lambda: Request("GET", f"/customers/{randomizer.choice(ids)}"),
+                            200,
+                            args,
+                            minimal_pid,
+                        ),
+                    )
+            sizes = []
+            have = args.customers
+            for size in args.list_sizes:
+                seed_customers_in_bulk(url, size, have)
+                have = max(have, size)
+                sizes.append(
+                    measure(
+                        f"GET /customers list, {size:,} rows",
+                        base,
+                        lambda: Request("GET", f"/customers?{LIST_QUERY}"),
+                        200,
+                        args,
+                        pid,
+                    )
+                )
     backend = "PostgreSQL" if args.database_url else "SQLite (embedded)"
     print(
         f"openkyc on {backend}: {args.customers} customers and {args.kyc_requests} KYC requests "
@@ -453,6 +546,9 @@ def run(args: argparse.Namespace) -> None:
         f"{args.warmup:g} s warm-up"
     )
     print(table(results, results[0]))
+    if sizes:
+        print()
+        print(table(sizes, results[0]))
 
 
 def main() -> None:
@@ -464,6 +560,16 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=3000, help="customers seeded first")
     parser.add_argument(
         "--kyc-requests", type=int, default=100_000, help="KYC requests stored before measuring"
+    )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="leave out the minimal FastAPI + ORM app"
+    )
+    parser.add_argument(
+        "--list-sizes",
+        type=lambda text: [int(part) for part in text.split(",") if part],
+        default=[],
+        help="then grow the customers table to each of these sizes (e.g. 1000,1000000) and "
+        "measure the filtered list at each",
     )
     run(parser.parse_args())
 

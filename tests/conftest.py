@@ -11,13 +11,17 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from openkyc.clock import FrozenClock
+from openkyc.clock import use as use_clock
 from openkyc.config import Settings
 from openkyc.db.migrate import upgrade
 from openkyc.db.session import Database, make_engine
@@ -27,11 +31,13 @@ from openkyc.web.app import create_app
 from tests.fixtures.live import Live, LiveServer, live_server
 from tests.fixtures.seaweedfs import SeaweedFS, seaweedfs
 from tests.fixtures.tenants import Tenant, make_tenant
+from tests.fixtures.tools import in_ci
 from tests.security.processes import command_line, descendants
 
 POSTGRES_URL = os.environ.get(
     "OPENKYC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+REDIS_URL = os.environ.get("OPENKYC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 BACKENDS = ["sqlite", "postgresql"]
 # Tests of stored bytes run on both storages: `pytestmark = STORAGES` in their module.
 STORAGES = pytest.mark.parametrize("storage_kind", ["local", "s3"], indirect=True)
@@ -39,6 +45,17 @@ STORAGES = pytest.mark.parametrize("storage_kind", ["local", "s3"], indirect=Tru
 
 def _postgres_engine(schema: str) -> Engine:
     return make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+
+
+SLOW_TEST_TIMEOUT = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow (thousands of events, worker processes, browsers) get a longer budget
+    than the default of pyproject.toml, unless they name their own."""
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TEST_TIMEOUT))
 
 
 @pytest.fixture(scope="session")
@@ -98,6 +115,27 @@ def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
     """A real S3-compatible server for the run (SeaweedFS on loopback ports)."""
     with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The real Redis of the machine (``OPENKYC_TEST_REDIS_URL``); CI has one."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        message = f"Redis is not reachable at {REDIS_URL}: {error}"
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return REDIS_URL
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    """A stopped clock for the test (and the app it drives, whose threads share it), started at
+    a whole second; ``clock.advance(seconds=2)`` moves time instead of sleeping."""
+    with use_clock(FrozenClock(datetime.now(UTC).replace(microsecond=0))) as frozen:
+        yield frozen
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from openkyc.config import Settings
+from openkyc.logs import configure_logging
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -23,8 +24,10 @@ def main() -> None:
 
 def _prepare(settings: Settings) -> None:
     """Migrate the database and make sure an organization and key exist; print how to call."""
+    from sqlalchemy.orm import Session
+
     from openkyc.db import locks
-    from openkyc.db.migrate import upgrade
+    from openkyc.db.migrate import upgrade_on
     from openkyc.db.session import Database
     from openkyc.organizations.service import bootstrap
     from openkyc.sealing import Sealer
@@ -33,15 +36,17 @@ def _prepare(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database.from_settings(settings)
     try:
-        # Processes started together (a deploy) take turns: the first migrates and bootstraps,
-        # the others find it done.
-        with locks.held(database.engine, "prepare"):
-            upgrade(database.engine)
-            with database.write_sessionmaker.begin() as session:
+        # One transaction under a lock: processes started together (a deploy) take turns, the
+        # first migrates and bootstraps, the others find it done.
+        with database.engine.begin() as connection:
+            locks.wait_for_transaction(connection, "prepare")
+            upgrade_on(connection)
+            with Session(bind=connection, expire_on_commit=False) as session:
                 result = bootstrap(session, settings)
                 sealed = seal_stored_secrets(
                     session, Sealer(settings.resolved_secret_key, settings.previous_secret_keys)
                 )
+                session.flush()
     finally:
         database.dispose()
     base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
@@ -58,6 +63,14 @@ def _prepare(settings: Settings) -> None:
         click.echo(f"Try: curl -H 'REB-APIKEY: {result.api_key_secret}' {base_url}/customers")
 
 
+# `openkyc serve --no-worker`: every kind of background work is left to `openkyc worker`.
+API_ONLY: dict[str, Any] = {
+    "embedded_worker": False,
+    "expiry_interval_seconds": 0.0,
+    "retention_interval_seconds": 0.0,
+}
+
+
 def _refuse_misconfigured_background(settings: Settings, runs_background: bool) -> None:
     problem = settings.background_problem() if runs_background else None
     if problem:
@@ -72,22 +85,31 @@ def _refuse_misconfigured_background(settings: Settings, runs_background: bool) 
     type=click.Path(path_type=Path),
     help="Folder for the database and files [OPENKYC_DATA_DIR, default ./openkyc-data].",
 )
-def serve(host: str | None, port: int | None, data_dir: Path | None) -> None:
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Serve the API only: no analysis, webhook deliveries, expiry or retention here "
+    "(`openkyc worker` processes do them).",
+)
+def serve(host: str | None, port: int | None, data_dir: Path | None, no_worker: bool) -> None:
     """Run the service (API and background work) in this process."""
     import uvicorn
 
     from openkyc.web.app import create_app
 
-    settings = _settings(host=host, port=port, data_dir=data_dir)
+    settings = _settings(host=host, port=port, data_dir=data_dir, **(API_ONLY if no_worker else {}))
     _refuse_misconfigured_background(settings, settings.embedded_worker)
     _prepare(settings)
-    # Forwarded headers are the app's to read, from OPENKYC_TRUSTED_PROXIES only: uvicorn's own
-    # default would believe any X-Forwarded-For sent from 127.0.0.1.
+    configure_logging(settings.log_format, settings.log_level)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        log_level="info",
+        # openkyc logs each request itself, with its id (openkyc.access), in the chosen format.
+        log_config=None,
+        access_log=False,
+        # Forwarded headers are the app's to read, from OPENKYC_TRUSTED_PROXIES only: uvicorn's
+        # own default would believe any X-Forwarded-For sent from 127.0.0.1.
         proxy_headers=False,
         forwarded_allow_ips="",
     )
@@ -113,8 +135,11 @@ def worker(threads: int | None, processes: int | None, data_dir: Path | None) ->
     import signal
     import threading
 
+    from prometheus_client import start_http_server
+
     from openkyc.background import background
     from openkyc.db.session import Database
+    from openkyc.metrics import registry_for
     from openkyc.storage import storage_from_url
 
     settings = _settings(worker_threads=threads, analysis_processes=processes, data_dir=data_dir)
@@ -123,6 +148,9 @@ def worker(threads: int | None, processes: int | None, data_dir: Path | None) ->
     work = background(
         settings, database, storage_from_url(settings.resolved_storage_url, settings.s3_options)
     )
+    configure_logging(settings.log_format, settings.log_level)
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, settings.host, registry_for(database.sessionmaker))
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())

@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     bootstrap_organization_name: str = "My organization"
     bootstrap_api_key: str = ""
 
+    # Logs on stderr: `text` for people, `json` (one object per line) for log collectors.
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # `openkyc worker` serves its Prometheus metrics on this port (0: none); API nodes serve
+    # them at `/metrics`.
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+
     # Rate limit of mutating requests, per organization, in the `limits` notation.
     rate_limit: str = "3000/10minutes"
     rate_limit_storage: str = "memory://"

@@ -8,12 +8,13 @@ requests, documents, customers and files are the merchant's records and are neve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CursorResult, delete, exists, select, tuple_
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.db.models import Job, OutboxEvent, WebhookDelivery
 from openkyc.webhooks import queue
 
@@ -53,7 +54,7 @@ def prune_history(
 ) -> Pruned:
     """Delete finished deliveries, unreferenced events and finished jobs older than ``keep``,
     at most ``batch`` of each; run again while ``filled(batch)``."""
-    cutoff = (now or datetime.now(UTC)) - keep
+    cutoff = (now or clock.now()) - keep
     deliveries = _delete_some(
         session,
         WebhookDelivery,

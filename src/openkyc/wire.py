@@ -82,7 +82,9 @@ class WireModel(BaseModel):
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON object a client receives."""
-        data = self.model_dump(mode="json", by_alias=True)
+        # Parts built from stored JSON (``model_construct``) hold plain values where the
+        # model has sub-models: they are written as they are, without a warning.
+        data = self.model_dump(mode="json", by_alias=True, warnings=False)
         for name in self.omit_when_none:
             if data.get(name) is None:
                 data.pop(name, None)

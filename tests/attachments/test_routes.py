@@ -3,12 +3,12 @@ organization, found by what they link, and gone with their file."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from openkyc.clock import FrozenClock
 from tests.files.helpers import b64, invalid_fields, upload
 from tests.fixtures import images
 from tests.fixtures.payloads import customer_body
@@ -170,7 +170,7 @@ def test_refusals_say_why(api: TestClient, tenant: Tenant, customer_id: str) -> 
 
 
 @pytest.fixture
-def four(api: TestClient, tenant: Tenant) -> list[dict[str, Any]]:
+def four(api: TestClient, tenant: Tenant, clock: FrozenClock) -> list[dict[str, Any]]:
     """Ada's passport and selfie, Grace's passport, and the organization's licence; made one
     second apart, oldest first."""
     ada, grace = _customer(api), _customer(api, first="Grace", email="grace@example.com")
@@ -192,7 +192,7 @@ def four(api: TestClient, tenant: Tenant) -> list[dict[str, Any]]:
     made = []
     for index, body in enumerate(bodies):
         if index:
-            time.sleep(1.01)  # createdTime has a resolution of one second
+            clock.advance(seconds=1)  # createdTime has a resolution of one second
         made.append(_attach(api, **body))
     return made
 
@@ -293,7 +293,7 @@ def test_expand_file_embeds_the_files_record(
 
 
 def test_put_creates_with_the_clients_id_then_replaces(
-    api: TestClient, tenant: Tenant, customer_id: str, file_id: str
+    api: TestClient, tenant: Tenant, customer_id: str, file_id: str, clock: FrozenClock
 ) -> None:
     body = {"fileId": file_id, "relatedType": "customer", "relatedId": customer_id}
     created = api.put("/attachments/merchant-7", json=body)
@@ -301,7 +301,7 @@ def test_put_creates_with_the_clients_id_then_replaces(
     assert created.headers["Location"] == "http://openkyc.test/attachments/merchant-7"
     first = created.json()
     assert (first["id"], first["revision"], first["name"]) == ("merchant-7", 0, "passport.jpg")
-    time.sleep(1.01)  # updatedTime has a resolution of one second
+    clock.advance(seconds=1)  # updatedTime has a resolution of one second
     other_file = upload(api, images.png(), name="selfie.png")["id"]
     replacement = {
         "fileId": other_file,

@@ -5,6 +5,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session as OrmSession
@@ -160,3 +161,27 @@ def test_a_put_racing_another_to_create_the_same_id_is_a_409_and_keeps_the_winne
         assert (stored["primaryAddress"]["firstName"], stored["revision"]) == ("Ada", 0)
         again = first.put(f"/customers/{customer_id}", json=customer_body(first="Grace"))
         assert (again.status_code, again.json()["primaryAddress"]["firstName"]) == (200, "Grace")
+
+
+def test_pagination_total_is_exact_and_past_its_count_limit_left_out(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openkyc.db import collection
+
+    for n in range(5):
+        assert api.post("/customers", json=customer_body(first=f"Count{n}")).status_code == 201
+    monkeypatch.setattr(collection, "COUNT_AHEAD", 3)
+
+    def total(**params: object) -> str | None:
+        response = api.get("/customers", params={"filter": "lastName:Lovelace", **params})
+        assert response.status_code == 200
+        return response.headers.get("Pagination-Total")
+
+    # Pages that are not full tell the total; counts stop COUNT_AHEAD past a full page.
+    assert total(limit=10) == "5"
+    assert total(limit=2, offset=4) == "5"
+    assert total(limit=2, offset=10) == "5"
+    assert total(limit=1) is None  # a full page: counting stops at 0 + 1 + 3 = 4 < 5
+    assert total(limit=1, offset=1) == "5"  # ... at 1 + 1 + 3 = 5: all of them, exact
+    monkeypatch.setattr(collection, "COUNT_AHEAD", 100)
+    assert total(limit=1) == "5"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from fastapi.testclient import TestClient
 
+from openkyc.clock import FrozenClock
 from openkyc.storage import Storage
 from tests.conftest import STORAGES
 from tests.files.helpers import b64, file_count, invalid_fields, stored_objects, upload
-from tests.fixtures import images
+from tests.fixtures import images, kyc
 from tests.fixtures.tenants import Tenant
 
 # Every test here runs on local disk and on S3 (SeaweedFS).
@@ -117,9 +116,11 @@ def test_bad_filters_and_sorts_are_problems(
     assert list(invalid_fields(response)) == [field]
 
 
-def test_put_changes_what_was_sent_and_bumps_the_revision(api: TestClient) -> None:
+def test_put_changes_what_was_sent_and_bumps_the_revision(
+    api: TestClient, clock: FrozenClock
+) -> None:
     created = upload(api, images.png(), name="a.png", description="first", tags=["kyc"])
-    time.sleep(1.01)  # updatedTime has a resolution of one second
+    clock.advance(seconds=1)  # updatedTime has a resolution of one second
     response = api.put(
         f"/files/{created['id']}",
         json={"tags": ["kyc", "id-back"], "description": "second", "mime": "text/plain", "size": 1},
@@ -207,6 +208,30 @@ def test_delete_removes_the_record_then_the_bytes(
     assert api.delete(f"/files/{gone['id']}").status_code == 404
     assert stored_objects(storage) == [f"{tenant.organization_id}/{kept['id']}"]
     assert file_count(api) == 1
+
+
+def test_a_file_that_is_a_kyc_documents_evidence_cannot_be_deleted(
+    api: TestClient, storage: Storage
+) -> None:
+    customer_id = kyc.customer(api)
+    document = kyc.document(api, customer_id, "address-proof")
+    [evidence] = document["fileIds"]
+    spare = kyc.upload(api, ["kyc"], seed=9)
+    before = stored_objects(storage)
+    response = api.delete(f"/files/{evidence}")
+    assert response.status_code == 422
+    assert invalid_fields(response) == {
+        "id": f"the file is evidence of the KYC document {document['id']} and cannot be deleted"
+    }
+    # A decided document keeps its evidence too.
+    kyc.reject(api, document["id"])
+    assert api.delete(f"/files/{evidence}").status_code == 422
+    assert api.get(f"/files/{evidence}/download").status_code == 200
+    assert stored_objects(storage) == before
+    # A file no document names goes as before; an id that only looks alike is not a match.
+    assert api.delete(f"/files/{spare}").status_code == 204
+    lookalike = evidence[:-1] + ("_" if evidence[-1] != "_" else "x")
+    assert api.delete(f"/files/{lookalike}").status_code == 404
 
 
 def test_another_tenants_file_is_not_found_everywhere(

@@ -8,11 +8,12 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 from collections import Counter
 from typing import Any
 
+from openkyc import clock
 from openkyc.events.repository import EventRepository
+from openkyc.metrics import REGISTRY
 from tests.fixtures import kyc, webhooks
 from tests.webhooks.receivers import Reply, answering, basic_auth, digest_auth, running, wait_for
 
@@ -21,7 +22,7 @@ def verify(secret: str, headers: dict[str, str], body: bytes, tolerance: int = 3
     """The README's verification, written from the specification, not from openkyc's code."""
     key = base64.b64decode(secret.removeprefix("whsec_"))
     msg_id, timestamp = headers["webhook-id"], headers["webhook-timestamp"]
-    if abs(time.time() - int(timestamp)) > tolerance:
+    if abs(clock.timestamp() - int(timestamp)) > tolerance:
         return False
     signed = f"{msg_id}.{timestamp}.".encode() + body
     expected = "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
@@ -35,6 +36,11 @@ def outbox(live: Any) -> dict[str, Any]:
     return {event.id: event for event in events}
 
 
+def _first_attempts_delivered() -> float:
+    labels = {"outcome": "delivered", "attempt": "1"}
+    return REGISTRY.get_sample_value("openkyc_webhook_deliveries_total", labels) or 0.0
+
+
 def test_an_accepted_document_is_announced_signed_with_the_contracts_payloads(live) -> None:
     with running() as receiver, live() as app:
         hook = webhooks.subscribe(
@@ -45,8 +51,11 @@ def test_an_accepted_document_is_announced_signed_with_the_contracts_payloads(li
         customer_id = kyc.customer(app.api)
         request = kyc.kyc_request(app.api, customer_id, "address-proof")
         document = kyc.document(app.api, customer_id, "address-proof", request_id=request["id"])
+        delivered_before = _first_attempts_delivered()
         accepted = kyc.accept(app.api, document["id"])
         wait_for(lambda: len(receiver.received) == 2, what="two deliveries")
+        # The server runs in this process: its metrics count both, delivered at once.
+        wait_for(lambda: _first_attempts_delivered() >= delivered_before + 2, what="metrics")
 
         events = outbox(app)
         by_type = {json.loads(r.body)["eventType"]: r for r in receiver.received}
@@ -92,6 +101,11 @@ def _customers(app: Any, count: int) -> list[str]:
     return [kyc.customer(app.api, first=f"Ada{n}") for n in range(count)]
 
 
+def _refused(app: Any) -> int:
+    """Deliveries whose last attempt found no receiver."""
+    return sum(1 for d in webhooks.log(app.api) if d["status"] is None and d["error"])
+
+
 def _delivered(app: Any, count: int) -> bool:
     log = webhooks.log(app.api)
     return len(log) == count and all(d["deliveryStatus"] == "delivered" for d in log)
@@ -109,7 +123,8 @@ def test_a_receiver_failing_half_the_time_and_down_for_a_while_gets_every_event(
         first = _customers(app, 15)
         receiver.stop()
         second = _customers(app, 15)
-        time.sleep(0.5)
+        # Attempts fail while the receiver is down before it comes back.
+        wait_for(lambda: _refused(app) >= 5, what="refused attempts")
         receiver.start()
         wait_for(lambda: _delivered(app, 30), what="every delivery")
 
@@ -133,7 +148,7 @@ def test_the_last_failed_attempt_fails_the_delivery_and_a_resend_delivers_it(liv
         hook = webhooks.subscribe(app.api, receiver.url(), eventsFilter=["customer-created"])
         kyc.customer(app.api)
         wait_for(lambda: webhooks.log(app.api)[0]["deliveryStatus"] == "failed")
-        time.sleep(0.3)
+        # Failed means no attempt is scheduled: the third was the last one sent.
         [entry] = webhooks.log(app.api)
         assert (entry["attempt"], entry["status"], entry["nextAttemptTime"]) == (3, 503, None)
         assert len(receiver.received) == 3
@@ -163,13 +178,13 @@ def test_a_hanging_receiver_times_out_without_holding_up_another(live) -> None:
         webhooks.subscribe(app.api, healthy.url(), eventsFilter=["kyc-document-created"])
         customers = _customers(app, 8)
         wait_for(lambda: len(hanging.arrived) == 2, what="the hanging receiver to hold two")
-        began = time.monotonic()
         kyc.document(app.api, customers[0], "address-proof")
         # Eight older deliveries wait for the hanging receiver, which may hold only half of
-        # the four slots: the healthy receiver's delivery goes out at once.
+        # the four slots, two at a time until they time out: the healthy receiver's delivery
+        # goes out beside them. Queued behind them, it would come after all eight reached
+        # the hanging receiver.
         wait_for(lambda: len(healthy.received) == 1, what="the healthy receiver")
-        assert time.monotonic() - began < 1.0
-        assert len(hanging.arrived) == 2
+        assert len(hanging.arrived) < 8
 
         failed_filter = f"webhookId:{stuck['id']};deliveryStatus:failed"
         wait_for(lambda: len(webhooks.log(app.api, failed_filter)) == 8, what="the time-outs")
@@ -177,7 +192,8 @@ def test_a_hanging_receiver_times_out_without_holding_up_another(live) -> None:
         assert {(d["deliveryStatus"], d["status"], d["error"]) for d in failed} == {
             ("failed", None, "no answer within 1.5s")
         }
-        assert all(1400 <= d["duration"] < 2500 for d in failed)
+        # Each attempt waited the whole timeout (how much longer depends on the machine).
+        assert all(d["duration"] >= 1400 for d in failed)
         assert len(hanging.arrived) == 8
 
 
@@ -241,22 +257,28 @@ def test_an_inactive_credential_holds_deliveries_back(live) -> None:
 def test_a_webhook_failing_for_too_long_is_deactivated_visibly(live) -> None:
     with (
         running(answering(500)) as receiver,
+        running() as witness,
         live(webhook_disable_after_seconds=0.5) as app,
     ):
         hook = webhooks.subscribe(app.api, receiver.url(), eventsFilter=["customer-created"])
         _customers(app, 3)
         wait_for(lambda: app.api.get(f"/webhooks/{hook['id']}").json()["status"] == "inactive")
-        time.sleep(0.3)
+        of_hook = f"webhookId:{hook['id']}"
+        wait_for(
+            lambda: {d["deliveryStatus"] for d in webhooks.log(app.api, of_hook)} == {"failed"},
+            what="the attempts in flight to end",
+        )
         shown = app.api.get(f"/webhooks/{hook['id']}").json()
         assert shown["deactivationReason"].startswith("every delivery attempt failed since ")
         assert shown["deactivationTime"] is not None and shown["failingSince"] is not None
-        log = webhooks.log(app.api)
-        assert {d["deliveryStatus"] for d in log} == {"failed"}
-        # Nothing more is sent, and new events are not queued for it.
+        assert len(webhooks.log(app.api, of_hook)) == 3
+        # Nothing more is sent, and new events are not queued for it: another webhook's
+        # delivery of the next event shows the worker has handled that event.
         sent = len(receiver.received)
+        webhooks.subscribe(app.api, witness.url(), eventsFilter=["customer-created"])
         kyc.customer(app.api)
-        time.sleep(0.5)
-        assert len(receiver.received) == sent and len(webhooks.log(app.api)) == 3
+        wait_for(lambda: len(witness.received) == 1, what="the other webhook's delivery")
+        assert len(receiver.received) == sent and len(webhooks.log(app.api, of_hook)) == 3
 
         reactivated = app.api.put(
             f"/webhooks/{hook['id']}",

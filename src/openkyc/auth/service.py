@@ -10,13 +10,13 @@ from typing import Any
 import jwt
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.api_keys import repository as api_keys
 from openkyc.auth import grants
 from openkyc.auth.principal import ALL_OPERATIONS, Principal
 from openkyc.auth.repository import SessionTokenRepository
 from openkyc.auth.secrets import hash_secret, same_digest
 from openkyc.db.models import ApiKey, Organization, SessionToken
-from openkyc.db.types import utcnow
 from openkyc.errors import Forbidden, NotFound, Unauthorized
 from openkyc.organizations import repository as organizations
 from openkyc.users import service as users
@@ -175,7 +175,7 @@ def issue_user_jwt(organization: Organization, user_id: str, expires: datetime) 
         "typ": USER_TOKEN,
         "sub": user_id,
         "org": organization.id,
-        "iat": int(utcnow().timestamp()),
+        "iat": int(clock.now().timestamp()),
         "exp": int(expires.timestamp()),
         "jti": "jwt_" + pysecrets.token_hex(12),
     }
@@ -210,7 +210,7 @@ def issue_session(
         "name": name,
         "org": organization.id,
         "kid": holder.key_id,
-        "iat": int(utcnow().timestamp()),
+        "iat": int(clock.now().timestamp()),
         "exp": int(expires.timestamp()),
         "jti": row.id,
         "acl": permissions,
@@ -238,7 +238,7 @@ def issue_customer_jwt(
     """A customer token for the storefront API, bound to one KYC request (and to the key
     that exchanged it, when one did); returns (token id, token, issue time)."""
     token_id = "jwt_" + pysecrets.token_hex(12)
-    now = utcnow()
+    now = clock.now()
     claims: dict[str, object] = {
         "iss": JWT_ISSUER,
         "typ": CUSTOMER_TOKEN,
@@ -256,7 +256,7 @@ def issue_customer_jwt(
 
 
 def default_expiry(ttl_seconds: int) -> datetime:
-    return utcnow() + timedelta(seconds=ttl_seconds)
+    return clock.now() + timedelta(seconds=ttl_seconds)
 
 
 def check_client_ip(principal: Principal, client_ip: str | None) -> None:

@@ -14,11 +14,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.attachments.repository import AttachmentRepository
 from openkyc.customers.events import record_customer_event
 from openkyc.customers.repository import CustomerRepository
 from openkyc.db.models import Customer, File, KycLivenessSession
-from openkyc.db.types import utcnow
 from openkyc.errors import NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.files.repository import FileRepository
@@ -99,7 +99,7 @@ def merge_into(
     """Move everything of the customer to the target, delete the customer; the target."""
     source, target = _locked_pair(session, organization_id, customer_id, target_id)
     _move_requests(session, source, target, links)
-    _move_documents(session, source, target, links, utcnow())
+    _move_documents(session, source, target, links, clock.now())
     _move_the_rest(session, source, target)
     CustomerRepository(session, organization_id).delete(source)
     target.touch()

@@ -67,10 +67,11 @@ class ContactOut(Contact):
 
     @classmethod
     def of(cls, stored: dict[str, Any]) -> ContactOut:
-        contact = Contact.model_validate(stored)
-        canonical = json.dumps(contact.model_dump(mode="json"), sort_keys=True)
+        # What is stored is the JSON of a contact validated when it was written: it is shown
+        # as it is, not validated (e-mail addresses and all) again on every read.
+        canonical = json.dumps(stored, sort_keys=True)
         digest = hashlib.sha1(canonical.encode(), usedforsecurity=False).hexdigest()
-        return cls(**contact.model_dump(), hash=digest)
+        return cls.model_construct(**stored, hash=digest)
 
 
 class TaxNumber(WireModel):

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, select, true
 
 from openkyc.errors import ValidationFailed
 
@@ -296,6 +296,15 @@ class CollectionQuery:
     q: str | None = None
 
 
+# A full page's count stops this many rows past the page: a total is exact up to there, and a
+# page of a collection of millions costs what a page of thousands does.
+COUNT_AHEAD = 10_000
+
+
+class AtLeast(int):
+    """A count that stopped at its limit: the collection has at least this many members."""
+
+
 def fetch_page(
     session: Any,
     statement: Any,
@@ -303,9 +312,20 @@ def fetch_page(
     query: CollectionQuery,
     default_sort: Sequence[str] = ("-createdTime",),
 ) -> tuple[list[Any], int]:
-    """One page of a filtered, sorted collection and the total count of the filter."""
+    """One page of a filtered, sorted collection and the number of members of the filter."""
     statement = statement.where(filter_clause(fields, query.filter))
-    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     ordered = statement.order_by(*order_by(fields, query.sort, default_sort))
-    rows = session.scalars(ordered.limit(query.limit).offset(query.offset)).all()
-    return list(rows), int(total or 0)
+    rows = list(session.scalars(ordered.limit(query.limit).offset(query.offset)).all())
+    return rows, _total(session, statement, query, len(rows))
+
+
+def _total(session: Any, statement: Any, query: CollectionQuery, found: int) -> int:
+    """The page tells the total when it is not full (nothing more to count); otherwise count,
+    but no further than ``COUNT_AHEAD`` past the page."""
+    if 0 < found < query.limit or (found == 0 < query.limit and query.offset == 0):
+        return query.offset + found
+    limit = query.offset + query.limit + COUNT_AHEAD
+    bounded = statement.order_by(None).with_only_columns(literal(1), maintain_column_froms=True)
+    bounded = bounded.limit(limit + 1).subquery()
+    counted = int(session.scalar(select(func.count()).select_from(bounded)) or 0)
+    return AtLeast(limit) if counted > limit else counted

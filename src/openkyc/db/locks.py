@@ -13,55 +13,22 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 _KEY = "hashtextextended('openkyc:' || :name || ':' || current_schema(), 0)"
-_LOCK = text(f"SELECT pg_advisory_lock({_KEY})")
-_UNLOCK = text(f"SELECT pg_advisory_unlock({_KEY})")
-_TRY = text(f"SELECT pg_try_advisory_lock({_KEY})")
+_WAIT_FOR_TRANSACTION = text(f"SELECT pg_advisory_xact_lock({_KEY})")
 _TRY_FOR_TRANSACTION = text(f"SELECT pg_try_advisory_xact_lock({_KEY})")
+
+# Every lock here lasts for a transaction, never for a session: it is released however the
+# holder ends, and it works through PgBouncer in transaction pooling mode.
 
 
 def _is_postgresql(bind: Engine | Connection) -> bool:
     return bind.dialect.name == "postgresql"
 
 
-@contextmanager
-def held(engine: Engine, name: str) -> Iterator[None]:
-    """Hold the named lock for the block, waiting while another process holds it."""
-    if not _is_postgresql(engine):
-        yield
-        return
-    with engine.connect() as plain:
-        connection = plain.execution_options(isolation_level="AUTOCOMMIT")
-        connection.execute(_LOCK, {"name": name})
-        try:
-            yield
-        finally:
-            connection.execute(_UNLOCK, {"name": name})
-
-
-@contextmanager
-def held_if_free(bind: Engine | Connection, name: str) -> Iterator[bool]:
-    """Hold the named lock for the block if no other process holds it; yields whether this one
-    does (if not, that other process is doing the work). The lock lives on a connection of its
-    own, so the block may run any number of transactions."""
-    if not _is_postgresql(bind):
-        yield True
-        return
-    if isinstance(bind, Connection):  # a test's single connection: lock on it
-        yield from _held_if_free_on(bind, name)
-        return
-    with bind.connect() as connection:
-        # Outside any transaction: the lock is held across the block's own transactions.
-        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-        yield from _held_if_free_on(autocommit, name)
-
-
-def _held_if_free_on(connection: Connection, name: str) -> Iterator[bool]:
-    ours = bool(connection.execute(_TRY, {"name": name}).scalar())
-    try:
-        yield ours
-    finally:
-        if ours:
-            connection.execute(_UNLOCK, {"name": name})
+def wait_for_transaction(connection: Connection, name: str) -> None:
+    """Take the named lock until the connection's transaction ends, waiting while another
+    process holds it."""
+    if _is_postgresql(connection):
+        connection.execute(_WAIT_FOR_TRANSACTION, {"name": name})
 
 
 def try_for_transaction(session: Session, name: str) -> bool:
@@ -71,3 +38,18 @@ def try_for_transaction(session: Session, name: str) -> bool:
     if not _is_postgresql(connection):
         return True
     return bool(connection.execute(_TRY_FOR_TRANSACTION, {"name": name}).scalar())
+
+
+@contextmanager
+def held_if_free(bind: Engine | Connection, name: str) -> Iterator[bool]:
+    """Hold the named lock for the block if no other process holds it; yields whether this one
+    does (if not, that other process is doing the work). The lock lives in a transaction on a
+    connection of its own, open while the block runs its own transactions."""
+    if not _is_postgresql(bind):
+        yield True
+        return
+    if isinstance(bind, Connection):  # a test's single connection, already in a transaction
+        yield bool(bind.execute(_TRY_FOR_TRANSACTION, {"name": name}).scalar())
+        return
+    with bind.connect() as connection, connection.begin():
+        yield bool(connection.execute(_TRY_FOR_TRANSACTION, {"name": name}).scalar())

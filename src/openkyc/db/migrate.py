@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 
 def alembic_config() -> Config:
@@ -14,7 +14,12 @@ def alembic_config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    config = alembic_config()
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        upgrade_on(connection, revision)
+
+
+def upgrade_on(connection: Connection, revision: str = "head") -> None:
+    """Migrate within the connection's transaction (it commits, or nothing of it happened)."""
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)

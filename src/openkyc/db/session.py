@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -154,7 +154,7 @@ def collided_on(error: IntegrityError) -> str | None:
     return f"{key[0]}({', '.join(key[1])})" if not tables and key in columns else None
 
 
-def unit_of_work(maker: sessionmaker[Session]) -> Iterator[Session]:
+def unit_of_work(maker: sessionmaker[Session]) -> Generator[Session]:
     """A session whose work commits when the caller is done, or rolls back if it failed.
 
     Work that collides with another's at the same instant (two PUTs creating one id) is rolled

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Dialect, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 
+from openkyc import clock
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in, aware UTC datetimes out, on every backend."""
@@ -34,4 +36,5 @@ JSONType: Any = JSON().with_variant(JSONB(), "postgresql")
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The column default for timestamps: the installed clock's now (``openkyc.clock``)."""
+    return clock.now()

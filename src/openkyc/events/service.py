@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.db.ids import new_id
 from openkyc.db.models import OutboxEvent
-from openkyc.db.types import utcnow
 from openkyc.events.repository import EventRepository
 from openkyc.webhooks.fanout import fan_out
 
@@ -30,7 +30,7 @@ def record(
         resource_type=resource_type,
         resource_id=resource_id,
         payload={**payload, "eventType": event_type},
-        created_time=utcnow(),
+        created_time=clock.now(),
     )
     EventRepository(session, organization_id).add(event)
     fan_out(session, event)

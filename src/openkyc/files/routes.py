@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from openkyc.config import Settings
 from openkyc.db.models import File
 from openkyc.errors import Forbidden
-from openkyc.files import service
+from openkyc.files import flows, service
 from openkyc.files.content import FILE_TYPES, JPEG
 from openkyc.files.forms import read_upload
 from openkyc.files.schemas import (
@@ -32,7 +32,7 @@ from openkyc.web.links import Links
 router = APIRouter(prefix="/files", tags=["Files"])
 
 
-def _storage(request: Request) -> Storage:
+async def _storage(request: Request) -> Storage:
     storage: Storage = request.app.state.storage
     return storage
 
@@ -153,8 +153,9 @@ def delete_file(
     auth: SecretKeyAuth, session: Session, storage: AppStorage, id: ResourceIdPath
 ) -> Response:
     """Delete a file's record, and its bytes once the deletion is committed. The file's
-    attachments go with it: an attachment never points at a missing file."""
-    service.delete(session, storage, auth.organization_id, id)
+    attachments go with it: an attachment never points at a missing file. A file that is the
+    evidence of a KYC document is refused (422): it stays as long as the document does."""
+    flows.delete_file(session, storage, auth.organization_id, id)
     return Response(status_code=204)
 
 

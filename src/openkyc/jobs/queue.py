@@ -10,11 +10,12 @@ from typing import Any, cast
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.db.ids import new_id
 from openkyc.db.models import Job
-from openkyc.db.types import utcnow
 from openkyc.jobs import repository
 from openkyc.jobs.leases import Backoff, Queue, Wakeup
+from openkyc.logs import JOB_REQUEST_ID, REQUEST_ID
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 JOBS = Queue(cast(Table, Job.__table__), waiting=QUEUED, held=RUNNING)
@@ -41,8 +42,12 @@ def enqueue(
     max_attempts: int = 5,
     run_after: datetime | None = None,
 ) -> Job:
-    """A job that exists if and only if the caller's transaction commits."""
-    now = utcnow()
+    """A job that exists if and only if the caller's transaction commits. It carries the id of
+    the HTTP request that caused it, so its log lines can be found with the request's."""
+    now = clock.now()
+    request_id = REQUEST_ID.get()
+    if request_id is not None:
+        payload = {**payload, JOB_REQUEST_ID: request_id}
     job = Job(
         id=new_id("job"),
         organization_id=organization_id,
@@ -69,7 +74,7 @@ def claim(
     now: datetime | None = None,
 ) -> list[Job]:
     """Lease up to ``limit`` due jobs of these kinds (lapsed leases first) to this worker."""
-    now = now or utcnow()
+    now = now or clock.now()
     of_kinds = JOBS.table.c.kind.in_(kinds)
     ids = JOBS.lease(session, JOBS.lapsed(now).where(of_kinds).limit(limit), worker_id, lease, now)
     if len(ids) < limit:
@@ -79,7 +84,7 @@ def claim(
 
 
 def finish(session: Session, job: Job) -> None:
-    now = utcnow()
+    now = clock.now()
     job.status = DONE
     job.finished_time = now
     job.updated_time = now
@@ -89,7 +94,7 @@ def finish(session: Session, job: Job) -> None:
 
 def retry_or_fail(session: Session, job: Job, error: str, retry: Backoff = RETRY) -> bool:
     """After a failed run: queue it again later, or mark it failed for good. True if failed."""
-    now = utcnow()
+    now = clock.now()
     job.last_error = error[-4000:]
     job.updated_time = now
     job.lease_expires_at = None

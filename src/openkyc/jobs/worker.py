@@ -15,10 +15,11 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from openkyc import clock
 from openkyc.db.models import Job
-from openkyc.db.types import utcnow
 from openkyc.jobs import queue, repository
 from openkyc.jobs.leases import Backoff, Heartbeat, Outage
+from openkyc.logs import JOB_REQUEST_ID, request_context
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class Worker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         # A job's lease is renewed while it runs: a lease far shorter than the longest job
         # still hands a dead worker's jobs over soon.
-        self.heartbeat = Heartbeat(queue.JOBS, sessions, self.name, lease, utcnow)
+        self.heartbeat = Heartbeat(queue.JOBS, sessions, self.name, lease, clock.now)
         self.outage = Outage(f"job worker {self.name}", max_pause=max(poll_seconds, 30.0))
         self._stop = threading.Event()
         self._wake = threading.Condition()
@@ -82,7 +83,8 @@ class Worker:
         handler = self.handlers[job.kind]
         self.heartbeat.hold(job.id)
         try:
-            handler.run(job)
+            with request_context(job.payload.get(JOB_REQUEST_ID)):
+                handler.run(job)
         except Exception:
             self._failed(job, handler, traceback.format_exc())
             return True

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from openkyc.db.types import utcnow
+from openkyc import clock
 from openkyc.errors import ValidationFailed
 from openkyc.reports.repository import REPORTED_REQUEST_STATUSES, DecisionCounts, ReportRepository
 from openkyc.reports.schemas import (
@@ -84,7 +84,7 @@ def _month_of(now: datetime) -> Period:
 def period_from(start: str | None, end: str | None, now: datetime | None = None) -> Period:
     """The period a report covers; 422 naming the parameter when it is malformed or ends
     before it starts."""
-    month = _month_of((now or utcnow()).astimezone(UTC))
+    month = _month_of((now or clock.now()).astimezone(UTC))
     period = Period(
         _parse("periodStart", start) if start is not None else month.start,
         _parse("periodEnd", end, through_the_second=True) if end is not None else month.end,

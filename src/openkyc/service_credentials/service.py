@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import ServiceCredential
-from openkyc.db.types import utcnow
 from openkyc.errors import NotFound, ValidationFailed
 from openkyc.sealing import SealBroken, Sealer
 from openkyc.service_credentials.repository import CredentialRepository
@@ -54,7 +54,7 @@ def create(
     for existing in repository.for_host(data.host):
         if _same(existing, data, sealer):
             return existing, False
-    now = utcnow()
+    now = clock.now()
     credential = ServiceCredential(
         id=new_id("crd"),
         organization_id=organization_id,
@@ -97,7 +97,7 @@ def change_status(
         return credential
     credential.status = data.status
     if data.status == "deactivated":
-        credential.deactivation_time = utcnow()
+        credential.deactivation_time = clock.now()
     credential.touch()
     session.flush()
     return credential

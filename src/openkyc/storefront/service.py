@@ -10,10 +10,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.auth import service as auth
 from openkyc.auth.principal import Principal
 from openkyc.db.models import KycDocument, KycRequest
-from openkyc.db.types import utcnow
 from openkyc.errors import Conflict, InvalidField, NotFound, Unauthorized, ValidationFailed
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.repository import KycDocumentRepository
@@ -79,7 +79,7 @@ def link_state(session: Session, keys: Sequence[str], link_token: str) -> LinkSt
         return LinkState("closed")
     if request.customer_id != claims.customer_id:
         return LinkState("invalid")
-    if expired or _is_over(request, utcnow()):
+    if expired or _is_over(request, clock.now()):
         return LinkState("closed", request)
     return LinkState("open", request)
 
@@ -125,7 +125,7 @@ def exchange(
         raise NotFound("No such authentication token")
     if found.state != "open" or found.request is None:
         raise Unauthorized("The authentication token has expired")
-    if expires is not None and expires <= utcnow():
+    if expires is not None and expires <= clock.now():
         raise ValidationFailed.field("expiredTime", "must be in the future")
     return _issue(session, found.request, expires, principal.key_id)
 
@@ -144,7 +144,7 @@ def request_of(session: Session, principal: Principal, request_id: str | None = 
 def ensure_open(session: Session, principal: Principal) -> None:
     """A customer token changes nothing (uploads included) once its request has ended."""
     request = request_of(session, principal)
-    if _is_over(request, utcnow()):
+    if _is_over(request, clock.now()):
         raise Conflict(
             f"KYC request {request.id} has ended ({request.status}); nothing more is taken"
         )

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.customers.events import record_customer_event
 from openkyc.customers.repository import CustomerRepository
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import Tag
-from openkyc.db.types import utcnow
 from openkyc.errors import Conflict, InvalidField, NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
@@ -36,7 +36,7 @@ def create(session: Session, organization_id: str, data: TagIn) -> Tag:
     repository = TagRepository(session, organization_id)
     if repository.by_name(data.name) is not None:
         raise Conflict(f"A tag named {data.name!r} exists already")
-    now = utcnow()
+    now = clock.now()
     tag = Tag(
         id=new_id("tag"),
         organization_id=organization_id,

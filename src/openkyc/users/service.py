@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import User
-from openkyc.db.types import utcnow
 from openkyc.errors import Conflict, NotFound, ValidationFailed
 from openkyc.sealing import Sealer
 from openkyc.users import passwords
@@ -31,7 +31,7 @@ def create(session: Session, organization_id: str, data: UserIn) -> User:
     repository = UserRepository(session, organization_id)
     if repository.by_email(data.email) is not None:
         raise ValidationFailed.field("email", "a user of this organization has this email")
-    now = utcnow()
+    now = clock.now()
     return repository.add(
         User(
             id=new_id("usr"),
@@ -107,7 +107,7 @@ def sign_in(
     otp: str | None,
     organization_id: str | None,
 ) -> SignIn:
-    now = utcnow()
+    now = clock.now()
     user = _find(session, email, organization_id)
     if user is not None and user.locked_until is not None and user.locked_until > now:
         return SignIn(None, "Too many failed sign-ins; try again later")
@@ -172,7 +172,7 @@ def start_totp(session: Session, sealer: Sealer, user: User) -> str:
 def confirm_totp(session: Session, sealer: Sealer, user: User, otp: str) -> User:
     if user.totp_enabled:
         raise Conflict("The second factor is already in force")
-    step = _totp_step(sealer, user, otp, utcnow())
+    step = _totp_step(sealer, user, otp, clock.now())
     if step is None:
         raise ValidationFailed.field("otp", "the code does not match; start again if needed")
     user.totp_enabled = True

@@ -15,6 +15,7 @@ from openkyc.config import Settings
 from openkyc.credit_file.bureau import CreditBureau, bureau_named
 from openkyc.db.session import Database
 from openkyc.jobs.pool import Runner
+from openkyc.metrics import registry_for
 from openkyc.sealing import Sealer
 from openkyc.storage import Storage, storage_from_url
 from openkyc.web import problems
@@ -22,6 +23,7 @@ from openkyc.web.middleware import BodyLimit, ExtraResponseHeaders, PathNormaliz
 from openkyc.web.openapi import build_openapi
 from openkyc.web.ratelimit import OrganizationRateLimiter
 from openkyc.web.security import HostCheck, SecurityHeaders
+from openkyc.web.telemetry import RequestTelemetry
 
 DESCRIPTION = (
     "openkyc serves Rebilly's KYC API. Every path works at the root and under "
@@ -135,6 +137,7 @@ def create_app(
     app.state.rate_limiter = OrganizationRateLimiter(
         settings.rate_limit, settings.rate_limit_storage
     )
+    app.state.metrics = registry_for(app.state.database.sessionmaker)
     problems.install(app)
     routers = api_routers()
     for router in routers:
@@ -147,6 +150,7 @@ def create_app(
         if (operation := getattr(route, "operation_id", None))
     )
     app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
+    app.add_middleware(RequestTelemetry)
     app.add_middleware(PathNormalizer)
     app.add_middleware(ExtraResponseHeaders)
     app.add_middleware(SecurityHeaders)

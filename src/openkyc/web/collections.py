@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query
 from fastapi.responses import JSONResponse
 
-from openkyc.db.collection import CollectionQuery
+from openkyc.db.collection import AtLeast, CollectionQuery
 from openkyc.errors import ValidationFailed
 from openkyc.wire import NUL_FREE_PATTERN, WireModel
 
@@ -16,7 +16,7 @@ MAX_PAGE = 1000
 # Both databases take OFFSET as a signed 64-bit integer; a larger one would be a server error.
 
 
-def _query(
+async def _query(
     limit: Annotated[int, Query(ge=0, le=MAX_PAGE, description="How many items to return.")] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_PAGE, description="How many items to skip.")] = 0,
     filter: Annotated[
@@ -40,7 +40,7 @@ def _query(
 Collection = Annotated[CollectionQuery, Depends(_query)]
 
 
-def _expand(
+async def _expand(
     expand: Annotated[
         str | None, Query(description="Comma-separated relations to embed in `_embedded`.")
     ] = None,
@@ -51,7 +51,7 @@ def _expand(
 Expand = Annotated[frozenset[str], Depends(_expand)]
 
 
-def _fields(
+async def _fields(
     fields: Annotated[
         str | None, Query(description="Comma-separated fields to return; `id` always comes back.")
     ] = None,
@@ -88,14 +88,10 @@ def page_response(
     query: CollectionQuery,
     fields: tuple[str, ...] | None = None,
 ) -> JSONResponse:
-    return JSONResponse(
-        [_dump(item, fields) for item in items],
-        headers={
-            "Pagination-Total": str(total),
-            "Pagination-Limit": str(query.limit),
-            "Pagination-Offset": str(query.offset),
-        },
-    )
+    headers = {"Pagination-Limit": str(query.limit), "Pagination-Offset": str(query.offset)}
+    if not isinstance(total, AtLeast):  # past its limit the count is left out, never guessed
+        headers["Pagination-Total"] = str(total)
+    return JSONResponse([_dump(item, fields) for item in items], headers=headers)
 
 
 def member_response(

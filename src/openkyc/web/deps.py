@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import AsyncIterator, Generator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from starlette.concurrency import run_in_threadpool
 
 from openkyc.auth import service as auth
 from openkyc.auth.principal import Principal
@@ -22,12 +24,28 @@ from openkyc.web.middleware import ORGANIZATION_IN_PATH, RESPONSE_HEADERS
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _session(request: Request) -> Iterator[OrmSession]:
+async def _session(request: Request) -> AsyncIterator[OrmSession]:
     """The request's unit of work: services flush, this commits before the response leaves
-    (a collision with another request's writes is a 409, see ``unit_of_work``)."""
+    (a collision with another request's writes is a 409, see ``unit_of_work``).
+
+    Opening a session touches no database, so it happens on the event loop; only the end of
+    the transaction goes to a worker thread: one hand-off per request, not two."""
     state = request.app.state
     maker = state.write_sessionmaker if request.method not in SAFE_METHODS else state.sessionmaker
-    yield from unit_of_work(maker)
+    work = unit_of_work(maker)
+    session = next(work)
+    try:
+        yield session
+    except BaseException as error:
+        await run_in_threadpool(_end_failed, work, error)
+        raise
+    await run_in_threadpool(next, work, None)
+
+
+def _end_failed(work: Generator[OrmSession], error: BaseException) -> None:
+    """Roll the unit of work back (it raises what the caller should see)."""
+    with contextlib.suppress(StopIteration):
+        work.throw(error)
 
 
 Session = Annotated[OrmSession, Depends(_session, scope="function")]
@@ -120,7 +138,7 @@ CustomerAuth = Annotated[Principal, Depends(require_customer)]
 UploadAuth = Annotated[Principal, Depends(allow_publishable)]
 
 
-def _sealer(request: Request) -> Sealer:
+async def _sealer(request: Request) -> Sealer:
     sealer: Sealer = request.app.state.sealer
     return sealer
 
@@ -129,7 +147,7 @@ def _sealer(request: Request) -> Sealer:
 AppSealer = Annotated[Sealer, Depends(_sealer)]
 
 
-def _links(request: Request) -> Links:
+async def _links(request: Request) -> Links:
     return links_for_request(request)
 
 

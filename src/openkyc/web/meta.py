@@ -1,9 +1,11 @@
-"""Endpoints about the service itself: health, and the documentation of problem types."""
+"""Endpoints about the service itself: health, metrics, and the documentation of problem
+types."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from openkyc.errors import PROBLEM_TYPES, NotFound
 
@@ -14,6 +16,12 @@ router = APIRouter(tags=["Service"])
 def health() -> dict[str, str]:
     """Liveness: answers as soon as the process serves HTTP."""
     return {"status": "ok"}
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    """Prometheus metrics of this process and the shared queues (docs/scaling.md)."""
+    return Response(generate_latest(request.app.state.metrics), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get(

@@ -10,6 +10,7 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from openkyc.errors import RateLimited
+from openkyc.metrics import RATE_LIMIT_REFUSALS
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class OrganizationRateLimiter:
         stats = self.limiter.get_window_stats(self.item, organization_id)
         decision = RateDecision(self.item.amount, max(stats.remaining, 0), int(stats.reset_time))
         if not allowed:
+            RATE_LIMIT_REFUSALS.inc()
             retry_after = max(decision.reset_at, int(time.time()) + 1)
             raise RateLimited(
                 f"These credentials made more than {self.item.amount} changes in "

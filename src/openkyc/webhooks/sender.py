@@ -20,6 +20,7 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 
+from openkyc import clock
 from openkyc.files.fetch import FetchPolicy, FetchRefused, IPAddress, checked_url, resolve_checked
 
 RESPONSE_KEPT_BYTES = 16 * 1024
@@ -77,7 +78,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return max(0.0, (when - (now or clock.now())).total_seconds())
 
 
 class Sender:

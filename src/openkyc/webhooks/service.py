@@ -3,16 +3,15 @@ shown once, filters checked when saved, previews sent at once, deliveries resent
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import is_valid_id, new_id
 from openkyc.db.models import Webhook, WebhookDelivery, WebhookSettings
-from openkyc.db.types import utcnow
 from openkyc.errors import Forbidden, InvalidField, NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.sealing import SealBroken, Sealer
@@ -107,7 +106,7 @@ def create(
     """A new subscription, and its signing secret when openkyc generated it (shown once; the
     stored secret is sealed)."""
     _check(session, organization_id, data)
-    now = utcnow()
+    now = clock.now()
     generated = None if data.signingSecret else new_signing_secret()
     hook = Webhook(
         id=webhook_id or new_id("hook"),
@@ -168,7 +167,7 @@ def resend(session: Session, organization_id: str, delivery_id: str) -> WebhookD
     if delivery.status != queue.PENDING:
         delivery.status = queue.PENDING
         delivery.max_attempts = delivery.attempt + 1
-    delivery.run_after = delivery.updated_time = utcnow()
+    delivery.run_after = delivery.updated_time = clock.now()
     session.flush()
     queue.announce(session)
     return delivery
@@ -187,7 +186,7 @@ def put_settings(
         raise Forbidden("This deployment does not let organizations deliver to private networks")
     repository = SettingsRepository(session, organization_id)
     settings = repository.get()
-    now = utcnow()
+    now = clock.now()
     if settings is None:
         settings = WebhookSettings(organization_id=organization_id, created_time=now)
         repository.add(settings)
@@ -241,7 +240,7 @@ def preview(
     body = request_body(subscription, payload)
     sender = Sender(config.connect_timeout, config.timeout)
     try:
-        answer = sender.send(outgoing(subscription, message_id, body, policy, time.time()))
+        answer = sender.send(outgoing(subscription, message_id, body, policy, clock.timestamp()))
     finally:
         sender.close()
     if not answer.ok:

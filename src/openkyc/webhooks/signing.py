@@ -10,8 +10,9 @@ import binascii
 import hashlib
 import hmac
 import secrets
-import time
 from collections.abc import Mapping
+
+from openkyc import clock
 
 SECRET_PREFIX = "whsec_"
 # The specification asks for 24 to 64 random bytes.
@@ -63,7 +64,7 @@ def verify(
     stamp = lowered.get("webhook-timestamp", "")
     if not message_id or not stamp.isdigit():
         return False
-    if abs((time.time() if now is None else now) - int(stamp)) > tolerance_seconds:
+    if abs((clock.timestamp() if now is None else now) - int(stamp)) > tolerance_seconds:
         return False
     expected = signature(secret, message_id, int(stamp), body)
     offered = lowered.get("webhook-signature", "").split()

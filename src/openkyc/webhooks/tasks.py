@@ -23,10 +23,11 @@ import httpx
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
+from openkyc import clock
 from openkyc.config import Settings
-from openkyc.db.types import utcnow
 from openkyc.files.fetch import FetchPolicy, IPNetwork
 from openkyc.jobs.leases import Outage
+from openkyc.metrics import webhook_attempt
 from openkyc.sealing import PREFIX, SealBroken, Sealer
 from openkyc.webhooks import queue
 from openkyc.webhooks.outgoing import (
@@ -100,7 +101,11 @@ def attempt_delivery(claimed: Claimed, sender: Sender, config: DeliveryConfig) -
         return _unsent(claimed, str(broken))
     body = request_body(subscription, claimed.payload)
     request = outgoing(
-        subscription, claimed.event_id, body, config.policy(claimed.allow_private), time.time()
+        subscription,
+        claimed.event_id,
+        body,
+        config.policy(claimed.allow_private),
+        clock.timestamp(),
     )
     try:
         problem = credential_problem(subscription, httpx.URL(subscription.url).host)
@@ -249,7 +254,7 @@ class DeliveryWorker:
             busy = dict(self._per_webhook)
         try:
             with self._session() as session, session.begin():
-                now = utcnow()
+                now = clock.now()
                 queue.record(session, self.name, finished, self.config.retry, now)
                 claimed = queue.claim(
                     session,
@@ -300,6 +305,7 @@ class DeliveryWorker:
         except Exception as error:  # a bug must not lose the delivery: it is retried
             log.exception("webhook delivery %s failed unexpectedly", claimed.id)
             attempt = Attempt(claimed, Answer(0, error=f"openkyc failed: {type(error).__name__}"))
+        webhook_attempt(_outcome(attempt), claimed.attempt)
         with self._changed:
             if not self._finished:
                 self._first_finished = time.monotonic()
@@ -310,6 +316,12 @@ class DeliveryWorker:
             if self._per_webhook[_webhook(claimed)] <= 0:
                 del self._per_webhook[_webhook(claimed)]
             self._changed.notify_all()
+
+
+def _outcome(attempt: Attempt) -> str:
+    if not attempt.sent:
+        return "unsent"
+    return "delivered" if attempt.answer.ok else "failed"
 
 
 def delivery_worker(settings: Settings, sessions: sessionmaker[Session]) -> DeliveryWorker:

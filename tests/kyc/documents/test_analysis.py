@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from openkyc.config import Settings
 from openkyc.db.session import Database
+from openkyc.metrics import REGISTRY
 from openkyc.storage.local import LocalStorage
 from openkyc.web.app import create_app
 from tests.analysis import documents as drawn
@@ -114,13 +115,22 @@ def merchant(merchant_factory: Callable[..., Merchant]) -> Merchant:
     return merchant_factory()
 
 
+def _accepted_analyses() -> float:
+    labels = {"document_type": "identity-proof", "outcome": "accepted"}
+    count = REGISTRY.get_sample_value("openkyc_analysis_duration_seconds_count", labels)
+    return count or 0.0
+
+
 def test_a_genuine_passport_with_a_matching_selfie_is_accepted(merchant: Merchant) -> None:
     customer_id = merchant.customer()
     request = kyc.kyc_request(merchant.api, customer_id, "identity-proof")
+    analysed_before = _accepted_analyses()
     created = merchant.passport(customer_id, requestId=request["id"])
     assert created["status"] == "in-progress"
     document = merchant.decided(created["id"])
     assert document["status"] == "accepted", document["documentMatches"]
+    # What an operator sees: one more accepted identity document in the analysis histogram.
+    assert _accepted_analyses() == analysed_before + 1
     matches = document["documentMatches"]
     assert matches["version"] == "2.0" and matches["score"] >= 90
     data = matches["data"]

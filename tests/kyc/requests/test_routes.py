@@ -1,19 +1,21 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import jwt
 import pytest
 from fastapi.testclient import TestClient
 
+from openkyc.clock import FrozenClock
 from tests.fixtures import kyc
 from tests.fixtures.tenants import Tenant
 from tests.web.test_conventions import assert_problem
 
 
-def test_a_request_with_defaults_and_links(api: TestClient, tenant: Tenant, settings) -> None:
+def test_a_request_with_defaults_and_links(
+    api: TestClient, tenant: Tenant, settings, clock: FrozenClock
+) -> None:
     customer_id = kyc.customer(api)
-    before = datetime.now(UTC)
     response = api.post(
         f"/organizations/{tenant.organization_id}/kyc-requests",
         json={
@@ -39,7 +41,7 @@ def test_a_request_with_defaults_and_links(api: TestClient, tenant: Tenant, sett
         }
     ]
     expires = datetime.fromisoformat(created["expirationTime"].replace("Z", "+00:00"))
-    assert timedelta(minutes=59) < expires - before <= timedelta(hours=1, seconds=2)
+    assert expires - clock.now() == timedelta(hours=1)
     links = {link["rel"]: link["href"] for link in created["_links"]}
     base = f"http://openkyc.test/organizations/{tenant.organization_id}"
     assert links["self"] == f"{base}/kyc-requests/{created['id']}"

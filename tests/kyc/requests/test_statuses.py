@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from openkyc.clock import FrozenClock
 from openkyc.config import Settings
 from openkyc.db.session import Database
 from openkyc.kyc.requests.service import expire_due
@@ -93,7 +94,7 @@ def test_no_attempts_left_is_a_conflict_before_the_request_fails(api: TestClient
 
 
 def test_expiry_abandons_or_expires_and_nothing_moves_after(
-    api: TestClient, database, tenant: Tenant, settings: Settings
+    api: TestClient, database, tenant: Tenant, settings: Settings, clock: FrozenClock
 ) -> None:
     customer_id = kyc.customer(api)
     untouched = kyc.kyc_request(api, customer_id, "identity-proof")
@@ -101,15 +102,15 @@ def test_expiry_abandons_or_expires_and_nothing_moves_after(
     document = kyc.document(api, customer_id, "address-proof", request_id=started["id"])
     links = links_for_settings(settings)
     with database.write_sessionmaker.begin() as session:
-        assert expire_due(session, links, now=datetime.now(UTC) + timedelta(minutes=30)) == 0
+        assert expire_due(session, links, now=clock.advance(minutes=30)) == 0
     with database.write_sessionmaker.begin() as session:
-        assert expire_due(session, links, now=datetime.now(UTC) + timedelta(hours=2)) >= 2
+        assert expire_due(session, links, now=clock.advance(minutes=31)) >= 2
     assert kyc.status_of(api, untouched["id"]) == "expired"
     assert kyc.status_of(api, started["id"]) == "abandoned"
     kyc.accept(api, document["id"])
     assert kyc.status_of(api, started["id"]) == "abandoned"
     with database.write_sessionmaker.begin() as session:
-        assert expire_due(session, links, now=datetime.now(UTC) + timedelta(hours=3)) == 0
+        assert expire_due(session, links, now=clock.advance(hours=2)) == 0
 
 
 def _wait_for_status(client: TestClient, request_id: str, status: str, seconds: float) -> str:
@@ -124,7 +125,7 @@ def _wait_for_status(client: TestClient, request_id: str, status: str, seconds: 
 
 
 def test_the_running_service_expires_requests_and_catches_up_after_a_restart(
-    engines: dict[str, Engine], backend: str, settings: Settings, storage
+    engines: dict[str, Engine], backend: str, settings: Settings, storage, clock: FrozenClock
 ) -> None:
     """A real database (not rolled back): the periodic job works in its own transactions."""
     database = Database.from_engine(engines[backend])
@@ -132,10 +133,10 @@ def test_the_running_service_expires_requests_and_catches_up_after_a_restart(
     stopped = create_app(settings, database, storage)
     with TestClient(stopped, headers=tenant.headers) as client:
         customer_id = kyc.customer(client)
-        soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+        soon = (clock.now() + timedelta(seconds=1)).isoformat()
         request = kyc.kyc_request(client, customer_id, "identity-proof", expirationTime=soon)
         running_request = kyc.kyc_request(client, customer_id, "address-proof", expirationTime=soon)
-    time.sleep(1.2)
+    clock.advance(seconds=2)
     # Expired while no job ran: the next service to start catches up.
     restarted = create_app(
         settings.model_copy(update={"expiry_interval_seconds": 0.2}), database, storage
@@ -147,6 +148,7 @@ def test_the_running_service_expires_requests_and_catches_up_after_a_restart(
             client,
             customer_id,
             "identity-proof",
-            expirationTime=(datetime.now(UTC) + timedelta(seconds=1)).isoformat(),
+            expirationTime=(clock.now() + timedelta(seconds=1)).isoformat(),
         )
+        clock.advance(seconds=2)
         assert _wait_for_status(client, later["id"], "expired", 5) == "expired"

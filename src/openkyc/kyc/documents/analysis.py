@@ -7,12 +7,13 @@ and ``apply`` each own a short transaction around it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from openkyc import analysis as analyser
+from openkyc import clock
 from openkyc.analysis import (
     AddressAnalysis,
     AddressSettings,
@@ -25,7 +26,6 @@ from openkyc.analysis import (
     with_duplicate,
 )
 from openkyc.db.models import Customer, KycDocument
-from openkyc.db.types import utcnow
 from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.fingerprints import FingerprintRepository
@@ -135,7 +135,7 @@ def prepare(
         person=_person(customer),
         settings=library_settings(document.document_type, document.settings),
         match_level=document.match_level,
-        today=datetime.now(UTC).date(),
+        today=clock.now().date(),
         subtypes_allowed=subtypes,
         face_proof_required=face_required,
     )
@@ -203,7 +203,7 @@ def apply(
         if result.rejection
         else None
     )
-    document.processed_time = utcnow()
+    document.processed_time = clock.now()
     documents.changed(session, document, links, [DECISION_EVENTS[result.decision]])
 
 
@@ -216,5 +216,5 @@ def unanalysable(
         return
     document.status = "pending"
     document.analysis_error = reason[:2000]
-    document.processed_time = utcnow()
+    document.processed_time = clock.now()
     documents.changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED])

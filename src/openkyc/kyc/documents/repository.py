@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, select
 from sqlalchemy.orm import Session
 
 from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
@@ -59,6 +59,20 @@ class KycDocumentRepository:
 
     def get_many(self, document_ids: Sequence[str]) -> list[KycDocument]:
         return list(self.session.scalars(self._mine().where(KycDocument.id.in_(document_ids))))
+
+    def ids_backed_by_file(self, file_id: str) -> list[str]:
+        """The documents (any status, archived ones too) whose evidence includes the file."""
+        # The ids in `file_ids` are JSON strings: match the quoted id in the stored text.
+        escaped = file_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = (
+            select(KycDocument.id)
+            .where(
+                KycDocument.organization_id == self.organization_id,
+                cast(KycDocument.file_ids, Text).like(f'%"{escaped}"%', escape="\\"),
+            )
+            .order_by(KycDocument.id)
+        )
+        return list(self.session.scalars(statement))
 
     def for_request(self, request_id: str) -> list[KycDocument]:
         statement = (

@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.auth.principal import Principal
 from openkyc.customers.repository import CustomerRepository
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import is_valid_id, new_id
 from openkyc.db.models import Customer, File, KycDocument, KycRequest
-from openkyc.db.types import utcnow
 from openkyc.errors import Conflict, InvalidField, NotFound, ValidationFailed
 from openkyc.events import service as events
 from openkyc.events import types as event_types
@@ -52,6 +52,11 @@ def queue_analysis(session: Session, document: KycDocument) -> None:
     )
 
 
+def backed_by_file(session: Session, organization_id: str, file_id: str) -> list[str]:
+    """Ids of the organization's KYC documents whose evidence includes the file."""
+    return KycDocumentRepository(session, organization_id).ids_backed_by_file(file_id)
+
+
 def page(
     session: Session, organization_id: str, query: CollectionQuery
 ) -> tuple[list[KycDocument], int]:
@@ -80,7 +85,7 @@ def changed(
 ) -> None:
     """After a document changed (or was created): a new revision, its events, its request's
     status and the customer's KYC flag."""
-    now = now or utcnow()
+    now = now or clock.now()
     if not created:
         document.revision += 1
         document.updated_time = now
@@ -192,7 +197,7 @@ def create(
         )
     _check_files(session, organization_id, data)
     request = _attach_to_request(session, organization_id, data)
-    now = utcnow()
+    now = clock.now()
     document = KycDocument(
         id=document_id or new_id("kyc_doc"),
         organization_id=organization_id,
@@ -271,7 +276,7 @@ def _decide(document: KycDocument, principal: Principal, status: str, now: datet
 
 def accept(session: Session, principal: Principal, document_id: str, links: Links) -> KycDocument:
     """A person accepts the document, overriding the analyser."""
-    now = utcnow()
+    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_allowed("accept", document)
     transitions.ensure_not_held_by_another(document, principal, now)
@@ -285,7 +290,7 @@ def reject(
     session: Session, principal: Principal, document_id: str, rejection: RejectionIn, links: Links
 ) -> KycDocument:
     """A person rejects the document with a reason the customer and merchant can read."""
-    now = utcnow()
+    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_allowed("reject", document)
     transitions.ensure_not_held_by_another(document, principal, now)
@@ -297,7 +302,7 @@ def reject(
 
 def review(session: Session, principal: Principal, document_id: str, links: Links) -> KycDocument:
     """A person confirms they reviewed the document (and its decision)."""
-    now = utcnow()
+    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_allowed("review", document)
     transitions.ensure_not_held_by_another(document, principal, now)
@@ -313,7 +318,7 @@ def start_review(
     session: Session, principal: Principal, document_id: str, links: Links
 ) -> KycDocument:
     """A reviewer takes the document; others get a 409 until they stop or the hold lapses."""
-    now = utcnow()
+    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_allowed("start-review", document)
     transitions.ensure_not_held_by_another(document, principal, now)
@@ -328,7 +333,7 @@ def stop_review(
     session: Session, principal: Principal, document_id: str, links: Links
 ) -> KycDocument:
     """The reviewer lets the document go."""
-    now = utcnow()
+    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_allowed("stop-review", document)
     holder = transitions.review_holder(document, now)
@@ -346,7 +351,7 @@ def overwrite_matches(
     session: Session, principal: Principal, document_id: str, body: MatchesOverwrite, links: Links
 ) -> KycDocument:
     """A person corrects what was read from the document."""
-    now = utcnow()
+    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     if body.type != document.document_type:
         raise ValidationFailed.field(

@@ -13,6 +13,7 @@ from openkyc.db.models import Job
 from openkyc.jobs.pool import LimitExceeded, Runner
 from openkyc.jobs.worker import Handler
 from openkyc.kyc.documents import analysis
+from openkyc.metrics import analysis_timer
 from openkyc.storage import Storage
 from openkyc.wire import Links
 
@@ -27,7 +28,9 @@ def analysis_handler(
                 prepared = analysis.prepare(session, storage, organization_id, payload)
             if prepared is None:
                 return  # decided by a person, or superseded by newer files
-            result = runner.run(analysis.analyse, prepared)
+            with analysis_timer(prepared.document_type) as outcome:
+                result = runner.run(analysis.analyse, prepared)
+                outcome(str(result.decision))
         except (AnalysisError, LimitExceeded) as error:
             with sessions.begin() as session:
                 analysis.unanalysable(session, organization_id, payload, str(error), links())

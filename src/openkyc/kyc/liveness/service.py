@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.analysis import CHALLENGE_STEPS, LivenessFrame, LivenessResult
 from openkyc.auth.principal import Principal
 from openkyc.config import Settings
 from openkyc.db.ids import new_id
 from openkyc.db.models import KycDocument, KycLivenessSession, KycRequest
-from openkyc.db.types import utcnow
 from openkyc.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from openkyc.files import service as files
 from openkyc.files.content import JPEG, PNG, WEBP, ContentRefused, inspect_content
@@ -63,7 +63,7 @@ def _open_request(session: Session, principal: Principal, request_id: str) -> Ky
         or request.customer_id != principal.customer_id
     ):
         raise ValidationFailed.field("kycRequestId", "not the KYC request of this token")
-    if request.status in PERMANENT or utcnow() >= request.expiration_time:
+    if request.status in PERMANENT or clock.now() >= request.expiration_time:
         raise Conflict(f"KYC request {request.id} is closed")
     if not any(d["type"] == IDENTITY for d in request.documents):
         raise ValidationFailed.field("kycRequestId", "the request does not ask for identity proof")
@@ -76,7 +76,7 @@ def create(session: Session, principal: Principal, request_id: str) -> KycLivene
     repository = LivenessRepository(session, principal.organization_id)
     if repository.count_for_request(request.id) >= MAX_SESSIONS_PER_REQUEST:
         raise Conflict(f"KYC request {request.id} has used all its liveness sessions")
-    now = utcnow()
+    now = clock.now()
     liveness = KycLivenessSession(
         id=new_id("kyc_liv"),
         organization_id=principal.organization_id,
@@ -114,7 +114,7 @@ def get(
         or liveness.request_id != principal.request_id
     ):
         raise NotFound.resource("KYC liveness session", session_id)
-    _abandon_if_late(liveness, utcnow())
+    _abandon_if_late(liveness, clock.now())
     return liveness
 
 
@@ -155,7 +155,7 @@ def add_frame(
     _frame_type(data, settings)
     key = f"{liveness.organization_id}/liveness/{liveness.id}/{len(liveness.frames):02d}"
     put_until_rollback(session, storage, key, data)
-    received = utcnow()
+    received = clock.now()
     liveness.frames = [
         *liveness.frames,
         {"key": key, "step": step, "receivedTime": received.isoformat()},
@@ -170,7 +170,7 @@ def finish(session: Session, principal: Principal, session_id: str) -> KycLivene
     ``pending`` until it decides."""
     liveness = get(session, principal, session_id, for_update=True)
     _ensure_recording(liveness)
-    liveness.finish_time = utcnow()
+    liveness.finish_time = clock.now()
     liveness.touch()
     queue.enqueue(
         session,

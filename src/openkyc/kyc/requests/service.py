@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.credit_file import service as credit_file
 from openkyc.credit_file.bureau import CreditBureau
 from openkyc.customers.repository import CustomerRepository
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import KycRequest
-from openkyc.db.types import utcnow
 from openkyc.errors import Conflict, NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
@@ -42,7 +42,7 @@ def create(
     session: Session, organization_id: str, data: KycRequestIn, bureau: CreditBureau, links: Links
 ) -> KycRequest:
     """A new request; a credit file asked for is checked at once and may fulfil it."""
-    now = utcnow()
+    now = clock.now()
     customer = CustomerRepository(session, organization_id).get(data.customerId)
     if customer is None:
         raise ValidationFailed.field(
@@ -90,7 +90,7 @@ def patch(
     session: Session, organization_id: str, request_id: str, data: KycRequestPatch, links: Links
 ) -> KycRequest:
     """Change what is asked, the link's lifetime or the redirect, while the request is open."""
-    now = utcnow()
+    now = clock.now()
     request = get(session, organization_id, request_id, for_update=True)
     if request.status in PERMANENT:
         raise Conflict(f"KYC request {request.id} is {request.status} and can no longer change")
@@ -123,7 +123,7 @@ def delete(session: Session, organization_id: str, request_id: str, links: Links
     for document in KycDocumentRepository(session, organization_id).for_request(request.id):
         if document.status in UNDECIDED:
             documents.archive(session, document, links)
-    request.deleted_time = utcnow()
+    request.deleted_time = clock.now()
     request.touch()
     session.flush()
     sync.record_request_event(session, request, event_types.KYC_REQUEST_DELETED, links)
@@ -135,7 +135,7 @@ def expire_due(
     """Move requests past their expiration to abandoned or expired; returns how many moved.
 
     Safe to run from any number of processes at once: each request is locked by one."""
-    now = now or utcnow()
+    now = now or clock.now()
     moved = 0
     for request in due_for_expiry(session, now, limit):
         if sync.apply_status(session, request, links, now):

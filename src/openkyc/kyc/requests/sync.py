@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
 from openkyc.customers.events import record_customer_event
 from openkyc.customers.schemas import CustomerOut
 from openkyc.db.models import Customer, KycDocument, KycRequest
-from openkyc.db.types import utcnow
 from openkyc.events import service as events
 from openkyc.events import types as event_types
 from openkyc.kyc.documents.repository import KycDocumentRepository
@@ -57,7 +57,7 @@ def request_payload(request: KycRequest, customer: Customer, links: Links) -> di
         "kycRequestId": request.id,
         "_embedded": {
             "customer": CustomerOut.of(customer, links.href("customers", customer.id)).model_dump(
-                mode="json", by_alias=True
+                mode="json", by_alias=True, warnings=False
             ),
             "kycRequest": KycRequestOut.of(request, request_links(links, request)).model_dump(
                 mode="json", by_alias=True
@@ -119,7 +119,7 @@ def refresh_request(
 ) -> None:
     request = KycRequestRepository(session, organization_id).get(request_id, for_update=True)
     if request is not None:
-        apply_status(session, request, links, now or utcnow())
+        apply_status(session, request, links, now or clock.now())
 
 
 def _fulfils_kyc(documents: list[KycDocument]) -> bool:

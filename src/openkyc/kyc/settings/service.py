@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from openkyc.db.types import utcnow
+from openkyc import clock
 from openkyc.kyc.settings.repository import KycSettingsRepository
 from openkyc.kyc.settings.schemas import KycSettings
 
@@ -16,7 +16,7 @@ def get(session: Session, organization_id: str) -> KycSettings:
 
 def replace(session: Session, organization_id: str, settings: KycSettings) -> KycSettings:
     row = KycSettingsRepository(session, organization_id).save(settings.model_dump(mode="json"))
-    row.updated_time = utcnow()
+    row.updated_time = clock.now()
     return settings
 
 
