@@ -47,8 +47,11 @@ import numpy as np
 from openkyc.analysis import InputFile, Person, analyze_address, analyze_identity, warm_up
 from openkyc.analysis.engines import default_engines
 from openkyc.analysis.identity import FACE_DISTANCE
-from openkyc.analysis.imaging import load_page
+from openkyc.analysis.imaging import GLARE_ABOVE, load_page
 from openkyc.analysis.mrz import parse_mrz
+
+sys.path.insert(0, str(Path(__file__).parent))
+import documents_bench
 
 TODAY = date(2026, 6, 1)
 IMAGE = re.compile(r"\.(jpe?g|png|webp|heic|pdf)$", re.IGNORECASE)
@@ -445,16 +448,42 @@ def report(
     return "\n".join(out)
 
 
+def _peer_or_none() -> (
+    Callable[[Path], tuple[list[str] | None, bool, dict[str, str], Timing]] | None
+):
+    try:
+        return _passporteye()
+    except Exception as exc:  # not installed, no tesseract
+        print(f"PassportEye not run: {exc}", file=sys.stderr)
+        return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--manifest", type=Path, required=True)
     parser.add_argument("--no-peer", action="store_true", help="Skip PassportEye.")
+    parser.add_argument(
+        "--variants", type=int, default=2, help="Phone-like captures per evaluation document."
+    )
+    parser.add_argument(
+        "--no-genuine", action="store_true", help="Skip the genuine-looking renders."
+    )
+    parser.add_argument(
+        "--documents-only", action="store_true", help="Only the whole-document figures."
+    )
     args = parser.parse_args()
     root = args.manifest.parent
     entries = json.loads(args.manifest.read_text())
     started = time.perf_counter()
     warm_up()
     print(f"models loaded in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    peer = None if args.no_peer else _peer_or_none()
+    docs = documents_bench.bench_documents(entries, root, args.variants, peer)
+    genuine = None if args.no_genuine else documents_bench.bench_genuine(entries, root, 2)
+    scans = documents_bench.glare_on_clean_scans(entries, root, GLARE_ABOVE)
+    print(documents_bench.report(docs, genuine, scans))
+    if args.documents_only:
+        return
     mrz = bench_mrz(entries, root, peer=not args.no_peer)
     pairs = bench_passport_selfie(entries, root)
     faces = bench_faces(root / "FACE_PAIRS.json", root)

@@ -188,5 +188,14 @@ def _register_users() -> None:
 
 _register_users()
 
+
+def _register_audit() -> None:
+    from openkyc.timeline.cli import audit
+
+    main.add_command(audit, "audit")
+
+
+_register_audit()
+
 if __name__ == "__main__":
     main()

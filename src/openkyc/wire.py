@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -38,8 +39,21 @@ def _iso_text(value: Any) -> Any:
     return value
 
 
+def _representable(value: datetime) -> datetime:
+    # Any offset is allowed, but the instant must exist in UTC with room to add hours and days
+    # to it (`0001-01-01T00:00:00+14:00` is before the first representable UTC instant).
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("is out of the range of dates openkyc keeps") from error
+    if not 1 < utc.year < 9999:
+        raise ValueError("must be a date-time between the years 2 and 9998")
+    return value
+
+
+UtcDateTime = Annotated[AwareDatetime, AfterValidator(_representable)]
 IsoDate = Annotated[date, BeforeValidator(_iso_text)]
-IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+IsoDateTime = Annotated[UtcDateTime, BeforeValidator(_iso_text)]
 
 
 class Link(BaseModel):

@@ -401,3 +401,14 @@ def stamped(
     ink = Image.new("RGB", page.size, colour)
     alpha = layer.point(lambda value: int(value * opacity))
     return Image.composite(ink, page, alpha)
+
+
+def pageless_pdf() -> bytes:
+    """A well-formed PDF with no page at all."""
+    return _pdf(
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [] /Count 0 >>",
+            "<< /Producer (Northwind Billing 4.2) >>",
+        ]
+    )

@@ -30,8 +30,10 @@ def test_analyze_prints_one_json_document_for_files_given_together(
     result = CliRunner().invoke(
         analyze,
         [
-            *passport_files,
-            "--together",
+            "--front",
+            passport_files[0],
+            "--selfie",
+            passport_files[1],
             "--json",
             "--first-name",
             "Eileen",
@@ -82,7 +84,7 @@ def test_analyze_reports_each_address_file_and_why(tmp_path: Path) -> None:
     assert "name-mismatch" in result.stdout
 
 
-def test_runs_as_a_module(tmp_path: Path) -> None:
+def test_runs_as_a_module_and_fails_on_an_error(tmp_path: Path) -> None:
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"not a picture")
     done = subprocess.run(
@@ -92,5 +94,27 @@ def test_runs_as_a_module(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr
     assert "broken.jpg: error: not an image or PDF" in done.stdout
+
+
+def test_roles_come_from_options_not_from_file_names(tmp_path: Path) -> None:
+    # A passport saved as "face.jpg" is still a document, a selfie saved as "scan.jpg"
+    # still the face proof, because the options say so.
+    (tmp_path / "face.jpg").write_bytes(encode(passport(Holder())))
+    (tmp_path / "scan.jpg").write_bytes(encode(selfie()))
+    person = ["--first-name", "Eileen", "--last-name", "Collins", "--today", "2026-06-01"]
+    options = ["--front", str(tmp_path / "face.jpg"), "--selfie", str(tmp_path / "scan.jpg")]
+    result = CliRunner().invoke(analyze, [*options, *person, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["decision"] == "accepted"
+    assert data["matches"]["hasMatchingFaceProof"] is True
+    untagged = CliRunner().invoke(analyze, [str(tmp_path / "face.jpg"), *person, "--json"])
+    assert "hasMatchingFaceProof" not in {c["name"] for c in json.loads(untagged.stdout)["checks"]}
+
+
+def test_no_file_is_a_usage_error() -> None:
+    result = CliRunner().invoke(analyze, ["--first-name", "Eileen"])
+    assert result.exit_code == 2
+    assert "give FILES or --front" in result.output

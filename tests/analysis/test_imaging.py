@@ -75,3 +75,16 @@ def test_exif_orientation_is_applied(page: Image.Image) -> None:
 def test_broken_files_are_unreadable(data: bytes) -> None:
     with pytest.raises(UnreadableFile):
         load_page(InputFile(data), 0)
+
+
+def test_white_paper_around_or_inside_a_scan_is_no_glare(page: Image.Image) -> None:
+    scan = Image.new("RGB", (page.width + 300, page.height + 400), "white")
+    scan.paste(page, (150, 200))
+    assert kinds(scan) == []
+    card = Image.new("RGB", page.size, "white")
+    ImageDraw.Draw(card).rectangle(
+        (0, 0, page.width - 1, page.height - 1), outline="black", width=6
+    )
+    card.paste(page.crop((40, 680, page.width - 40, 820)), (40, 680))
+    card.paste(page.crop((60, 120, 700, 600)), (60, 120))
+    assert "glare" not in kinds(card)

@@ -75,7 +75,7 @@ CRITICAL = [
     ("hasMatchingFaceProof", "face-mismatch"),
     ("expirationDate", "expired"),
     ("hasMinimalAge", "under-18"),
-    ("isTampered", "mrz-viz-mismatch:surname"),
+    ("isTampered", "edited-with:photoshop"),
     ("isPublishedOnline", "specimen-marking"),
     ("mrzChecksum", "check-digit:birth_date"),
     ("isPhotocopy", "no-colour"),

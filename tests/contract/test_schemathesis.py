@@ -143,6 +143,11 @@ RULES_BEYOND_THE_SCHEMA: list[tuple[str, str | re.Pattern[str]]] = [
     (r"type", "as in the path"),
     # Depends on the clock.
     (r"expiredTime|expirationTime", "must be in the future"),
+    # Depends on what is stored: a custom event type's name is the organization's once, and
+    # never a system event's; a user's email likewise (one organization may have several).
+    (r"name", "a custom event type of this name exists"),
+    (r"name", "must not be the name of a system event"),
+    (r"organizationId", "belongs to several organizations"),
     # Depends on what is stored: an existing key keeps its type.
     (r"type", "the type of an existing key cannot change"),
     # Depends on the credentials used: what a key or token yields stays within what they

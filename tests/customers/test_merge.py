@@ -175,7 +175,12 @@ def test_a_merge_moves_everything_to_the_target_and_deletes_the_duplicate(
         duplicate.attachment["revision"] + 1,
     )
     assert customer_of(KycLivenessSession, duplicate.liveness) == target_id
-    fingerprints = _rows(database, select(KycDocumentFingerprint.customer_id))
+    fingerprints = _rows(
+        database,
+        select(KycDocumentFingerprint.customer_id).where(
+            KycDocumentFingerprint.organization_id == org
+        ),
+    )
     assert fingerprints == [target_id]
     assert _rows(database, select(Customer).where(Customer.id == duplicate.id)) == []
     with database.sessionmaker() as session:

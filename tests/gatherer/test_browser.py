@@ -220,3 +220,31 @@ def test_the_page_works_from_the_keyboard_and_labels_every_control(
         )
         assert ring == "solid"  # the drop zone shows the focus of its hidden input
         customer.shot("keyboard-focus", full_page=False)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_reviewers_rejection_reaches_the_customer_who_tries_again(
+    live: Merchant, browser: Browser, pictures: dict[str, Path]
+) -> None:
+    documents = [{"type": "identity-proof"}, {"type": "address-proof"}]
+    request = live.kyc_request(live.customer(), documents, redirectUrl=SHOP)
+    note = "The photo page is cut off: show all four corners <b>please</b>."
+    with customer_at(browser, "phone", "reviewer-note") as customer:
+        customer.open(gatherer_link(request))
+        customer.attach("identity-proof", "id-front", pictures["passport"])
+        assert "ok" in customer.send("identity-proof")["class"]
+        [sent] = live.documents(request["id"])
+        rejection = {"type": "document-unreadable", "message": note}
+        rejected = live.api.post(f"/kyc-documents/{sent['id']}/rejection", json=rejection)
+        assert rejected.status_code == 201, rejected.text
+        customer.open(gatherer_link(request))
+        result = customer.page.wait_for_selector("#result-identity-proof")
+        assert result is not None
+        text = result.inner_text()
+        assert note in text and "Our note:" in text  # shown as text, not as markup
+        assert customer.page.query_selector("#result-identity-proof b") is None
+        assert "You can try 2 more times." in text
+        customer.shot("reviewer-note")
+        customer.attach("identity-proof", "id-front", pictures["passport"])
+        assert "ok" in customer.send("identity-proof")["class"]
+    assert [d["status"] for d in live.documents(request["id"])] == ["rejected", "accepted"]

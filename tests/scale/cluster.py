@@ -94,6 +94,12 @@ class Cluster:
     def client(self, node: Node) -> httpx.Client:
         return httpx.Client(base_url=node.url, headers={"REB-APIKEY": self.api_key}, timeout=60)
 
+    def assert_alive(self) -> None:
+        """Every node started is still running (a crash is not a kill the test made)."""
+        for node in [*self.apis, *self.workers]:
+            assert node.process is not None
+            assert node.process.poll() is None, f"{node.name} died:\n{node.log.read_text()[-3000:]}"
+
     def wait_until_serving(self, node: Node) -> float:
         """Seconds until the node answers /health (it fails if the process ends first)."""
         started = time.monotonic()
@@ -144,7 +150,7 @@ def cluster(
     *,
     apis: int = 2,
     workers: int = 2,
-    analysis_processes: int = 0,
+    analysis_processes: int = 1,
 ) -> Iterator[Cluster]:
     """Start the nodes (API nodes first: they bootstrap the organization) and stop them all
     at the end. ``shared``: the settings every node gets (storage, Redis, limits…)."""

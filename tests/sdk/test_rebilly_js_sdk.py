@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,10 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
+from openkyc.db.models import KycDocument
+from tests.analysis import documents as drawn
 from tests.conftest import BACKENDS, POSTGRES_URL
 from tests.fixtures.live import Live, live_server
 from tests.fixtures.tools import require
@@ -513,3 +517,44 @@ def test_attachments_through_the_sdk(sdk: Path, live: Live) -> None:
     # Detaching kept the bill; detachAndDelete removed the licence.
     assert api_get(live, f"files/{bill_id}").status_code == 200
     assert api_get(live, f"files/{licence_id}").status_code == 404
+
+
+def _analysis_done(live: Live, document_id: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with live.server.database.sessionmaker() as session:
+            document = session.scalars(
+                select(KycDocument).where(KycDocument.id == document_id)
+            ).one()
+            if not document.analysis_pending:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"the analysis of {document_id} did not end in {seconds} s")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_a_person_acts_at_once_while_the_analyser_works(sdk: Path, live: Live) -> None:
+    passport = drawn.encode(drawn.passport(drawn.Holder()))
+    out = run_script(sdk, "review-at-once.mjs", live, passport=base64.b64encode(passport).decode())
+    for walk, status in (("accept", "accepted"), ("reject", "rejected")):
+        steps = out[walk]
+        assert steps["created"]["status"] == 201
+        assert (steps["updated"]["status"], steps["started"]["status"]) == (200, 201), steps
+        assert steps["decided"] == {"succeeded": True, "status": 201}, steps["decided"]
+        after = steps["after"]["fields"]
+        assert (after["status"], after["notes"], after["reviewerName"]) == (
+            status,
+            "Checked against the phone call",
+            "Initial key",
+        )
+        # The analysis result, whenever it comes, is kept but does not change the decision.
+        _analysis_done(live, after["id"])
+        final = api_get(live, f"kyc-documents/{after['id']}").json()
+        assert (final["status"], final["reviewerName"]) == (status, "Initial key")
+        assert final["documentMatches"]["score"] is not None
+        assert final["documentMatches"]["data"]["lastName"] == "Collins"
+    assert out["reject"]["after"]["fields"]["rejectionReason"] == {
+        "type": "document-unreadable",
+        "message": "Please photograph it in daylight",
+    }

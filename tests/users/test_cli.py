@@ -6,6 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from openkyc.config import Settings
@@ -23,6 +24,7 @@ def _create(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
+@pytest.mark.timeout(300)
 def test_the_first_admin_is_made_on_the_command_line_and_signs_in(
     database_env: dict[str, str],
 ) -> None:

@@ -34,7 +34,7 @@ def test_an_admin_adds_people_who_sign_in_as_themselves(
     client: TestClient, database: Database, admin: Person
 ) -> None:
     rita = add_person(client, admin, "Rita", "Reviewer")
-    me = client.get("/users/me", headers=rita.headers).json()
+    me = client.get("/profile", headers=rita.headers).json()
     assert (me["id"], me["email"], me["role"], me["status"]) == (
         rita.id,
         "rita.reviewer@example.com",
@@ -129,18 +129,14 @@ def test_wrong_sign_ins_lock_the_account(
 
 
 def test_a_second_factor_is_asked_once_set_up(client: TestClient, admin: Person) -> None:
-    setup = client.post("/users/me/totp", headers=admin.headers)
+    setup = client.post("/profile/totp", headers=admin.headers)
     assert setup.status_code == 201, setup.text
     secret = setup.json()["secret"]
     assert setup.json()["uri"].startswith("otpauth://totp/openkyc:ada.admin%40example.com")
-    wrong = client.post(
-        "/users/me/totp/confirmation", json={"otp": "000000"}, headers=admin.headers
-    )
+    wrong = client.post("/profile/totp/confirmation", json={"otp": "000000"}, headers=admin.headers)
     assert assert_problem(wrong, 422)["invalidFields"][0]["field"] == "otp"
     code = pyotp.TOTP(secret).now()
-    confirmed = client.post(
-        "/users/me/totp/confirmation", json={"otp": code}, headers=admin.headers
-    )
+    confirmed = client.post("/profile/totp/confirmation", json={"otp": code}, headers=admin.headers)
     assert confirmed.status_code == 201 and confirmed.json()["totpEnabled"] is True
     assert_problem(client.post("/signin", json={"email": admin.email, "password": PASSWORD}), 401)
     # The code that confirmed the set-up is spent; the next one signs in, once.
@@ -164,11 +160,11 @@ def test_a_deactivated_user_is_signed_out_and_the_last_admin_stays(
         f"/users/{rita.id}", json={"status": "deactivated"}, headers=admin.headers
     )
     assert patched.status_code == 200 and patched.json()["status"] == "deactivated"
-    assert_problem(client.get("/users/me", headers=rita.headers), 401)
+    assert_problem(client.get("/profile", headers=rita.headers), 401)
     assert_problem(client.post("/signin", json={"email": rita.email, "password": PASSWORD}), 401)
     demoted = client.patch(f"/users/{admin.id}", json={"role": "reviewer"}, headers=admin.headers)
     assert_problem(demoted, 409)
-    assert client.get("/users/me", headers=admin.headers).json()["role"] == "admin"
+    assert client.get("/profile", headers=admin.headers).json()["role"] == "admin"
 
 
 def test_people_of_another_organization_are_not_found(
@@ -182,13 +178,13 @@ def test_people_of_another_organization_are_not_found(
 def test_a_password_is_changed_with_the_current_one(client: TestClient, admin: Person) -> None:
     new = "a brand new long password"
     wrong = client.post(
-        "/users/me/password",
+        "/profile/password",
         json={"currentPassword": "nope", "newPassword": new},
         headers=admin.headers,
     )
     assert assert_problem(wrong, 422)["invalidFields"][0]["field"] == "currentPassword"
     changed = client.post(
-        "/users/me/password",
+        "/profile/password",
         json={"currentPassword": PASSWORD, "newPassword": new},
         headers=admin.headers,
     )

@@ -18,16 +18,6 @@ from openkyc.analysis.models import InputFile, Person, _Analysis
 __all__ = ["analyze"]
 
 
-def _tag(path: Path) -> str | None:
-    """``selfie.jpg`` / ``*face*`` is the face proof, ``*back*`` the back of a card."""
-    name = path.stem.lower()
-    if "selfie" in name or "face" in name:
-        return "face-proof"
-    if "back" in name:
-        return "id-back"
-    return None
-
-
 def _summary(path: str, result: _Analysis) -> str:
     failed = ", ".join(f"{c.name}({c.reason})" for c in result.checks if c.failed) or "-"
     line = f"{path}: {result.decision} score={result.score} failed: {failed}"
@@ -36,8 +26,14 @@ def _summary(path: str, result: _Analysis) -> str:
     return line + "".join(f"\n  hint: {hint.message}" for hint in result.hints)
 
 
+_FILE = click.Path(exists=True, dir_okay=False)
+
+
 @click.command("analyze")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, type=_FILE)
+@click.option("--front", type=_FILE, help="The document's front (or its only page).")
+@click.option("--back", type=_FILE, help="The back of a card (MRZ or barcode side).")
+@click.option("--selfie", type=_FILE, help="A selfie to compare with the portrait.")
 @click.option(
     "--type",
     "kind",
@@ -73,6 +69,9 @@ def _summary(path: str, result: _Analysis) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document.")
 def analyze(
     files: tuple[str, ...],
+    front: str | None,
+    back: str | None,
+    selfie: str | None,
     kind: str,
     together: bool,
     first_name: str,
@@ -88,7 +87,11 @@ def analyze(
     today: object,
     as_json: bool,
 ) -> None:
-    """Analyse identity or address documents and print each decision."""
+    """Analyse identity or address documents and print each decision.
+
+    FILES are analysed one by one (or as one document with --together), without a role;
+    --front, --back and --selfie make one document whose files have those roles. Exits
+    with status 1 when any file could not be analysed."""
     person = Person(
         first_name,
         last_name,
@@ -101,18 +104,35 @@ def analyze(
         country=country,
     )
     day = today.date() if today else date.today()  # type: ignore[attr-defined]
-    groups = [list(files)] if together else [[path] for path in files]
+    groups = _groups(files, together, {"id-front": front, "id-back": back, "face-proof": selfie})
+    if not groups:
+        raise click.UsageError("give FILES or --front / --back / --selfie")
     warm_up()
     with click.progressbar(groups, label="Analysing", file=sys.stderr, show_pos=True) as bar:
         outputs = [_run(group, kind, person, match_level, day) for group in bar]
-    for output in outputs:
-        click.echo(json.dumps(output[1], indent=2) if as_json else output[0])
+    for text, data in outputs:
+        click.echo(json.dumps(data, indent=2) if as_json else text)
+    if any("error" in data for _, data in outputs):
+        sys.exit(1)
+
+
+Group = list[tuple[str, str | None]]
+
+
+def _groups(files: tuple[str, ...], together: bool, roles: dict[str, str | None]) -> list[Group]:
+    """The documents to analyse: each a list of (path, role)."""
+    groups: list[Group] = [[(path, None) for path in files]] if together and files else []
+    if not together:
+        groups = [[(path, None)] for path in files]
+    tagged: Group = [(path, role) for role, path in roles.items() if path]
+    return groups + ([tagged] if tagged else [])
 
 
 def _run(
-    paths: list[str], kind: str, person: Person, level: int, day: date
+    files: Group, kind: str, person: Person, level: int, day: date
 ) -> tuple[str, dict[str, object]]:
-    inputs = [InputFile(Path(p).read_bytes(), _tag(Path(p)), Path(p).name) for p in paths]
+    inputs = [InputFile(Path(p).read_bytes(), role, Path(p).name) for p, role in files]
+    paths = [path for path, _ in files]
     name = " + ".join(paths)
     try:
         if kind == "address":

@@ -34,6 +34,15 @@ _CHECKS = {
         "portrait-not-seen",
         "Make sure the photo on the document is visible.",
     ),
+    ("mrzChecksum", "unreadable"): (
+        "mrz-not-read",
+        "Make sure the whole document is visible, including the lines of characters at the bottom.",
+    ),
+    ("hasMatchingFaceProof", "face-uncertain"): (
+        "selfie-unclear",
+        "Take the selfie facing the camera in even light, and photograph the document so that "
+        "its portrait is sharp and free of glare.",
+    ),
     ("isPhotocopy", None): ("photocopy", "Photograph the original document, not a copy."),
     ("firstName", "mismatch"): (
         "name-mismatch",
@@ -57,6 +66,14 @@ _CHECKS = {
 }
 
 
+# A field two readings disagree on, or a check digit that failed: most often a misreading.
+_RETAKE = (
+    "retake",
+    "Some details could not be read with certainty: retake the photo flat, in focus, in good "
+    "light and without glare, with the whole document in the frame.",
+)
+
+
 def hints_for(
     checks: Iterable[Check],
     quality: Iterable[QualityFinding],
@@ -74,6 +91,8 @@ def hints_for(
                 "subtype", Hint("subtype", "Upload one of: " + ", ".join(subtypes_allowed) + ".")
             )
         found = _CHECKS.get((check.name, check.reason)) or _CHECKS.get((check.name, None))
+        if (check.reason or "").startswith(("uncertain", "check-digit")):
+            found = _RETAKE
         if found:
             hints.setdefault(found[0], Hint(*found))
     return list(hints.values())

@@ -16,11 +16,13 @@ from typing import Any
 
 import iso3166
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from openkyc.analysis import tampering
+from openkyc.analysis.crosscheck import plausible_mrz, reconcile
 from openkyc.analysis.dates import age_on
 from openkyc.analysis.engines import Engines, Face, default_engines
-from openkyc.analysis.errors import UnsupportedInput
+from openkyc.analysis.errors import UnreadableFile, UnsupportedInput
 from openkyc.analysis.hints import hints_for
 from openkyc.analysis.imaging import (
     Page,
@@ -34,6 +36,7 @@ from openkyc.analysis.models import (
     FILE_TAGS,
     Check,
     Fingerprints,
+    Hint,
     IdentityAnalysis,
     InputFile,
     Person,
@@ -47,12 +50,28 @@ from openkyc.analysis.settings import DEFAULT_IDENTITY_SETTINGS, IdentitySetting
 from openkyc.analysis.specimens import hash_distance, specimen_reason
 from openkyc.analysis.zones import VisualZone
 
-__all__ = ["FACE_DISTANCE", "IdentityFacts", "analyze_identity", "identity_checks"]
+__all__ = [
+    "FACE_DIFFERENT",
+    "FACE_DISTANCE",
+    "IdentityFacts",
+    "analyze_identity",
+    "identity_checks",
+]
 
 # Largest embedding distance that counts as the same person, per match level. dlib's
 # model is trained for 0.6 (99.4% on LFW); strict asks for a closer match.
 FACE_DISTANCE = {2: 0.55, 1: 0.6, 3: 0.62}
+# Smallest distance that counts as someone else. A portrait printed on a document and
+# photographed again sits further from a selfie than two photos do (measured on portraits
+# printed on rendered documents: +0.02 on average, up to +0.19 for a grey portrait, the
+# same person at 0.29-0.58 and other people at 0.71-0.95), so a distance between the two
+# limits goes to a person instead of rejecting the holder (benchmarks/analysis.py prints
+# both distributions).
+FACE_DIFFERENT = 0.68
 REFERENCE_BITS = 8  # perceptual hashes this close are the same picture
+NOT_A_DOCUMENT = Hint(
+    "not-a-document", "This is not a picture of a document: photograph your identity document."
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,16 @@ class IdentityFacts:
     photocopy: bool = False
     specimen: str | None = None
     reference_match: bool = False
+    uncertain: frozenset[str] = frozenset()
+    mrz_discarded: bool = False
+    blank: bool = False  # nothing on the pages: no text, no face, no MRZ
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the identity comes from a protected source (an MRZ whose check digits
+        mostly hold), so that a value differing from the customer's is a firm mismatch;
+        labels read from the visual zone alone can pair a label with the wrong value."""
+        return self.mrz is not None
 
 
 def _name_checks(
@@ -88,24 +117,55 @@ def _name_checks(
     first = " ".join(filter(None, [person.first_name]))
     found_first = name_matches(first, facts.given_names, level)
     found_last = name_matches(person.last_name, facts.surname, level)
+    swapped = False
     if not (found_first and found_last):  # the customer may have swapped the two
         swapped = name_matches(first, facts.surname, level) and name_matches(
             person.last_name, facts.given_names, level
         )
         if swapped:
             found_first = found_last = True
+    first_read, last_read = (
+        (facts.surname, facts.given_names) if swapped else (facts.given_names, facts.surname)
+    )
     return [
-        _match_check("firstName", found_first, facts.given_names, weights),
-        _match_check("lastName", found_last, facts.surname, weights),
+        _match_check("firstName", found_first, first, first_read, facts, weights),
+        _match_check("lastName", found_last, person.last_name, last_read, facts, weights),
     ]
 
 
-def _match_check(name: str, matched: bool, read: str | None, weights: dict[str, int]) -> Check:
+_NAME_FIELD = {"firstName": "given_names", "lastName": "surname"}
+
+
+def _match_check(
+    name: str,
+    matched: bool,
+    expected: str,
+    read: str | None,
+    facts: IdentityFacts,
+    weights: dict[str, int],
+) -> Check:
+    if _NAME_FIELD[name] in facts.uncertain:
+        return weigh(name, True, weights, "uncertain", conclusive=False)
     if matched:
         return weigh(name, False, weights)
-    if read:
-        return weigh(name, True, weights, "mismatch")
-    return weigh(name, True, weights, "not-found", conclusive=False)
+    if not read:
+        return weigh(name, True, weights, "not-found", conclusive=False)
+    # A name one OCR slip away from the customer's is a misreading until a better
+    # picture shows otherwise; so is any name read from printed labels alone.
+    firm = facts.confirmed and not near_miss(expected, read)
+    return weigh(name, True, weights, "mismatch" if firm else "uncertain", conclusive=firm)
+
+
+def near_miss(expected: str, read: str) -> bool:
+    """Whether ``read`` could be ``expected`` misread: one of its words within two edits
+    (spaces and fillers aside) of the customer's, for names of four letters or more."""
+    want = normalize(expected).replace(" ", "")
+    if len(want) < 4:
+        return False
+    have = normalize(read)
+    candidates = {have.replace(" ", ""), *have.split()}
+    allowed = 1 if len(want) < 6 else 2
+    return any(Levenshtein.distance(want, word) <= allowed for word in candidates if word)
 
 
 def _birth_checks(
@@ -117,21 +177,29 @@ def _birth_checks(
             weigh("dateOfBirth", True, weights, "not-found", conclusive=False),
             weigh("hasMinimalAge", True, weights, "dob-not-found", conclusive=False),
         ]
-    dob = weigh(
-        "dateOfBirth",
-        person.dob is not None and person.dob != facts.birth_date,
-        weights,
-        "mismatch",
-    )
+    sure = "birth_date" not in facts.uncertain
+    if not sure:
+        dob = weigh("dateOfBirth", True, weights, "uncertain", conclusive=False)
+    else:
+        dob = weigh(
+            "dateOfBirth",
+            person.dob is not None and person.dob != facts.birth_date,
+            weights,
+            "mismatch",
+            conclusive=facts.confirmed,
+        )
     country = person.country or alpha2(facts.issuer)
     minimum = minimum_age_for(settings.minimum_age, country, person.region)
     underage = age_on(facts.birth_date, today) < minimum
-    return [dob, weigh("hasMinimalAge", underage, weights, f"under-{minimum}")]
+    reason = f"under-{minimum}" if sure else "uncertain"
+    return [dob, weigh("hasMinimalAge", underage, weights, reason, conclusive=sure)]
 
 
 def _date_checks(facts: IdentityFacts, weights: dict[str, int], today: date) -> list[Check]:
     if facts.expiry_date is None:
         expiry = weigh("expirationDate", True, weights, "not-found", conclusive=False)
+    elif "expiry_date" in facts.uncertain:
+        expiry = weigh("expirationDate", True, weights, "uncertain", conclusive=False)
     else:
         expiry = weigh("expirationDate", facts.expiry_date < today, weights, "expired")
     if facts.issue_date is None:
@@ -145,27 +213,43 @@ def _document_checks(
     facts: IdentityFacts, weights: dict[str, int], subtypes_allowed: Sequence[str] | None
 ) -> list[Check]:
     checks = [
-        weigh(
-            "isIdentityDocument",
-            not facts.identity_features,
-            weights,
-            "no-identity-features" if facts.readable else "unreadable",
-            conclusive=facts.readable,
-        ),
+        _document_check(facts, weights),
         weigh(
             "containsImage", not facts.portrait_found, weights, "no-face-found", conclusive=False
         ),
         subtype_check(facts.subtype, weights, subtypes_allowed),
         weigh("nationality", facts.nationality is None, weights, "not-found", conclusive=False),
     ]
-    if facts.mrz is not None:
-        failed = sorted(
-            name.removeprefix("check_") for name, ok in facts.mrz.checks.items() if not ok
-        )
-        checks.append(
-            weigh("mrzChecksum", bool(failed), weights, "check-digit:" + ",".join(failed))
-        )
+    checks += _mrz_check(facts, weights)
     return checks
+
+
+def _document_check(facts: IdentityFacts, weights: dict[str, int]) -> Check:
+    if facts.blank:  # a blank page, noise, an empty PDF: nothing to retake, no document
+        return weigh("isIdentityDocument", True, weights, "not-a-document")
+    return weigh(
+        "isIdentityDocument",
+        not facts.identity_features,
+        weights,
+        "no-identity-features" if facts.readable else "unreadable",
+        conclusive=facts.readable,
+    )
+
+
+def _mrz_check(facts: IdentityFacts, weights: dict[str, int]) -> list[Check]:
+    """A failed check digit is most often a misreading: it stops an acceptance and asks
+    for a better picture, and never rejects on its own."""
+    if facts.mrz_discarded:
+        return [weigh("mrzChecksum", True, weights, "unreadable", conclusive=False)]
+    if facts.mrz is None:
+        return []
+    failed = sorted(name.removeprefix("check_") for name, ok in facts.mrz.checks.items() if not ok)
+    if failed:
+        reason = "check-digit:" + ",".join(failed)
+        return [weigh("mrzChecksum", True, weights, reason, conclusive=False)]
+    if "document_number" in facts.uncertain:
+        return [weigh("mrzChecksum", True, weights, "uncertain:document-number", conclusive=False)]
+    return [weigh("mrzChecksum", False, weights)]
 
 
 def _integrity_checks(facts: IdentityFacts, weights: dict[str, int]) -> list[Check]:
@@ -194,8 +278,11 @@ def _face_check(
         return [
             weigh("hasMatchingFaceProof", True, weights, "no-face-on-document", conclusive=False)
         ]
-    mismatch = facts.face_distance > FACE_DISTANCE.get(level, FACE_DISTANCE[2])
-    return [weigh("hasMatchingFaceProof", mismatch, weights, "face-mismatch")]
+    if facts.face_distance > FACE_DIFFERENT:
+        return [weigh("hasMatchingFaceProof", True, weights, "face-mismatch")]
+    if facts.face_distance > FACE_DISTANCE.get(level, FACE_DISTANCE[2]):
+        return [weigh("hasMatchingFaceProof", True, weights, "face-uncertain", conclusive=False)]
+    return [weigh("hasMatchingFaceProof", False, weights)]
 
 
 def identity_checks(
@@ -342,7 +429,7 @@ def _read(files: Sequence[InputFile], engines: Engines, today: date) -> _Reading
     for file in files:
         if file.tag is not None and file.tag not in FILE_TAGS:
             raise UnsupportedInput(f"unknown file tag {file.tag!r}")
-    pages = [load_page(file, index) for index, file in enumerate(files)]
+    pages = [_page(file, index) for index, file in enumerate(files)]
     documents = [page for page in pages if page.tag != "face-proof"]
     if not documents:
         raise UnsupportedInput("only a selfie was given, no document")
@@ -357,26 +444,51 @@ def _read(files: Sequence[InputFile], engines: Engines, today: date) -> _Reading
     return reading
 
 
+def _page(file: InputFile, index: int) -> Page:
+    """The file decoded; a PDF without a single page is a blank page, not a broken file."""
+    try:
+        return load_page(file, index)
+    except UnreadableFile:
+        if not _pageless_pdf(file.data):
+            raise
+        return Page(index, file.tag, np.full((8, 8, 3), 255, np.uint8), "pdf")
+
+
+def _pageless_pdf(data: bytes) -> bool:
+    """A PDF whose page tree counts no page and that holds no page object (PDFium refuses
+    to open one, as it would a broken file)."""
+    return (
+        data[:5] == b"%PDF-"
+        and re.search(rb"/Count\s+0\b", data) is not None
+        and re.search(rb"/Type\s*/Page(?!s)", data) is None
+    )
+
+
 def _facts(
     reading: _Reading, today: date, known_references: Sequence[str]
 ) -> tuple[IdentityFacts, Fingerprints]:
     docs = reading.documents
-    mrz = _first(*(r.mrz for r in docs if r.mrz and r.mrz.valid), *(r.mrz for r in docs))
+    found = [r.mrz for r in docs if r.mrz]
+    plausible = [m for m in found if plausible_mrz(m)]
+    mrz = _first(*(m for m in plausible if m.valid), *plausible)
     viz = _merged_viz(docs)
+    fields = reconcile(mrz, viz)
     text = "\n".join(r.text for r in docs)
     portrait, portrait_page = _portrait(docs)
     selfie = reading.selfie_faces[0] if reading.selfie_faces else None
-    birth = (mrz.birth_date if mrz else None) or viz.birth_date
-    expiry = (mrz.expiry_date if mrz else None) or viz.expiry_date
-    number = mrz.fields["document_number"] if mrz else viz.document_number
+    birth, expiry, number = fields.birth_date, fields.expiry_date, fields.document_number
     subtype = _subtype(mrz, text)
-    fingerprints = _fingerprints(number, birth, portrait, portrait_page, docs[0].image)
+    sure = not fields.uncertain & {"document_number", "birth_date"}
+    fingerprints = _fingerprints(
+        number if sure else None, birth, portrait, portrait_page, docs[0].image
+    )
     hashes = [h for h in (fingerprints.portrait_hash, fingerprints.page_hash) if h]
-    signals = tampering.identity_signals(mrz, viz, [r.page for r in docs] + reading.selfies)
+    signals = tampering.identity_signals([r.page for r in docs] + reading.selfies)
+    blank = _blank(docs)
     facts = IdentityFacts(
         readable=sum(len(r.lines) for r in docs) >= 3,
-        surname=(mrz.surname if mrz else None) or viz.surname,
-        given_names=(mrz.given_names if mrz else None) or viz.given_names,
+        surname=fields.surname,
+        given_names=fields.given_names,
         birth_date=birth,
         expiry_date=expiry,
         issue_date=_issue_date(viz, birth, expiry, today),
@@ -392,20 +504,30 @@ def _facts(
         selfie_face_found=selfie is not None,
         face_distance=_face_distance(portrait, selfie),
         tamper_signals=signals,
-        photocopy=all(is_grayscale(r.page.image) for r in docs),
+        photocopy=not blank and all(is_grayscale(r.page.image) for r in docs),
         specimen=specimen_reason(
             text,
             document_number=number,
             issuer=mrz.fields.get("issuer") if mrz else None,
             birth_date=mrz.fields.get("birth_date") if mrz else None,
-            surname=mrz.surname if mrz else viz.surname,
+            surname=fields.surname,
             stamp_text=[text for r in docs for text in r.stamps],
         ),
         reference_match=any(
             hash_distance(h, ref) <= REFERENCE_BITS for h in hashes for ref in known_references
         ),
+        uncertain=fields.uncertain,
+        mrz_discarded=bool(found) and mrz is None,
+        blank=blank,
     )
     return facts, fingerprints
+
+
+def _blank(docs: list[PageReading]) -> bool:
+    """No page shows anything of a document: not four letters or digits read, no face,
+    no MRZ, no stamp (a blank page, noise, a 1-pixel picture, a PDF without pages)."""
+    characters = sum(ch.isalnum() for r in docs for line in r.lines for ch in line.text)
+    return characters < 4 and not any(r.faces or r.mrz or r.stamps for r in docs)
 
 
 def _sex(mrz: MrzResult | None) -> str | None:
@@ -499,6 +621,8 @@ def _parsed(facts: IdentityFacts, reading: _Reading) -> dict[str, Any]:
         "faceDistance": None if facts.face_distance is None else round(facts.face_distance, 4),
         "tamperSignals": list(facts.tamper_signals),
         "specimen": facts.specimen,
+        "uncertain": sorted(facts.uncertain),
+        "mrzDiscarded": facts.mrz_discarded,
         "stamps": [text for r in reading.documents for text in r.stamps],
         "text": [line.text for r in reading.documents for line in r.lines],
         "pages": [
@@ -573,13 +697,14 @@ def analyze_identity(
         subtypes_allowed=subtypes_allowed,
         face_proof_required=face_proof_required,
     )
-    quality = _quality(reading)
+    quality = [] if facts.blank else _quality(reading)
+    hints = [NOT_A_DOCUMENT] if facts.blank else hints_for(checks, quality, subtypes_allowed)
     return decided(
         IdentityAnalysis,
         checks,
         settings.weights,
         settings.thresholds,
-        hints=tuple(hints_for(checks, quality, subtypes_allowed)),
+        hints=tuple(hints),
         matches=_matches(facts, checks, person),
         parsed_data=_parsed(facts, reading),
         quality=tuple(quality),

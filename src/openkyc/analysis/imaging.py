@@ -12,7 +12,7 @@ from PIL import Image, ImageOps
 from openkyc.analysis.errors import UnreadableFile
 from openkyc.analysis.models import InputFile, QualityFinding
 
-__all__ = ["Page", "load_page", "quality_findings", "straighten"]
+__all__ = ["Page", "load_page", "plausible_quad", "quality_findings", "straighten"]
 
 MAX_SIDE = 2400  # larger photos only cost time: OCR and faces work on less
 PDF_DPI = 150
@@ -161,16 +161,40 @@ def sharpness(image: np.ndarray) -> float:
 
 
 def glare(image: np.ndarray) -> float:
-    """The share of the picture covered by the largest blown-out (white, unsaturated) spot."""
+    """The share of the picture covered by the largest glare spot: blown-out (white,
+    unsaturated) and brighter than what surrounds it. White paper is no glare: a white
+    area that reaches the picture's edge is the background or a scan's margin, and one
+    surrounded by white is the page itself. Measured on the evaluation scans, counting
+    every white area flagged half of the clean ones."""
     import cv2
 
     small = cv2.resize(image, (320, max(1, int(320 * image.shape[0] / image.shape[1]))))
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
     mask = ((hsv[..., 2] >= 250) & (hsv[..., 1] <= 25)).astype(np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    if count <= 1:
-        return 0.0
-    return float(stats[1:, cv2.CC_STAT_AREA].max() / mask.size)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    height, width = mask.shape
+    for label in np.argsort(-stats[:, cv2.CC_STAT_AREA]):
+        left, top, w, h, area = stats[label]
+        if label == 0 or area < 0.005 * mask.size:
+            continue
+        if left == 0 or top == 0 or left + w >= width or top + h >= height:
+            continue
+        spot = (labels == label).astype(np.uint8)
+        ring = cv2.dilate(spot, np.ones((9, 9), np.uint8)) - spot
+        if float(hsv[..., 2][ring > 0].mean()) < GLARE_SURROUNDING and _solid(spot):
+            return float(area / mask.size)
+    return 0.0
+
+
+def _solid(spot: np.ndarray) -> bool:
+    """A reflection is one bright patch; white paper holds print, which leaves holes in it
+    and makes it ragged (a card's white background between its fields)."""
+    import cv2
+
+    contours, _ = cv2.findContours(spot, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    outline = max(contours, key=cv2.contourArea)
+    hull = cv2.contourArea(cv2.convexHull(outline))
+    return bool(hull) and float(spot.sum()) >= 0.75 * hull
 
 
 def brightness(image: np.ndarray) -> float:
@@ -179,6 +203,7 @@ def brightness(image: np.ndarray) -> float:
 
 BLUR_BELOW = 18.0
 GLARE_ABOVE = 0.03
+GLARE_SURROUNDING = 242  # brightness (HSV value) around a spot below which it stands out
 DARK_BELOW = 55.0
 
 
@@ -218,6 +243,26 @@ def find_document_quad(image: np.ndarray) -> np.ndarray | None:
     return None
 
 
+def plausible_quad(corners: np.ndarray) -> bool:
+    """Whether ordered corners can outline a card or a passport page photographed at an
+    angle: opposite sides of similar length, corners not far from square, and a shape
+    between an open booklet (0.7) and an ID-1 card (1.59). A corner hundreds of pixels off
+    (a light card on a white desk) fails one of these."""
+    sides = [float(np.linalg.norm(corners[i] - corners[(i + 1) % 4])) for i in range(4)]
+    if min(sides) < 1:
+        return False
+    for a, b in ((sides[0], sides[2]), (sides[1], sides[3])):
+        if max(a, b) > 1.35 * min(a, b):
+            return False
+    for i in range(4):
+        u, v = corners[i - 1] - corners[i], corners[(i + 1) % 4] - corners[i]
+        cosine = float(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v)))
+        if abs(cosine) > 0.5:  # outside 60-120 degrees
+            return False
+    aspect = max(sides[0], sides[2]) / max(sides[1], sides[3])
+    return 0.45 <= aspect <= 2.2
+
+
 def _order(quad: np.ndarray) -> np.ndarray:
     total, diff = quad.sum(axis=1), np.diff(quad, axis=1).ravel()
     return np.array(
@@ -240,6 +285,8 @@ def straighten(image: np.ndarray) -> tuple[np.ndarray, bool]:
     if quad is None:
         return image, False
     corners = _order(quad)
+    if not plausible_quad(corners):
+        return image, False
     width = int(
         max(np.linalg.norm(corners[0] - corners[1]), np.linalg.norm(corners[3] - corners[2]))
     )

@@ -155,24 +155,37 @@ def _better(
 
 
 def read_document_page(page: Page, engines: Engines, *, today: date) -> PageReading:
-    """Straighten the page, read its text and MRZ upright, and find the faces on it."""
+    """Straighten the page, read its text and MRZ upright, and find the faces on it.
+
+    The picture as uploaded is read instead of the straightened one when straightening lost
+    the MRZ or the portrait: a wrong outline (a table edge, a card inside a larger card, a
+    light card on a white desk) cuts them off."""
     image, corners = straighten(page.image)
+    reading = _read_upright(page, image, corners, engines, today)
+    if corners and (reading.mrz is None or (page.tag != "id-back" and not reading.faces)):
+        plain = _read_upright(page, page.image, False, engines, today)
+        if _keeps_more(plain, reading):
+            reading = plain
+    reading.stamps = read_stamps(reading.image, engines.text)
+    return reading
+
+
+def _read_upright(
+    page: Page, image: np.ndarray, corners: bool, engines: Engines, today: date
+) -> PageReading:
     image, lines, mrz, rotation = _upright(image, engines, today)
-    if mrz is None and corners:
-        # A wrong outline (a table edge, a card inside a larger card) can cut the MRZ off.
-        plain, plain_lines, plain_mrz, plain_rotation = _upright(page.image, engines, today)
-        if plain_mrz is not None:
-            image, lines, mrz, rotation, corners = (
-                plain,
-                plain_lines,
-                plain_mrz,
-                plain_rotation,
-                False,
-            )
     lines, viz = _confirmed_viz(image, lines, mrz, engines)
     faces = engines.faces.faces(image, small=True) if page.tag != "id-back" else []
-    stamps = read_stamps(image, engines.text)
-    return PageReading(page, image, lines, mrz, viz, faces, corners, rotation, stamps)
+    return PageReading(page, image, lines, mrz, viz, faces, corners, rotation)
+
+
+def _keeps_more(plain: PageReading, straightened: PageReading) -> bool:
+    """Whether the plain reading found more of what matters: an MRZ first, a portrait next."""
+
+    def found(reading: PageReading) -> tuple[bool, bool]:
+        return reading.mrz is not None, bool(reading.faces)
+
+    return found(plain) > found(straightened)
 
 
 def read_selfie(page: Page, engines: Engines) -> list[Face]:

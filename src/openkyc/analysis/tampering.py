@@ -1,7 +1,7 @@
 """Signs that a document was altered: pure comparisons over what was read.
 
-A *signal* is conclusive (the MRZ and the printed zone disagree, an image editor saved
-the file, a PDF was edited after it was issued). Error-level analysis is deliberately not
+A *signal* is conclusive (an image editor saved the file, a PDF was edited after it was
+issued). Error-level analysis is deliberately not
 used: measured on the evaluation photos, genuine documents scored 3.6 to 56 (robust
 z-score of the most deviant block, texture-normalised) and a synthetic edit 21.5, so it
 would flag honest customers and miss forgers.
@@ -56,7 +56,8 @@ def _printed(text: str, value: str) -> bool:
 
 
 def mrz_viz_disagreements(mrz: MrzResult | None, viz: VisualZone) -> list[str]:
-    """Fields the printed zone states differently from a verified MRZ.
+    """Fields the printed zone states differently from a verified MRZ: the lines worth
+    reading again before the two are compared.
 
     Both must hold: the labelled printed value differs, *and* the MRZ's value is printed
     nowhere in the visual zone. Labels are read by position and in many languages, so
@@ -95,11 +96,13 @@ def mrz_viz_disagreements(mrz: MrzResult | None, viz: VisualZone) -> list[str]:
     return found
 
 
-def identity_signals(
-    mrz: MrzResult | None, viz: VisualZone, pages: Sequence[Page]
-) -> tuple[str, ...]:
-    """Signals of tampering on an identity document, most telling first."""
-    signals = [f"mrz-viz-mismatch:{field}" for field in mrz_viz_disagreements(mrz, viz)]
+def identity_signals(pages: Sequence[Page]) -> tuple[str, ...]:
+    """Signals of tampering on an identity document, most telling first.
+
+    The MRZ and the visual zone disagreeing is deliberately no signal: OCR misreads one
+    or the other far more often than anyone forges one; such a field is *uncertain*
+    (see :mod:`openkyc.analysis.crosscheck`) and goes to a person with a retake hint."""
+    signals = []
     for page in pages:
         editor = editing_software(page.software)
         if editor:

@@ -58,9 +58,16 @@ def _candidate_rows(lines: list[TextLine]) -> list[tuple[str, list[TextLine]]]:
 
 
 def mrz_piece(text: str) -> bool:
-    """Whether an OCR line could be (part of) an MRZ line."""
+    """Whether an OCR line could be (part of) an MRZ line. Printed text beside the MRZ
+    (the other side of a card photographed next to it) is no piece: it has lower-case
+    letters or spaces between words, which the MRZ never has."""
     cleaned = clean_line(text)
-    return len(cleaned) >= 4 and (cleaned.count("<") >= 1 or len(cleaned) >= 20)
+    if len(cleaned) < 4:
+        return False
+    if cleaned.count("<") >= 1:
+        return True
+    raw = text.strip()
+    return len(cleaned) >= 20 and not any(ch.islower() for ch in raw) and raw.count(" ") <= 2
 
 
 def worth_rereading(text: str) -> bool:

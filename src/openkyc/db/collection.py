@@ -65,6 +65,12 @@ class FieldSet:
         return sorted(name for name, f in self.fields.items() if f.filterable)
 
 
+# A filter is a few conditions a person or a program wrote, not a query language: these bound
+# the SQL it becomes (SQLite refuses expression trees deeper than 1000).
+MAX_FILTER_CLAUSES = 50
+MAX_FILTER_VALUES = 500
+
+
 def _split(text: str, separator: str) -> list[str]:
     """Split on a separator outside of single or double quotes."""
     parts, current, quote, escaped = [], [], "", False
@@ -111,7 +117,7 @@ def _convert(f: Field, raw: str, quoted: bool) -> Any:
         raise _invalid("filter", f"{f.name} needs a value")
     try:
         return _CONVERTERS[f.kind](raw)
-    except (ValueError, InvalidOperation) as error:
+    except (ValueError, InvalidOperation, OverflowError) as error:
         raise _invalid("filter", f"{f.name} expects {_KIND_WORDS[f.kind]}, not {raw!r}") from error
 
 
@@ -151,9 +157,12 @@ def _parse_boolean(raw: str) -> bool:
 
 
 def _parse_integer(raw: str) -> int:
-    if not raw.lstrip("-").isdigit():
+    if not raw.lstrip("-").isdigit() or len(raw) > 20:
         raise ValueError(raw)
-    return int(raw)
+    value = int(raw)
+    if not -(2**63) <= value < 2**63:  # what every database compares without overflowing
+        raise ValueError(raw)
+    return value
 
 
 _CONVERTERS: dict[str, Callable[[str], Any]] = {
@@ -244,10 +253,11 @@ def filter_clause(fields: FieldSet, text: str | None) -> ColumnElement[bool]:
     """The SQL condition of a ``filter`` query parameter."""
     if not text or not text.strip():
         return true()
-    conditions = []
-    for clause in _split(text, ";"):
-        if not clause.strip():
-            continue
+    conditions, values = [], 0
+    clauses = [clause for clause in _split(text, ";") if clause.strip()]
+    if len(clauses) > MAX_FILTER_CLAUSES:
+        raise _invalid("filter", f"at most {MAX_FILTER_CLAUSES} clauses are allowed")
+    for clause in clauses:
         name, colon, raw_values = clause.partition(":")
         name = name.strip()
         if not colon:
@@ -256,7 +266,11 @@ def filter_clause(fields: FieldSet, text: str | None) -> ColumnElement[bool]:
         if f is None or not f.filterable:
             known = ", ".join(fields.filterable())
             raise _invalid("filter", f"cannot filter by {name!r}; filterable fields: {known}")
-        conditions.append(_clause(f, [parse_value(f, raw) for raw in _split(raw_values, ",")]))
+        raws = _split(raw_values, ",")
+        values += len(raws)
+        if values > MAX_FILTER_VALUES:
+            raise _invalid("filter", f"at most {MAX_FILTER_VALUES} values are allowed in all")
+        conditions.append(_clause(f, [parse_value(f, raw) for raw in raws]))
     return and_(*conditions)
 
 

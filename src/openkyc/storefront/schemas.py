@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from openkyc.api_keys.schemas import AclEntry, AclScope
 from openkyc.db.models import KycDocument, KycRequest
 from openkyc.kyc.documents.schemas import FileIds, Hint, Rejection
 from openkyc.kyc.requests.schemas import RequestedDocument
 from openkyc.kyc.types import DocumentStatus, DocumentSubtype, RequestStatus
-from openkyc.wire import Link, Timestamp, WireModel, embedded_field, links_field
+from openkyc.wire import Link, Timestamp, UtcDateTime, WireModel, embedded_field, links_field
 
 StorefrontDocumentType = Literal["identity-proof", "address-proof", "funds-proof", "purchase-proof"]
 
@@ -156,7 +156,7 @@ class CustomerJWTIn(WireModel):
     """An exchange asks for a customer token; it may ask it to expire sooner."""
 
     invalidate: bool = True
-    expiredTime: AwareDatetime | None = None
+    expiredTime: UtcDateTime | None = None
 
 
 class CustomerJWTOut(WireModel):

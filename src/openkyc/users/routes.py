@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -30,6 +31,8 @@ from openkyc.web.links import Links
 
 router = APIRouter(prefix="/users", tags=["Users"])
 sign_in_router = APIRouter(tags=["Users"])
+# The signed-in person's own account (apart from /users/{id}, which an admin manages).
+profile_router = APIRouter(prefix="/profile", tags=["Users"])
 
 
 def _person(auth: SecretKeyAuth) -> Principal:
@@ -57,14 +60,17 @@ def sign_in(
     session: Session, sealer: AppSealer, links: RequestLinks, body: SignInIn, request: Request
 ) -> JSONResponse:
     """Sign a person in with email, password and (when set up) a TOTP code; the answer is a
-    JWT for `Authorization: Bearer` that acts as this person. Five failures in a row lock the
-    account for 15 minutes."""
+    JWT for `Authorization: Bearer` that acts as this person, for an hour by default (at most
+    `OPENKYC_JWT_MAX_TTL_SECONDS`). Five failures in a row lock the account for 15 minutes."""
     now = utcnow()
-    expires = body.expiredTime or auth_service.default_expiry(
-        request.app.state.settings.jwt_default_ttl_seconds
-    )
+    settings = request.app.state.settings
+    expires = body.expiredTime or now + timedelta(seconds=settings.jwt_default_ttl_seconds)
     if expires <= now:
         raise ValidationFailed.field("expiredTime", "must be in the future")
+    if expires > now + timedelta(seconds=settings.jwt_max_ttl_seconds):
+        raise ValidationFailed.field(
+            "expiredTime", f"must be at most {settings.jwt_max_ttl_seconds} seconds ahead"
+        )
     outcome = service.sign_in(
         session, sealer, body.email, body.password, body.otp, body.organizationId
     )
@@ -98,13 +104,13 @@ def create_user(
     return member_response(out, status_code=201, location=out.links[0].href)
 
 
-@router.get("/me", operation_id="GetCurrentUser", response_model=UserOut)
+@profile_router.get("", operation_id="GetCurrentUser", response_model=UserOut)
 def current_user(auth: PersonAuth, session: Session, links: RequestLinks) -> JSONResponse:
     """The signed-in user."""
     return member_response(_out(service.get(session, auth.organization_id, auth.actor_id), links))
 
 
-@router.post("/me/password", operation_id="PostUserPassword", status_code=204)
+@profile_router.post("/password", operation_id="PostUserPassword", status_code=204)
 def change_password(auth: PersonAuth, session: Session, body: PasswordChangeIn) -> Response:
     """Change your own password (the current one is asked again)."""
     user = service.get(session, auth.organization_id, auth.actor_id)
@@ -112,7 +118,9 @@ def change_password(auth: PersonAuth, session: Session, body: PasswordChangeIn) 
     return Response(status_code=204)
 
 
-@router.post("/me/totp", operation_id="PostUserTotp", status_code=201, response_model=TotpSetupOut)
+@profile_router.post(
+    "/totp", operation_id="PostUserTotp", status_code=201, response_model=TotpSetupOut
+)
 def start_totp(auth: PersonAuth, session: Session, sealer: AppSealer) -> JSONResponse:
     """Start setting up a second factor: add the secret (or the URI as a QR code) to an
     authenticator app, then confirm with a code. Sign-in asks for a code from then on."""
@@ -123,8 +131,8 @@ def start_totp(auth: PersonAuth, session: Session, sealer: AppSealer) -> JSONRes
     )
 
 
-@router.post(
-    "/me/totp/confirmation",
+@profile_router.post(
+    "/totp/confirmation",
     operation_id="PostUserTotpConfirmation",
     status_code=201,
     response_model=UserOut,

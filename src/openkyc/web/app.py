@@ -49,6 +49,8 @@ def api_routers() -> list[APIRouter]:
     from openkyc.storefront.routes import router as storefront
     from openkyc.storefront.routes import tokens as authentication_tokens
     from openkyc.tags.routes import router as tags
+    from openkyc.timeline.routes import router as timeline
+    from openkyc.users.routes import profile_router as profile
     from openkyc.users.routes import router as users
     from openkyc.users.routes import sign_in_router as sign_in
     from openkyc.web.meta import router as meta
@@ -74,6 +76,8 @@ def api_routers() -> list[APIRouter]:
         reports,
         sign_in,
         users,
+        profile,
+        timeline,
     ]
 
 

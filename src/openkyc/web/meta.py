@@ -3,10 +3,14 @@ types."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
-from fastapi.responses import PlainTextResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from collections.abc import Callable
 
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import func, select, text
+
+from openkyc.db.models import Job
 from openkyc.errors import PROBLEM_TYPES, NotFound
 
 router = APIRouter(tags=["Service"])
@@ -16,6 +20,54 @@ router = APIRouter(tags=["Service"])
 def health() -> dict[str, str]:
     """Liveness: answers as soon as the process serves HTTP."""
     return {"status": "ok"}
+
+
+@router.get("/health/live", operation_id="GetHealthLive", openapi_extra={"security": []})
+def health_live() -> dict[str, str]:
+    """Liveness: the process is alive and serves HTTP (restart it when this fails)."""
+    return {"status": "ok"}
+
+
+def _database(request: Request) -> None:
+    with request.app.state.database.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def _storage(request: Request) -> None:
+    request.app.state.storage.check()
+
+
+def _job_queue(request: Request) -> None:
+    with request.app.state.database.sessionmaker() as session:
+        session.execute(select(func.count()).select_from(Job).where(Job.status == "pending"))
+
+
+READINESS_CHECKS: dict[str, Callable[[Request], None]] = {
+    "database": _database,
+    "storage": _storage,
+    "jobQueue": _job_queue,
+}
+
+
+@router.get(
+    "/health/ready",
+    operation_id="GetHealthReady",
+    openapi_extra={"security": []},
+    responses={503: {"description": "A dependency is down; the body says which."}},
+)
+def health_ready(request: Request) -> JSONResponse:
+    """Readiness: whether this process can serve requests now (its database, its file storage
+    and the job queue answer); 503 with the failing checks named when not."""
+    checks = {}
+    for name, check in READINESS_CHECKS.items():
+        try:
+            check(request)
+            checks[name] = {"status": "ok"}
+        except Exception as error:  # any failure of a dependency is "not ready"
+            checks[name] = {"status": "down", "error": type(error).__name__}
+    ready = all(c["status"] == "ok" for c in checks.values())
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    return JSONResponse(body, status_code=200 if ready else 503)
 
 
 @router.get("/metrics", include_in_schema=False)

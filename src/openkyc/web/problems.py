@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -18,6 +19,7 @@ from openkyc.errors import (
     NotFound,
     OpenKycError,
     PayloadTooLarge,
+    ServiceUnavailable,
     UnsupportedMediaType,
     ValidationFailed,
 )
@@ -110,6 +112,10 @@ def _from_http_exception(request: Request, exc: StarletteHTTPException) -> OpenK
     return error
 
 
+def _unavailable(what: str) -> ServiceUnavailable:
+    return ServiceUnavailable(f"{what} is unavailable; retry later", headers={"Retry-After": "5"})
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(OpenKycError)
     async def _openkyc(request: Request, exc: OpenKycError) -> JSONResponse:
@@ -122,6 +128,16 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem_response(request, _from_http_exception(request, exc))
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("the database is unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(request, _unavailable("The database"))
+
+    @app.exception_handler(OSError)
+    async def _storage_down(request: Request, exc: OSError) -> JSONResponse:
+        log.error("the file storage failed on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(request, _unavailable("The file storage"))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

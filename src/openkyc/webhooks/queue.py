@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, or_, select, tuple_, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from openkyc.db.models import OutboxEvent, ServiceCredential, Webhook, WebhookDelivery
 from openkyc.db.models import WebhookSettings as SettingsRow
 from openkyc.jobs.leases import Backoff, Queue, Wakeup
 from openkyc.webhooks.outgoing import Credential, Subscription
+from openkyc.webhooks.replies import storable_headers, storable_text
 from openkyc.webhooks.sender import Answer
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
@@ -127,12 +128,14 @@ def claim(
     lapsed: bool = True,
     busy: Mapping[WebhookKey, int] | None = None,
     cap: int | None = None,
+    max_attempts: int = RetryPolicy.max_attempts,
 ) -> list[Claimed]:
     """Lease up to ``limit`` due deliveries to this worker and load what sending them needs.
     ``lapsed``: look for deliveries whose lease ran out too (not needed on every claim);
     ``busy`` and ``cap``: what this worker sends to each webhook now, and the most it may."""
     ids = []
     if lapsed:
+        _fail_exhausted(session, now, max_attempts)
         ids = DELIVERIES.lease(
             session, DELIVERIES.lapsed(now).limit(limit), worker_id, lease, now, sent_time=now
         )
@@ -223,6 +226,26 @@ def credential_of(row: ServiceCredential) -> Credential:
     return Credential(row.id, row.host, row.auth_type, row.username, row.password, row.status)
 
 
+def _fail_exhausted(session: Session, now: datetime, default_max_attempts: int) -> None:
+    """A lapsed lease on the last allowed attempt: its outcome was never recorded (its worker
+    died, or the outcome could not be stored), and it still counts. The delivery fails."""
+    limit = func.coalesce(func.nullif(TABLE.c.max_attempts, 0), default_max_attempts)
+    session.execute(
+        update(TABLE)
+        .where(
+            TABLE.c.status == SENDING,
+            TABLE.c.lease_expires_at <= now,
+            TABLE.c.attempt >= limit,
+        )
+        .values(
+            status=FAILED,
+            lease_expires_at=None,
+            error="the outcome of the last attempt was never recorded",
+            updated_time=now,
+        )
+    )
+
+
 def _outcome(attempt: Attempt, policy: RetryPolicy, now: datetime) -> tuple[str, datetime]:
     claimed, answer = attempt.claimed, attempt.answer
     if answer.ok:
@@ -271,15 +294,18 @@ def _record_parameters(
         "b_attempt": attempt.claimed.attempt,
         "b_status": status,
         "b_run_after": run_after,
-        "b_url": attempt.url,
+        # What the receiver sent (and anything quoting it) is stored bounded and escaped.
+        "b_url": storable_text(attempt.url),
         "b_method": attempt.method,
-        "b_request_body": attempt.request_body,
-        "b_request_headers": attempt.request_headers,
+        "b_request_body": storable_text(attempt.request_body),
+        "b_request_headers": storable_headers(attempt.request_headers),
         "b_response_status": answer.status,
-        "b_response_body": answer.body if answer.status is not None else None,
-        "b_response_headers": answer.headers if answer.status is not None else None,
+        "b_response_body": storable_text(answer.body) if answer.status is not None else None,
+        "b_response_headers": storable_headers(answer.headers)
+        if answer.status is not None
+        else None,
         "b_duration_ms": answer.duration_ms,
-        "b_error": answer.error,
+        "b_error": storable_text(answer.error),
         "b_now": now,
     }
 

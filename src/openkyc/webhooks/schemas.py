@@ -18,7 +18,9 @@ EventType = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"
 HeaderName = Annotated[
     str, StringConstraints(min_length=1, max_length=100, pattern=r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 ]
-HeaderValue = Annotated[str, StringConstraints(max_length=4000, pattern=r"^[^\r\n\x00]*$")]
+# What HTTP carries in a header value: visible ASCII, spaces and tabs (no line breaks, no NUL,
+# nothing a sender would have to encode).
+HeaderValue = Annotated[str, StringConstraints(max_length=4000, pattern=r"^[\t\x20-\x7e]*$")]
 
 
 class WebhookHeader(WireModel):

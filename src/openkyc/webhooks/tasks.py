@@ -265,6 +265,7 @@ class DeliveryWorker:
                     lapsed=lapsed,
                     busy=busy,
                     cap=self._cap,
+                    max_attempts=self.config.retry.max_attempts,
                 )
         except Exception as error:
             self._disconnect()

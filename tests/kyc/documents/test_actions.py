@@ -94,7 +94,7 @@ def test_a_review_held_by_one_reviewer_is_a_conflict_for_another(
         None,
         None,
     )
-    assert_problem(api.post(f"/kyc-documents/{document['id']}/stop-review"), 409)
+    assert_problem(api.post(f"/kyc-documents/{document['id']}/stop-review"), 422)
     taken = client.post(f"/kyc-documents/{document['id']}/start-review", headers=second).json()
     assert taken["reviewerName"] == "Second reviewer"
 

@@ -273,3 +273,36 @@ def test_an_analyser_that_keeps_failing_leaves_the_document_pending_with_the_rea
         "kyc-document-created",
         "kyc-document-modified",
     ]
+
+
+def test_a_result_after_a_persons_decision_is_kept_and_the_decision_stands(
+    merchant_factory: Callable[..., Merchant],
+) -> None:
+    # The document's job waits (no worker) while a person decides; then a worker runs it.
+    waiting = merchant_factory(embedded_worker=False)
+    customer_id = waiting.customer()
+    created = waiting.passport(customer_id, selfie=None, notes="first look")
+    assert created["status"] == "in-progress"
+    document_id = created["id"]
+    rejection = {"type": "document-unreadable", "message": "Glare on the photo page"}
+    rejected = waiting.api.post(f"/kyc-documents/{document_id}/rejection", json=rejection)
+    assert rejected.status_code == 201, rejected.text
+    assert (rejected.json()["status"], rejected.json()["documentMatches"]) == ("rejected", None)
+    merchant_factory()  # a running worker, which picks the waiting job up
+    deadline = time.monotonic() + 120
+    while waiting.api.get(f"/kyc-documents/{document_id}").json()["documentMatches"] is None:
+        assert time.monotonic() < deadline, "the analysis never ran"
+        time.sleep(0.2)
+    after = waiting.api.get(f"/kyc-documents/{document_id}").json()
+    assert (after["status"], after["rejectionReason"], after["reviewerName"]) == (
+        "rejected",
+        rejection,
+        "Initial key",
+    )
+    assert after["documentMatches"]["data"]["lastName"] == "Collins"
+    assert after["documentMatches"]["score"] >= 90
+    assert kyc.event_types_for(waiting.database, waiting.tenant.organization_id, document_id) == [
+        "kyc-document-created",
+        "kyc-document-rejected",
+        "kyc-document-modified",
+    ]

@@ -9,6 +9,7 @@ from openkyc.db.models.job import Job
 from openkyc.db.models.kyc import (
     CustomerTag,
     KycDocument,
+    KycDocumentDecision,
     KycDocumentFingerprint,
     KycDocumentTag,
     KycRequest,
@@ -18,18 +19,22 @@ from openkyc.db.models.kyc import (
 from openkyc.db.models.liveness import KycLivenessSession
 from openkyc.db.models.organization import Organization
 from openkyc.db.models.session_token import SessionToken
+from openkyc.db.models.timeline import AuditChainHead, CustomerTimelineEntry, TimelineCustomEvent
 from openkyc.db.models.user import User
 from openkyc.db.models.webhook import ServiceCredential, Webhook, WebhookDelivery, WebhookSettings
 
 __all__ = [
     "ApiKey",
     "Attachment",
+    "AuditChainHead",
     "Customer",
     "CustomerTag",
+    "CustomerTimelineEntry",
     "File",
     "FileTag",
     "Job",
     "KycDocument",
+    "KycDocumentDecision",
     "KycDocumentFingerprint",
     "KycDocumentTag",
     "KycLivenessSession",
@@ -40,6 +45,7 @@ __all__ = [
     "ServiceCredential",
     "SessionToken",
     "Tag",
+    "TimelineCustomEvent",
     "User",
     "Webhook",
     "WebhookDelivery",

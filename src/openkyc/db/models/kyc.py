@@ -3,7 +3,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKeyConstraint, Index, Integer, String, Text, func
+from sqlalchemy import (
+    Boolean,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openkyc.db.base import Base, ResourceMixin, TimestampedMixin, tenant_table_args
@@ -82,6 +91,14 @@ class KycDocument(ResourceMixin, Base):
     hints: Mapped[list[dict[str, str]] | None] = mapped_column(JSONType)
     # Why the analyser could not decide, when it could not.
     analysis_error: Mapped[str | None] = mapped_column(Text)
+    # An analysis job speaks for the current files; its result is kept whenever it comes.
+    analysis_pending: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    # The person's decision in force (kyc_document_decisions), if a person decided.
+    decision_id: Mapped[str | None] = mapped_column(String(50))
+    # A decision waiting for a second person (the four-eyes rule).
+    proposal_id: Mapped[str | None] = mapped_column(String(50))
 
     __table_args__ = tenant_table_args(
         _customer_fk(),
@@ -165,4 +182,37 @@ class KycDocumentFingerprint(Base):
         ),
         Index(None, "organization_id", "kind", "value"),
         Index(None, "organization_id", "customer_id"),
+    )
+
+
+class KycDocumentDecision(Base):
+    """One decision a person made on a document. Never changed: a reversal, a confirmation
+    or an override is a new row pointing at the one it follows."""
+
+    __tablename__ = "kyc_document_decisions"
+
+    organization_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    kyc_document_id: Mapped[str] = mapped_column(String(50), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    rejection_reason: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # proposed (waits for a second person) or effective (in force when made).
+    state: Mapped[str] = mapped_column(String(20), nullable=False)
+    author_id: Mapped[str] = mapped_column(String(50), nullable=False)
+    author_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    author_kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    reverses_id: Mapped[str | None] = mapped_column(String(50))
+    confirms_id: Mapped[str | None] = mapped_column(String(50))
+    # The person whose review hold an admin overrode to make this decision.
+    overrode_holder_id: Mapped[str | None] = mapped_column(String(50))
+    overrode_holder_name: Mapped[str | None] = mapped_column(String(255))
+    created_time: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["organization_id", "kyc_document_id"],
+            ["kyc_documents.organization_id", "kyc_documents.id"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_kyc_document_decisions_document", "organization_id", "kyc_document_id"),
     )

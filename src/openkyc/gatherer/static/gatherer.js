@@ -246,6 +246,8 @@
 
   function rejection(type, last, state) {
     const reason = last.rejectionReason && last.rejectionReason.type;
+    // The reviewer's words to the customer, shown as they were written (text, never markup).
+    const note = last.rejectionReason && last.rejectionReason.message;
     const hints = (last.hints || []).map((hint) =>
       el('li', { 'data-hint': hint.code }, T.hints[hint.code] || hint.message),
     );
@@ -259,6 +261,7 @@
       { class: 'result bad', id: `result-${type}`, tabindex: '-1', role: 'status', 'data-document': last.id },
       el('p', { class: 'result-title' }, state.status === 'failed' ? T.result.failed : T.result.rejected),
       reason ? el('p', { class: 'reason', 'data-reason': reason }, T.reasons[reason] || T.reasons.other) : null,
+      note ? el('p', { class: 'reason-note', 'data-note': '' }, el('strong', {}, T.reasonNote), ' ', note) : null,
       hints.length ? el('p', { class: 'hints-title' }, T.hintsTitle) : null,
       hints.length ? el('ul', { class: 'hints' }, hints) : null,
       attempts ? el('p', { class: 'attempts' }, attempts) : null,

@@ -7,7 +7,7 @@ and ``apply`` each own a short transaction around it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -86,14 +86,16 @@ def library_settings(
 
 
 def _current(session: Session, organization_id: str, payload: dict[str, Any]) -> KycDocument | None:
-    """The document the job is about, if the job still speaks for it: being analysed, with the
-    same files (a newer upload has a job of its own)."""
+    """The document the job is about, if the job still speaks for it: its analysis awaited,
+    with the same files (a newer upload has a job of its own). A person may have decided it
+    meanwhile; the result is still the document's."""
     document = KycDocumentRepository(session, organization_id).get(
         payload["documentId"], for_update=True
     )
     if (
         document is None
-        or document.status != "in-progress"
+        or not document.analysis_pending
+        or document.status == "archived"
         or list(document.file_ids) != payload["fileIds"]
     ):
         return None
@@ -135,7 +137,7 @@ def prepare(
         person=_person(customer),
         settings=library_settings(document.document_type, document.settings),
         match_level=document.match_level,
-        today=clock.now().date(),
+        today=datetime.now(UTC).date(),
         subtypes_allowed=subtypes,
         face_proof_required=face_required,
     )
@@ -192,19 +194,29 @@ def apply(
         result = with_duplicate(result, settings, reason=duplicate)
     fingerprints.replace(document.id, document.customer_id, result.fingerprints)
     serialised = result.to_dict()
-    document.status = result.decision
     if liveness.completed_for(session, document):
         serialised["matches"]["hasCompletedFaceLiveness"] = True
+    document.analysis_pending = False
     document.document_matches = _matches(result, serialised["matches"])
     document.parsed_data = _matches(result, serialised["parsed_data"])
     document.hints = [{"code": h.code, "message": h.message} for h in result.hints] or None
+    if document.decision_id is not None:
+        # A person decided while the analyser worked: their decision wins, the findings stay.
+        note = (
+            f"The analysis of KYC document {document.id} ended after a person's decision "
+            f"(score {result.score}, {result.decision}); the person's decision stands"
+        )
+        documents.changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], note=note)
+        return
+    document.status = result.decision
     document.rejection_reason = (
         {"type": result.rejection.type, "message": result.rejection.message[:255]}
         if result.rejection
         else None
     )
     document.processed_time = clock.now()
-    documents.changed(session, document, links, [DECISION_EVENTS[result.decision]])
+    note = f"The analyser scored KYC document {document.id} {result.score}: {result.decision}"
+    documents.changed(session, document, links, [DECISION_EVENTS[result.decision]], note=note)
 
 
 def unanalysable(
@@ -214,7 +226,9 @@ def unanalysable(
     document = _current(session, organization_id, payload)
     if document is None:
         return
-    document.status = "pending"
+    document.analysis_pending = False
     document.analysis_error = reason[:2000]
-    document.processed_time = clock.now()
+    if document.decision_id is None:
+        document.status = "pending"
+        document.processed_time = clock.now()
     documents.changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED])

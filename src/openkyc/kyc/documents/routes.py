@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from openkyc.db.models import KycDocument
 from openkyc.kyc.documents import service, views
 from openkyc.kyc.documents.schemas import (
+    KycDocumentDecisionOut,
     KycDocumentIn,
     KycDocumentOut,
     MatchesOverwrite,
@@ -25,6 +26,17 @@ from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Sessio
 from openkyc.wire import Links
 
 router = APIRouter(prefix="/kyc-documents", tags=["KYC documents"])
+# An admin's action on a document another person holds for review (recorded as an override).
+Override = Annotated[
+    bool,
+    Query(
+        description="openkyc: an admin acts on a document another person holds for review; "
+        "the override is recorded."
+    ),
+]
+HELD: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Another person holds the document for review (or it is archived)."}
+}
 CREATED: dict[int | str, dict[str, Any]] = {
     201: {"model": KycDocumentOut, "description": "The document after the action."}
 }
@@ -121,12 +133,19 @@ def put_kyc_document(
     operation_id="PostKycDocumentAcceptance",
     status_code=201,
     response_model=KycDocumentOut,
+    responses=HELD,
 )
 def accept_kyc_document(
-    auth: SecretKeyAuth, session: Session, links: RequestLinks, id: ResourceIdPath
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    override: Override = False,
 ) -> JSONResponse:
-    """Accept the document (a manual override); records the reviewer and the time."""
-    return _acted(session, service.accept(session, auth, id, links), links)
+    """Accept the document (a manual decision, at any time: it wins over the analyser).
+    Records the person and the time; under the four-eyes rule it waits for a second person.
+    Against a rejection a person made, it is a reversal, kept with the decision it reverses."""
+    return _acted(session, service.accept(session, auth, id, links, override=override), links)
 
 
 @router.post(
@@ -134,6 +153,7 @@ def accept_kyc_document(
     operation_id="PostKycDocumentRejection",
     status_code=201,
     response_model=KycDocumentOut,
+    responses=HELD,
 )
 def reject_kyc_document(
     auth: SecretKeyAuth,
@@ -141,9 +161,11 @@ def reject_kyc_document(
     links: RequestLinks,
     id: ResourceIdPath,
     body: RejectionIn,
+    override: Override = False,
 ) -> JSONResponse:
-    """Reject the document with a reason type and message (a manual override)."""
-    return _acted(session, service.reject(session, auth, id, body, links), links)
+    """Reject the document with a reason type and a message the customer sees (a manual
+    decision, at any time; the same rules as acceptance)."""
+    return _acted(session, service.reject(session, auth, id, body, links, override=override), links)
 
 
 @router.post(
@@ -151,12 +173,17 @@ def reject_kyc_document(
     operation_id="PostKycDocumentReview",
     status_code=201,
     response_model=KycDocumentOut,
+    responses=HELD,
 )
 def review_kyc_document(
-    auth: SecretKeyAuth, session: Session, links: RequestLinks, id: ResourceIdPath
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    override: Override = False,
 ) -> JSONResponse:
     """Record that the caller reviewed the document now."""
-    return _acted(session, service.review(session, auth, id, links), links)
+    return _acted(session, service.review(session, auth, id, links, override=override), links)
 
 
 @router.post(
@@ -164,12 +191,18 @@ def review_kyc_document(
     operation_id="PostKycDocumentStartReview",
     status_code=201,
     response_model=KycDocumentOut,
+    responses=HELD,
 )
 def start_kyc_document_review(
-    auth: SecretKeyAuth, session: Session, links: RequestLinks, id: ResourceIdPath
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    override: Override = False,
 ) -> JSONResponse:
-    """Take the document for review; another reviewer gets a 409 until it is released."""
-    return _acted(session, service.start_review(session, auth, id, links), links)
+    """Hold the document for review; another person's actions on it are a 409 until it is
+    released, decided or 30 minutes pass. A decided document is a 422."""
+    return _acted(session, service.start_review(session, auth, id, links, override=override), links)
 
 
 @router.post(
@@ -177,23 +210,46 @@ def start_kyc_document_review(
     operation_id="PostKycDocumentStopReview",
     status_code=201,
     response_model=KycDocumentOut,
+    responses=HELD,
 )
 def stop_kyc_document_review(
-    auth: SecretKeyAuth, session: Session, links: RequestLinks, id: ResourceIdPath
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    override: Override = False,
 ) -> JSONResponse:
-    """Release the document; its reviewer and review start time are cleared."""
-    return _acted(session, service.stop_review(session, auth, id, links), links)
+    """Release the hold. Only the hold ends: a decision and the person who made it stay.
+    A document nobody holds is a 422."""
+    return _acted(session, service.stop_review(session, auth, id, links, override=override), links)
 
 
-@router.post("/{id}/matches", operation_id="PostKycDocumentMatches", status_code=204)
+@router.post(
+    "/{id}/matches", operation_id="PostKycDocumentMatches", status_code=204, responses=HELD
+)
 def overwrite_kyc_document_matches(
     auth: SecretKeyAuth,
     session: Session,
     links: RequestLinks,
     id: ResourceIdPath,
     body: MatchesOverwrite,
+    override: Override = False,
 ) -> Response:
     """Overwrite what was read from the document; `type` must be the document's type and
     unknown fields are refused."""
-    service.overwrite_matches(session, auth, id, body, links)
+    service.overwrite_matches(session, auth, id, body, links, override=override)
     return Response(status_code=204)
+
+
+@router.get(
+    "/{id}/decisions",
+    operation_id="GetKycDocumentDecisionCollection",
+    response_model=list[KycDocumentDecisionOut],
+)
+def list_kyc_document_decisions(
+    auth: SecretKeyAuth, session: Session, id: ResourceIdPath
+) -> JSONResponse:
+    """openkyc: every decision people made on the document, oldest first: who, when, whether
+    it waited for a second person, what it reversed or confirmed, whose hold it overrode."""
+    records = service.history(session, auth.organization_id, id)
+    return JSONResponse([KycDocumentDecisionOut.of(r).to_wire() for r in records])

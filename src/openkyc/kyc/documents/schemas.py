@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from openkyc.db.models import KycDocument
+from openkyc.db.models import KycDocument, KycDocumentDecision
 from openkyc.kyc.types import (
     DocumentStatus,
     DocumentSubtype,
@@ -201,4 +201,36 @@ class KycDocumentOut(WireModel):
             updatedTime=document.updated_time,
             links=links,
             embedded=embedded,
+        )
+
+
+class KycDocumentDecisionOut(WireModel):
+    """A decision a person made on a document (openkyc's history of decisions)."""
+
+    id: str
+    status: str
+    state: Literal["proposed", "effective"]
+    rejectionReason: dict[str, Any] | None
+    authorId: str
+    authorName: str
+    reverses: str | None
+    confirms: str | None
+    overrodeHolderId: str | None
+    overrodeHolderName: str | None
+    createdTime: Timestamp
+
+    @classmethod
+    def of(cls, decision: KycDocumentDecision) -> KycDocumentDecisionOut:
+        return cls(
+            id=decision.id,
+            status=decision.status,
+            state=decision.state,  # type: ignore[arg-type]
+            rejectionReason=decision.rejection_reason,
+            authorId=decision.author_id,
+            authorName=decision.author_name,
+            reverses=decision.reverses_id,
+            confirms=decision.confirms_id,
+            overrodeHolderId=decision.overrode_holder_id,
+            overrodeHolderName=decision.overrode_holder_name,
+            createdTime=decision.created_time,
         )

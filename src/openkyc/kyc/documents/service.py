@@ -17,12 +17,12 @@ from openkyc.auth.principal import Principal
 from openkyc.customers.repository import CustomerRepository
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import is_valid_id, new_id
-from openkyc.db.models import Customer, File, KycDocument, KycRequest
+from openkyc.db.models import Customer, File, KycDocument, KycDocumentDecision, KycRequest
 from openkyc.errors import Conflict, InvalidField, NotFound, ValidationFailed
 from openkyc.events import service as events
 from openkyc.events import types as event_types
 from openkyc.jobs import queue
-from openkyc.kyc.documents import transitions
+from openkyc.kyc.documents import decisions, transitions
 from openkyc.kyc.documents.repository import KycDocumentRepository
 from openkyc.kyc.documents.schemas import KycDocumentIn, MatchesOverwrite, RejectionIn
 from openkyc.kyc.documents.views import document_payload
@@ -31,6 +31,9 @@ from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.kyc.status import PERMANENT
 from openkyc.kyc.types import ANALYSED_TYPES, CREDIT_FILE, IDENTITY, IDENTITY_FILE_ROLES
+from openkyc.timeline import authors, changes
+from openkyc.timeline import service as timeline
+from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Links
 
 MATCHES_VERSION = "2.0"
@@ -41,8 +44,12 @@ def queue_analysis(session: Session, document: KycDocument) -> None:
     """Hand the document to the analyser: ``in-progress`` until it decides. The job is written
     in this transaction, so it exists exactly when the document does."""
     document.status = "in-progress"
+    document.analysis_pending = True
     document.analysis_error = None
     document.hints = None
+    # The files changed: a decision about the old ones no longer stands.
+    document.decision_id = None
+    document.proposal_id = None
     queue.enqueue(
         session,
         document.organization_id,
@@ -50,11 +57,6 @@ def queue_analysis(session: Session, document: KycDocument) -> None:
         {"documentId": document.id, "fileIds": list(document.file_ids)},
         max_attempts=3,
     )
-
-
-def backed_by_file(session: Session, organization_id: str, file_id: str) -> list[str]:
-    """Ids of the organization's KYC documents whose evidence includes the file."""
-    return KycDocumentRepository(session, organization_id).ids_backed_by_file(file_id)
 
 
 def page(
@@ -82,9 +84,10 @@ def changed(
     now: datetime | None = None,
     *,
     created: bool = False,
+    note: str | None = None,
 ) -> None:
-    """After a document changed (or was created): a new revision, its events, its request's
-    status and the customer's KYC flag."""
+    """After a document changed (or was created): a new revision, its events, its entry on
+    the customer's timeline, its request's status and the customer's KYC flag."""
     now = now or clock.now()
     if not created:
         document.revision += 1
@@ -100,9 +103,32 @@ def changed(
             document.id,
             document_payload(session, document, customer, links),
         )
+    _on_timeline(session, document, event_names[0] if event_names else "", note)
     if document.request_id:
         sync.refresh_request(session, document.organization_id, document.request_id, links, now)
     sync.refresh_customer_kyc(session, customer, links)
+
+
+TIMELINE_TYPES = {
+    event_types.KYC_DOCUMENT_CREATED: TimelineType.KYC_DOCUMENT_CREATED,
+    event_types.KYC_DOCUMENT_ACCEPTED: TimelineType.KYC_DOCUMENT_ACCEPTED,
+    event_types.KYC_DOCUMENT_REJECTED: TimelineType.KYC_DOCUMENT_REJECTED,
+    event_types.KYC_DOCUMENT_REVIEWED: TimelineType.KYC_DOCUMENT_REVIEWED,
+}
+
+
+def _on_timeline(session: Session, document: KycDocument, event: str, note: str | None) -> None:
+    label = f"KYC document {document.id} ({document.document_type})"
+    what = event.removeprefix("kyc-document-") or "modified"
+    timeline.record(
+        session,
+        document.organization_id,
+        document.customer_id,
+        TIMELINE_TYPES.get(event, TimelineType.KYC_DOCUMENT_MODIFIED),
+        note or f"{authors.current(session).name}: {label} {what}",
+        changes=changes.take(session, document),
+        links=[timeline.Link("kyc-document", document.id, "KYC document")],
+    )
 
 
 def _customer(session: Session, document: KycDocument) -> Customer:
@@ -239,7 +265,7 @@ def upsert(
         return create(
             session, organization_id, data, links, document_id, auto_analysis=auto_analysis
         ), True
-    transitions.ensure_allowed("update", document)
+    transitions.ensure_open("update", document)
     if data.documentType != document.document_type:
         raise ValidationFailed.field("documentType", "the type of a document cannot change")
     if data.customerId != document.customer_id:
@@ -265,90 +291,167 @@ def upsert(
     return document, False
 
 
-def _decide(document: KycDocument, principal: Principal, status: str, now: datetime) -> None:
-    document.status = status
-    document.processed_time = now
-    document.review_time = now
+def _apply_decision(
+    document: KycDocument, decision: KycDocumentDecision, principal: Principal, now: datetime
+) -> str:
+    """Put a person's decision on the document (in force now, or waiting for a second
+    person); returns the event it sets off. Either way it ends the person's hold."""
     document.reviewer_id = principal.actor_id
     document.reviewer_name = principal.name
+    document.review_time = now
     document.review_start_time = None
+    if decision.state == decisions.PROPOSED:
+        document.proposal_id = decision.id
+        return event_types.KYC_DOCUMENT_MODIFIED
+    document.proposal_id = None
+    document.decision_id = decision.id
+    document.status = decision.status
+    document.processed_time = now
+    document.rejection_reason = decision.rejection_reason
+    if decision.status == "accepted":
+        return event_types.KYC_DOCUMENT_ACCEPTED
+    return event_types.KYC_DOCUMENT_REJECTED
 
 
-def accept(session: Session, principal: Principal, document_id: str, links: Links) -> KycDocument:
-    """A person accepts the document, overriding the analyser."""
+def _decide(
+    session: Session,
+    principal: Principal,
+    document_id: str,
+    status: str,
+    rejection_reason: dict[str, Any] | None,
+    links: Links,
+    override: bool,
+) -> KycDocument:
     now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
-    transitions.ensure_allowed("accept", document)
-    transitions.ensure_not_held_by_another(document, principal, now)
-    _decide(document, principal, "accepted", now)
-    document.rejection_reason = None
-    changed(session, document, links, [event_types.KYC_DOCUMENT_ACCEPTED], now)
+    transitions.ensure_open(status[:-2], document)
+    held_by = document.reviewer_name
+    holder = transitions.ensure_may_act(document, principal, now, override=override)
+    overridden = decisions.Overridden(holder, held_by) if holder else None
+    decision = decisions.decide(
+        session, principal, document, status, rejection_reason, now, overridden
+    )
+    note = decisions.describe(session, decision, document)
+    event = _apply_decision(document, decision, principal, now)
+    changed(session, document, links, [event], now, note=note)
     return document
+
+
+def accept(
+    session: Session,
+    principal: Principal,
+    document_id: str,
+    links: Links,
+    *,
+    override: bool = False,
+) -> KycDocument:
+    """A person accepts the document, overriding the analyser (or reversing a rejection)."""
+    return _decide(session, principal, document_id, "accepted", None, links, override)
 
 
 def reject(
-    session: Session, principal: Principal, document_id: str, rejection: RejectionIn, links: Links
+    session: Session,
+    principal: Principal,
+    document_id: str,
+    rejection: RejectionIn,
+    links: Links,
+    *,
+    override: bool = False,
 ) -> KycDocument:
     """A person rejects the document with a reason the customer and merchant can read."""
-    now = clock.now()
-    document = get(session, principal.organization_id, document_id, for_update=True)
-    transitions.ensure_allowed("reject", document)
-    transitions.ensure_not_held_by_another(document, principal, now)
-    _decide(document, principal, "rejected", now)
-    document.rejection_reason = rejection.model_dump(exclude_none=True)
-    changed(session, document, links, [event_types.KYC_DOCUMENT_REJECTED], now)
-    return document
+    reason = rejection.model_dump(exclude_none=True)
+    return _decide(session, principal, document_id, "rejected", reason, links, override)
 
 
-def review(session: Session, principal: Principal, document_id: str, links: Links) -> KycDocument:
-    """A person confirms they reviewed the document (and its decision)."""
+def review(
+    session: Session,
+    principal: Principal,
+    document_id: str,
+    links: Links,
+    *,
+    override: bool = False,
+) -> KycDocument:
+    """A person confirms they reviewed the document. A decision a person made keeps its
+    author and time; the review is on the customer's timeline."""
     now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
-    transitions.ensure_allowed("review", document)
-    transitions.ensure_not_held_by_another(document, principal, now)
-    document.review_time = now
-    document.reviewer_id = principal.actor_id
-    document.reviewer_name = principal.name
-    document.review_start_time = None
-    changed(session, document, links, [event_types.KYC_DOCUMENT_REVIEWED], now)
+    transitions.ensure_open("review", document)
+    transitions.ensure_may_act(document, principal, now, override=override)
+    if document.decision_id is None:
+        document.review_time = now
+        document.reviewer_id = principal.actor_id
+        document.reviewer_name = principal.name
+        document.review_start_time = None
+    note = f"{principal.name} reviewed KYC document {document.id} ({document.status})"
+    changed(session, document, links, [event_types.KYC_DOCUMENT_REVIEWED], now, note=note)
     return document
 
 
 def start_review(
-    session: Session, principal: Principal, document_id: str, links: Links
+    session: Session,
+    principal: Principal,
+    document_id: str,
+    links: Links,
+    *,
+    override: bool = False,
 ) -> KycDocument:
-    """A reviewer takes the document; others get a 409 until they stop or the hold lapses."""
+    """A person takes the document; others get a 409 until they stop or the hold lapses."""
     now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
-    transitions.ensure_allowed("start-review", document)
-    transitions.ensure_not_held_by_another(document, principal, now)
+    transitions.ensure_reviewable(document)
+    held_by = document.reviewer_name
+    overrode = transitions.ensure_may_act(document, principal, now, override=override)
     document.reviewer_id = principal.actor_id
     document.reviewer_name = principal.name
     document.review_start_time = now
-    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now)
+    note = f"{principal.name} started reviewing KYC document {document.id}"
+    if overrode:
+        note += f", overriding the review hold of {held_by}"
+    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now, note=note)
     return document
 
 
 def stop_review(
-    session: Session, principal: Principal, document_id: str, links: Links
+    session: Session,
+    principal: Principal,
+    document_id: str,
+    links: Links,
+    *,
+    override: bool = False,
 ) -> KycDocument:
-    """The reviewer lets the document go."""
+    """The person lets the document go. Only the hold ends: a decision and who made it stay."""
     now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
-    transitions.ensure_allowed("stop-review", document)
-    holder = transitions.review_holder(document, now)
-    if holder is None:
-        raise Conflict(f"Nobody is reviewing {document.id}")
-    transitions.ensure_not_held_by_another(document, principal, now)
-    document.reviewer_id = None
-    document.reviewer_name = None
+    transitions.ensure_open("stop-review", document)
+    if transitions.review_holder(document, now) is None:
+        raise ValidationFailed.field("reviewStartTime", f"nobody is reviewing {document.id}")
+    held_by = document.reviewer_name
+    overrode = transitions.ensure_may_act(document, principal, now, override=override)
     document.review_start_time = None
-    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now)
+    if document.decision_id is None:
+        document.reviewer_id = None
+        document.reviewer_name = None
+    note = f"{principal.name} stopped reviewing KYC document {document.id}"
+    if overrode:
+        note = f"{principal.name} released the review hold of {held_by} on {document.id}"
+    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now, note=note)
     return document
 
 
+def history(session: Session, organization_id: str, document_id: str) -> list[KycDocumentDecision]:
+    """The decisions people made on the document, oldest first."""
+    get(session, organization_id, document_id)
+    return decisions.DecisionRepository(session, organization_id).for_document(document_id)
+
+
 def overwrite_matches(
-    session: Session, principal: Principal, document_id: str, body: MatchesOverwrite, links: Links
+    session: Session,
+    principal: Principal,
+    document_id: str,
+    body: MatchesOverwrite,
+    links: Links,
+    *,
+    override: bool = False,
 ) -> KycDocument:
     """A person corrects what was read from the document."""
     now = clock.now()
@@ -357,8 +460,8 @@ def overwrite_matches(
         raise ValidationFailed.field(
             "type", f"the document is {document.document_type}, not {body.type}"
         )
-    transitions.ensure_allowed("matches", document)
-    transitions.ensure_not_held_by_another(document, principal, now)
+    transitions.ensure_open("matches", document)
+    transitions.ensure_may_act(document, principal, now, override=override)
     data = body.model_dump(exclude={"type"}, exclude_unset=True)
     current = document.document_matches or {
         "version": MATCHES_VERSION,
@@ -372,6 +475,6 @@ def overwrite_matches(
 
 def archive(session: Session, document: KycDocument, links: Links) -> None:
     """Set a document aside for good (its request went away)."""
-    transitions.ensure_allowed("archive", document)
+    transitions.ensure_open("archive", document)
     document.status = "archived"
     changed(session, document, links, [event_types.KYC_DOCUMENT_ARCHIVED])

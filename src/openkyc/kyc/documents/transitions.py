@@ -1,6 +1,8 @@
-"""Which manual action a document allows in which status, and who holds its review.
+"""When a person may act on a document, and who holds its review.
 
-One table, so the rules are read in one place and tested action by action."""
+A person may act at any time, the analyser working or not; only an archived document is
+closed. A review hold belongs to one person: another person's action on a held document is
+refused unless an admin overrides it."""
 
 from __future__ import annotations
 
@@ -8,35 +10,29 @@ from datetime import datetime, timedelta
 
 from openkyc.auth.principal import Principal
 from openkyc.db.models import KycDocument
-from openkyc.errors import Conflict
+from openkyc.errors import Conflict, Forbidden, ValidationFailed
+from openkyc.users.enums import Role
 
-# Statuses an action may start from. ``in-progress`` means the analyser is working on the
-# document; a person waits for its result. ``archived`` is final.
-ALLOWED_FROM: dict[str, frozenset[str]] = {
-    "accept": frozenset({"pending", "rejected"}),
-    "reject": frozenset({"pending", "accepted"}),
-    "review": frozenset({"pending", "accepted", "rejected"}),
-    "start-review": frozenset({"pending", "accepted", "rejected"}),
-    "stop-review": frozenset({"pending", "accepted", "rejected"}),
-    "matches": frozenset({"pending", "accepted", "rejected"}),
-    "update": frozenset({"pending", "accepted", "rejected"}),
-    "archive": frozenset({"pending", "in-progress", "rejected", "accepted"}),
-}
+DECIDED = frozenset({"accepted", "rejected"})
 # A review left open by a reviewer who went away stops blocking others after this long.
 REVIEW_HOLD = timedelta(minutes=30)
 
-_REFUSALS = {
-    "archived": "the document is archived",
-    "in-progress": "the document is being analysed; wait for its result",
-    "accepted": "the document is already accepted",
-    "rejected": "the document is already rejected",
-}
+
+def ensure_open(action: str, document: KycDocument) -> None:
+    if document.status == "archived":
+        raise Conflict(f"Cannot {action.replace('-', ' ')} {document.id}: the document is archived")
 
 
-def ensure_allowed(action: str, document: KycDocument) -> None:
-    if document.status not in ALLOWED_FROM[action]:
-        reason = _REFUSALS.get(document.status, f"the document is {document.status}")
-        raise Conflict(f"Cannot {action.replace('-', ' ')} {document.id}: {reason}")
+def ensure_reviewable(document: KycDocument) -> None:
+    """A review hold is for a document no person has decided (the analyser's decision may
+    be looked at again)."""
+    ensure_open("start-review", document)
+    if document.decision_id is not None and document.status in DECIDED:
+        raise ValidationFailed.field(
+            "status",
+            f"{document.id} is already {document.status}; a decided document is not held for "
+            "review (a person may still reverse the decision)",
+        )
 
 
 def review_holder(document: KycDocument, now: datetime) -> str | None:
@@ -48,7 +44,19 @@ def review_holder(document: KycDocument, now: datetime) -> str | None:
     return document.reviewer_id
 
 
-def ensure_not_held_by_another(document: KycDocument, principal: Principal, now: datetime) -> None:
+def ensure_may_act(
+    document: KycDocument, principal: Principal, now: datetime, *, override: bool = False
+) -> str | None:
+    """Refuse an action on a document another person holds, unless an admin overrides.
+    Returns the holder overridden, for the record."""
     holder = review_holder(document, now)
-    if holder is not None and holder != principal.actor_id:
-        raise Conflict(f"{document.reviewer_name or holder} is reviewing {document.id}")
+    if holder is None or holder == principal.actor_id:
+        return None
+    if not override:
+        raise Conflict(
+            f"{document.reviewer_name or holder} is reviewing {document.id}; "
+            "an admin may override the hold (override=true)"
+        )
+    if principal.role != Role.ADMIN:
+        raise Forbidden("Only an admin may override another person's review hold")
+    return holder

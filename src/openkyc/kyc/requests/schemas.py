@@ -3,11 +3,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from openkyc.db.models import KycRequest
 from openkyc.kyc.types import IDENTITY, DocumentSubtype, DocumentType, MatchLevel, RequestStatus
-from openkyc.wire import Link, ResourceId, Timestamp, WireModel, embedded_field, links_field
+from openkyc.wire import (
+    Link,
+    ResourceId,
+    Timestamp,
+    UtcDateTime,
+    WireModel,
+    embedded_field,
+    links_field,
+)
 
 
 def _absolute_http_url(value: str) -> str:
@@ -68,7 +76,7 @@ class KycRequestIn(WireModel):
     redirectUrl: RedirectUrl | None = None
     reason: Annotated[str, StringConstraints(max_length=255)] | None = None
     matchLevel: MatchLevel = 2
-    expirationTime: AwareDatetime | None = None
+    expirationTime: UtcDateTime | None = None
 
 
 class KycRequestPatch(WireModel):
@@ -78,7 +86,7 @@ class KycRequestPatch(WireModel):
     redirectUrl: RedirectUrl | None = None
     reason: Annotated[str, StringConstraints(max_length=255)] | None = None
     matchLevel: MatchLevel | None = None
-    expirationTime: AwareDatetime | None = None
+    expirationTime: UtcDateTime | None = None
 
 
 class KycRequestOut(WireModel):

@@ -21,6 +21,9 @@ from openkyc.kyc.requests.schemas import KycRequestOut
 from openkyc.kyc.requests.tokens import gatherer_url
 from openkyc.kyc.status import PERMANENT, Provided, Requested, request_status_from
 from openkyc.kyc.types import ADDRESS, CREDIT_FILE, IDENTITY
+from openkyc.timeline import authors, changes
+from openkyc.timeline import service as timeline
+from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Link, Links
 
 IDENTITY_DECISIONS = frozenset({"single-source", "dual-source"})
@@ -87,6 +90,23 @@ def record_request_event(
         "kyc-request",
         request.id,
         request_payload(request, customer, links),
+    )
+    _on_timeline(session, request, event_type)
+
+
+def _on_timeline(session: Session, request: KycRequest, event_type: str) -> None:
+    kind = {
+        event_types.KYC_REQUEST_FULFILLED: TimelineType.KYC_REQUEST_FULFILLED,
+        event_types.KYC_REQUEST_CREATED: TimelineType.KYC_REQUEST_CREATED,
+    }.get(event_type, TimelineType.KYC_REQUEST_MODIFIED)
+    what = event_type.removeprefix("kyc-request-")
+    timeline.record(
+        session,
+        request.organization_id,
+        request.customer_id,
+        kind,
+        f"{authors.current(session).name}: KYC request {request.id} {what}",
+        changes=changes.take(session, request),
     )
 
 

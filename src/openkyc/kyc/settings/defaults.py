@@ -33,4 +33,5 @@ def default_settings() -> dict[str, Any]:
         },
         "addressProof": {"weights": dict(ADDRESS_WEIGHTS), "thresholds": dict(ADDRESS_THRESHOLDS)},
         "uiVersion": "1",
+        "fourEyes": False,
     }

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import BeforeValidator, Field, StrictBool, StringConstraints, model_validator
 
 from openkyc.kyc.settings.defaults import (
     ADDRESS_THRESHOLDS,
@@ -107,3 +107,10 @@ class KycSettings(StrictWireModel):
     identityProof: IdentitySettings = Field(default_factory=IdentitySettings)
     addressProof: AddressSettings = Field(default_factory=AddressSettings)
     uiVersion: Literal["1", "2"] | None = "1"
+    fourEyes: StrictBool = Field(
+        default=False,
+        description=(
+            "openkyc: a person's acceptance or rejection takes effect only when a second, "
+            "different person makes the same decision."
+        ),
+    )

@@ -30,3 +30,8 @@ def snapshot_for(
     if document_type == "address-proof":
         return settings.addressProof.model_dump(mode="json")
     return None
+
+
+def four_eyes(session: Session, organization_id: str) -> bool:
+    """Whether a decision needs a second, different person before it takes effect."""
+    return get(session, organization_id).fourEyes

@@ -1,0 +1,229 @@
+"""Cross-checks before trust: the MRZ and the visual zone read side by side.
+
+Check digits protect the MRZ's number and dates, but not against every misreading: OCR
+confuses ``B`` with ``8`` and ``D`` with ``0``, and two such slips can cancel out in the
+7-3-1 sum (``BD0002028`` read as ``800002028`` keeps every check digit true). Names have no
+check digit at all (``GUENTER`` read as ``G ENTER``). So each field the decision rests on is
+taken from the source that can be trusted, repaired with the other where one lost what the
+other kept, and marked *uncertain* where the two disagree and nothing settles it. An
+uncertain field asks the customer for a better picture; it never makes a document tampered,
+a mismatch, or accepted.
+
+Everything here is pure: parsed values in, values and the names of uncertain fields out.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from openkyc.analysis.mrz import MRZ_FORMATS, MrzResult, check_digit_results, format_mrz_date
+from openkyc.analysis.names import normalize
+from openkyc.analysis.zones import VisualZone
+
+__all__ = [
+    "CONFUSABLE",
+    "Reconciled",
+    "number_alternatives",
+    "plausible_mrz",
+    "reconcile",
+    "resolve_name",
+    "resolve_number",
+    "skeleton",
+]
+
+# Characters the MRZ alphabet lets OCR confuse, one group each.
+CONFUSABLE = ("B8", "D0OQ", "I1", "S5", "Z2", "G6")
+_GROUP = {char: group for group in CONFUSABLE for char in group}
+MAX_SWAPS = 3
+
+
+def skeleton(text: str) -> str:
+    """``text`` with every confusable character replaced by its group's first."""
+    return "".join(_GROUP.get(char, char)[0] for char in text.upper())
+
+
+def plausible_mrz(mrz: MrzResult) -> bool:
+    """An MRZ at least half of whose check digits hold. Fewer means the lines were
+    misread or were not an MRZ at all (printed labels assembled into lines): nothing in
+    them can be trusted, not even the names, which no check digit protects."""
+    held = sum(mrz.checks.values())
+    return 2 * held >= len(mrz.checks)
+
+
+def number_alternatives(mrz: MrzResult) -> set[str]:
+    """Every document number that confusable swaps (at most three) make out of the MRZ's,
+    keeping each check digit that protects it as it was (the MRZ's own number included
+    when its check digit holds)."""
+    fmt = MRZ_FORMATS[mrz.format]
+    spec = next(f for f in fmt.fields if f.name == "document_number")
+    lines = list(mrz.lines)
+    row = lines[spec.line]
+    number = row[spec.start : spec.end]
+    wanted = {
+        name: ok
+        for name, ok in mrz.checks.items()
+        if name in ("check_document_number", "check_composite") and ok
+    }
+    wanted["check_document_number"] = True
+    options = [_GROUP.get(char, char) for char in number]
+    positions = [i for i, choices in enumerate(options) if len(choices) > 1]
+    found = set()
+    for count in range(MAX_SWAPS + 1):
+        for chosen in itertools.combinations(positions, count):
+            for swap in itertools.product(*(options[i].replace(number[i], "") for i in chosen)):
+                candidate = list(number)
+                for i, char in zip(chosen, swap, strict=True):
+                    candidate[i] = char
+                text = "".join(candidate)
+                lines[spec.line] = row[: spec.start] + text + row[spec.end :]
+                results = check_digit_results(lines, fmt)
+                if all(results.get(name) for name in wanted):
+                    found.add(text.replace("<", ""))
+    return found
+
+
+def _windows(text: str, length: int) -> set[str]:
+    found = set()
+    for line in text.splitlines():
+        compact = re.sub(r"[^A-Z0-9]", "", line.upper())
+        found |= {compact[i : i + length] for i in range(max(0, len(compact) - length) + 1)}
+    return found
+
+
+_PLAUSIBLE_NUMBER = re.compile(r"[A-Z]{0,3}[0-9]{5,9}[A-Z0-9]?")
+
+
+def resolve_number(mrz: MrzResult, printed_text: str) -> tuple[str, bool]:
+    """The document number and whether it is certain.
+
+    The visual zone settles it when it prints the MRZ's number, or a number that differs
+    only in confusable characters and satisfies the same check digits. Without that, a
+    number whose check digit holds is certain unless a differently shaped number (letters
+    for digits at its start, as ``BD`` read ``80``) satisfies the check digits as well."""
+    number = mrz.fields["document_number"]
+    if mrz.format == "TD1" and len(number) > 9:  # long TD1 numbers: nothing to swap safely
+        return number, mrz.checks.get("check_document_number", False)
+    seen = _windows(printed_text, len(number))
+    if mrz.checks.get("check_document_number") and number in seen:
+        return number, True
+    alternatives = number_alternatives(mrz)
+    confirmed = {text for text in seen if text in alternatives}
+    if len(confirmed) == 1:
+        return confirmed.pop(), True
+    if not mrz.checks.get("check_document_number"):
+        return number, False
+    rivals = {
+        text
+        for text in alternatives - {number}
+        if _PLAUSIBLE_NUMBER.fullmatch(text) and _shape(text) != _shape(number)
+    }
+    return number, not rivals
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"[0-9]", "9", re.sub(r"[A-Z]", "A", text))
+
+
+def _compact(text: str) -> str:
+    return normalize(text).replace(" ", "")
+
+
+def _spellings(text: str) -> set[str]:
+    return {_compact(text), normalize(text, umlauts_as_e=True).replace(" ", "")}
+
+
+def _lost_letters(machine: str, printed: str) -> bool:
+    """Whether ``machine`` is ``printed`` with letters lost to fillers or cut off at the
+    end of the MRZ line: ``G ENTER`` for ``GUENTER``, ``KOWA SKA`` for ``KOWALSKA``."""
+    words = normalize(machine).split()
+    if not words:
+        return False
+    pattern = "[A-Z]{0,2}".join(map(re.escape, words)) + "[A-Z ]*"
+    return any(re.fullmatch(pattern, spelling) for spelling in _spellings(printed))
+
+
+def resolve_name(
+    machine: str | None, printed: str | None, printed_text: str, *, split: bool = True
+) -> tuple[str | None, bool]:
+    """A name from the MRZ (``machine``) and the visual zone's labelled value (``printed``)
+    and whether it is certain. ``split`` says the MRZ's names field held its ``<<``."""
+    if not machine:
+        return printed, True
+    if not printed:
+        return machine, split
+    compact = _compact(machine)
+    if compact in _spellings(printed) or (len(compact) >= 4 and compact in _compact(printed_text)):
+        return machine, True
+    if _lost_letters(machine, printed):
+        return printed.upper(), True
+    return machine, False
+
+
+def _resolve_date(
+    mrz: MrzResult, name: str, printed: date | None, dates: tuple[date, ...]
+) -> tuple[date | None, bool]:
+    """A date from the MRZ, confirmed or contradicted by the visual zone; where the MRZ's
+    did not verify, the printed one if it satisfies the MRZ's check digit."""
+    machine: date | None = getattr(mrz, name)
+    if machine is not None and mrz.checks.get(f"check_{name}", False):
+        return machine, printed is None or printed == machine or machine in dates
+    if printed is not None:
+        return printed, _verifies(printed, mrz, name)
+    return machine, machine is None
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """The fields the checks decide on, and the names of those that are uncertain."""
+
+    surname: str | None
+    given_names: str | None
+    document_number: str | None
+    birth_date: date | None
+    expiry_date: date | None
+    uncertain: frozenset[str] = frozenset()
+
+
+def _dates(mrz: MrzResult, viz: VisualZone) -> tuple[date | None, date | None, set[str]]:
+    birth, birth_sure = _resolve_date(mrz, "birth_date", viz.birth_date, viz.dates)
+    expiry, expiry_sure = _resolve_date(mrz, "expiry_date", viz.expiry_date, viz.dates)
+    uncertain = {"birth_date"} if not birth_sure else set()
+    return birth, expiry, uncertain | ({"expiry_date"} if not expiry_sure else set())
+
+
+def _verifies(value: date | None, mrz: MrzResult, name: str) -> bool:
+    """Whether a date read from the visual zone satisfies the MRZ's printed check digit
+    for that field (two sources agreeing, one of them protected)."""
+    if value is None:
+        return False
+    fmt = MRZ_FORMATS[mrz.format]
+    spec = next(f for f in fmt.fields if f.name == name)
+    lines = list(mrz.lines)
+    row = lines[spec.line]
+    lines[spec.line] = row[: spec.start] + format_mrz_date(value) + row[spec.end :]
+    return check_digit_results(lines, fmt).get(f"check_{name}", False)
+
+
+def reconcile(mrz: MrzResult | None, viz: VisualZone) -> Reconciled:
+    """Read the MRZ and the visual zone together (see the module's docstring)."""
+    if mrz is None:
+        return Reconciled(
+            viz.surname, viz.given_names, viz.document_number, viz.birth_date, viz.expiry_date
+        )
+    uncertain: set[str] = set()
+    # No given names: the "<<" between the names may have been read as letters.
+    split = bool(mrz.given_names)
+    surname, sure = resolve_name(mrz.surname, viz.surname, viz.text, split=split)
+    if not sure:
+        uncertain.add("surname")
+    given, sure = resolve_name(mrz.given_names, viz.given_names, viz.text, split=split)
+    if not sure:
+        uncertain.add("given_names")
+    number, sure = resolve_number(mrz, viz.text)
+    if not sure:
+        uncertain.add("document_number")
+    birth, expiry, doubtful = _dates(mrz, viz)
+    return Reconciled(surname, given, number, birth, expiry, frozenset(uncertain | doubtful))

@@ -1,0 +1,134 @@
+"""Cross-checks between the MRZ and the visual zone: pure rules, plain values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from openkyc.analysis.crosscheck import (
+    number_alternatives,
+    plausible_mrz,
+    reconcile,
+    resolve_name,
+    resolve_number,
+    skeleton,
+)
+from openkyc.analysis.identity import near_miss
+from openkyc.analysis.mrz import MrzResult, parse_mrz
+from openkyc.analysis.zones import VisualZone
+
+from .conftest import TODAY
+from .documents import Holder, td1, td3
+
+
+def mrz_of(lines: list[str]) -> MrzResult:
+    parsed = parse_mrz(lines, today=TODAY)
+    assert parsed is not None
+    return parsed
+
+
+def test_two_confusable_slips_can_keep_every_check_digit() -> None:
+    misread = mrz_of(td3(Holder(number="800002028")))
+    assert misread.valid
+    assert "BD0002028" in number_alternatives(misread)
+    assert skeleton("BD0002028") == skeleton("800002028")
+
+
+def test_the_visual_zone_settles_a_confusable_number() -> None:
+    misread = mrz_of(td3(Holder(number="800002028")))
+    assert resolve_number(misread, "Passport No\nBD 0002028") == ("BD0002028", True)
+
+
+def test_a_confusable_number_nothing_settles_is_uncertain() -> None:
+    misread = mrz_of(td3(Holder(number="800002028")))
+    assert resolve_number(misread, "PASSPORT") == ("800002028", False)
+
+
+def test_a_plain_number_with_a_true_check_digit_is_certain() -> None:
+    assert resolve_number(mrz_of(td3(Holder())), "") == ("X4821937", True)
+    assert resolve_number(mrz_of(td1(Holder())), "Document No X4821937") == ("X4821937", True)
+
+
+def test_a_number_with_three_slips_is_repaired_only_by_a_printed_one() -> None:
+    lines = td3(Holder(number="BD0002028"))
+    misread = mrz_of([lines[0], "8D0002O28" + lines[1][9:]])
+    # One more swap makes every check digit hold, with a number that was never printed.
+    assert misread.valid and misread.fields["document_number"] == "8D000ZO28"
+    assert resolve_number(misread, "BD0002028") == ("BD0002028", True)
+    assert resolve_number(misread, "") == ("8D000ZO28", False)
+
+
+@pytest.mark.parametrize(
+    ("machine", "printed", "expected"),
+    [
+        ("G ENTER", "GÜNTER", ("GÜNTER", True)),
+        ("KOWA SKA", "Kowalska", ("KOWALSKA", True)),
+        ("COLLINS", "Collins", ("COLLINS", True)),
+        ("EILEEN MAR", "EILEEN MARIE", ("EILEEN MAR", True)),  # cut at the line's end
+        ("KOWAISKA", "KOWALSKA", ("KOWAISKA", False)),
+        ("COLLINS", None, ("COLLINS", True)),
+        (None, "COLLINS", ("COLLINS", True)),
+    ],
+)
+def test_names_are_repaired_from_the_visual_zone(
+    machine: str | None, printed: str | None, expected: tuple[str, bool]
+) -> None:
+    assert resolve_name(machine, printed, printed or "") == expected
+
+
+def test_a_name_the_label_paired_wrongly_is_confirmed_elsewhere_in_the_visual_zone() -> None:
+    assert resolve_name("MAUS", "KETTY", "Surname\nMaus\nKETTY") == ("MAUS", True)
+
+
+def test_filler_read_as_letters_leaves_the_names_uncertain() -> None:
+    lines = td3(Holder())
+    misread = mrz_of([lines[0].replace("COLLINS<<", "COLLINSCC"), lines[1]])
+    assert misread.given_names == ""
+    assert reconcile(misread, VisualZone()).uncertain == {"surname"}
+    printed = VisualZone(surname="COLLINS", given_names="EILEEN MARIE", text="COLLINS")
+    fields = reconcile(misread, printed)
+    assert fields.uncertain == {"surname"}
+    assert fields.given_names == "EILEEN MARIE"
+
+
+def test_a_birth_date_the_two_zones_disagree_on_is_uncertain() -> None:
+    mrz = mrz_of(td3(Holder()))
+    printed = VisualZone(birth_date=date(1996, 11, 19), dates=(date(1996, 11, 19),))
+    fields = reconcile(mrz, printed)
+    assert fields.birth_date == date(1986, 11, 19)
+    assert fields.uncertain == {"birth_date"}
+    agreeing = VisualZone(birth_date=date(1986, 11, 19), dates=(date(1986, 11, 19),))
+    assert reconcile(mrz, agreeing).uncertain == frozenset()
+
+
+def test_a_printed_date_that_satisfies_a_failed_check_digit_is_taken() -> None:
+    lines = td3(Holder())
+    misread = mrz_of([lines[0], lines[1][:13] + "861I94" + lines[1][19:]])
+    assert misread.checks["check_birth_date"] is False or misread.birth_date != date(1986, 11, 19)
+    printed = VisualZone(birth_date=date(1986, 11, 19), dates=(date(1986, 11, 19),))
+    assert reconcile(misread, printed).birth_date == date(1986, 11, 19)
+    assert "birth_date" not in reconcile(misread, printed).uncertain
+
+
+def test_lines_whose_check_digits_mostly_fail_are_no_mrz() -> None:
+    labels = [
+        "P<GBRFODELSEOR<<GEBURTSTAG<<<<<<<<<<<<<<<<<<<",
+        "GEBUATSTI7GBR8611190F3103010<<<<<<<<<<<<<<<2",
+    ]
+    assert not plausible_mrz(mrz_of(labels))
+    assert plausible_mrz(mrz_of(td3(Holder())))
+
+
+@pytest.mark.parametrize(
+    ("expected", "read", "near"),
+    [
+        ("Guenter", "G ENTER", True),
+        ("Kowalska", "KOWA SKA", True),
+        ("Collins", "COLUNS", True),
+        ("Collins", "SMITH", False),
+        ("Li", "LU", False),
+    ],
+)
+def test_a_near_miss_is_a_misreading_not_a_mismatch(expected: str, read: str, near: bool) -> None:
+    assert near_miss(expected, read) is near

@@ -1,0 +1,92 @@
+"""Misreadings the MRZ's check digits cannot catch, on documents the tests draw: the
+visual zone repairs them, or they make the document wait for a better picture; they
+never pass as accepted, tampered or a mismatch."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from openkyc.analysis import Engines, IdentityAnalysis, InputFile, Person, analyze_identity
+
+from .conftest import TODAY
+from .documents import Holder, encode, passport, td3
+
+pytestmark = pytest.mark.slow
+
+EILEEN = Person("Eileen", "Collins", dob=date(1986, 11, 19), country="GB")
+
+
+def run(engines: Engines, page: object, person: Person = EILEEN) -> IdentityAnalysis:
+    file = InputFile(encode(page), "id-front")  # type: ignore[arg-type]
+    return analyze_identity([file], person, today=TODAY, engines=engines)
+
+
+def failures(result: IdentityAnalysis) -> dict[str, str | None]:
+    return {check.name: check.reason for check in result.checks if check.failed}
+
+
+def test_a_number_misread_with_valid_check_digits_is_taken_from_the_visual_zone(
+    engines: Engines,
+) -> None:
+    holder = Holder(number="BD0002028")
+    misread = td3(holder.but(number="800002028"))  # B->8 and D->0 keep every check digit
+    result = run(engines, passport(holder, misread))
+    assert result.decision == "accepted"
+    assert result.matches["documentNumber"] == "BD0002028"
+    as_printed = run(engines, passport(holder))
+    assert result.fingerprints.document == as_printed.fingerprints.document
+
+
+def test_a_confusable_number_nothing_settles_asks_for_a_retake(engines: Engines) -> None:
+    holder = Holder(number="800002028")
+    result = run(engines, passport(holder, viz={"Passport No": "-"}))
+    assert failures(result) == {"mrzChecksum": "uncertain:document-number"}
+    assert result.decision == "pending"
+    assert result.fingerprints.document is None
+    assert [hint.code for hint in result.hints] == ["retake"]
+
+
+def test_a_name_the_mrz_lost_letters_of_is_repaired_from_the_visual_zone(
+    engines: Engines,
+) -> None:
+    holder = Holder(surname="KOWALSKA", given_names="GUENTER")
+    lines = td3(holder)
+    misread = [lines[0].replace("KOWALSKA<<GUENTER", "KOWA<SKA<<G<ENTER"), lines[1]]
+    person = Person("Guenter", "Kowalska", dob=holder.birth_date)
+    result = run(engines, passport(holder, misread), person)
+    assert result.decision == "accepted"
+    assert result.parsed_data["surname"] == "KOWALSKA"
+    assert result.parsed_data["givenNames"] == "GUENTER"
+
+
+def test_fillers_read_as_letters_are_no_name_mismatch(engines: Engines) -> None:
+    lines = td3(Holder())
+    misread = [lines[0].replace("COLLINS<<EILEEN", "COLLINSCCEILEEN"), lines[1]]
+    result = run(engines, passport(Holder(), misread, viz={"Surname": "-"}))
+    assert failures(result) == {"lastName": "uncertain"}
+    assert result.decision == "pending"
+    assert result.rejection is None
+
+
+def test_printed_labels_assembled_into_an_mrz_are_discarded(engines: Engines) -> None:
+    labels = [
+        "P<GBRSMITH<<FODELSEOR<<<<<<<<<<<<<<<<<<<<<<<<",
+        "GEBUATSTI1GBR8611190F3103012<<<<<<<<<<<<<<<5",
+    ]
+    result = run(engines, passport(Holder(), labels))
+    assert result.parsed_data["mrzDiscarded"] is True
+    assert result.parsed_data["mrz"] is None
+    assert failures(result) == {"mrzChecksum": "unreadable"}
+    assert result.decision == "pending"
+    assert result.rejection is None
+    assert "mrz-not-read" in [hint.code for hint in result.hints]
+
+
+def test_a_different_name_in_a_verified_mrz_is_still_a_mismatch(engines: Engines) -> None:
+    holder = Holder(surname="HOPPER", given_names="GRACE")
+    result = run(engines, passport(holder))
+    assert failures(result) == {"firstName": "mismatch", "lastName": "mismatch"}
+    assert result.decision == "rejected"
+    assert result.rejection is not None and result.rejection.type == "name-mismatch"
