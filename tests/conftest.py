@@ -101,6 +101,8 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path / "data",
         secret_key="test-secret-" + "x" * 32,
+        # The host the test clients name (and Starlette's default one).
+        allowed_hosts=("openkyc.test", "testserver"),
         expiry_interval_seconds=0,
         retention_interval_seconds=0,
         auto_analysis=False,

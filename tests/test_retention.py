@@ -115,6 +115,7 @@ def test_the_running_service_prunes_on_its_own(
         "expiry_interval_seconds": 0,
         "auto_analysis": False,
         "embedded_worker": False,
+        "allowed_hosts": ("testserver",),
     }
     storage = LocalStorage(tmp_path / "files")
     idle = create_app(Settings(**settings, retention_interval_seconds=0), database, storage)

@@ -108,6 +108,10 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_worker: 
         # openkyc logs each request itself, with its id (openkyc.access), in the chosen format.
         log_config=None,
         access_log=False,
+        # Forwarded headers are the app's to read, from OPENKYC_TRUSTED_PROXIES only: uvicorn's
+        # own default would believe any X-Forwarded-For sent from 127.0.0.1.
+        proxy_headers=False,
+        forwarded_allow_ips="",
     )
 
 

@@ -6,6 +6,7 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -13,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from openkyc.storage.base import S3Options
 
 MIB = 1024 * 1024
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class Settings(BaseSettings):
@@ -24,8 +26,16 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     data_dir: Path = Path("openkyc-data")
-    # Base URL used in links (`_links`, `Location`, the gatherer). Empty: taken from the request.
+    # Base URL used in links (`_links`, `Location`, the gatherer). Empty: taken from the request,
+    # whose host must then be an allowed one.
     public_url: str = ""
+    # Host names the server answers to (comma-separated; `*.example.com` for sub-domains, `*`
+    # for any): others get a 400. The public URL's host is always one; in development, so are
+    # loopback names and `host`.
+    allowed_hosts: Annotated[tuple[str, ...], NoDecode] = ()
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDRs);
+    # none by default: the client is the peer of the connection.
+    trusted_proxies: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = ()
     database_url: str = ""
     # PostgreSQL connections each process keeps open, and how many more it may open at peaks
     # (README: sizing the pool). SQLite ignores both.
@@ -125,8 +135,9 @@ class Settings(BaseSettings):
     # A subscription whose every attempt failed for this long is deactivated.
     webhook_disable_after_seconds: float = Field(default=5 * 86400.0, gt=0)
     # Organizations may let their webhooks reach loopback and private networks
-    # (`allowPrivateNetworks` in /webhook-settings); turn off where tenants must not.
-    webhook_private_networks_opt_in: bool = True
+    # (`allowPrivateNetworks` in /webhook-settings). Unset: yes in development, no in
+    # production, where the operator must allow it.
+    webhook_private_networks_opt_in: bool | None = None
     # Networks every organization's webhooks may reach although they are not public (CIDRs).
     webhook_allowed_networks: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = ()
 
@@ -134,6 +145,8 @@ class Settings(BaseSettings):
         "url_fetch_allowed_networks",
         "webhook_allowed_networks",
         "previous_secret_keys",
+        "allowed_hosts",
+        "trusted_proxies",
         mode="before",
     )
     @classmethod
@@ -149,6 +162,24 @@ class Settings(BaseSettings):
                 "OPENKYC_SECRET_KEY must be set to at least 32 random characters in production"
             )
         return self
+
+    @model_validator(mode="after")
+    def _private_networks_by_environment(self) -> Settings:
+        if self.webhook_private_networks_opt_in is None:
+            self.webhook_private_networks_opt_in = self.environment == "development"
+        return self
+
+    @property
+    def accepted_hosts(self) -> frozenset[str]:
+        """The host names requests may name (see ``allowed_hosts``)."""
+        hosts = {host.strip().lower() for host in self.allowed_hosts}
+        if self.public_url:
+            hosts.add((urlsplit(self.public_url).hostname or "").lower())
+        if self.environment == "development" or not hosts:
+            hosts |= LOOPBACK_HOSTS
+            if self.host not in ("0.0.0.0", "::", ""):
+                hosts.add(self.host.strip("[]").lower())
+        return frozenset(hosts - {""})
 
     @model_validator(mode="after")
     def _lease_outlasts_an_attempt(self) -> Settings:

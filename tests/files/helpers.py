@@ -23,6 +23,7 @@ def settings_with(tmp_path: Path, **overrides: Any) -> Settings:
         "retention_interval_seconds": 0,
         "auto_analysis": False,
         "embedded_worker": False,
+        "allowed_hosts": ("openkyc.test", "testserver"),
     }
     return Settings(data_dir=tmp_path / "data", **{**quiet, **overrides})
 

@@ -105,6 +105,7 @@ def slow_analysis_api(
     settings = Settings(
         data_dir=tmp_path / "data",
         secret_key="test-secret-" + "x" * 32,
+        allowed_hosts=("openkyc.test",),
         expiry_interval_seconds=0,
         retention_interval_seconds=0,
         analysis_processes=1,

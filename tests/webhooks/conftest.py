@@ -44,6 +44,7 @@ def live_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(
         data_dir=tmp_path / "data",
         secret_key="test-secret-" + "x" * 32,
+        allowed_hosts=("openkyc.test",),
         expiry_interval_seconds=0,
         auto_analysis=False,
         analysis_processes=0,

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page, text_search
 from openkyc.db.models import Attachment
 
 FIELDS = FieldSet.of(
@@ -28,9 +28,8 @@ class AttachmentRepository:
     def page(self, query: CollectionQuery) -> tuple[list[Attachment], int]:
         statement = select(Attachment).where(Attachment.organization_id == self.organization_id)
         if query.q:
-            pattern = f"%{query.q.lower()}%"
             columns = (Attachment.name, Attachment.description, Attachment.id)
-            statement = statement.where(or_(*(func.lower(c).like(pattern) for c in columns)))
+            statement = statement.where(text_search(query.q, *columns))
         return fetch_page(self.session, statement, FIELDS, query)
 
     def related_to(self, related_type: str, related_id: str) -> list[Attachment]:

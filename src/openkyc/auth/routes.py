@@ -5,13 +5,13 @@ from datetime import datetime, timedelta
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from openkyc import clock
 from openkyc.auth import grants, service
 from openkyc.auth.principal import Principal
 from openkyc.auth.repository import SessionTokenRepository
 from openkyc.auth.schemas import SessionIn, SessionOut
 from openkyc.config import Settings
 from openkyc.db.models import SessionToken
-from openkyc.db.types import utcnow
 from openkyc.errors import NotFound, ValidationFailed
 from openkyc.organizations import repository as organizations
 from openkyc.web.collections import Collection, member_response, page_response
@@ -50,7 +50,7 @@ def create_session(
 
 
 def _expiry(asked: datetime | None, holder: Principal, settings: Settings) -> datetime:
-    now = utcnow()
+    now = clock.now()
     expires = asked or now + timedelta(seconds=settings.jwt_default_ttl_seconds)
     if expires <= now:
         raise ValidationFailed.field("expiredTime", "must be in the future")

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page, text_search
 from openkyc.db.models import Customer
 
 FIELDS = FieldSet.of(
@@ -44,9 +44,8 @@ class CustomerRepository:
     def page(self, query: CollectionQuery) -> tuple[list[Customer], int]:
         statement = select(Customer).where(Customer.organization_id == self.organization_id)
         if query.q:
-            pattern = f"%{query.q.lower()}%"
             columns = (Customer.email, Customer.first_name, Customer.last_name, Customer.id)
-            statement = statement.where(or_(*(func.lower(c).like(pattern) for c in columns)))
+            statement = statement.where(text_search(query.q, *columns))
         return fetch_page(self.session, statement, FIELDS, query)
 
     def add(self, customer: Customer) -> Customer:

@@ -242,6 +242,13 @@ def _clause(f: Field, values: Sequence[Value]) -> ColumnElement[bool]:
     return and_(*parts) if parts else true()
 
 
+def text_search(text: str, *columns: Any) -> ColumnElement[bool]:
+    """``q``: the text anywhere in any of the columns, ignoring case. ``%`` and ``_`` are the
+    characters themselves, never wildcards."""
+    needle = text.lower()
+    return or_(*(func.lower(column).contains(needle, autoescape=True) for column in columns))
+
+
 def filter_clause(fields: FieldSet, text: str | None) -> ColumnElement[bool]:
     """The SQL condition of a ``filter`` query parameter."""
     if not text or not text.strip():

@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, exists, not_, select
 from sqlalchemy.orm import Session
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page, text_search
 from openkyc.db.models import File, FileTag
 
 
@@ -54,9 +54,7 @@ class FileRepository:
     def page(self, query: CollectionQuery) -> tuple[list[File], int]:
         statement = select(File).where(File.organization_id == self.organization_id)
         if query.q:
-            pattern = f"%{query.q.lower()}%"
-            columns = (File.name, File.description, File.id)
-            statement = statement.where(or_(*(func.lower(c).like(pattern) for c in columns)))
+            statement = statement.where(text_search(query.q, File.name, File.description, File.id))
         return fetch_page(self.session, statement, FIELDS, query)
 
     def uploaded_by(self, customer_id: str) -> list[File]:

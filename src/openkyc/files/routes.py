@@ -201,9 +201,8 @@ def download_public_file(
 
 
 def _file_response(file: File, download: service.Download) -> Response:
-    name = file.name or f"{file.id}.{file.extension}"
-    if download.media_type != file.mime and download.media_type == JPEG.mime:
-        name = f"{name.rsplit('.', 1)[0]}.{JPEG.extension}"
+    converted = download.media_type != file.mime and download.media_type == JPEG.mime
+    name = _download_name(file.name or file.id, JPEG.extension if converted else file.extension)
     headers = {
         "Content-Disposition": _content_disposition(name),
         "Content-Length": str(download.length),
@@ -213,6 +212,13 @@ def _file_response(file: File, download: service.Download) -> Response:
     if isinstance(download.content, bytes):
         return Response(download.content, media_type=download.media_type, headers=headers)
     return StreamingResponse(download.content, media_type=download.media_type, headers=headers)
+
+
+def _download_name(name: str, extension: str) -> str:
+    """The client's name with the extension of what the bytes are: a saved download never
+    opens as something else (`evil.html` holding a PNG is saved as `evil.png`)."""
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return f"{stem}.{extension}"
 
 
 def _content_disposition(name: str) -> str:

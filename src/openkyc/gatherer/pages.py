@@ -21,7 +21,7 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
         "img-src 'self' blob: data:; media-src 'self' blob: mediastream:; object-src 'none'; "
-        "base-uri 'none'; form-action 'self'"
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     ),
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",

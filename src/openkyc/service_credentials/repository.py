@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page, text_search
 from openkyc.db.models import ServiceCredential
 
 FIELDS = FieldSet.of(
@@ -46,8 +46,7 @@ class CredentialRepository:
     def page(self, query: CollectionQuery) -> tuple[list[ServiceCredential], int]:
         statement = self._scoped()
         if query.q:
-            pattern = f"%{query.q.lower()}%"
-            statement = statement.where(func.lower(ServiceCredential.host).like(pattern))
+            statement = statement.where(text_search(query.q, ServiceCredential.host))
         return fetch_page(self.session, statement, FIELDS, query)
 
     def add(self, credential: ServiceCredential) -> ServiceCredential:

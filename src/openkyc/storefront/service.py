@@ -141,6 +141,15 @@ def request_of(session: Session, principal: Principal, request_id: str | None = 
     return request
 
 
+def ensure_open(session: Session, principal: Principal) -> None:
+    """A customer token changes nothing (uploads included) once its request has ended."""
+    request = request_of(session, principal)
+    if _is_over(request, clock.now()):
+        raise Conflict(
+            f"KYC request {request.id} has ended ({request.status}); nothing more is taken"
+        )
+
+
 def documents_of(session: Session, principal: Principal) -> list[KycDocument]:
     request = request_of(session, principal)
     return KycDocumentRepository(session, principal.organization_id).for_request(request.id)

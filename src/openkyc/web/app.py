@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from starlette.types import Scope
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from openkyc import __version__
 from openkyc.config import Settings
@@ -21,6 +22,7 @@ from openkyc.web import problems
 from openkyc.web.middleware import BodyLimit, ExtraResponseHeaders, PathNormalizer
 from openkyc.web.openapi import build_openapi
 from openkyc.web.ratelimit import OrganizationRateLimiter
+from openkyc.web.security import HostCheck, SecurityHeaders
 from openkyc.web.telemetry import RequestTelemetry
 
 DESCRIPTION = (
@@ -155,6 +157,12 @@ def create_app(
     app.add_middleware(RequestTelemetry)
     app.add_middleware(PathNormalizer)
     app.add_middleware(ExtraResponseHeaders)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(HostCheck, allowed=settings.accepted_hosts)
+    if settings.trusted_proxies:
+        # The client's address and scheme as the operator's proxies tell them; nobody else's.
+        proxies = [str(network) for network in settings.trusted_proxies]
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
 
     def openapi() -> dict[str, Any]:
         return build_openapi(app)

@@ -16,6 +16,7 @@ from openkyc.db.session import Session as OrmSession
 from openkyc.db.session import unit_of_work
 from openkyc.errors import Forbidden, Unauthorized
 from openkyc.sealing import Sealer
+from openkyc.storefront import service as storefront
 from openkyc.timeline import authors
 from openkyc.timeline.enums import TriggeredBy
 from openkyc.users import roles
@@ -96,10 +97,22 @@ def _authorize(request: Request, principal: Principal) -> Principal:
         raise Forbidden("The credentials do not permit this operation")
     if principal.role is not None:
         roles.ensure_permits(principal.role, request.method, getattr(route, "operation_id", None))
+    if request.method not in SAFE_METHODS and principal.key_type == "customer":
+        with request.app.state.sessionmaker() as short:
+            storefront.ensure_open(short, principal)
     if request.method not in SAFE_METHODS:
-        decision = request.app.state.rate_limiter.hit(principal.organization_id)
+        decision = request.app.state.rate_limiter.hit(_bucket(principal))
         request.scope[RESPONSE_HEADERS].update(decision.headers())
     return principal
+
+
+def _bucket(principal: Principal) -> str:
+    """Whose writes a request counts against: the merchant's keys, its publishable keys and
+    each customer link have buckets of their own, so the public side never locks the
+    merchant out."""
+    if principal.key_type == "customer":
+        return f"{principal.organization_id}/customer/{principal.request_id}"
+    return f"{principal.organization_id}/{principal.key_type}"
 
 
 def _acting(session: OrmSession, principal: Principal) -> Principal:

@@ -41,7 +41,7 @@ class OrganizationRateLimiter:
             RATE_LIMIT_REFUSALS.inc()
             retry_after = max(decision.reset_at, int(time.time()) + 1)
             raise RateLimited(
-                f"The organization made more than {self.item.amount} changes in "
+                f"These credentials made more than {self.item.amount} changes in "
                 f"{self.item.get_expiry()} seconds; retry after {retry_after}",
                 headers={**decision.headers(), "X-RateLimit-Retry-After": str(retry_after)},
             )

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from openkyc.customers.repository import FIELDS as CUSTOMER_FIELDS
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page, filter_clause
+from openkyc.db.collection import (
+    CollectionQuery,
+    Field,
+    FieldSet,
+    fetch_page,
+    filter_clause,
+    text_search,
+)
 from openkyc.db.models import (
     Customer,
     KycDocument,
@@ -75,7 +82,7 @@ class WebhookRepository:
     def page(self, query: CollectionQuery) -> tuple[list[Webhook], int]:
         statement = select(Webhook).where(Webhook.organization_id == self.organization_id)
         if query.q:
-            statement = statement.where(func.lower(Webhook.url).like(f"%{query.q.lower()}%"))
+            statement = statement.where(text_search(query.q, Webhook.url))
         return fetch_page(self.session, statement, WEBHOOK_FIELDS, query)
 
     def active(self) -> list[Webhook]:
@@ -126,9 +133,8 @@ class DeliveryRepository:
     def page(self, query: CollectionQuery) -> tuple[list[WebhookDelivery], int]:
         statement = select(_D).where(_D.organization_id == self.organization_id)
         if query.q:
-            pattern = f"%{query.q.lower()}%"
             columns = (_D.url, _D.entity_id, _D.event_type, _D.event_id)
-            statement = statement.where(or_(*(func.lower(c).like(pattern) for c in columns)))
+            statement = statement.where(text_search(query.q, *columns))
         return fetch_page(self.session, statement, TRACKING_FIELDS, query)
 
     def add(self, delivery: WebhookDelivery) -> WebhookDelivery:

@@ -177,6 +177,6 @@ def put_webhook_settings(
     addresses (local development, receivers inside your network). 403 where the operator
     does not let organizations choose (OPENKYC_WEBHOOK_PRIVATE_NETWORKS_OPT_IN=false)."""
     saved = service.put_settings(
-        session, auth.organization_id, body, settings.webhook_private_networks_opt_in
+        session, auth.organization_id, body, bool(settings.webhook_private_networks_opt_in)
     )
     return member_response(WebhookSettingsOut.of(saved, links))

@@ -72,7 +72,7 @@ class DeliveryConfig:
             ),
             connect_timeout=settings.webhook_connect_timeout,
             timeout=settings.webhook_timeout,
-            private_opt_in=settings.webhook_private_networks_opt_in,
+            private_opt_in=bool(settings.webhook_private_networks_opt_in),
             allowed_networks=tuple(settings.webhook_allowed_networks),  # type: ignore[arg-type]
             sealer=Sealer(settings.resolved_secret_key, settings.previous_secret_keys),
         )

@@ -92,6 +92,7 @@ def merchant_factory(
 
     def start(**settings: Any) -> Merchant:
         configured = Settings(
+            allowed_hosts=("openkyc.test", "testserver"),
             data_dir=tmp_path / "data",
             secret_key="test-secret-" + "x" * 32,
             expiry_interval_seconds=0,
@@ -253,7 +254,12 @@ def test_an_analyser_that_keeps_failing_leaves_the_document_pending_with_the_rea
 ) -> None:
     database = Database.from_engine(engines[backend])
     tenant = make_tenant(database, "Broken analyser")
-    settings = Settings(data_dir=tmp_path / "d", secret_key="s" * 40, expiry_interval_seconds=0)
+    settings = Settings(
+        data_dir=tmp_path / "d",
+        secret_key="s" * 40,
+        expiry_interval_seconds=0,
+        allowed_hosts=("openkyc.test", "testserver"),
+    )
     app = create_app(
         settings, database, LocalStorage(tmp_path / "f"), analysis_runner=BrokenRunner()
     )

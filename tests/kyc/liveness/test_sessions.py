@@ -176,6 +176,7 @@ def running(
     database = Database.from_engine(engines[backend])
     tenant = make_tenant(database, f"Live {uuid.uuid4().hex[:6]}")
     settings = Settings(
+        allowed_hosts=("openkyc.test", "testserver"),
         data_dir=tmp_path / "data",
         secret_key="test-secret-" + "x" * 32,
         expiry_interval_seconds=0,

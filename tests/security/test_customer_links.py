@@ -1,0 +1,45 @@
+"""A customer link or token writes nothing once its request has ended: no upload, no
+document, no liveness session."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.fixtures import kyc
+from tests.fixtures.storefront import bearer, customer_token
+from tests.web.test_conventions import assert_problem
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/files", {"file": base64.b64encode(kyc.png_bytes()).decode(), "tags": ["kyc"]}),
+        ("POST", "/storefront/kyc-documents", {"documentType": "identity-proof", "fileIds": []}),
+        ("POST", "/storefront/kyc-liveness-sessions", {}),
+    ],
+)
+@pytest.mark.parametrize("ending", ["rejected", "deleted"])
+def test_an_ended_request_takes_nothing_from_its_customer(
+    api: TestClient,
+    client: TestClient,
+    method: str,
+    path: str,
+    body: dict[str, object],
+    ending: str,
+) -> None:
+    customer_id = kyc.customer(api)
+    request = kyc.kyc_request(api, customer_id, "identity-proof", maxAttempts=1)
+    token = bearer(customer_token(api, request))
+    if ending == "rejected":
+        kyc.reject(api, kyc.document(api, customer_id, "identity-proof", request["id"])["id"])
+        assert api.get(f"/kyc-requests/{request['id']}").json()["status"] == "failed"
+    else:
+        assert api.delete(f"/kyc-requests/{request['id']}").status_code == 204
+    files_before = len(api.get("/files").json())
+    refused = client.request(method, path, json=body, headers=token)
+    # An ended request answers 409; a deleted one is not found for its customer any more.
+    assert_problem(refused, 409 if ending == "rejected" else 404)
+    assert len(api.get("/files").json()) == files_before
