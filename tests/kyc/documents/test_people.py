@@ -181,3 +181,31 @@ def test_four_eyes_a_decision_waits_for_a_second_different_person(
         "effective",
     ]
     assert team.decisions(doc)[-1]["reverses"] == confirmation["id"]
+
+
+def _session(api: TestClient, name: str) -> dict[str, str]:
+    response = api.post("/sessions", json={"name": name, "permissions": ["*"]})
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def test_two_sessions_of_one_key_are_two_people(api: TestClient, client: TestClient) -> None:
+    document = kyc.document(api, kyc.customer(api), "address-proof")
+    doc = document["id"]
+    rita, bob = _session(api, "Rita"), _session(api, "Bob")
+    held = client.post(f"/kyc-documents/{doc}/start-review", headers=rita)
+    assert held.status_code == 201, held.text
+    problem = assert_problem(
+        client.post(f"/kyc-documents/{doc}/rejection", json=REJECTION, headers=bob), 409
+    )
+    assert "Rita is reviewing" in problem["detail"]
+    rejected = client.post(f"/kyc-documents/{doc}/rejection", json=REJECTION, headers=rita)
+    assert (rejected.json()["status"], rejected.json()["reviewerName"]) == ("rejected", "Rita")
+    # Bob cannot take Rita's decision over, and releasing clears no decision.
+    assert_problem(client.post(f"/kyc-documents/{doc}/start-review", headers=bob), 422)
+    after = api.get(f"/kyc-documents/{doc}").json()
+    assert (after["status"], after["reviewerName"], after["reviewerId"]) == (
+        "rejected",
+        "Rita",
+        rejected.json()["reviewerId"],
+    )
