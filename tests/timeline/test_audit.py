@@ -119,6 +119,7 @@ def test_openkyc_audit_verify_names_the_first_entry_that_does_not_fit(
         expiry_interval_seconds=0,
         retention_interval_seconds=0,
         auto_analysis=False,
+        allowed_hosts=("testserver",),
     )
     database = Database.from_url(settings.resolved_database_url)
     try:
