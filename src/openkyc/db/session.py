@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -226,6 +227,11 @@ class Database:
             bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
         return cls(connection.engine, maker, maker)
+
+    def ping(self) -> None:
+        """Raise unless the database answers a trivial query."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
         self.engine.dispose()

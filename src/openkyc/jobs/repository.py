@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openkyc.db.models import Job
@@ -30,3 +30,9 @@ def for_organization(session: Session, organization_id: str, kind: str) -> list[
         .order_by(Job.created_time, Job.id)
     )
     return list(session.scalars(statement))
+
+
+def pending_count(session: Session) -> int:
+    """Jobs waiting to run, all organizations together (readiness: the queue answers)."""
+    statement = select(func.count()).select_from(Job).where(Job.status == "pending")
+    return int(session.scalar(statement) or 0)

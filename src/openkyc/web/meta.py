@@ -8,10 +8,9 @@ from collections.abc import Callable
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import func, select, text
 
-from openkyc.db.models import Job
 from openkyc.errors import PROBLEM_TYPES, NotFound
+from openkyc.jobs import repository as jobs
 
 router = APIRouter(tags=["Service"])
 
@@ -29,8 +28,7 @@ def health_live() -> dict[str, str]:
 
 
 def _database(request: Request) -> None:
-    with request.app.state.database.engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
+    request.app.state.database.ping()
 
 
 def _storage(request: Request) -> None:
@@ -39,7 +37,7 @@ def _storage(request: Request) -> None:
 
 def _job_queue(request: Request) -> None:
     with request.app.state.database.sessionmaker() as session:
-        session.execute(select(func.count()).select_from(Job).where(Job.status == "pending"))
+        jobs.pending_count(session)
 
 
 READINESS_CHECKS: dict[str, Callable[[Request], None]] = {
