@@ -3,7 +3,7 @@ list of KYC requests with status filters."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, get_args
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
@@ -16,31 +16,13 @@ from openkyc.db.collection import CollectionQuery
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.requests import service as requests
 from openkyc.kyc.status import PERMANENT
+from openkyc.kyc.types import RequestStatus
 from openkyc.timeline import service as timeline
 from openkyc.web.deps import ResourceIdPath, Session
 
 router = APIRouter(prefix="/backoffice", route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
-REQUEST_STATUSES = (
-    "gathering",
-    "attempted",
-    "partial",
-    "pending-review",
-    "fulfilled",
-    "failed",
-    "abandoned",
-    "expired",
-)
-RequestStatus = Literal[
-    "gathering",
-    "attempted",
-    "partial",
-    "pending-review",
-    "fulfilled",
-    "failed",
-    "abandoned",
-    "expired",
-]
+REQUEST_STATUSES: tuple[str, ...] = get_args(RequestStatus)
 
 
 @router.get("/customers/{id}")
