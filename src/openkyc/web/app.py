@@ -16,6 +16,7 @@ from openkyc.credit_file.bureau import CreditBureau, bureau_named
 from openkyc.db.session import Database
 from openkyc.jobs.pool import Runner
 from openkyc.metrics import registry_for
+from openkyc.redaction import protect_loggers
 from openkyc.sealing import Sealer
 from openkyc.storage import Storage, storage_from_url
 from openkyc.web import problems
@@ -139,6 +140,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # However uvicorn is started and logging configured, request lines hide credentials.
+    protect_loggers()
     app.state.sealer = Sealer(settings.resolved_secret_key, settings.previous_secret_keys)
     app.state.database = database or Database.from_settings(settings)
     app.state.sessionmaker = app.state.database.sessionmaker
