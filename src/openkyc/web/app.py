@@ -53,11 +53,13 @@ def api_routers() -> list[APIRouter]:
     from openkyc.users.routes import profile_router as profile
     from openkyc.users.routes import router as users
     from openkyc.users.routes import sign_in_router as sign_in
+    from openkyc.web.docs import router as docs
     from openkyc.web.meta import router as meta
     from openkyc.webhooks.routes import router as webhooks
 
     return [
         meta,
+        docs,
         api_keys,
         sessions,
         customers,
@@ -124,8 +126,10 @@ def create_app(
         title="openkyc",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/docs",
+        # /docs is openkyc's own page (openkyc.web.docs): FastAPI's loads Swagger UI from a CDN.
+        docs_url=None,
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
     )
     app.state.settings = settings
