@@ -207,6 +207,7 @@ def test_private_addresses_are_refused_unless_the_organization_allows_them(live)
         assert entry["error"] == "the host 127.0.0.1 is refused: 127.0.0.1 is a loopback address"
         assert entry["status"] is None and receiver.received == []
 
+        webhooks.allow_private_networks(app.api)
         app.api.post(f"/tracking/webhooks/{entry['id']}/resend")
         wait_for(lambda: webhooks.log(app.api)[0]["deliveryStatus"] == "delivered")
         assert len(receiver.received) == 1
