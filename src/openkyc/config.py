@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     jwt_default_ttl_seconds: int = Field(default=3600, ge=60)
     # The longest a token of `POST /sessions` may live; a later `expiredTime` is refused.
     jwt_max_ttl_seconds: int = Field(default=86400, ge=60)
+    # The back office signs a person out after this long without a request, and after
+    # OPENKYC_BACKOFFICE_SESSION_HOURS whatever they do.
+    backoffice_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    backoffice_session_hours: int = Field(default=12, ge=1, le=24)
 
     # Which credit bureau checks credit-file-proof; openkyc ships the sandbox bureau.
     credit_bureau: str = "sandbox"

@@ -16,6 +16,7 @@ from openkyc.credit_file.bureau import CreditBureau, bureau_named
 from openkyc.db.session import Database
 from openkyc.jobs.pool import Runner
 from openkyc.metrics import registry_for
+from openkyc.redaction import protect_loggers
 from openkyc.sealing import Sealer
 from openkyc.storage import Storage, storage_from_url
 from openkyc.web import problems
@@ -83,6 +84,12 @@ def api_routers() -> list[APIRouter]:
     ]
 
 
+def backoffice_routers() -> list[APIRouter]:
+    from openkyc.backoffice.routes import routers
+
+    return routers
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     from openkyc.background import background
@@ -133,6 +140,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # However uvicorn is started and logging configured, request lines hide credentials.
+    protect_loggers()
     app.state.sealer = Sealer(settings.resolved_secret_key, settings.previous_secret_keys)
     app.state.database = database or Database.from_settings(settings)
     app.state.sessionmaker = app.state.database.sessionmaker
@@ -157,6 +166,8 @@ def create_app(
         for route in router.routes
         if (operation := getattr(route, "operation_id", None))
     )
+    for router in backoffice_routers():
+        app.include_router(router)
     app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_middleware(RequestTelemetry)
     app.add_middleware(PathNormalizer)
