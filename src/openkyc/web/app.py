@@ -17,6 +17,7 @@ from openkyc.db.session import Database
 from openkyc.jobs.pool import Runner
 from openkyc.kyc.documents.gate import capture_gate_for
 from openkyc.metrics import registry_for
+from openkyc.redaction import protect_loggers
 from openkyc.sealing import Sealer
 from openkyc.storage import Storage, storage_from_url
 from openkyc.web import problems
@@ -54,11 +55,13 @@ def api_routers() -> list[APIRouter]:
     from openkyc.users.routes import profile_router as profile
     from openkyc.users.routes import router as users
     from openkyc.users.routes import sign_in_router as sign_in
+    from openkyc.web.docs import router as docs
     from openkyc.web.meta import router as meta
     from openkyc.webhooks.routes import router as webhooks
 
     return [
         meta,
+        docs,
         api_keys,
         sessions,
         customers,
@@ -80,6 +83,12 @@ def api_routers() -> list[APIRouter]:
         profile,
         timeline,
     ]
+
+
+def backoffice_routers() -> list[APIRouter]:
+    from openkyc.backoffice.routes import routers
+
+    return routers
 
 
 @asynccontextmanager
@@ -128,11 +137,15 @@ def create_app(
         title="openkyc",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/docs",
+        # /docs is openkyc's own page (openkyc.web.docs): FastAPI's loads Swagger UI from a CDN.
+        docs_url=None,
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # However uvicorn is started and logging configured, request lines hide credentials.
+    protect_loggers()
     app.state.sealer = Sealer(settings.resolved_secret_key, settings.previous_secret_keys)
     app.state.database = database or Database.from_settings(settings)
     app.state.sessionmaker = app.state.database.sessionmaker
@@ -158,6 +171,8 @@ def create_app(
         for route in router.routes
         if (operation := getattr(route, "operation_id", None))
     )
+    for router in backoffice_routers():
+        app.include_router(router)
     app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_middleware(RequestTelemetry)
     app.add_middleware(PathNormalizer)
