@@ -106,6 +106,7 @@ def settings(tmp_path: Path) -> Settings:
         allowed_hosts=("openkyc.test", "testserver"),
         expiry_interval_seconds=0,
         retention_interval_seconds=0,
+        storage_sweep_interval_seconds=0,
         auto_analysis=False,
         embedded_worker=False,
     )
