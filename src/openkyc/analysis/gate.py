@@ -172,7 +172,8 @@ def _check_document(
     if quality:
         return [_problem(index, kind) for kind in quality]
     if characters < ANY_TEXT:
-        return [_problem(index, "not-a-document")]
+        # A document's outline with nothing legible inside is a document badly taken.
+        return [_problem(index, "unreadable" if _outline_inside(page.image) else "not-a-document")]
     if _runs_off_edge(page.image, lines):
         return [_problem(index, "cut-off")]
     if characters < READABLE.get(document_type, 0):
