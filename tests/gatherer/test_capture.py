@@ -55,10 +55,12 @@ def test_the_camera_takes_the_passport_by_itself_and_the_photo_is_accepted(
         page = customer.page
         page.click("#capture-open-identity-proof-id-front")
         page.wait_for_selector("#capture-status-identity-proof[data-sharpness]")
+        page.locator(".capture").scroll_into_view_if_needed()
         customer.shot("camera-frame", full_page=False)
         # Nobody presses anything: the page takes the photo once light and focus hold.
         page.wait_for_selector("[data-capture='review']", timeout=30_000)
         assert page.query_selector("#capture-photo-identity-proof") is not None
+        page.locator(".capture").scroll_into_view_if_needed()
         customer.shot("camera-review", full_page=False)
         page.click("#capture-use-identity-proof")
         page.wait_for_selector(".slot.filled[data-slot='id-front']")
@@ -84,6 +86,7 @@ def test_a_blurred_camera_is_not_taken_by_itself_and_its_photo_gets_the_blur_hin
         page.wait_for_selector("#capture-status-identity-proof[data-status='blur']")
         time.sleep(3)  # twelve looks at the camera: none is good enough to take
         assert page.query_selector("[data-capture='review']") is None
+        page.locator(".capture").scroll_into_view_if_needed()
         customer.shot("camera-not-sharp", full_page=False)
         page.click("#capture-take-identity-proof")  # the customer insists
         page.click("#capture-use-identity-proof")
@@ -157,6 +160,7 @@ def test_a_reload_comes_back_to_the_face_check_passed_and_the_current_step(
         counter = page.wait_for_selector("#step-counter-identity-proof:has-text('Step')")
         assert counter is not None
         assert re.fullmatch(r"Step [1-5] of [3-5]", counter.inner_text())
+        page.locator(".liveness").scroll_into_view_if_needed()
         customer.shot("face-check-guide", full_page=False)
         page.wait_for_selector("#liveness-passed-identity-proof", timeout=90_000)
         page.reload()  # as a phone browser does after the camera app
