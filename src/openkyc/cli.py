@@ -197,5 +197,14 @@ def _register_audit() -> None:
 
 _register_audit()
 
+
+def _register_screening() -> None:
+    from openkyc.aml.lists.cli import screening
+
+    main.add_command(screening, "screening")
+
+
+_register_screening()
+
 if __name__ == "__main__":
     main()
