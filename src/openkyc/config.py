@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     jwt_default_ttl_seconds: int = Field(default=3600, ge=60)
     # The longest a token of `POST /sessions` may live; a later `expiredTime` is refused.
     jwt_max_ttl_seconds: int = Field(default=86400, ge=60)
+    # The back office signs a person out after this long without a request, and after
+    # OPENKYC_BACKOFFICE_SESSION_HOURS whatever they do.
+    backoffice_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    backoffice_session_hours: int = Field(default=12, ge=1, le=24)
 
     # Which credit bureau checks credit-file-proof; openkyc ships the sandbox bureau.
     credit_bureau: str = "sandbox"
@@ -99,6 +103,11 @@ class Settings(BaseSettings):
     # this many days (0 keeps them forever), checked every `retention_interval_seconds`.
     retention_days: float = Field(default=90.0, ge=0)
     retention_interval_seconds: float = Field(default=3600.0, ge=0)
+    # Stored bytes that no record refers to (a crash between writing them and committing their
+    # row) are removed every `storage_sweep_interval_seconds` (0 turns it off here), once last
+    # written more than `storage_sweep_grace_seconds` ago: uploads in flight are never touched.
+    storage_sweep_interval_seconds: float = Field(default=21600.0, ge=0)
+    storage_sweep_grace_seconds: float = Field(default=86400.0, ge=600)
 
     # Identity and address documents go to the analyser as they are created; off, they all
     # wait for a person.

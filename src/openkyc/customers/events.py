@@ -31,7 +31,7 @@ def record_customer_event(
         event_type,
         "customer",
         customer.id,
-        {
+        lambda: {
             "customerId": customer.id,
             **merged,
             **(extra or {}),

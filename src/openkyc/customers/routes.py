@@ -56,9 +56,9 @@ def create_customer(
 ) -> JSONResponse:
     """Create a customer with a new id."""
     check_expand(expand, views.EXPANDABLE)
-    customer = service.create(session, auth.organization_id, body, links)
-    aml.customer_saved(session, customer, links)
-    out = _one(session, customer, links, expand)
+    created = service.create(session, auth.organization_id, body, links)
+    aml.customer_saved(session, created, links)
+    out = views.customer_out(created, [], links, expand)  # a new customer has no tags yet
     return member_response(out, status_code=201, location=out.links[0].href)
 
 
@@ -73,9 +73,8 @@ def get_customer(
 ) -> JSONResponse:
     """One customer."""
     check_expand(expand, views.EXPANDABLE)
-    return member_response(
-        _one(session, service.get(session, auth.organization_id, id), links, expand), fields
-    )
+    customer, tags = service.get_with_tags(session, auth.organization_id, id)
+    return member_response(views.customer_out(customer, tags, links, expand), fields)
 
 
 @router.put(

@@ -88,6 +88,12 @@ def api_routers() -> list[APIRouter]:
     ]
 
 
+def backoffice_routers() -> list[APIRouter]:
+    from openkyc.backoffice.routes import routers
+
+    return routers
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     from openkyc.background import background
@@ -164,6 +170,8 @@ def create_app(
         for route in router.routes
         if (operation := getattr(route, "operation_id", None))
     )
+    for router in backoffice_routers():
+        app.include_router(router)
     app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_middleware(RequestTelemetry)
     app.add_middleware(PathNormalizer)

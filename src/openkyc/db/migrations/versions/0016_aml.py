@@ -1,8 +1,8 @@
 """aml: watchlists loaded by the operator and the index that finds their entries; each
 organization's AML checks, their decisions, tags, settings and suppressed false positives
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 from openkyc.db.types import JSONType, UTCDateTime
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
