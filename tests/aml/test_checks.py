@@ -14,7 +14,7 @@ from openkyc.aml import flows
 from openkyc.db.models import OutboxEvent
 from openkyc.db.session import Database
 from openkyc.wire import Links
-from tests.fixtures import watchlists
+from tests.fixtures import watchlists, webhooks
 from tests.fixtures.payloads import customer_body
 from tests.fixtures.tenants import Tenant
 from tests.fixtures.watchlists import person, write
@@ -54,9 +54,15 @@ def events(database: Database, organization_id: str, event_type: str) -> list[Ou
         return list(session.scalars(statement))
 
 
+def listen(api: TestClient) -> None:
+    """A merchant's webhook for the event: events nobody listens to are not kept."""
+    webhooks.subscribe(api, webhooks.LISTENER, eventsFilter=["aml-list-possibly-matched"])
+
+
 def test_a_new_customer_on_a_sanctions_list_is_a_hit_with_its_reasons(
     api: TestClient, database: Database, tenant: Tenant
 ) -> None:
+    listen(api)
     customer_id = create(
         api, "Ivan", "Petrov", dob="1970-03-15", country="RU", city="Moscow", line1="Lenina 5"
     )
@@ -118,6 +124,7 @@ def test_a_new_customer_on_a_sanctions_list_is_a_hit_with_its_reasons(
 def test_a_customer_nobody_lists_gets_a_no_match_check_and_no_webhook(
     api: TestClient, database: Database, tenant: Tenant
 ) -> None:
+    listen(api)
     customer_id = create(api, "Ada", "Lovelace")
     [check] = checks_of(api, customer_id)
     assert (check["status"], check["hits"], check["priority"]) == ("no-match", [], None)
@@ -204,6 +211,7 @@ def test_settings_refuse_what_is_not_a_level(api: TestClient) -> None:
 def test_a_delta_screens_again_the_customers_it_could_match(
     api: TestClient, database: Database, tenant: Tenant, tmp_path: Path
 ) -> None:
+    listen(api)
     olga = create(api, "Olga", "Smirnova", dob="1980-02-02", country="RU")
     ada = create(api, "Ada", "Lovelace")
     ivan = create(api, "Ivan", "Petrov", dob="1970-03-15", country="RU")
