@@ -10,8 +10,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from openkyc.db.models import KycDocument
 from openkyc.db.session import Database
+from tests.backoffice.findings import store_findings
 from tests.backoffice.screen import screen
 from tests.fixtures import kyc
 from tests.fixtures.people import PASSWORD, Team, make_team
@@ -23,29 +23,6 @@ SETTINGS = "/backoffice/settings/kyc"
 @pytest.fixture
 def team(database: Database, client: TestClient, tenant: Tenant) -> Team:
     return make_team(database, client, tenant.organization_id)
-
-
-def _scored(
-    database: Database, organization_id: str, document_id: str, failed: dict[str, str]
-) -> None:
-    """Store the analyser's findings on the document: these checks failed for these reasons."""
-    with database.write_sessionmaker() as session:
-        document = session.get(KycDocument, (organization_id, document_id))
-        assert document is not None and document.settings is not None
-        weights = document.settings["weights"]
-        checks = [
-            {"name": name, "failed": True, "score": weights[name], "reason": reason}
-            for name, reason in failed.items()
-        ]
-        checks.append({"name": "isTampered", "failed": False, "score": 0, "reason": None})
-        score = 100 - sum(c["score"] for c in checks)
-        document.document_matches = {
-            "version": "2.0",
-            "score": score,
-            "checkList": checks,
-            "data": {},
-        }
-        session.commit()
 
 
 def _form(page: str, **changes: str) -> dict[str, str]:
@@ -63,10 +40,10 @@ def test_the_preview_counts_the_decisions_new_weights_would_change_and_saving_ke
     assert api.put("/kyc-settings", json=current).status_code == 200
     made = [kyc.document(api, kyc.customer(api, first=f"P{i}"))["id"] for i in range(4)]
     organization = tenant.organization_id
-    _scored(database, organization, made[0], {"lastName": "mismatch"})  # 80: pending
-    _scored(database, organization, made[1], {"firstName": "mismatch"})  # 80: pending
-    _scored(database, organization, made[2], {})  # 100: accepted
-    _scored(database, organization, made[3], {"lastName": "not-found"})  # unread: pending
+    store_findings(database, organization, made[0], {"lastName": "mismatch"})  # 80: pending
+    store_findings(database, organization, made[1], {"firstName": "mismatch"})  # 80: pending
+    store_findings(database, organization, made[2], {})  # 100: accepted
+    store_findings(database, organization, made[3], {"lastName": "not-found"})  # unread: pending
     with screen(app, team.admin.email) as admin:
         page = admin.get(SETTINGS).text
         heavier = _form(page, **{"identityProof.weights.lastName": "60"})
