@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     # this many days (0 keeps them forever), checked every `retention_interval_seconds`.
     retention_days: float = Field(default=90.0, ge=0)
     retention_interval_seconds: float = Field(default=3600.0, ge=0)
+    # Stored bytes that no record refers to (a crash between writing them and committing their
+    # row) are removed every `storage_sweep_interval_seconds` (0 turns it off here), once last
+    # written more than `storage_sweep_grace_seconds` ago: uploads in flight are never touched.
+    storage_sweep_interval_seconds: float = Field(default=21600.0, ge=0)
+    storage_sweep_grace_seconds: float = Field(default=86400.0, ge=600)
 
     # Identity and address documents go to the analyser as they are created; off, they all
     # wait for a person.

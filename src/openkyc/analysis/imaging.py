@@ -12,7 +12,7 @@ from PIL import Image, ImageOps
 from openkyc.analysis.errors import UnreadableFile
 from openkyc.analysis.models import InputFile, QualityFinding
 
-__all__ = ["Page", "load_page", "plausible_quad", "quality_findings", "straighten"]
+__all__ = ["Page", "load_page", "plausible_quad", "quality_findings", "rotated", "straighten"]
 
 MAX_SIDE = 2400  # larger photos only cost time: OCR and faces work on less
 PDF_DPI = 150
@@ -296,6 +296,27 @@ def straighten(image: np.ndarray) -> tuple[np.ndarray, bool]:
     target = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
     matrix = cv2.getPerspectiveTransform(corners, target)
     return cv2.warpPerspective(image, matrix, (width, height)), True
+
+
+def rotated(image: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:
+    """The picture turned by ``degrees`` (positive: counter-clockwise) on a canvas large
+    enough to keep every corner, the new corners filled with the colour of its edge; and the
+    2x3 matrix that takes a point of the picture to the turned one."""
+    import cv2
+
+    height, width = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    cosine, sine = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_width = round(float(height * sine + width * cosine))
+    new_height = round(float(height * cosine + width * sine))
+    matrix[0, 2] += new_width / 2 - width / 2
+    matrix[1, 2] += new_height / 2 - height / 2
+    edge = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+    fill = tuple(int(v) for v in np.median(edge.reshape(-1, image.shape[2]), axis=0))
+    turned = cv2.warpAffine(
+        image, matrix, (new_width, new_height), flags=cv2.INTER_LINEAR, borderValue=fill
+    )
+    return turned, matrix
 
 
 def is_grayscale(image: np.ndarray) -> bool:

@@ -27,7 +27,7 @@ def record_customer_event(
         event_type,
         "customer",
         customer.id,
-        {
+        lambda: {
             "customerId": customer.id,
             **merged,
             "_embedded": {"customer": CustomerOut.of(customer, href).to_wire()},

@@ -55,7 +55,8 @@ def create_customer(
 ) -> JSONResponse:
     """Create a customer with a new id."""
     check_expand(expand, views.EXPANDABLE)
-    out = _one(session, service.create(session, auth.organization_id, body, links), links, expand)
+    created = service.create(session, auth.organization_id, body, links)
+    out = views.customer_out(created, [], links, expand)  # a new customer has no tags yet
     return member_response(out, status_code=201, location=out.links[0].href)
 
 
@@ -70,9 +71,8 @@ def get_customer(
 ) -> JSONResponse:
     """One customer."""
     check_expand(expand, views.EXPANDABLE)
-    return member_response(
-        _one(session, service.get(session, auth.organization_id, id), links, expand), fields
-    )
+    customer, tags = service.get_with_tags(session, auth.organization_id, id)
+    return member_response(views.customer_out(customer, tags, links, expand), fields)
 
 
 @router.put(

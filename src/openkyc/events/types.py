@@ -40,6 +40,10 @@ REBILLY_EVENT_TYPES = (
 EXTENSION_EVENT_TYPES = (KYC_REQUEST_CREATED, KYC_REQUEST_MODIFIED, KYC_REQUEST_DELETED)
 ALL_EVENT_TYPES = REBILLY_EVENT_TYPES + EXTENSION_EVENT_TYPES
 
+# Events stored even when no webhook listens: the reports read the machine's decisions back
+# from them (a person's later decision overwrites the document's own fields).
+KEPT_EVENT_TYPES = frozenset({KYC_DOCUMENT_ACCEPTED, KYC_DOCUMENT_REJECTED})
+
 # The event a request's new status announces.
 REQUEST_STATUS_EVENTS = {
     "attempted": KYC_REQUEST_ATTEMPTED,

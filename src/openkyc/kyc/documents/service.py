@@ -116,7 +116,7 @@ def changed(
             name,
             "kyc-document",
             document.id,
-            document_payload(session, document, customer, links),
+            lambda: document_payload(session, document, customer, links),
         )
     _on_timeline(session, document, event_names[0] if event_names else "", note)
     if document.request_id:
