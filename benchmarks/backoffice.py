@@ -134,9 +134,11 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=5_000)
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        with database_url(args.database_url, Path(folder)) as url:
-            run(url, Path(folder), args)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        database_url(args.database_url, Path(folder)) as url,
+    ):
+        run(url, Path(folder), args)
 
 
 def run(url: str, folder: Path, args: argparse.Namespace) -> None:
