@@ -18,6 +18,7 @@ from openkyc.files import service as files
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.repository import QueueFilter
 from openkyc.kyc.documents.schemas import RejectionIn
+from openkyc.kyc.liveness import service as liveness
 from openkyc.kyc.types import RejectionType, UploadableDocumentType
 from openkyc.web.deps import RequestLinks, ResourceIdPath, Session
 
@@ -137,6 +138,11 @@ def document_page(
             "face": views.face(document),
             "score": views.score(document),
             "shared_with": documents.shared_with(session, document),
+            "liveness": liveness.for_request(
+                session, person.organization_id, document.customer_id, document.request_id
+            )
+            if document.request_id
+            else [],
             "decisions": documents.history(session, person.organization_id, id),
             "rejection_types": views.REJECTION_TYPES,
             "held_by_me": document.reviewer_id == person.actor_id

@@ -36,6 +36,10 @@ DESCRIPTION = (
 
 
 def api_routers() -> list[APIRouter]:
+    from openkyc.aml.checks.routes import experimental as aml_experimental
+    from openkyc.aml.checks.routes import reports as aml_reports
+    from openkyc.aml.checks.routes import router as aml_checks
+    from openkyc.aml.settings.routes import router as aml_settings
     from openkyc.api_keys.routes import router as api_keys
     from openkyc.attachments.routes import router as attachments
     from openkyc.auth.routes import router as sessions
@@ -70,6 +74,10 @@ def api_routers() -> list[APIRouter]:
         kyc_requests,
         kyc_documents,
         kyc_settings,
+        aml_checks,
+        aml_settings,
+        aml_reports,
+        aml_experimental,
         tags,
         webhooks,
         service_credentials,
