@@ -29,14 +29,6 @@ def _day(day: datetime) -> Period:
     return Period(start, start + timedelta(days=1) - timedelta(microseconds=1))
 
 
-def _decided(summary: AcceptanceSummary) -> tuple[int, int]:
-    """(automatic, manual) decisions of a summary, all document types together."""
-    figures = [row.statusStatistics for row in summary.data]
-    automatic = sum(f.accepted.automatically + f.rejected.automatically for f in figures)
-    manual = sum(f.accepted.manually + f.rejected.manually for f in figures)
-    return automatic, manual
-
-
 def _acceptance_rate(summary: AcceptanceSummary) -> float | None:
     accepted = sum(row.statusStatistics.accepted.total for row in summary.data)
     decided = sum(
@@ -56,12 +48,13 @@ def dashboard(
     """Figures of the documents uploaded over the last ``days`` days."""
     organization = person.organization_id
     today = clock.now().astimezone(UTC)
+    whole = Period(_day(today - timedelta(days=days - 1)).start, _day(today).end)
+    per_day = reports.decisions_per_day(session, organization, whole)
     columns = []
     for back in range(days - 1, -1, -1):
         day = today - timedelta(days=back)
-        automatic, manual = _decided(reports.acceptance_summary(session, organization, _day(day)))
+        automatic, manual = per_day.get(day.strftime("%Y-%m-%d"), (0, 0))
         columns.append((day.strftime("%d %b"), automatic, manual))
-    whole = Period(_day(today - timedelta(days=days - 1)).start, _day(today).end)
     summary = reports.acceptance_summary(session, organization, whole)
     reasons: Counter[str] = Counter()
     for row in reports.rejection_summary(session, organization, whole).data:
