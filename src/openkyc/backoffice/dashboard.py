@@ -15,7 +15,6 @@ from openkyc.backoffice import charts
 from openkyc.backoffice.deps import Person
 from openkyc.backoffice.pages import PageRoute, render
 from openkyc.kyc.documents import service as documents
-from openkyc.kyc.documents.repository import QueueFilter
 from openkyc.reports import service as reports
 from openkyc.reports.schemas import AcceptanceSummary
 from openkyc.reports.service import Period
@@ -60,7 +59,7 @@ def dashboard(
     for row in reports.rejection_summary(session, organization, whole).data:
         for reason in row.rejectionReasons:
             reasons[reason.rejectionReason] += reason.count
-    _, queue = documents.review_queue(session, organization, QueueFilter(), 0, 0)
+    _, queue = documents.review_queue(session, organization, documents.QueueFilter(), 0, 0)
     automatic = sum(c[1] for c in columns)
     manual = sum(c[2] for c in columns)
     return render(
