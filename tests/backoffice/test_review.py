@@ -385,3 +385,19 @@ def test_signing_out_ends_every_session_of_the_person(
     with screen(app, team.rita.email) as rita:
         assert rita.get("/backoffice/queue").status_code == 200
     assert client.get("/profile", headers=team.bob.headers).status_code == 200
+
+
+def test_a_value_with_a_nul_character_is_refused_and_nothing_is_stored(
+    app: FastAPI, api: TestClient, team: Team, clock: FrozenClock
+) -> None:
+    [waiting] = _waiting(api, clock, 1)
+    page = f"/backoffice/documents/{waiting}"
+    with screen(app, team.rita.email) as rita:
+        refused = rita.send(page, f"{page}/reject", reason="other", message="bad\x00byte")
+        listed = rita.get("/backoffice/queue", tag="a\x00b")
+    assert (refused.status_code, listed.status_code) == (422, 422)
+    assert "message: must not contain the NUL character" in refused.text
+    assert api.get(f"/kyc-documents/{waiting}").json()["status"] == "pending"
+    with screen(app) as stranger:
+        sign_in = stranger.sign_in("rita\x00@example.com")
+    assert sign_in.status_code == 422
