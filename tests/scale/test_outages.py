@@ -40,6 +40,13 @@ def test_without_redis_changes_are_503_and_reads_still_answer(
         # Reads are not counted, so they do not need the counters.
         listed = api.get("/customers")
         assert (listed.status_code, listed.json()) == (200, [])
+        ready = api.get("/health/ready")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["rateLimits"] == {
+            "status": "down",
+            "error": "ServiceUnavailable",
+        }
+        assert ready.json()["checks"]["database"] == {"status": "ok"}
 
 
 def test_without_s3_uploads_and_downloads_are_503_and_nothing_is_stored(

@@ -35,7 +35,13 @@ class OrganizationRateLimiter:
 
     def __init__(self, rate: str, storage_uri: str) -> None:
         self.item: RateLimitItem = parse(rate)
-        self.limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+        self.storage = storage_from_string(storage_uri)
+        self.limiter = FixedWindowRateLimiter(self.storage)
+
+    def check(self) -> None:
+        """Raise unless the counters' storage answers (always, in memory)."""
+        if not self.storage.check():
+            raise ServiceUnavailable("The rate limit storage is unavailable; retry later")
 
     def hit(self, organization_id: str) -> RateDecision:
         try:
