@@ -236,7 +236,8 @@
     if (finished()) {
       nodes.push(donePanel());
       if (boot.hasRedirect && !leaving) {
-        // Time to read the result and use the button first (and a keyboard user's way out).
+        // Time to read the result and use the button first (and a keyboard user's way out);
+        // "Stay on this page" stops it (WCAG 2.2.1).
         leaving = setTimeout(() => window.location.assign(boot.leave.done), 8000);
       }
     }
@@ -264,11 +265,16 @@
     });
     const total = wanted().length;
     const label = current >= 0 ? fmt(T.stepOf, { n: current + 1, total }) : T.requested;
+    const until = new Date(request.expirationTime);
+    const expires = Number.isNaN(until.getTime())
+      ? null
+      : el('p', { class: 'expires', id: 'expires' }, fmt(T.expires, { time: until.toLocaleString(boot.lang, { dateStyle: 'long', timeStyle: 'short' }) }));
     return el(
       'nav',
       { class: 'overview', 'aria-label': T.requested },
       el('p', { class: 'step-count' }, label),
       el('ol', {}, items),
+      PERMANENT.includes(request.status) ? null : expires,
     );
   }
 
@@ -540,8 +546,19 @@
       el('h2', { id: 'done-title', tabindex: '-1' }, failed ? T.done.failedTitle : T.done.title),
       el('p', { class: 'done-text', 'data-info': info }, failed ? T.done.failed : T.done[info]),
       el('p', {}, el('a', { class: 'button primary', id: 'continue', href: boot.leave.done }, T.done.continue)),
-      el('p', { class: 'help' }, boot.hasRedirect ? T.done.auto : T.done.close),
+      el('p', { class: 'help', id: 'done-help' }, !boot.hasRedirect ? T.done.close : leaving === 'stopped' ? T.done.stayed : T.done.auto),
+      boot.hasRedirect && leaving !== 'stopped'
+        ? el('p', {}, el('button', { type: 'button', class: 'button', id: 'stay', onclick: stay }, T.done.stay))
+        : null,
     );
+  }
+
+  function stay() {
+    clearTimeout(leaving);
+    leaving = 'stopped';
+    render();
+    const help = document.getElementById('done-help');
+    if (help) help.setAttribute('role', 'status');
   }
 
   // -- actions ------------------------------------------------------------------------
