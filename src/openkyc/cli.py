@@ -199,6 +199,15 @@ def _register_audit() -> None:
 _register_audit()
 
 
+def _register_screening() -> None:
+    from openkyc.aml.lists.cli import screening
+
+    main.add_command(screening, "screening")
+
+
+_register_screening()
+
+
 def _register_storage() -> None:
     from openkyc.files.cli import storage
 

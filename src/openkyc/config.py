@@ -123,6 +123,13 @@ class Settings(BaseSettings):
     # Address space of each analysis process, in MiB (0: no limit); an analysis that needs more
     # stops and its document waits for a person with the reason.
     analysis_memory_limit_mb: int = Field(default=4096, ge=0)
+    # The quality gate (docs/gatherer.md): a customer's upload is checked in about a second
+    # before it becomes a document (only while auto_analysis is on). Its own processes
+    # (0: in the request's thread), so that it never waits behind the full analyses; a check
+    # that takes longer than its timeout lets the document through to the full analysis.
+    quality_gate: bool = True
+    gate_processes: int = Field(default=1, ge=0, le=16)
+    gate_timeout_seconds: float = Field(default=10.0, gt=0)
     # A running job's worker renews its lease every third of this; a worker that died leaves
     # its jobs to others once it has passed.
     job_lease_seconds: float = Field(default=60.0, ge=1)

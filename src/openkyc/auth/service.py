@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from openkyc import clock
@@ -29,7 +30,7 @@ USER_TOKEN = "user"
 
 def principal_from_api_key(session: Session, secret: str) -> Principal:
     digest = hash_secret(secret)
-    key = api_keys.find_by_secret_hash(session, digest)
+    key = api_keys.credentials_by_secret_hash(session, digest)
     if key is None or not same_digest(digest, key.secret_hash):
         raise Unauthorized("The API key is not valid")
     return Principal(
@@ -56,7 +57,7 @@ def key_permissions(acl: list[dict[str, object]] | None) -> frozenset[str] | Non
     return frozenset(names)
 
 
-def _allowed_ips(key: ApiKey) -> tuple[str, ...] | None:
+def _allowed_ips(key: ApiKey | Row[Any]) -> tuple[str, ...] | None:
     return tuple(key.allowed_ips) if key.allowed_ips else None
 
 
@@ -181,6 +182,10 @@ def _user_principal(session: Session, organization_id: str, claims: dict[str, ob
     user = users.active_user(session, organization_id, str(claims["sub"]))
     if user is None:
         raise Unauthorized("The bearer token's user can no longer sign in")
+    ended = user.sessions_not_before
+    # iat was checked to be a number with the token's other times (see _check_times).
+    if ended is not None and float(str(claims["iat"])) < int(ended.timestamp()):
+        raise Unauthorized("The bearer token's session ended when its user signed out")
     return Principal(
         organization_id=organization_id,
         kind="user",

@@ -12,7 +12,7 @@ from openkyc import clock
 from openkyc.backoffice.deps import Person, ensure_may
 from openkyc.backoffice.pages import PageRoute, render
 from openkyc.customers import service as customers
-from openkyc.db.collection import CollectionQuery
+from openkyc.db.collection import AtLeast, CollectionQuery
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.requests import service as requests
 from openkyc.kyc.status import PERMANENT
@@ -91,6 +91,8 @@ def request_list(
         {
             "requests": found,
             "total": total,
+            # Counting stops a little past the page: past it, the figure is a floor.
+            "total_is_floor": isinstance(total, AtLeast),
             "documents": grouped,
             "status": status or "",
             "statuses": REQUEST_STATUSES,

@@ -15,6 +15,7 @@ KYC_REQUEST_FAILED = "kyc-request-failed"
 CUSTOMER_CREATED = "customer-created"
 CUSTOMER_UPDATED = "customer-updated"
 CUSTOMER_MERGED = "customer-merged"
+AML_LIST_POSSIBLY_MATCHED = "aml-list-possibly-matched"
 
 # openkyc extensions: a request created, changed without a Rebilly event (pending-review,
 # abandoned, expired, PATCH) or deleted.
@@ -36,6 +37,7 @@ REBILLY_EVENT_TYPES = (
     CUSTOMER_CREATED,
     CUSTOMER_UPDATED,
     CUSTOMER_MERGED,
+    AML_LIST_POSSIBLY_MATCHED,
 )
 EXTENSION_EVENT_TYPES = (KYC_REQUEST_CREATED, KYC_REQUEST_MODIFIED, KYC_REQUEST_DELETED)
 ALL_EVENT_TYPES = REBILLY_EVENT_TYPES + EXTENSION_EVENT_TYPES
