@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
@@ -33,7 +34,7 @@ def axe() -> Iterator[str]:
 def test_the_gatherer_pages_have_no_accessibility_violations(
     live: Merchant, browser: Browser, axe: str, tmp_path: Path
 ) -> None:
-    documents = [
+    documents: list[dict[str, Any]] = [
         {"type": "identity-proof", "subtypes": ["passport"], "maxAttempts": 1},
         {"type": "address-proof"},
     ]
