@@ -33,7 +33,8 @@ def _new_key(organization_id: str, data: ApiKeyIn, secret: str, key_id: str = ""
 def _acl_permissions(acl: list[dict[str, object]] | None) -> list[str] | None:
     if not acl:
         return None
-    return [str(p) for entry in acl for p in entry.get("permissions") or []]  # type: ignore[attr-defined]
+    permissions = (entry.get("permissions") for entry in acl)
+    return [str(p) for listed in permissions if isinstance(listed, list) for p in listed]
 
 
 def check_grant(holder: Principal, data: ApiKeyIn, known: frozenset[str]) -> None:

@@ -19,7 +19,7 @@ from openkyc.db.models import Customer, KycDocument, KycRequest
 from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.repository import KycDocumentRepository
-from openkyc.kyc.types import CREDIT_FILE
+from openkyc.kyc.enums import CREDIT_FILE, DocumentStatus
 from openkyc.wire import Links
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def check_at_creation(
         customer_id=customer.id,
         request_id=request.id,
         document_type=CREDIT_FILE,
-        status="accepted" if accepted else "rejected",
+        status=DocumentStatus.ACCEPTED if accepted else DocumentStatus.REJECTED,
         rejection_reason=rejection,
         processed_time=now,
         file_ids=[],

@@ -18,11 +18,11 @@ from openkyc.errors import Conflict, InvalidField, NotFound, Unauthorized, Valid
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.repository import KycDocumentRepository
 from openkyc.kyc.documents.schemas import KycDocumentIn
+from openkyc.kyc.enums import IDENTITY, DocumentStatus, RequestStatus, UploadableDocumentType
 from openkyc.kyc.liveness import service as liveness
 from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.requests.tokens import LinkExpired, read_gatherer_token
 from openkyc.kyc.status import PERMANENT
-from openkyc.kyc.types import IDENTITY
 from openkyc.organizations import repository as organizations
 from openkyc.storefront.schemas import StorefrontKycDocumentIn, StorefrontKycDocumentPatch
 from openkyc.wire import Links
@@ -224,7 +224,7 @@ def patch_document(
     """Change the subtype or files of a document nobody has decided on: a decided document
     stays as it is (a new attempt is a new document)."""
     document = document_of(session, principal, document_id, for_update=True)
-    if document.status != "pending" or document.review_time is not None:
+    if document.status != DocumentStatus.PENDING or document.review_time is not None:
         raise Conflict(f"KYC document {document.id} is {document.status} and can no longer change")
     if data.documentType is not None and data.documentType != document.document_type:
         raise ValidationFailed.field("documentType", "the type of a document cannot change")
@@ -237,10 +237,10 @@ def patch_document(
         raise Conflict(f"KYC request {request.id} is {request.status} and takes no more changes")
     body = KycDocumentIn(
         customerId=document.customer_id,
-        documentType=document.document_type,  # type: ignore[arg-type]
+        documentType=UploadableDocumentType(document.document_type),
         documentSubtype=data.documentSubtype
         if "documentSubtype" in given
-        else document.document_subtype,  # type: ignore[arg-type]
+        else document.document_subtype,
         fileIds=file_ids if file_ids is not None else list(document.file_ids),
         notes=document.notes,
         reason=document.reason,
@@ -256,7 +256,7 @@ def redirect_info(status: str) -> str:
     """What the customer's return to ``redirectUrl`` says (``info``) when they are done:
     ``success`` every document accepted, ``partial`` some accepted and others not yet,
     ``manual`` the rest goes to a person (waiting for review, or rejected)."""
-    if status == "fulfilled":
+    if status == RequestStatus.FULFILLED:
         return "success"
     if status == "partial":
         return "partial"

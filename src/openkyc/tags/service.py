@@ -16,6 +16,7 @@ from openkyc.errors import Conflict, InvalidField, NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.tags.enums import TagType
 from openkyc.tags.repository import TagRepository
 from openkyc.tags.schemas import TagIn
 from openkyc.wire import Links
@@ -65,11 +66,11 @@ def delete(session: Session, organization_id: str, name: str) -> None:
     TagRepository(session, organization_id).delete(get(session, organization_id, name))
 
 
-def _tag_of_type(session: Session, organization_id: str, name: str, tag_type: str) -> Tag:
+def _tag_of_type(session: Session, organization_id: str, name: str, tag_type: TagType) -> Tag:
     """The tag to apply, created on first use; a tag of another type is refused."""
     tag = TagRepository(session, organization_id).by_name(name)
     if tag is None:
-        return create(session, organization_id, TagIn(name=name, type=tag_type))  # type: ignore[arg-type]
+        return create(session, organization_id, TagIn(name=name, type=tag_type))
     if tag.type != tag_type:
         raise ValidationFailed.field(
             "tag", f"{tag.name!r} is a {tag.type} tag, not a {tag_type} tag"
@@ -102,7 +103,7 @@ def tag_documents(
     problems = _missing({d.id for d in found}, document_ids, "kycDocumentIds")
     if problems:
         raise ValidationFailed(problems)
-    tag = _tag_of_type(session, organization_id, name, "kyc-document")
+    tag = _tag_of_type(session, organization_id, name, TagType.KYC_DOCUMENT)
     repository = TagRepository(session, organization_id)
     have = repository.document_tag_ids(tag, [d.id for d in found])
     targets = [d for d in found if (d.id not in have) == add]
@@ -128,7 +129,7 @@ def tag_customers(
     problems = _missing({c.id for c in found}, customer_ids, "customerIds")
     if problems:
         raise ValidationFailed(problems)
-    tag = _tag_of_type(session, organization_id, name, "customer")
+    tag = _tag_of_type(session, organization_id, name, TagType.CUSTOMER)
     repository = TagRepository(session, organization_id)
     have = repository.customer_tag_ids(tag, [c.id for c in found])
     targets = [c for c in found if (c.id not in have) == add]

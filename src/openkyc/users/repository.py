@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
 from openkyc.db.models import User
+from openkyc.users.enums import UserStatus
 
 FIELDS = FieldSet.of(
     Field("id", User.id),
@@ -48,7 +49,7 @@ class UserRepository:
         statement = select(func.count()).where(
             User.organization_id == self.organization_id,
             User.role == "admin",
-            User.status == "active",
+            User.status == UserStatus.ACTIVE,
         )
         return int(self.session.scalar(statement) or 0)
 

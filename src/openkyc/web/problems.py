@@ -51,13 +51,13 @@ def _field_name(loc: tuple[Any, ...], body: Any) -> str:
     field itself) are the client's field."""
     parts = list(loc[1:] if loc and loc[0] in _LOCATIONS else loc)
     named: list[str] = []
-    node = body if loc and loc[0] == "body" else None
+    node: Any = body if loc and loc[0] == "body" else None
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         in_dict = isinstance(node, dict) and part in node
         in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
         if in_dict or in_list:
-            node = node[part]  # type: ignore[index]
+            node = node[part]
         elif node is not None and not last:
             continue
         named.append(str(part))

@@ -27,6 +27,7 @@ from openkyc.db.models import (
 )
 from openkyc.kyc.documents.repository import FIELDS as DOCUMENT_FIELDS
 from openkyc.kyc.requests.repository import FIELDS as REQUEST_FIELDS
+from openkyc.webhooks.enums import WebhookStatus
 
 WEBHOOK_FIELDS = FieldSet.of(
     Field("id", Webhook.id),
@@ -87,7 +88,7 @@ class WebhookRepository:
 
     def active(self) -> list[Webhook]:
         statement = select(Webhook).where(
-            Webhook.organization_id == self.organization_id, Webhook.status == "active"
+            Webhook.organization_id == self.organization_id, Webhook.status == WebhookStatus.ACTIVE
         )
         return list(self.session.scalars(statement))
 

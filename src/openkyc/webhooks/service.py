@@ -18,6 +18,7 @@ from openkyc.sealing import SealBroken, Sealer
 from openkyc.service_credentials import service as credentials
 from openkyc.service_credentials.repository import every_credential_with_password
 from openkyc.webhooks import queue
+from openkyc.webhooks.enums import WebhookStatus
 from openkyc.webhooks.outgoing import Subscription, credential_problem, outgoing, request_body
 from openkyc.webhooks.repository import (
     RESOURCES,
@@ -93,8 +94,8 @@ def _apply(hook: Webhook, data: WebhookIn, sealer: Sealer) -> None:
     hook.body_template = data.body
     hook.filter = data.filter or None
     if data.signingSecret:
-        hook.signing_secret = sealer.seal(data.signingSecret)  # type: ignore[assignment]
-    if data.status == "active" and hook.status != "active":
+        hook.signing_secret = sealer.seal(data.signingSecret)
+    if data.status == WebhookStatus.ACTIVE and hook.status != WebhookStatus.ACTIVE:
         # Reactivated by a person: its failing record starts afresh.
         hook.failing_since = hook.deactivation_time = hook.deactivation_reason = None
     hook.status = data.status
@@ -118,7 +119,7 @@ def create(
     )
     _apply(hook, data, sealer)  # seals a secret the merchant chose
     if generated:
-        hook.signing_secret = sealer.seal(generated)  # type: ignore[assignment]
+        hook.signing_secret = sealer.seal(generated)
     return WebhookRepository(session, organization_id).add(hook), generated
 
 

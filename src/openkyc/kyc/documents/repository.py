@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, select
+from sqlalchemy import ColumnElement, Select, Text, and_, cast, exists, func, select
 from sqlalchemy.orm import Session
 
 from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
@@ -48,7 +48,7 @@ class KycDocumentRepository:
         self.session = session
         self.organization_id = organization_id
 
-    def _mine(self):  # type: ignore[no-untyped-def]
+    def _mine(self) -> Select[KycDocument]:
         return select(KycDocument).where(KycDocument.organization_id == self.organization_id)
 
     def get(self, document_id: str, *, for_update: bool = False) -> KycDocument | None:

@@ -26,11 +26,19 @@ from openkyc.kyc.documents import decisions, transitions
 from openkyc.kyc.documents.repository import KycDocumentRepository
 from openkyc.kyc.documents.schemas import KycDocumentIn, MatchesOverwrite, RejectionIn
 from openkyc.kyc.documents.views import document_payload
+from openkyc.kyc.enums import (
+    ANALYSED_TYPES,
+    CREDIT_FILE,
+    DEFAULT_MAX_ATTEMPTS,
+    IDENTITY,
+    IDENTITY_FILE_ROLES,
+    DocumentStatus,
+    DocumentType,
+)
 from openkyc.kyc.requests import sync
 from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.kyc.status import PERMANENT
-from openkyc.kyc.types import ANALYSED_TYPES, CREDIT_FILE, IDENTITY, IDENTITY_FILE_ROLES
 from openkyc.timeline import authors, changes
 from openkyc.timeline import service as timeline
 from openkyc.timeline.enums import TimelineType
@@ -43,7 +51,7 @@ ANALYZE_DOCUMENT = "analyze-kyc-document"
 def queue_analysis(session: Session, document: KycDocument) -> None:
     """Hand the document to the analyser: ``in-progress`` until it decides. The job is written
     in this transaction, so it exists exactly when the document does."""
-    document.status = "in-progress"
+    transitions.move(document, transitions.IN_PROGRESS)
     document.analysis_pending = True
     document.analysis_error = None
     document.hints = None
@@ -206,7 +214,8 @@ def _attach_to_request(
         for d in KycDocumentRepository(session, organization_id).for_request(request.id)
         if d.document_type == data.documentType
     )
-    if wanted.get("maxAttempts", 3) and used >= wanted["maxAttempts"]:
+    allowed_attempts = int(wanted.get("maxAttempts", DEFAULT_MAX_ATTEMPTS))
+    if allowed_attempts and used >= allowed_attempts:
         raise Conflict(f"No attempts left for {data.documentType} on KYC request {request.id}")
     return request
 
@@ -234,9 +243,9 @@ def create(
         organization_id=organization_id,
         customer_id=data.customerId,
         request_id=request.id if request else None,
-        document_type=data.documentType,
+        document_type=DocumentType(data.documentType),
         document_subtype=data.documentSubtype,
-        status="pending",
+        status=DocumentStatus.PENDING,
         file_ids=list(data.fileIds),
         notes=data.notes,
         reason=data.reason,
@@ -310,10 +319,10 @@ def _apply_decision(
         return event_types.KYC_DOCUMENT_MODIFIED
     document.proposal_id = None
     document.decision_id = decision.id
-    document.status = decision.status
+    transitions.move(document, decision.status)
     document.processed_time = now
     document.rejection_reason = decision.rejection_reason
-    if decision.status == "accepted":
+    if decision.status == DocumentStatus.ACCEPTED:
         return event_types.KYC_DOCUMENT_ACCEPTED
     return event_types.KYC_DOCUMENT_REJECTED
 
@@ -351,7 +360,7 @@ def accept(
     override: bool = False,
 ) -> KycDocument:
     """A person accepts the document, overriding the analyser (or reversing a rejection)."""
-    return _decide(session, principal, document_id, "accepted", None, links, override)
+    return _decide(session, principal, document_id, DocumentStatus.ACCEPTED, None, links, override)
 
 
 def reject(
@@ -365,7 +374,9 @@ def reject(
 ) -> KycDocument:
     """A person rejects the document with a reason the customer and merchant can read."""
     reason = rejection.model_dump(exclude_none=True)
-    return _decide(session, principal, document_id, "rejected", reason, links, override)
+    return _decide(
+        session, principal, document_id, DocumentStatus.REJECTED, reason, links, override
+    )
 
 
 def review(
@@ -481,5 +492,5 @@ def overwrite_matches(
 def archive(session: Session, document: KycDocument, links: Links) -> None:
     """Set a document aside for good (its request went away)."""
     transitions.ensure_open("archive", document)
-    document.status = "archived"
+    transitions.move(document, transitions.ARCHIVED)
     changed(session, document, links, [event_types.KYC_DOCUMENT_ARCHIVED])

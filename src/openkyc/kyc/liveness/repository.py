@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openkyc.db.models import KycLivenessSession
+from openkyc.kyc.liveness.enums import LivenessStatus
 
 
 class LivenessRepository:
@@ -41,7 +42,7 @@ class LivenessRepository:
         statement = select(KycLivenessSession).where(
             KycLivenessSession.organization_id == self.organization_id,
             KycLivenessSession.request_id == request_id,
-            KycLivenessSession.status == "succeeded",
+            KycLivenessSession.status == LivenessStatus.SUCCEEDED,
             KycLivenessSession.reference_file_id.in_(file_ids),
         )
         return self.session.scalars(statement.limit(1)).first()

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
 from openkyc.db.models import KycRequest
+from openkyc.kyc.enums import RequestStatus
 from openkyc.kyc.status import PERMANENT
 
 FIELDS = FieldSet.of(
@@ -18,7 +19,12 @@ FIELDS = FieldSet.of(
     Field("updatedTime", KycRequest.updated_time, "datetime"),
     Field("expirationTime", KycRequest.expiration_time, "datetime"),
 )
-TEMPORARY = ("gathering", "attempted", "partial", "pending-review")
+TEMPORARY = (
+    RequestStatus.GATHERING,
+    RequestStatus.ATTEMPTED,
+    RequestStatus.PARTIAL,
+    RequestStatus.PENDING_REVIEW,
+)
 assert not set(TEMPORARY) & PERMANENT
 
 
@@ -27,7 +33,7 @@ class KycRequestRepository:
         self.session = session
         self.organization_id = organization_id
 
-    def _visible(self):  # type: ignore[no-untyped-def]
+    def _visible(self) -> Select[KycRequest]:
         return select(KycRequest).where(
             KycRequest.organization_id == self.organization_id, KycRequest.deleted_time.is_(None)
         )

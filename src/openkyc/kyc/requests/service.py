@@ -17,15 +17,15 @@ from openkyc.errors import Conflict, NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.kyc.enums import CREDIT_FILE, DocumentStatus, RequestStatus
 from openkyc.kyc.requests import sync
 from openkyc.kyc.requests.repository import KycRequestRepository, due_for_expiry
 from openkyc.kyc.requests.schemas import KycRequestIn, KycRequestPatch, RequestedDocument
 from openkyc.kyc.status import PERMANENT
-from openkyc.kyc.types import CREDIT_FILE
 from openkyc.wire import Links
 
 DEFAULT_LIFETIME = timedelta(hours=1)
-UNDECIDED = frozenset({"pending", "in-progress"})
+UNDECIDED = frozenset({DocumentStatus.PENDING, DocumentStatus.IN_PROGRESS})
 
 
 def _future(value: datetime, now: datetime) -> datetime:
@@ -53,7 +53,7 @@ def create(
         organization_id=organization_id,
         customer_id=customer.id,
         documents=_documents(data.documents),
-        status="gathering",
+        status=RequestStatus.GATHERING,
         redirect_url=data.redirectUrl,
         reason=data.reason,
         match_level=data.matchLevel,
