@@ -16,6 +16,12 @@ from openkyc.db.models import ApiKey
 from openkyc.errors import Conflict, NotFound, ValidationFailed
 
 
+def find_by_secret_hash(session: Session, digest: str) -> ApiKey | None:
+    """The key with this secret, whichever organization holds it: how a request finds its
+    organization."""
+    return lookups.find_by_secret_hash(session, digest)
+
+
 def _new_key(organization_id: str, data: ApiKeyIn, secret: str, key_id: str = "") -> ApiKey:
     return ApiKey(
         id=key_id or new_id("api_key"),

@@ -111,4 +111,8 @@ ADDRESS = DocumentType.ADDRESS
 CREDIT_FILE = DocumentType.CREDIT_FILE
 # Documents the analyser reads; the others wait for a person.
 ANALYSED_TYPES = frozenset({IDENTITY, ADDRESS})
-IDENTITY_FILE_ROLES = ("id-front", "id-back", "face-proof")
+# What an identity file shows, said by one of its tags (with `kyc`).
+ID_FRONT, ID_BACK, FACE_PROOF = "id-front", "id-back", "face-proof"
+IDENTITY_FILE_ROLES = (ID_FRONT, ID_BACK, FACE_PROOF)
+# The version of the `documentMatches` object openkyc writes.
+MATCHES_VERSION = "2.0"

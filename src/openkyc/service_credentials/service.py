@@ -11,6 +11,7 @@ from openkyc.db.ids import new_id
 from openkyc.db.models import ServiceCredential
 from openkyc.errors import NotFound, ValidationFailed
 from openkyc.sealing import SealBroken, Sealer
+from openkyc.service_credentials import repository
 from openkyc.service_credentials.enums import CredentialStatus
 from openkyc.service_credentials.repository import CredentialRepository
 from openkyc.service_credentials.schemas import CredentialStatusIn, WebhookCredentialIn
@@ -105,3 +106,8 @@ def change_status(
     credential.touch()
     session.flush()
     return credential
+
+
+def every_credential_with_password(session: Session) -> list[ServiceCredential]:
+    """Every organization's credentials that keep a password (maintenance at start)."""
+    return repository.every_credential_with_password(session)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
 from openkyc.db.models import KycDocument
@@ -16,7 +16,14 @@ from openkyc.storefront.schemas import (
     StorefrontKycRequestOut,
 )
 from openkyc.web.collections import Expand, check_expand, member_response
-from openkyc.web.deps import CustomerAuth, RequestLinks, ResourceIdPath, Session, UploadAuth
+from openkyc.web.deps import (
+    AppSettings,
+    CustomerAuth,
+    RequestLinks,
+    ResourceIdPath,
+    Session,
+    UploadAuth,
+)
 from openkyc.wire import Link, Links
 
 router = APIRouter(tags=["Storefront KYC documents"])
@@ -28,10 +35,6 @@ LinkToken = Annotated[str, Path(max_length=4096, description="The gatherer link'
 def _document(document: KycDocument, links: Links) -> StorefrontKycDocumentOut:
     href = links.href("storefront", "kyc-documents", document.id)
     return StorefrontKycDocumentOut.of(document, [Link(rel="self", href=href)])
-
-
-def _auto_analysis(request: Request) -> bool:
-    return bool(request.app.state.settings.auto_analysis)
 
 
 @router.get(
@@ -70,14 +73,14 @@ def create_storefront_kyc_document(
     session: Session,
     links: RequestLinks,
     body: StorefrontKycDocumentIn,
-    request: Request,
+    settings: AppSettings,
 ) -> JSONResponse:
     """Provide a document for the token's KYC request from files the customer uploaded with
     the same token (`POST /files`); identity and address proof are analysed at once
     (`in-progress` until decided). Refused once the request is final, when the type is not
     asked for, the subtype not permitted or the attempts are used up."""
     document = service.create_document(
-        session, auth, body, links, auto_analysis=_auto_analysis(request)
+        session, auth, body, links, auto_analysis=settings.auto_analysis
     )
     out = _document(document, links)
     return member_response(out, status_code=201, location=out.links[0].href)
@@ -109,12 +112,12 @@ def patch_storefront_kyc_document(
     links: RequestLinks,
     id: ResourceIdPath,
     body: StorefrontKycDocumentPatch,
-    request: Request,
+    settings: AppSettings,
 ) -> JSONResponse:
     """Change the subtype or files of a document that is still waiting (`pending`, nobody
     decided yet); a decided document does not change: a new attempt is a new document."""
     document = service.patch_document(
-        session, auth, id, body, links, auto_analysis=_auto_analysis(request)
+        session, auth, id, body, links, auto_analysis=settings.auto_analysis
     )
     return member_response(_document(document, links))
 

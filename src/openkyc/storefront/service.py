@@ -15,15 +15,15 @@ from openkyc.auth import service as auth
 from openkyc.auth.principal import Principal
 from openkyc.db.models import KycDocument, KycRequest
 from openkyc.errors import Conflict, InvalidField, NotFound, Unauthorized, ValidationFailed
+from openkyc.files import service as file_service
 from openkyc.kyc.documents import service as documents
-from openkyc.kyc.documents.repository import KycDocumentRepository
 from openkyc.kyc.documents.schemas import KycDocumentIn
 from openkyc.kyc.enums import IDENTITY, DocumentStatus, RequestStatus, UploadableDocumentType
 from openkyc.kyc.liveness import service as liveness
-from openkyc.kyc.requests.repository import KycRequestRepository
+from openkyc.kyc.requests import service as requests
 from openkyc.kyc.requests.tokens import LinkExpired, read_gatherer_token
 from openkyc.kyc.status import PERMANENT
-from openkyc.organizations import repository as organizations
+from openkyc.organizations import service as organizations
 from openkyc.storefront.schemas import StorefrontKycDocumentIn, StorefrontKycDocumentPatch
 from openkyc.wire import Links
 
@@ -74,7 +74,7 @@ def link_state(session: Session, keys: Sequence[str], link_token: str) -> LinkSt
         expired = True
     except Unauthorized:
         return LinkState("invalid")
-    request = KycRequestRepository(session, claims.organization_id).get(claims.request_id)
+    request = requests.find(session, claims.organization_id, claims.request_id)
     if request is None:
         return LinkState("closed")
     if request.customer_id != claims.customer_id:
@@ -135,7 +135,7 @@ def request_of(session: Session, principal: Principal, request_id: str | None = 
     wanted = request_id or principal.request_id
     if principal.request_id is None or wanted != principal.request_id:
         raise NotFound.resource("KYC request", wanted or "")
-    request = KycRequestRepository(session, principal.organization_id).get(wanted)
+    request = requests.find(session, principal.organization_id, wanted)
     if request is None or request.customer_id != principal.customer_id:
         raise NotFound.resource("KYC request", wanted)
     return request
@@ -152,14 +152,14 @@ def ensure_open(session: Session, principal: Principal) -> None:
 
 def documents_of(session: Session, principal: Principal) -> list[KycDocument]:
     request = request_of(session, principal)
-    return KycDocumentRepository(session, principal.organization_id).for_request(request.id)
+    return documents.for_request(session, principal.organization_id, request.id)
 
 
 def document_of(
     session: Session, principal: Principal, document_id: str, *, for_update: bool = False
 ) -> KycDocument:
-    document = KycDocumentRepository(session, principal.organization_id).get(
-        document_id, for_update=for_update
+    document = documents.find(
+        session, principal.organization_id, document_id, for_update=for_update
     )
     if (
         document is None
@@ -172,7 +172,7 @@ def document_of(
 
 def _check_own_files(session: Session, principal: Principal, file_ids: list[str]) -> None:
     """A customer's document may only show what that customer uploaded."""
-    files = KycDocumentRepository(session, principal.organization_id).files(file_ids)
+    files = file_service.by_id(session, principal.organization_id, file_ids)
     problems = [
         InvalidField(f"fileIds.{i}", f"no file {file_id} uploaded by this customer")
         for i, file_id in enumerate(file_ids)

@@ -7,15 +7,14 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from openkyc import clock
+from openkyc.customers import service as customers
 from openkyc.customers.events import record_customer_event
-from openkyc.customers.repository import CustomerRepository
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import Tag
 from openkyc.errors import Conflict, InvalidField, NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
-from openkyc.kyc.documents.repository import KycDocumentRepository
 from openkyc.tags.enums import TagType
 from openkyc.tags.repository import TagRepository
 from openkyc.tags.schemas import TagIn
@@ -97,9 +96,7 @@ def tag_documents(
 ) -> None:
     """Tag (or untag) documents; those already so are left alone. Each changed document gets a
     new revision and a ``kyc-document-modified`` event."""
-    found = KycDocumentRepository(session, organization_id).get_many(
-        list(dict.fromkeys(document_ids))
-    )
+    found = documents.find_many(session, organization_id, list(dict.fromkeys(document_ids)))
     problems = _missing({d.id for d in found}, document_ids, "kycDocumentIds")
     if problems:
         raise ValidationFailed(problems)
@@ -125,7 +122,7 @@ def tag_customers(
     add: bool,
 ) -> None:
     """Tag (or untag) customers, each change with a new revision and ``customer-updated``."""
-    found = CustomerRepository(session, organization_id).get_many(list(dict.fromkeys(customer_ids)))
+    found = customers.find_many(session, organization_id, list(dict.fromkeys(customer_ids)))
     problems = _missing({c.id for c in found}, customer_ids, "customerIds")
     if problems:
         raise ValidationFailed(problems)
@@ -146,7 +143,7 @@ def tag_customers(
 def tag_document(
     session: Session, organization_id: str, name: str, document_id: str, links: Links, *, add: bool
 ) -> None:
-    if KycDocumentRepository(session, organization_id).get(document_id) is None:
+    if documents.find(session, organization_id, document_id) is None:
         raise NotFound.resource("KYC document", document_id)
     tag_documents(session, organization_id, name, [document_id], links, add=add)
 
@@ -154,6 +151,19 @@ def tag_document(
 def tag_customer(
     session: Session, organization_id: str, name: str, customer_id: str, links: Links, *, add: bool
 ) -> None:
-    if CustomerRepository(session, organization_id).get(customer_id) is None:
+    if customers.find(session, organization_id, customer_id) is None:
         raise NotFound.resource("Customer", customer_id)
     tag_customers(session, organization_id, name, [customer_id], links, add=add)
+
+
+def of_customers(
+    session: Session, organization_id: str, customer_ids: Sequence[str]
+) -> dict[str, list[Tag]]:
+    return TagRepository(session, organization_id).of_customers(customer_ids)
+
+
+def copy_customer_tags(
+    session: Session, organization_id: str, customer_id: str, target_id: str
+) -> int:
+    """Give the target every tag of the customer it lacks; how many it gained."""
+    return TagRepository(session, organization_id).copy_customer_tags(customer_id, target_id)

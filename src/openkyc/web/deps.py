@@ -11,11 +11,14 @@ from starlette.concurrency import run_in_threadpool
 
 from openkyc.auth import service as auth
 from openkyc.auth.principal import Principal
+from openkyc.config import Settings
+from openkyc.credit_file.bureau import CreditBureau
 from openkyc.db.ids import ID_PATTERN
 from openkyc.db.session import Session as OrmSession
 from openkyc.db.session import unit_of_work
 from openkyc.errors import Forbidden, Unauthorized
 from openkyc.sealing import Sealer
+from openkyc.storage import Storage
 from openkyc.storefront import service as storefront
 from openkyc.timeline import authors
 from openkyc.timeline.enums import TriggeredBy
@@ -159,6 +162,34 @@ async def _sealer(request: Request) -> Sealer:
 
 # Seals the secrets openkyc keeps to send again (see openkyc.sealing).
 AppSealer = Annotated[Sealer, Depends(_sealer)]
+
+
+# What the app was built with, typed: only this module reads ``request.app.state``.
+async def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def _storage(request: Request) -> Storage:
+    storage: Storage = request.app.state.storage
+    return storage
+
+
+async def _credit_bureau(request: Request) -> CreditBureau:
+    bureau: CreditBureau = request.app.state.credit_bureau
+    return bureau
+
+
+async def _operation_ids(request: Request) -> frozenset[str]:
+    """The operations this server has: what ACLs and tokens may name."""
+    operations: frozenset[str] = request.app.state.operation_ids
+    return operations
+
+
+AppSettings = Annotated[Settings, Depends(_settings)]
+AppStorage = Annotated[Storage, Depends(_storage)]
+AppCreditBureau = Annotated[CreditBureau, Depends(_credit_bureau)]
+OperationIds = Annotated[frozenset[str], Depends(_operation_ids)]
 
 
 async def _links(request: Request) -> Links:

@@ -32,12 +32,18 @@ HTTP_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 
 
 def problem_response(request: Request, error: OpenKycError) -> JSONResponse:
+    return problem_for_path(request.url.path, error)
+
+
+def problem_for_path(path: str, error: OpenKycError) -> JSONResponse:
+    """The problem details of ``error`` about ``path`` (also for middleware, before a
+    request exists)."""
     body: dict[str, Any] = {
         "type": f"/problems/{error.slug}",
         "title": error.title,
         "status": error.status,
         "detail": error.detail,
-        "instance": request.url.path,
+        "instance": path,
         **error.extensions(),
     }
     return JSONResponse(

@@ -27,18 +27,24 @@ from openkyc.analysis import (
 )
 from openkyc.db.models import Customer, KycDocument
 from openkyc.events import types as event_types
+from openkyc.files import service as file_service
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents import transitions
 from openkyc.kyc.documents.fingerprints import FingerprintRepository
 from openkyc.kyc.documents.repository import KycDocumentRepository
-from openkyc.kyc.enums import ADDRESS, IDENTITY, DocumentStatus
+from openkyc.kyc.enums import (
+    ADDRESS,
+    IDENTITY,
+    IDENTITY_FILE_ROLES,
+    MATCHES_VERSION,
+    DocumentStatus,
+)
 from openkyc.kyc.liveness import service as liveness
 from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.storage import Storage, StoredObjectMissing
 from openkyc.wire import Links
 
 ANALYZE_DOCUMENT = documents.ANALYZE_DOCUMENT
-MATCHES_VERSION = "2.0"
 DECISION_EVENTS = {
     DocumentStatus.ACCEPTED: event_types.KYC_DOCUMENT_ACCEPTED,
     DocumentStatus.REJECTED: event_types.KYC_DOCUMENT_REJECTED,
@@ -123,7 +129,7 @@ def prepare(
         return None
     customer = session.get(Customer, (organization_id, document.customer_id))
     assert customer is not None
-    files = KycDocumentRepository(session, organization_id).files(document.file_ids)
+    files = file_service.by_id(session, organization_id, document.file_ids)
     try:
         inputs = tuple(
             InputFile(storage.get(files[f].storage_key), _role(files[f].tags), files[f].name)
@@ -145,7 +151,7 @@ def prepare(
 
 
 def _role(tags: list[str]) -> str | None:
-    return next((t for t in tags if t in ("id-front", "id-back", "face-proof")), None)
+    return next((t for t in tags if t in IDENTITY_FILE_ROLES), None)
 
 
 def analyse(prepared: Prepared) -> Analysis:

@@ -4,12 +4,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, and_, cast, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, select
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
-from openkyc.db.models import File, KycDocument, KycDocumentTag, Tag
-from openkyc.files.repository import FileRepository
+from openkyc.db.collection import Field, FieldSet
+from openkyc.db.models import KycDocument, KycDocumentTag, Tag
+from openkyc.db.repository import TenantRepository
 
 
 def _tagged(name: Any) -> ColumnElement[bool]:
@@ -43,22 +42,12 @@ FIELDS = FieldSet.of(
 )
 
 
-class KycDocumentRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
-
-    def _mine(self) -> Select[KycDocument]:
-        return select(KycDocument).where(KycDocument.organization_id == self.organization_id)
+class KycDocumentRepository(TenantRepository[KycDocument]):
+    model = KycDocument
+    fields = FIELDS
 
     def get(self, document_id: str, *, for_update: bool = False) -> KycDocument | None:
-        statement = self._mine().where(KycDocument.id == document_id)
-        if for_update:
-            statement = statement.with_for_update()
-        return self.session.scalars(statement).one_or_none()
-
-    def get_many(self, document_ids: Sequence[str]) -> list[KycDocument]:
-        return list(self.session.scalars(self._mine().where(KycDocument.id.in_(document_ids))))
+        return self.get_scoped(document_id, for_update=for_update)
 
     def ids_backed_by_file(self, file_id: str) -> list[str]:
         """The documents (any status, archived ones too) whose evidence includes the file."""
@@ -76,7 +65,7 @@ class KycDocumentRepository:
 
     def for_request(self, request_id: str) -> list[KycDocument]:
         statement = (
-            self._mine()
+            self.scoped()
             .where(KycDocument.request_id == request_id)
             .order_by(KycDocument.created_time)
         )
@@ -85,7 +74,7 @@ class KycDocumentRepository:
     def for_requests(self, request_ids: Sequence[str]) -> dict[str, list[KycDocument]]:
         grouped: dict[str, list[KycDocument]] = defaultdict(list)
         statement = (
-            self._mine()
+            self.scoped()
             .where(KycDocument.request_id.in_(request_ids))
             .order_by(KycDocument.created_time)
         )
@@ -95,16 +84,8 @@ class KycDocumentRepository:
 
     def for_customer(self, customer_id: str) -> list[KycDocument]:
         return list(
-            self.session.scalars(self._mine().where(KycDocument.customer_id == customer_id))
+            self.session.scalars(self.scoped().where(KycDocument.customer_id == customer_id))
         )
-
-    def page(self, query: CollectionQuery) -> tuple[list[KycDocument], int]:
-        return fetch_page(self.session, self._mine(), FIELDS, query)
-
-    def add(self, document: KycDocument) -> KycDocument:
-        self.session.add(document)
-        self.session.flush()
-        return document
 
     def tags_of(self, document_ids: Sequence[str]) -> dict[str, list[Tag]]:
         statement = (
@@ -126,7 +107,3 @@ class KycDocumentRepository:
         for document_id, tag in self.session.execute(statement):
             grouped[document_id].append(tag)
         return grouped
-
-    def files(self, file_ids: Sequence[str]) -> dict[str, File]:
-        """The organization's files among these ids (a KYC document may only point at its own)."""
-        return FileRepository(self.session, self.organization_id).get_many(file_ids)

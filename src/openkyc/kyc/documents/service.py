@@ -14,16 +14,17 @@ from sqlalchemy.orm import Session
 
 from openkyc import clock
 from openkyc.auth.principal import Principal
-from openkyc.customers.repository import CustomerRepository
-from openkyc.db.collection import CollectionQuery
+from openkyc.customers import service as customers
+from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import is_valid_id, new_id
 from openkyc.db.models import Customer, File, KycDocument, KycDocumentDecision, KycRequest
 from openkyc.errors import Conflict, InvalidField, NotFound, ValidationFailed
 from openkyc.events import service as events
 from openkyc.events import types as event_types
+from openkyc.files import service as file_service
 from openkyc.jobs import queue
-from openkyc.kyc.documents import decisions, transitions
-from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.kyc.documents import decisions, fingerprints, transitions
+from openkyc.kyc.documents.repository import FIELDS, KycDocumentRepository
 from openkyc.kyc.documents.schemas import KycDocumentIn, MatchesOverwrite, RejectionIn
 from openkyc.kyc.documents.views import document_payload
 from openkyc.kyc.enums import (
@@ -32,6 +33,7 @@ from openkyc.kyc.enums import (
     DEFAULT_MAX_ATTEMPTS,
     IDENTITY,
     IDENTITY_FILE_ROLES,
+    MATCHES_VERSION,
     DocumentStatus,
     DocumentType,
 )
@@ -44,7 +46,6 @@ from openkyc.timeline import service as timeline
 from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Links
 
-MATCHES_VERSION = "2.0"
 ANALYZE_DOCUMENT = "analyze-kyc-document"
 
 
@@ -145,7 +146,7 @@ def _on_timeline(session: Session, document: KycDocument, event: str, note: str 
 
 
 def _customer(session: Session, document: KycDocument) -> Customer:
-    customer = CustomerRepository(session, document.organization_id).get(document.customer_id)
+    customer = customers.find(session, document.organization_id, document.customer_id)
     assert customer is not None, "a document's customer is kept by a foreign key"
     return customer
 
@@ -153,18 +154,18 @@ def _customer(session: Session, document: KycDocument) -> Customer:
 def _check_files(session: Session, organization_id: str, data: KycDocumentIn) -> None:
     if data.documentType != CREDIT_FILE and not data.fileIds:
         raise ValidationFailed.field("fileIds", "a document needs at least one file")
-    files = KycDocumentRepository(session, organization_id).files(data.fileIds)
+    found = file_service.by_id(session, organization_id, data.fileIds)
     problems = [
         InvalidField(f"fileIds.{i}", f"no file {file_id} in this organization")
         for i, file_id in enumerate(data.fileIds)
-        if file_id not in files
+        if file_id not in found
     ]
     if problems:
         raise ValidationFailed(problems)
     if len(set(data.fileIds)) != len(data.fileIds):
         raise ValidationFailed.field("fileIds", "a file may appear once")
     if data.documentType == IDENTITY:
-        _check_identity_files([files[f] for f in data.fileIds])
+        _check_identity_files([found[f] for f in data.fileIds])
 
 
 def _check_identity_files(files: list[File]) -> None:
@@ -231,7 +232,7 @@ def create(
 ) -> KycDocument:
     """A new document: identity and address proof go to the analyser (unless automatic
     analysis is off), the others wait for a person."""
-    if CustomerRepository(session, organization_id).get(data.customerId) is None:
+    if customers.find(session, organization_id, data.customerId) is None:
         raise ValidationFailed.field(
             "customerId", f"no customer {data.customerId} in this organization"
         )
@@ -494,3 +495,54 @@ def archive(session: Session, document: KycDocument, links: Links) -> None:
     transitions.ensure_open("archive", document)
     transitions.move(document, transitions.ARCHIVED)
     changed(session, document, links, [event_types.KYC_DOCUMENT_ARCHIVED])
+
+
+def find(
+    session: Session, organization_id: str, document_id: str, *, for_update: bool = False
+) -> KycDocument | None:
+    """The organization's document, or None (for other domains that check a reference)."""
+    return KycDocumentRepository(session, organization_id).get(document_id, for_update=for_update)
+
+
+def find_many(
+    session: Session, organization_id: str, document_ids: Sequence[str]
+) -> list[KycDocument]:
+    return KycDocumentRepository(session, organization_id).get_many(document_ids)
+
+
+def for_request(session: Session, organization_id: str, request_id: str) -> list[KycDocument]:
+    """The request's documents, oldest first."""
+    return KycDocumentRepository(session, organization_id).for_request(request_id)
+
+
+def add_decided(
+    session: Session, document: KycDocument, links: Links, decided_event: str, now: datetime
+) -> KycDocument:
+    """Store a document that was decided as it was made (a credit bureau's answer): both its
+    events, one status change of its request."""
+    KycDocumentRepository(session, document.organization_id).add(document)
+    events_now = [event_types.KYC_DOCUMENT_CREATED, decided_event]
+    changed(session, document, links, events_now, now, created=True)
+    return document
+
+
+def move_to_customer(
+    session: Session, source: Customer, target: Customer, links: Links, now: datetime
+) -> None:
+    """The customer's documents (and their fingerprints) become the target customer's; each
+    gets a new revision and kyc-document-modified, and the target's KYC flag is re-derived."""
+    organization_id = source.organization_id
+    for document in KycDocumentRepository(session, organization_id).for_customer(source.id):
+        document.customer_id = target.id
+        changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now)
+    fingerprints.FingerprintRepository(session, organization_id).reassign(source.id, target.id)
+
+
+def check_filter(text: str) -> None:
+    """Refuse a filter the KYC document collection does not understand (ValidationFailed)."""
+    filter_clause(FIELDS, text)
+
+
+def matches_filter(session: Session, organization_id: str, document_id: str, text: str) -> bool:
+    """Whether the document, as it is now, passes a filter of the KYC document collection."""
+    return KycDocumentRepository(session, organization_id).matches(document_id, text)

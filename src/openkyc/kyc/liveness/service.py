@@ -25,7 +25,7 @@ from openkyc.files.content import JPEG, PNG, WEBP, ContentRefused, inspect_conte
 from openkyc.files.enums import SourceType
 from openkyc.files.schemas import FileFields, Upload
 from openkyc.jobs import queue
-from openkyc.kyc.enums import IDENTITY
+from openkyc.kyc.enums import FACE_PROOF, IDENTITY
 from openkyc.kyc.liveness.enums import LivenessStatus
 from openkyc.kyc.liveness.repository import LivenessRepository
 from openkyc.kyc.requests.repository import KycRequestRepository
@@ -40,7 +40,7 @@ MAX_FRAME_BYTES = 512 * 1024
 MAX_SESSIONS_PER_REQUEST = 10
 CHALLENGE_LENGTH = 4  # poses after the first, frontal one
 FRAME_TYPES = (JPEG, PNG, WEBP)
-SELFIE_TAGS = ["kyc", "face-proof"]
+SELFIE_TAGS = ["kyc", FACE_PROOF]
 
 
 def new_challenge(choice: Any = secrets.choice) -> list[str]:
@@ -291,3 +291,13 @@ def completed_for(session: Session, document: KycDocument) -> bool:
         document.request_id, list(document.file_ids)
     )
     return found is not None
+
+
+def move_to_customer(
+    session: Session, organization_id: str, customer_id: str, target_id: str
+) -> None:
+    """The customer's liveness sessions become the target customer's."""
+    for liveness in LivenessRepository(session, organization_id).for_customer(customer_id):
+        liveness.customer_id = target_id
+        liveness.touch()
+    session.flush()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from openkyc.kyc.requests import service, views
@@ -13,7 +13,7 @@ from openkyc.web.collections import (
     member_response,
     page_response,
 )
-from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.deps import AppCreditBureau, RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 
 router = APIRouter(prefix="/kyc-requests", tags=["KYC requests"])
 
@@ -24,15 +24,13 @@ def create_kyc_request(
     session: Session,
     links: RequestLinks,
     body: KycRequestIn,
-    request: Request,
+    bureau: AppCreditBureau,
     expand: Expand,
 ) -> JSONResponse:
     """Ask a customer for documents. The response's `gatherer` link is the customer's page; a
     requested credit file is checked first and may fulfil the request at once."""
     check_expand(expand, views.EXPANDABLE)
-    created = service.create(
-        session, auth.organization_id, body, request.app.state.credit_bureau, links
-    )
+    created = service.create(session, auth.organization_id, body, bureau, links)
     out = views.requests_out(session, auth.organization_id, [created], links, expand)[0]
     return member_response(out, status_code=201, location=out.links[0].href)
 
