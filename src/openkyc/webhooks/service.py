@@ -25,7 +25,7 @@ from openkyc.webhooks.repository import (
     WebhookRepository,
     every_webhook,
 )
-from openkyc.webhooks.resources import RESOURCES
+from openkyc.webhooks.resources import RESOURCE_TYPES, filterable
 from openkyc.webhooks.schemas import WebhookIn, WebhookSettingsIn
 from openkyc.webhooks.sender import Answer, Sender
 from openkyc.webhooks.signing import new_signing_secret
@@ -47,8 +47,8 @@ def get(session: Session, organization_id: str, webhook_id: str) -> Webhook:
 
 def _resource_types(events_filter: list[str]) -> list[str]:
     """The resources the subscribed events are about (all of them for every event)."""
-    chosen = {name for name in RESOURCES for t in events_filter if t.startswith(name + "-")}
-    return sorted(chosen) or sorted(RESOURCES)
+    chosen = {name for name in RESOURCE_TYPES for t in events_filter if t.startswith(name + "-")}
+    return sorted(chosen) or sorted(RESOURCE_TYPES)
 
 
 def _check_filter(data: WebhookIn) -> None:
@@ -58,7 +58,7 @@ def _check_filter(data: WebhookIn) -> None:
     problems: list[ValidationFailed] = []
     for resource_type in _resource_types(data.eventsFilter):
         try:
-            RESOURCES[resource_type].check(data.filter)
+            filterable(resource_type).check(data.filter)
             return
         except ValidationFailed as problem:
             problems.append(problem)
