@@ -15,6 +15,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from openkyc.redaction import RedactSecrets
+
 REQUEST_ID: ContextVar[str | None] = ContextVar("openkyc_request_id", default=None)
 # Where a job's payload keeps the id of the request that enqueued it.
 JOB_REQUEST_ID = "httpRequestId"
@@ -65,7 +67,7 @@ class JsonFormatter(logging.Formatter):
             line["requestId"] = request_id
         line.update((k, v) for k, v in vars(record).items() if k not in _STANDARD)
         if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
+            line["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(line, default=str)
 
 
@@ -77,9 +79,12 @@ class _TextFormatter(logging.Formatter):
 
 
 def configure_logging(log_format: str, level: str = "INFO") -> None:
-    """Send every logger's records (uvicorn's included) to stderr in the chosen format."""
+    """Send every logger's records (uvicorn's included) to stderr in the chosen format, with
+    credentials and database values hidden (openkyc.redaction)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_RequestIdFilter())
+    # Every record, whichever library logs it: no credential or database value in a line.
+    handler.addFilter(RedactSecrets())
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:

@@ -190,6 +190,22 @@ def test_a_picture_saved_by_an_image_editor_is_tampering(
     assert result.matches["isDigitallyTampered"] is True
 
 
+def test_a_selfie_saved_by_an_image_editor_does_not_make_the_document_tampered(
+    engines: Engines, customer: Person
+) -> None:
+    exif = Image.Exif()
+    exif[0x0131] = "Adobe Photoshop Lightroom Classic 13.1"
+    retouched = InputFile(encode(selfie("collins"), exif=exif.tobytes()), "face-proof")
+    result = run(engines, customer, front(passport(Holder())), retouched)
+    assert result.decision == "accepted", failures(result)
+    assert result.matches["isTampered"] is False
+    assert result.matches["isDigitallyTampered"] is False
+    assert result.parsed_data["tamperSignals"] == []
+    assert result.parsed_data["selfies"] == [
+        {"index": 1, "software": "Adobe Photoshop Lightroom Classic 13.1"}
+    ]
+
+
 def test_a_passport_photographed_at_an_angle_is_read(engines: Engines, customer: Person) -> None:
     result = run(engines, customer, front(photographed(passport(Holder()))), own_selfie())
     assert result.decision == "accepted", failures(result)

@@ -483,7 +483,9 @@ def _facts(
         number if sure else None, birth, portrait, portrait_page, docs[0].image
     )
     hashes = [h for h in (fingerprints.portrait_hash, fingerprints.page_hash) if h]
-    signals = tampering.identity_signals([r.page for r in docs] + reading.selfies)
+    # Only the document's own files: a selfie retouched or exported by an editor says
+    # nothing about the document (and phones' camera apps name themselves in it).
+    signals = tampering.identity_signals([r.page for r in docs])
     blank = _blank(docs)
     facts = IdentityFacts(
         readable=sum(len(r.lines) for r in docs) >= 3,
@@ -635,6 +637,7 @@ def _parsed(facts: IdentityFacts, reading: _Reading) -> dict[str, Any]:
             }
             for r in reading.documents
         ],
+        "selfies": [{"index": page.index, "software": page.software} for page in reading.selfies],
     }
 
 

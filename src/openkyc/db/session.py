@@ -43,6 +43,9 @@ def begin_for_writing(session: Session) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # Bound values are customers' names, e-mails and documents: no log line and no error
+    # message of SQLAlchemy's shows them.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
     if url.startswith("postgresql://"):

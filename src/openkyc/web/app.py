@@ -16,6 +16,7 @@ from openkyc.credit_file.bureau import CreditBureau, bureau_named
 from openkyc.db.session import Database
 from openkyc.jobs.pool import Runner
 from openkyc.metrics import registry_for
+from openkyc.redaction import protect_loggers
 from openkyc.sealing import Sealer
 from openkyc.storage import Storage, storage_from_url
 from openkyc.web import problems
@@ -53,11 +54,13 @@ def api_routers() -> list[APIRouter]:
     from openkyc.users.routes import profile_router as profile
     from openkyc.users.routes import router as users
     from openkyc.users.routes import sign_in_router as sign_in
+    from openkyc.web.docs import router as docs
     from openkyc.web.meta import router as meta
     from openkyc.webhooks.routes import router as webhooks
 
     return [
         meta,
+        docs,
         api_keys,
         sessions,
         customers,
@@ -124,11 +127,15 @@ def create_app(
         title="openkyc",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/docs",
+        # /docs is openkyc's own page (openkyc.web.docs): FastAPI's loads Swagger UI from a CDN.
+        docs_url=None,
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # However uvicorn is started and logging configured, request lines hide credentials.
+    protect_loggers()
     app.state.sealer = Sealer(settings.resolved_secret_key, settings.previous_secret_keys)
     app.state.database = database or Database.from_settings(settings)
     app.state.sessionmaker = app.state.database.sessionmaker

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openkyc.logs import request_context, request_id_from
 from openkyc.metrics import REQUEST_SECONDS
+from openkyc.redaction import redact
 
 log = logging.getLogger("openkyc.access")
 
@@ -53,7 +54,7 @@ class RequestTelemetry:
         log.info(
             "%s %s %d %.1f ms",
             method,
-            scope["path"],
+            redact(scope["path"]),
             status,
             seconds * 1000,
             extra={"route": template, "status": status, "durationMs": round(seconds * 1000, 1)},
