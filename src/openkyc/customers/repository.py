@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page, text_search
-from openkyc.db.models import Customer
+from openkyc.db.models import Customer, CustomerTag, Tag
 
 FIELDS = FieldSet.of(
     Field("id", Customer.id),
@@ -25,6 +25,27 @@ FIELDS = FieldSet.of(
 )
 
 
+# Built once: building a statement costs about what running this one does.
+_WITH_TAGS = (
+    select(Customer, Tag)
+    .outerjoin(
+        CustomerTag,
+        and_(
+            CustomerTag.organization_id == Customer.organization_id,
+            CustomerTag.customer_id == Customer.id,
+        ),
+    )
+    .outerjoin(
+        Tag, and_(Tag.organization_id == CustomerTag.organization_id, Tag.id == CustomerTag.tag_id)
+    )
+    .where(
+        Customer.organization_id == bindparam("organization_id"),
+        Customer.id == bindparam("customer_id"),
+    )
+    .order_by(Tag.name)
+)
+
+
 class CustomerRepository:
     def __init__(self, session: Session, organization_id: str) -> None:
         self.session = session
@@ -34,6 +55,16 @@ class CustomerRepository:
         return self.session.get(
             Customer, (self.organization_id, customer_id), with_for_update=for_update
         )
+
+    def get_with_tags(self, customer_id: str) -> tuple[Customer, list[Tag]] | None:
+        """The customer and its tags (by name) in one statement: reading a customer is the
+        commonest request, and a second round trip for its tags cost a tenth of it."""
+        rows = self.session.execute(
+            _WITH_TAGS, {"organization_id": self.organization_id, "customer_id": customer_id}
+        ).all()
+        if not rows:
+            return None
+        return rows[0][0], [tag for _, tag in rows if tag is not None]
 
     def get_many(self, customer_ids: set[str] | list[str]) -> list[Customer]:
         statement = select(Customer).where(

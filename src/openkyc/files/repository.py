@@ -64,6 +64,13 @@ class FileRepository:
         )
         return list(self.session.scalars(statement))
 
+    def storage_keys_among(self, keys: Collection[str]) -> set[str]:
+        """Which of these storage keys the organization's files keep their bytes under."""
+        statement = select(File.storage_key).where(
+            File.organization_id == self.organization_id, File.storage_key.in_(list(keys))
+        )
+        return set(self.session.scalars(statement))
+
     def add(self, file: File) -> File:
         self.session.add(file)
         self.session.flush()

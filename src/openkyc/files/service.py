@@ -145,3 +145,8 @@ def public_file(
     if file is None or not file.is_public:
         raise NotFound.resource("File", file_id)
     return file
+
+
+def stored_keys_in_use(session: Session, organization_id: str, keys: Sequence[str]) -> set[str]:
+    """Which of these storage keys hold the bytes of one of the organization's files."""
+    return FileRepository(session, organization_id).storage_keys_among(keys)

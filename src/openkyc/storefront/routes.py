@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from openkyc.db.models import KycDocument
+from openkyc.kyc.documents.gate import Screening
 from openkyc.storefront import service
 from openkyc.storefront.schemas import (
     CustomerJWTIn,
@@ -32,6 +33,14 @@ def _document(document: KycDocument, links: Links) -> StorefrontKycDocumentOut:
 
 def _auto_analysis(request: Request) -> bool:
     return bool(request.app.state.settings.auto_analysis)
+
+
+def _screening(request: Request) -> Screening | None:
+    """The quality gate, when documents are analysed and the gate is on."""
+    gate = request.app.state.capture_gate
+    if gate is None or not _auto_analysis(request):
+        return None
+    return Screening(gate, request.app.state.storage)
 
 
 @router.get(
@@ -75,9 +84,18 @@ def create_storefront_kyc_document(
     """Provide a document for the token's KYC request from files the customer uploaded with
     the same token (`POST /files`); identity and address proof are analysed at once
     (`in-progress` until decided). Refused once the request is final, when the type is not
-    asked for, the subtype not permitted or the attempts are used up."""
+    asked for, the subtype not permitted or the attempts are used up. Identity and address
+    pictures pass a quality gate first: one that cannot be analysed (blurred, dark, glare,
+    cut off, no document, a selfie for a document or the reverse, text not legible) is a
+    422 `retake-needed` problem whose `hints` say, per file, what to fix; nothing is
+    created and no attempt is used."""
     document = service.create_document(
-        session, auth, body, links, auto_analysis=_auto_analysis(request)
+        session,
+        auth,
+        body,
+        links,
+        auto_analysis=_auto_analysis(request),
+        screening=_screening(request),
     )
     out = _document(document, links)
     return member_response(out, status_code=201, location=out.links[0].href)
@@ -114,7 +132,13 @@ def patch_storefront_kyc_document(
     """Change the subtype or files of a document that is still waiting (`pending`, nobody
     decided yet); a decided document does not change: a new attempt is a new document."""
     document = service.patch_document(
-        session, auth, id, body, links, auto_analysis=_auto_analysis(request)
+        session,
+        auth,
+        id,
+        body,
+        links,
+        auto_analysis=_auto_analysis(request),
+        screening=_screening(request),
     )
     return member_response(_document(document, links))
 

@@ -13,7 +13,7 @@ from openkyc.auth import service as auth
 from openkyc.auth.principal import Principal
 from openkyc.db.ids import ID_PATTERN
 from openkyc.db.session import Session as OrmSession
-from openkyc.db.session import unit_of_work
+from openkyc.db.session import SessionFactory, unit_of_work
 from openkyc.errors import Forbidden, Unauthorized
 from openkyc.sealing import Sealer
 from openkyc.storefront import service as storefront
@@ -61,6 +61,16 @@ def _read_session(request: Request) -> Iterator[OrmSession]:
 
 
 ReadSession = Annotated[OrmSession, Depends(_read_session, scope="function")]
+
+
+async def _read_sessions(request: Request) -> SessionFactory:
+    factory: SessionFactory = request.app.state.sessionmaker
+    return factory
+
+
+# For work that reads before waiting on the network and must hold nothing while it waits: a
+# short session opened (and closed) by the service only when it needs one.
+ReadSessions = Annotated[SessionFactory, Depends(_read_sessions)]
 
 
 def _principal(request: Request, session: OrmSession) -> Principal:

@@ -47,6 +47,15 @@ class LivenessRepository:
         )
         return self.session.scalars(statement.limit(1)).first()
 
+    def pending_among(self, session_ids: list[str]) -> list[KycLivenessSession]:
+        """The sessions among these ids still recording or waiting for their check."""
+        statement = select(KycLivenessSession).where(
+            KycLivenessSession.organization_id == self.organization_id,
+            KycLivenessSession.id.in_(session_ids),
+            KycLivenessSession.status == "pending",
+        )
+        return list(self.session.scalars(statement))
+
     def add(self, liveness: KycLivenessSession) -> KycLivenessSession:
         self.session.add(liveness)
         self.session.flush()
