@@ -53,7 +53,8 @@ lint: install $(ESLINT)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(ESLINT) --config tools/eslint/eslint.config.mjs 'src/openkyc/gatherer/static/*.js'
+	$(ESLINT) --config tools/eslint/eslint.config.mjs 'src/openkyc/gatherer/static/*.js' \
+		'src/openkyc/backoffice/static/*.js'
 
 ## Start the service in the embedded mode.
 serve: install

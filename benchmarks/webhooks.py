@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -154,7 +155,12 @@ def one_round(
         with database.write_sessionmaker.begin() as session:
             for n in range(events_count):
                 events.record(
-                    session, organization_id, "customer-updated", "customer", f"cus_{n}", {"n": n}
+                    session,
+                    organization_id,
+                    "customer-updated",
+                    "customer",
+                    f"cus_{n}",
+                    partial(dict, n=n),
                 )
         began = time.monotonic()
         while delivered(database, organization_id) < events_count:

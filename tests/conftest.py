@@ -32,6 +32,7 @@ from tests.fixtures.live import Live, LiveServer, live_server
 from tests.fixtures.seaweedfs import SeaweedFS, seaweedfs
 from tests.fixtures.tenants import Tenant, make_tenant
 from tests.fixtures.tools import in_ci
+from tests.fixtures.webhooks import LISTENER, subscribe
 from tests.security.processes import command_line, descendants
 
 POSTGRES_URL = os.environ.get(
@@ -105,6 +106,7 @@ def settings(tmp_path: Path) -> Settings:
         allowed_hosts=("openkyc.test", "testserver"),
         expiry_interval_seconds=0,
         retention_interval_seconds=0,
+        storage_sweep_interval_seconds=0,
         auto_analysis=False,
         embedded_worker=False,
     )
@@ -181,6 +183,13 @@ def api(app: FastAPI, tenant: Tenant) -> Iterator[TestClient]:
         app, base_url="http://openkyc.test", raise_server_exceptions=False, headers=tenant.headers
     ) as c:
         yield c
+
+
+@pytest.fixture
+def listening(api: TestClient) -> dict[str, object]:
+    """A webhook of ``tenant`` that takes every event: events are stored only when a webhook
+    listens (and the decisions always), so tests that read the events subscribe first."""
+    return subscribe(api, LISTENER)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

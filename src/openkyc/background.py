@@ -4,11 +4,15 @@ worker and the periodic tasks (request expiry). `openkyc serve` runs it in-proce
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy.orm import Session
+
 from openkyc.config import Settings
 from openkyc.db.session import Database
+from openkyc.files.flows import Sweep, sweep_orphan_bytes
 from openkyc.jobs.periodic import PeriodicRunner, PeriodicTask
 from openkyc.jobs.pool import Runner, runner_for
 from openkyc.jobs.worker import Worker
@@ -23,12 +27,14 @@ from openkyc.storage import Storage
 from openkyc.web.links import links_for_settings
 from openkyc.webhooks.tasks import DeliveryWorker, delivery_worker
 
+log = logging.getLogger(__name__)
 # Requests moved to abandoned or expired per transaction.
 EXPIRY_BATCH = 500
 
 
-def periodic_tasks(settings: Settings) -> list[PeriodicTask]:
-    """The periodic tasks this process runs; an interval of 0 leaves one to other processes."""
+def periodic_tasks(settings: Settings, storage: Storage | None = None) -> list[PeriodicTask]:
+    """The periodic tasks this process runs; an interval of 0 leaves one to other processes
+    (and the storage sweep needs the ``storage``)."""
     links = links_for_settings(settings)
     tasks = []
     if settings.expiry_interval_seconds > 0:
@@ -50,7 +56,27 @@ def periodic_tasks(settings: Settings) -> list[PeriodicTask]:
                 more=lambda pruned: pruned.filled(RETENTION_BATCH),
             )
         )
+    if storage is not None and settings.storage_sweep_interval_seconds > 0:
+        grace = timedelta(seconds=settings.storage_sweep_grace_seconds)
+        tasks.append(
+            PeriodicTask(
+                "sweep-orphan-bytes",
+                settings.storage_sweep_interval_seconds,
+                lambda s: _sweep(s, storage, grace),
+            )
+        )
     return tasks
+
+
+def _sweep(session: Session, storage: Storage, grace: timedelta) -> Sweep:
+    swept = sweep_orphan_bytes(session, storage, grace)
+    if swept.orphans:
+        log.info(
+            "removed %d stored objects (%d bytes) that no record refers to",
+            len(swept.orphans),
+            swept.orphan_bytes,
+        )
+    return swept
 
 
 @dataclass
@@ -92,7 +118,7 @@ def background(
     runner: Runner | None = None,
 ) -> Background:
     """The background work of a deployment; ``runner`` replaces where analyses run."""
-    periodic = PeriodicRunner(database.write_sessionmaker, periodic_tasks(settings))
+    periodic = PeriodicRunner(database.write_sessionmaker, periodic_tasks(settings, storage))
     if not jobs:
         return Background(periodic)
     problem = settings.background_problem()

@@ -68,6 +68,7 @@ API_ONLY: dict[str, Any] = {
     "embedded_worker": False,
     "expiry_interval_seconds": 0.0,
     "retention_interval_seconds": 0.0,
+    "storage_sweep_interval_seconds": 0.0,
 }
 
 
@@ -196,6 +197,24 @@ def _register_audit() -> None:
 
 
 _register_audit()
+
+
+def _register_screening() -> None:
+    from openkyc.aml.lists.cli import screening
+
+    main.add_command(screening, "screening")
+
+
+_register_screening()
+
+
+def _register_storage() -> None:
+    from openkyc.files.cli import storage
+
+    main.add_command(storage, "storage")
+
+
+_register_storage()
 
 if __name__ == "__main__":
     main()

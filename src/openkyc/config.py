@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     jwt_default_ttl_seconds: int = Field(default=3600, ge=60)
     # The longest a token of `POST /sessions` may live; a later `expiredTime` is refused.
     jwt_max_ttl_seconds: int = Field(default=86400, ge=60)
+    # The back office signs a person out after this long without a request, and after
+    # OPENKYC_BACKOFFICE_SESSION_HOURS whatever they do.
+    backoffice_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    backoffice_session_hours: int = Field(default=12, ge=1, le=24)
 
     # Which credit bureau checks credit-file-proof; openkyc ships the sandbox bureau.
     credit_bureau: str = "sandbox"
@@ -99,6 +103,11 @@ class Settings(BaseSettings):
     # this many days (0 keeps them forever), checked every `retention_interval_seconds`.
     retention_days: float = Field(default=90.0, ge=0)
     retention_interval_seconds: float = Field(default=3600.0, ge=0)
+    # Stored bytes that no record refers to (a crash between writing them and committing their
+    # row) are removed every `storage_sweep_interval_seconds` (0 turns it off here), once last
+    # written more than `storage_sweep_grace_seconds` ago: uploads in flight are never touched.
+    storage_sweep_interval_seconds: float = Field(default=21600.0, ge=0)
+    storage_sweep_grace_seconds: float = Field(default=86400.0, ge=600)
 
     # Identity and address documents go to the analyser as they are created; off, they all
     # wait for a person.
@@ -114,6 +123,13 @@ class Settings(BaseSettings):
     # Address space of each analysis process, in MiB (0: no limit); an analysis that needs more
     # stops and its document waits for a person with the reason.
     analysis_memory_limit_mb: int = Field(default=4096, ge=0)
+    # The quality gate (docs/gatherer.md): a customer's upload is checked in about a second
+    # before it becomes a document (only while auto_analysis is on). Its own processes
+    # (0: in the request's thread), so that it never waits behind the full analyses; a check
+    # that takes longer than its timeout lets the document through to the full analysis.
+    quality_gate: bool = True
+    gate_processes: int = Field(default=1, ge=0, le=16)
+    gate_timeout_seconds: float = Field(default=10.0, gt=0)
     # A running job's worker renews its lease every third of this; a worker that died leaves
     # its jobs to others once it has passed.
     job_lease_seconds: float = Field(default=60.0, ge=1)

@@ -105,6 +105,24 @@ class ValidationFailed(OpenKycError):
         }
 
 
+class RetakeNeeded(ValidationFailed):
+    """A customer's picture cannot be analysed: no document of the kind asked for, blurred,
+    too dark, with glare, cut off, a selfie where a document is asked (or the reverse), or
+    its text not legible. `hints` says for each file (`fileId`, `code`, `message`) what a
+    better picture needs; nothing was created and no attempt was used."""
+
+    slug, title = "retake-needed", "Retake needed"
+
+    def __init__(
+        self, invalid_fields: Sequence[InvalidField], hints: list[dict[str, object]]
+    ) -> None:
+        super().__init__(invalid_fields)
+        self.hints = hints
+
+    def extensions(self) -> dict[str, object]:
+        return {**super().extensions(), "hints": self.hints}
+
+
 class RateLimited(OpenKycError):
     """The organization used up its changes for the current window; `X-RateLimit-Retry-After`
     gives the UTC timestamp when it resets."""
@@ -130,6 +148,7 @@ PROBLEM_TYPES: dict[str, type[OpenKycError]] = {
         PayloadTooLarge,
         UnsupportedMediaType,
         ValidationFailed,
+        RetakeNeeded,
         RateLimited,
         ServiceUnavailable,
         OpenKycError,

@@ -43,6 +43,13 @@ ANALYSIS_SECONDS = Histogram(
     buckets=(0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120),
     registry=REGISTRY,
 )
+GATE_SECONDS = Histogram(
+    "openkyc_quality_gate_duration_seconds",
+    "Time the quality gate took on a customer's files, by outcome (passed, retake, skipped).",
+    ["outcome"],
+    buckets=(0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 4, 10),
+    registry=REGISTRY,
+)
 WEBHOOK_DELIVERIES = Counter(
     "openkyc_webhook_deliveries",
     "Webhook delivery attempts, by outcome (delivered, failed, unsent) and attempt number.",

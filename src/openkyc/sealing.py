@@ -28,11 +28,17 @@ class SealBroken(Exception):
     """A sealed value that this deployment's key does not open."""
 
 
-def _fernet(secret_key: str) -> Fernet:
-    derived = HKDF(algorithm=SHA256(), length=32, salt=None, info=_PURPOSE).derive(
+def _fernet(secret_key: str, purpose: bytes = _PURPOSE) -> Fernet:
+    derived = HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose).derive(
         secret_key.encode()
     )
     return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def keys_for(purpose: bytes, secret_key: str, previous: Sequence[str] = ()) -> MultiFernet:
+    """Fernet keys derived for one purpose of the deployment's secret key (the current key
+    first, so it seals; the previous ones still open)."""
+    return MultiFernet([_fernet(key, purpose) for key in (secret_key, *previous)])
 
 
 class Sealer:

@@ -412,3 +412,28 @@ def pageless_pdf() -> bytes:
             "<< /Producer (Northwind Billing 4.2) >>",
         ]
     )
+
+
+def glare_spot(page: Image.Image, *, centre: tuple[float, float] = (0.62, 0.4)) -> Image.Image:
+    """A lamp's reflection: a blown-out patch with a soft edge, about a sixth of the page
+    wide, washing out what is printed under it."""
+    pixels = np.asarray(page.convert("RGB"), np.float32)
+    height, width = pixels.shape[:2]
+    cx, cy = centre[0] * width, centre[1] * height
+    radius = 0.09 * max(width, height)
+    y, x = np.mgrid[0:height, 0:width]
+    light = np.clip(1.6 * np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * radius**2)), 0, 1)
+    shone = pixels + light[..., None] * (255 - pixels)
+    return Image.fromarray(np.clip(shone, 0, 255).astype(np.uint8))
+
+
+def darkened(page: Image.Image, factor: float = 0.2) -> Image.Image:
+    """The page in a dim room: every pixel at ``factor`` of its brightness."""
+    pixels = np.asarray(page.convert("RGB"), np.float32) * factor
+    return Image.fromarray(pixels.astype(np.uint8))
+
+
+def cut(page: Image.Image, *, right: float = 0.0, bottom: float = 0.0) -> Image.Image:
+    """The photo with a share of its right or bottom side outside the frame."""
+    width, height = page.size
+    return page.crop((0, 0, int(width * (1 - right)), int(height * (1 - bottom))))

@@ -3,14 +3,25 @@ bureau that is down: the only part outside the machine)."""
 
 from __future__ import annotations
 
+import sqlite3
+import uuid
 from datetime import datetime
 
+import pytest
+import sqlalchemy.exc
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
 
-from openkyc.credit_file.bureau import Applicant, BureauUnavailable, CreditFileDecision
+from openkyc.credit_file.bureau import (
+    Applicant,
+    BureauUnavailable,
+    CreditFileDecision,
+    SandboxBureau,
+)
+from openkyc.db.session import Database
 from openkyc.web.app import create_app
 from tests.fixtures import kyc
-from tests.fixtures.tenants import Tenant
+from tests.fixtures.tenants import Tenant, make_tenant
 
 FALLBACK = ("credit-file-proof", "identity-proof", "address-proof")
 
@@ -24,6 +35,7 @@ def _credit_document(api: TestClient, request_id: str) -> dict:
     return documents[0]
 
 
+@pytest.mark.usefixtures("listening")
 def test_an_accepted_credit_file_fulfils_the_request_at_once(
     api: TestClient, database, tenant: Tenant
 ) -> None:
@@ -95,3 +107,54 @@ def test_a_bureau_outage_rejects_the_credit_file_with_a_plain_reason(
             "type": "other",
             "message": "The credit bureau could not be reached",
         }
+
+
+class ProbingBureau(SandboxBureau):
+    """The sandbox bureau, which first checks from a connection of its own that the request
+    asking it holds nothing in the database: no lock on the tables it reads and writes."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.held: list[str] = []
+
+    def check(self, applicant: Applicant, consulted: datetime) -> CreditFileDecision:
+        try:
+            self._probe()
+        except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
+            self.held.append(str(error).splitlines()[0])
+        return super().check(applicant, consulted)
+
+    def _probe(self) -> None:
+        if self.engine.dialect.name == "sqlite":
+            # A writer holding SQLite's lock makes this fail at once.
+            probe = sqlite3.connect(str(self.engine.url.database), timeout=0)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.rollback()
+            finally:
+                probe.close()
+            return
+        with self.engine.connect() as connection:
+            # Any lock at all on these tables, even a reader's, refuses this one.
+            connection.execute(
+                text(
+                    "LOCK TABLE customers, kyc_requests, kyc_documents"
+                    " IN ACCESS EXCLUSIVE MODE NOWAIT"
+                )
+            )
+            connection.rollback()
+
+
+def test_the_bureau_is_asked_while_the_request_holds_nothing_in_the_database(
+    engines: dict[str, Engine], backend: str, settings, storage
+) -> None:
+    database = Database.from_engine(engines[backend])
+    tenant = make_tenant(database, f"Bureau {uuid.uuid4().hex[:6]}")
+    bureau = ProbingBureau(database.engine)
+    app = create_app(settings, database, storage, credit_bureau=bureau)
+    with TestClient(app, base_url="http://openkyc.test", headers=tenant.headers) as api:
+        request = kyc.kyc_request(api, kyc.customer(api, first="accept"), *FALLBACK)
+        assert request["status"] == "fulfilled"
+        assert bureau.held == []
+        document = _credit_document(api, request["id"])
+        assert document["documentMatches"]["data"]["name"] == "accept Lovelace"

@@ -188,6 +188,7 @@ def test_a_merge_moves_everything_to_the_target_and_deletes_the_duplicate(
         assert withdrawn is not None and withdrawn.customer_id == target_id
 
 
+@pytest.mark.usefixtures("listening")
 def test_a_merge_tells_the_merchant_what_moved(
     api: TestClient, database: Database, tenant: Tenant, duplicate: Duplicate, target_id: str
 ) -> None:
@@ -222,6 +223,7 @@ def test_the_moved_request_opens_with_a_new_link_only(
     assert response.status_code == 200, response.text
 
 
+@pytest.mark.usefixtures("listening")
 @pytest.mark.parametrize(
     ("target", "message"),
     [("same", "another customer"), ("missing", "no customer"), ("other-tenant", "no customer")],

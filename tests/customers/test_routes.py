@@ -185,3 +185,27 @@ def test_pagination_total_is_exact_and_past_its_count_limit_left_out(
     assert total(limit=1, offset=1) == "5"  # ... at 1 + 1 + 3 = 5: all of them, exact
     monkeypatch.setattr(collection, "COUNT_AHEAD", 100)
     assert total(limit=1) == "5"
+
+
+def test_a_customer_is_read_with_its_tags_in_one_statement(
+    api: TestClient, database: Database
+) -> None:
+    customer_id = api.post("/customers", json=customer_body()).json()["id"]
+    for name in ("vip", "loyal"):
+        assert api.post("/tags", json={"name": name, "type": "customer"}).status_code == 201
+        assert api.post(f"/tags/{name}/customers/{customer_id}").status_code == 204
+    statements: list[str] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement.lower())
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        read = api.get(f"/customers/{customer_id}")
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    assert [t["name"] for t in read.json()["tags"]] == ["loyal", "vip"]
+    reading = [s for s in statements if "from customers" in s or "customer_tags" in s]
+    assert len(reading) == 1 and "customer_tags" in reading[0]
+    untagged = api.post("/customers", json=customer_body(first="Grace")).json()
+    assert untagged["tags"] == [] and api.get(f"/customers/{untagged['id']}").json() == untagged

@@ -51,6 +51,7 @@ def running_openkyc(engine: Engine, folder: Path) -> Iterator[str]:
         public_url=url,
         expiry_interval_seconds=0,
         analysis_processes=0,
+        gate_processes=0,
     )
     app = create_app(settings, Database.from_engine(engine), LocalStorage(folder / "files"))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

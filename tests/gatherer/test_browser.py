@@ -5,33 +5,18 @@ them cover both. Screenshots of every step land in .artifacts/screenshots/."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
-from sqlalchemy import Engine
+from playwright.sync_api import Browser
 
-from openkyc.analysis import default_engines, warm_up
-from openkyc.db.session import Database
 from tests.analysis import documents as drawn
-from tests.fixtures.tools import require
-from tests.gatherer.browser import CHROMIUM, customer_at, launch
-from tests.gatherer.live import SHOP, Merchant, gatherer_link, running_openkyc
+from tests.gatherer.browser import customer_at
+from tests.gatherer.live import SHOP, Merchant, gatherer_link
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require(CHROMIUM, "the gatherer's walks run in Debian's Chromium (apt-get install chromium)")
-    warm_up(default_engines())  # the first upload then measures the analysis, not the loading
-    with sync_playwright() as playwright:
-        launched = launch(playwright)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +45,6 @@ def pictures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, data in made.items():
         (folder / name).write_bytes(data)
     return {name.split(".")[0]: folder / name for name in made}
-
-
-@pytest.fixture
-def live(engines: dict[str, Engine], backend: str, tmp_path: Path) -> Iterator[Merchant]:
-    with running_openkyc(engines[backend], tmp_path) as url:
-        yield Merchant(url, Database.from_engine(engines[backend]))
 
 
 def _info(url: str) -> str:

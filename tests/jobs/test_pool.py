@@ -4,6 +4,8 @@ process that dies or goes over its time is replaced, and only its own call fails
 from __future__ import annotations
 
 import os
+import threading
+import time
 
 import pytest
 
@@ -52,3 +54,25 @@ def test_zero_processes_runs_inline() -> None:
     runner = runner_for(0, timeout=1)
     assert isinstance(runner, InlineRunner)
     assert runner.run(helpers.pid) == os.getpid()
+
+
+def test_inline_work_runs_one_call_at_a_time_whatever_the_threads() -> None:
+    runner = runner_for(0, timeout=1)
+    running, most = 0, 0
+    counting = threading.Lock()
+
+    def analysis() -> None:
+        nonlocal running, most
+        with counting:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with counting:
+            running -= 1
+
+    threads = [threading.Thread(target=runner.run, args=(analysis,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert most == 1 and running == 0

@@ -1,13 +1,16 @@
-"""Every change writes its event, with the contract's payload, in the same transaction."""
+"""Every change writes its event, with the contract's payload, in the same transaction, when a
+webhook takes it."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
-from tests.fixtures import kyc
+from tests.fixtures import kyc, webhooks
 from tests.fixtures.tenants import Tenant
 
 
+@pytest.mark.usefixtures("listening")
 def test_each_document_action_writes_its_event(api: TestClient, database, tenant: Tenant) -> None:
     customer_id = kyc.customer(api)
     document = kyc.document(api, customer_id, "identity-proof")
@@ -33,6 +36,7 @@ def test_each_document_action_writes_its_event(api: TestClient, database, tenant
     ]
 
 
+@pytest.mark.usefixtures("listening")
 def test_document_event_payload_has_the_contracts_shape(
     api: TestClient, database, tenant: Tenant
 ) -> None:
@@ -51,6 +55,7 @@ def test_document_event_payload_has_the_contracts_shape(
     assert {link["rel"] for link in payload["_links"]} == {"customer", "kycDocument", "file"}
 
 
+@pytest.mark.usefixtures("listening")
 def test_request_event_payload_has_the_contracts_shape(
     api: TestClient, database, tenant: Tenant
 ) -> None:
@@ -69,6 +74,7 @@ def test_request_event_payload_has_the_contracts_shape(
     assert [link["rel"] for link in payload["_links"]] == ["customer", "kycRequest"]
 
 
+@pytest.mark.usefixtures("listening")
 def test_customer_events_and_has_fulfilled_kyc(api: TestClient, database, tenant: Tenant) -> None:
     customer_id = kyc.customer(api)
     identity = kyc.accept(api, kyc.document(api, customer_id, "identity-proof")["id"])
@@ -87,6 +93,7 @@ def test_customer_events_and_has_fulfilled_kyc(api: TestClient, database, tenant
     assert api.get(f"/customers/{customer_id}").json()["hasFulfilledKyc"] is False
 
 
+@pytest.mark.usefixtures("listening")
 def test_a_refused_action_writes_no_event(api: TestClient, database, tenant: Tenant) -> None:
     document = kyc.accept(api, kyc.document(api, kyc.customer(api), "address-proof")["id"])
     before = kyc.event_types_for(database, tenant.organization_id, document["id"])
@@ -98,3 +105,25 @@ def test_a_refused_action_writes_no_event(api: TestClient, database, tenant: Ten
         == 422
     )
     assert kyc.event_types_for(database, tenant.organization_id, document["id"]) == before
+
+
+def test_events_no_webhook_takes_are_not_stored_but_decisions_are(
+    api: TestClient, database, tenant: Tenant
+) -> None:
+    customer_id = kyc.customer(api)
+    request = kyc.kyc_request(api, customer_id, "address-proof")
+    document = kyc.accept(
+        api, kyc.document(api, customer_id, "address-proof", request_id=request["id"])["id"]
+    )
+    assert kyc.event_types_for(database, tenant.organization_id, customer_id) == []
+    assert kyc.event_types_for(database, tenant.organization_id, request["id"]) == []
+    # The reports read the machine's and people's decisions back from their events.
+    assert kyc.event_types_for(database, tenant.organization_id, document["id"]) == [
+        "kyc-document-accepted"
+    ]
+    webhooks.subscribe(api, webhooks.LISTENER, eventsFilter=["kyc-request-created"])
+    second = kyc.kyc_request(api, kyc.customer(api), "address-proof")
+    assert kyc.event_types_for(database, tenant.organization_id, second["id"]) == [
+        "kyc-request-created"
+    ]
+    assert kyc.event_types_for(database, tenant.organization_id, second["customerId"]) == []

@@ -341,7 +341,13 @@ def test_body_templates_headers_and_methods(live) -> None:
 
 def test_a_preview_sends_the_latest_matching_event_now(live) -> None:
     status = {"now": 200}
-    with running(lambda m, h, b: Reply(status["now"])) as receiver, live() as app:
+    with (
+        running(lambda m, h, b: Reply(status["now"])) as receiver,
+        running() as existing,
+        live() as app,
+    ):
+        # The merchant's webhook already takes the event, so it is stored to preview with.
+        taking = webhooks.subscribe(app.api, existing.url(), eventsFilter=["customer-created"])
         customer_id = kyc.customer(app.api, first="Grace")
         secret = "whsec_" + base64.b64encode(b"k" * 32).decode()
         body = {
@@ -363,4 +369,5 @@ def test_a_preview_sends_the_latest_matching_event_now(live) -> None:
         assert refused.json()["invalidFields"] == [
             {"field": "url", "message": "the receiver answered 500"}
         ]
-        assert webhooks.log(app.api) == [] and app.api.get("/webhooks").json() == []
+        assert {entry["webhookId"] for entry in webhooks.log(app.api)} == {taking["id"]}
+        assert [hook["id"] for hook in app.api.get("/webhooks").json()] == [taking["id"]]

@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,12 @@ def record_events(database: Database, organization_id: str, count: int) -> None:
     with database.write_sessionmaker.begin() as session:
         for n in range(count):
             events.record(
-                session, organization_id, "customer-updated", "customer", f"cus_{n}", {"n": n}
+                session,
+                organization_id,
+                "customer-updated",
+                "customer",
+                f"cus_{n}",
+                partial(dict, n=n),
             )
 
 

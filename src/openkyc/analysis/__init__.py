@@ -38,6 +38,12 @@ Pure decisions
     :func:`mrz_check_digit`, :func:`parse_mrz`, :func:`name_matches`,
     :func:`minimum_age_for`, :func:`age_on`.
 
+Quality gate
+    :func:`check_capture` answers in about a second whether the files of one document are
+    worth analysing at all (:class:`CaptureCheck` with each :class:`CaptureProblem` and its
+    hint): no picture, blank or noise, blur, glare, darkness, cut off, a selfie where a
+    document is asked or the reverse, machine-readable lines or text not legible.
+
 Liveness
     :func:`check_liveness` decides whether camera frames (:class:`LivenessFrame`) show one
     live person meeting a random challenge of :data:`CHALLENGE_STEPS`, and gives a
@@ -72,6 +78,7 @@ from openkyc.analysis.errors import (
     UnsupportedInput,
 )
 from openkyc.analysis.fingerprints import find_duplicate
+from openkyc.analysis.gate import CaptureCheck, CaptureProblem, check_capture
 from openkyc.analysis.identity import analyze_identity
 from openkyc.analysis.liveness import (
     CHALLENGE_STEPS,
@@ -116,6 +123,8 @@ __all__ = [
     "AddressAnalysis",
     "AddressSettings",
     "AnalysisError",
+    "CaptureCheck",
+    "CaptureProblem",
     "Check",
     "Engines",
     "Face",
@@ -145,6 +154,7 @@ __all__ = [
     "age_on",
     "analyze_address",
     "analyze_identity",
+    "check_capture",
     "check_liveness",
     "default_engines",
     "find_duplicate",

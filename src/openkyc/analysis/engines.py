@@ -10,6 +10,7 @@ document does not pay for loading. Tests and other callers may pass their own
 from __future__ import annotations
 
 import importlib.util
+import math
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -25,11 +26,26 @@ __all__ = ["Engines", "Face", "FaceFinder", "TextLine", "TextReader", "default_e
 
 @dataclass(frozen=True)
 class TextLine:
-    """A line of text and its box (left, top, right, bottom) in the image's pixels."""
+    """A line of text and its box (left, top, right, bottom) in the image's pixels; when the
+    reader gives it, ``quad`` is the line's own outline (top-left, top-right, bottom-right,
+    bottom-left along its baseline), which tells how the line is tilted."""
 
     text: str
     box: tuple[float, float, float, float]
     confidence: float
+    quad: tuple[tuple[float, float], ...] = ()
+
+    @property
+    def direction(self) -> tuple[float, float] | None:
+        """The line's length and its baseline's angle in degrees (negative: rising to the
+        right), from ``quad``; None without one or for a line no longer than it is tall."""
+        if len(self.quad) != 4:
+            return None
+        (x0, y0), (x1, y1), (x2, y2) = self.quad[:3]
+        length, thickness = math.hypot(x1 - x0, y1 - y0), math.hypot(x2 - x1, y2 - y1)
+        if length < 2 * max(thickness, 1.0):
+            return None
+        return length, math.degrees(math.atan2(y1 - y0, x1 - x0))
 
     @property
     def height(self) -> float:
@@ -139,7 +155,10 @@ class RapidOcrReader:
         lines = []
         for box, text, score in zip(output.boxes, output.txts, output.scores, strict=True):
             xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
-            lines.append(TextLine(str(text), (min(xs), min(ys), max(xs), max(ys)), float(score)))
+            quad = tuple(zip(xs, ys, strict=True))
+            lines.append(
+                TextLine(str(text), (min(xs), min(ys), max(xs), max(ys)), float(score), quad)
+            )
         return lines
 
     def reread(self, image: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
@@ -153,7 +172,7 @@ class RapidOcrReader:
             result = accurate(np.ascontiguousarray(piece))
             text = result.txts[0] if result.txts else line.text
             score = float(result.scores[0]) if result.scores else line.confidence
-            out.append(TextLine(str(text), line.box, score))
+            out.append(TextLine(str(text), line.box, score, line.quad))
         return out
 
 

@@ -6,14 +6,28 @@ from collections.abc import Iterable, Sequence
 
 from openkyc.analysis.models import Check, Hint, QualityFinding
 
-__all__ = ["hints_for"]
+__all__ = ["CAPTURE_HINTS", "QUALITY_HINTS", "hints_for"]
 
-_QUALITY = {
+QUALITY_HINTS = {
     "blur": "The photo is blurred: hold the camera steady and retake it in focus.",
     "glare": "Light reflects on the document: retake it without glare, away from lamps "
     "and without flash.",
     "dark": "The photo is too dark: retake it in better light.",
     "cut-off": "Part of the document is outside the photo: include all four corners.",
+}
+# What the quality gate (:mod:`openkyc.analysis.gate`) asks for besides a better photo.
+CAPTURE_HINTS = {
+    "not-an-image": "This file is not a picture or a PDF we can open: send a JPEG, PNG, HEIC, "
+    "WebP or PDF.",
+    "too-small": "The picture is too small to read: send the photo as the camera took it.",
+    "not-a-document": "This is not a picture of a document: photograph the document asked for.",
+    "selfie-as-document": "This is a photo of a face, not of the document: photograph the "
+    "document itself.",
+    "document-as-selfie": "This is a photo of a document, not a selfie: take a photo of your face.",
+    "selfie-no-face": "Take a selfie with your whole face visible, facing the camera.",
+    "unreadable": "We could not read the document: photograph it flat, in focus and in good light.",
+    "mrz-not-read": "Make sure the whole document is visible, including the lines of "
+    "characters at the bottom.",
 }
 _CHECKS = {
     ("isIdentityDocument", "unreadable"): (
@@ -82,7 +96,7 @@ def hints_for(
     """Hints for the picture's problems first, then for the checks that failed."""
     hints: dict[str, Hint] = {}
     for finding in quality:
-        hints.setdefault(finding.kind, Hint(finding.kind, _QUALITY[finding.kind]))
+        hints.setdefault(finding.kind, Hint(finding.kind, QUALITY_HINTS[finding.kind]))
     for check in checks:
         if not check.failed:
             continue

@@ -13,7 +13,7 @@ import numpy as np
 
 from openkyc.analysis.dates import find_dates
 from openkyc.analysis.engines import Engines, Face, TextLine
-from openkyc.analysis.imaging import Page, straighten
+from openkyc.analysis.imaging import Page, rotated, straighten
 from openkyc.analysis.mrz import MrzResult
 from openkyc.analysis.stamps import read_stamps
 from openkyc.analysis.tampering import mrz_viz_disagreements
@@ -25,7 +25,7 @@ from openkyc.analysis.zones import (
     worth_rereading,
 )
 
-__all__ = ["PageReading", "read_document_page", "read_selfie"]
+__all__ = ["PageReading", "read_document_page", "read_selfie", "text_skew"]
 
 
 @dataclass
@@ -78,22 +78,70 @@ SURE = 0.97  # the fast reader's confidence above which its MRZ line is kept as 
 
 def _ocr(
     image: np.ndarray, engines: Engines, today: date
-) -> tuple[list[TextLine], MrzResult | None]:
-    """Read every line fast, then the few lines that may be an MRZ again accurately
-    unless the fast reading verifies and the reader was sure of every one of them."""
-    lines = engines.text.read(image)
+) -> tuple[np.ndarray, list[TextLine], MrzResult | None]:
+    """Read every line fast (and level the picture if its lines are tilted), then the few
+    lines that may be an MRZ again accurately unless the fast reading verifies and the
+    reader was sure of every one of them."""
+    image, lines = _level(image, engines.text.read(image))
     mrz, sources = find_mrz_with_sources(lines, today=today)
     # Re-read the lines the MRZ came from; with no MRZ, every line that may hold one.
     candidates = sources or [line for line in lines if worth_rereading(line.text)]
     sure = all(line.confidence >= SURE for line in candidates)
     if not candidates or (_trusted(mrz) and sure):
-        return lines, mrz
+        return image, lines, mrz
     better = dict(zip(map(id, candidates), engines.text.reread(image, candidates), strict=True))
     reread = [better.get(id(line), line) for line in lines]
     second = find_mrz(reread, today=today)
     if second is not None and (mrz is None or _score(second) >= _score(mrz)):
-        return reread, second
-    return lines, mrz
+        return image, reread, second
+    return image, lines, mrz
+
+
+SKEW_FROM = 1.5  # degrees of tilt from which a page is levelled before its lines are grouped
+SKEW_UP_TO = 30.0  # steeper lines are read as turned a quarter (see _upright)
+
+
+def text_skew(lines: list[TextLine]) -> float:
+    """How far the page's text is tilted, in degrees (negative: rising to the right): the
+    length-weighted median angle of the lines the reader outlined, when at least two lines
+    agree with it within three degrees; 0 otherwise."""
+    measured = [
+        (length, angle)
+        for length, angle in filter(None, (line.direction for line in lines))
+        if abs(angle) <= SKEW_UP_TO and length >= 40
+    ]
+    if len(measured) < 2:
+        return 0.0
+    measured.sort(key=lambda item: item[1])
+    half, total = sum(length for length, _ in measured) / 2, 0.0
+    for length, angle in measured:
+        total += length
+        if total >= half:
+            median = angle
+            break
+    agreeing = sum(abs(angle - median) <= 3 for _, angle in measured)
+    return median if agreeing >= 2 else 0.0
+
+
+def _level(image: np.ndarray, lines: list[TextLine]) -> tuple[np.ndarray, list[TextLine]]:
+    """A page photographed a few degrees askew is turned level, and its lines with it: the
+    text was read correctly along each tilted line, but rows, MRZ lines and labels are
+    grouped by position, which tilt mixes up (an MRZ line's box spans the next line)."""
+    skew = text_skew(lines)
+    if abs(skew) < SKEW_FROM:
+        return image, lines
+    turned, matrix = rotated(image, skew)
+    return turned, [_moved(line, matrix) for line in lines]
+
+
+def _moved(line: TextLine, matrix: np.ndarray) -> TextLine:
+    left, top, right, bottom = line.box
+    corners = line.quad or ((left, top), (right, top), (right, bottom), (left, bottom))
+    points = np.array(corners, float) @ matrix[:, :2].T + matrix[:, 2]
+    quad = tuple((float(x), float(y)) for x, y in points)
+    xs, ys = points[:, 0], points[:, 1]
+    box = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+    return TextLine(line.text, box, line.confidence, quad)
 
 
 def _score(mrz: MrzResult) -> int:
@@ -125,7 +173,7 @@ def _upright(
 ) -> tuple[np.ndarray, list[TextLine], MrzResult | None, int]:
     """OCR the page; when the text stands sideways or reads like upside-down text,
     turn the page and keep the reading that finds an MRZ or reads best."""
-    lines, mrz = _ocr(image, engines, today)
+    image, lines, mrz = _ocr(image, engines, today)
     if _trusted(mrz):
         return image, lines, mrz, 0
     turns = [90, 270] if _mostly_vertical(lines) else []
@@ -133,8 +181,7 @@ def _upright(
         turns = [180]
     best = (image, lines, mrz, 0)
     for degrees in turns:
-        turned = _rotate(image, degrees)
-        turned_lines, turned_mrz = _ocr(turned, engines, today)
+        turned, turned_lines, turned_mrz = _ocr(_rotate(image, degrees), engines, today)
         if _better(turned_lines, turned_mrz, best[1], best[2]):
             best = (turned, turned_lines, turned_mrz, degrees)
             if _trusted(turned_mrz):

@@ -47,14 +47,49 @@ def _mrz_like(text: str) -> bool:
 
 
 def _candidate_rows(lines: list[TextLine]) -> list[tuple[str, list[TextLine]]]:
-    """Rows that may be MRZ lines: their joined text and the OCR boxes it came from."""
+    """Row segments that may be MRZ lines: their joined text and the OCR boxes it came
+    from. A row is cut where its pieces stand far apart: two cards photographed side by
+    side put the other card's text (a date, a number) in the same row as an MRZ line."""
     found = []
     for row in rows_of(lines):
-        pieces = [item for item in row if mrz_piece(item.text)]
-        joined = "".join(clean_line(item.text) for item in pieces)
-        if _mrz_like(joined):
-            found.append((joined, pieces))
-    return found
+        for segment in _segments([item for item in row if mrz_piece(item.text)]):
+            joined = "".join(clean_line(item.text) for item in segment)
+            if _mrz_like(joined):
+                found.append((joined, segment))
+    return sorted(found, key=lambda item: _centre(item[1]))
+
+
+PIECE_GAP = 3.0  # line heights: pieces of one MRZ line stand a character or two apart
+
+
+def _segments(pieces: list[TextLine]) -> list[list[TextLine]]:
+    segments: list[list[TextLine]] = []
+    for piece in pieces:
+        if segments:
+            last = segments[-1][-1]
+            if piece.box[0] - last.box[2] <= PIECE_GAP * max(piece.height, last.height, 1):
+                segments[-1].append(piece)
+                continue
+        segments.append([piece])
+    return segments
+
+
+def _centre(boxes: list[TextLine]) -> float:
+    return sum((box.box[1] + box.box[3]) / 2 for box in boxes) / len(boxes)
+
+
+def _span(boxes: list[TextLine]) -> tuple[float, float]:
+    return min(box.box[0] for box in boxes), max(box.box[2] for box in boxes)
+
+
+def _below(upper: list[TextLine], lower: list[TextLine]) -> bool:
+    """Whether ``lower`` can be the MRZ line after ``upper``: in the same column (their
+    spans overlap by half the shorter one) and at most a few line heights further down."""
+    (a_left, a_right), (b_left, b_right) = _span(upper), _span(lower)
+    overlap = min(a_right, b_right) - max(a_left, b_left)
+    height = max(max(box.height for box in upper), 1)
+    distance = _centre(lower) - _centre(upper)
+    return overlap >= 0.5 * min(a_right - a_left, b_right - b_left) and 0 < distance < 4 * height
 
 
 def mrz_piece(text: str) -> bool:
@@ -83,13 +118,19 @@ def _nearest_length(text: str) -> int:
 
 
 def _groups(rows: list[tuple[str, list[TextLine]]]) -> list[list[tuple[str, list[TextLine]]]]:
-    """Runs of 2 or 3 consecutive rows of the same MRZ length."""
+    """Runs of 2 or 3 rows of the same MRZ length, each below the one before in the same
+    column (so that each card's MRZ is assembled on its own)."""
     groups = []
     for size in (3, 2):
-        for start in range(len(rows) - size + 1):
-            chunk = rows[start : start + size]
+        for start in range(len(rows)):
+            chunk = [rows[start]]
+            for row in rows[start + 1 :]:
+                if len(chunk) == size:
+                    break
+                if _below(chunk[-1][1], row[1]):
+                    chunk.append(row)
             lengths = {_nearest_length(text) for text, _ in chunk}
-            if len(lengths) == 1 and (size == 3) == (lengths == {30}):
+            if len(chunk) == size and len(lengths) == 1 and (size == 3) == (lengths == {30}):
                 groups.append(chunk)
     return groups
 

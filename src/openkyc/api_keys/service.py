@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from openkyc.api_keys import repository as lookups
@@ -14,6 +17,12 @@ from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import is_valid_id, new_id
 from openkyc.db.models import ApiKey
 from openkyc.errors import Conflict, NotFound, ValidationFailed
+
+
+def credentials_by_secret_hash(session: Session, digest: str) -> Row[Any] | None:
+    """What authenticating a request needs of its key (organization, id, api user, type,
+    secret hash, ACL, allowed IPs), by the digest of its secret, whichever organization."""
+    return lookups.credentials_by_secret_hash(session, digest)
 
 
 def find_by_secret_hash(session: Session, digest: str) -> ApiKey | None:

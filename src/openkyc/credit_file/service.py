@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -39,26 +40,35 @@ def applicant_of(customer: Customer) -> Applicant:
     )
 
 
-def _ask(
-    bureau: CreditBureau, customer: Customer, now: datetime
-) -> tuple[CreditFileDecision | None, str]:
+@dataclass(frozen=True)
+class BureauAnswer:
+    """What the bureau said of a customer (``decision`` is None when it could not be asked),
+    and when: asked before the request's transaction begins, recorded inside it."""
+
+    decision: CreditFileDecision | None
+    trouble: str
+    consulted: datetime
+
+
+def consult(bureau: CreditBureau, applicant: Applicant, now: datetime) -> BureauAnswer:
+    """Ask the bureau about the applicant. Call it with no transaction open: the bureau is
+    outside the machine and may take its time (or time out)."""
     try:
-        return bureau.check(applicant_of(customer), now), ""
+        return BureauAnswer(bureau.check(applicant, now), "", now)
     except BureauUnavailable as error:
         log.warning("credit bureau %s unavailable: %s", bureau.name, error)
-        return None, "The credit bureau could not be reached"
+        return BureauAnswer(None, "The credit bureau could not be reached", now)
 
 
 def check_at_creation(
     session: Session,
     request: KycRequest,
     customer: Customer,
-    bureau: CreditBureau,
+    answer: BureauAnswer,
     links: Links,
-    now: datetime,
 ) -> KycDocument:
-    """Try the credit file first: its decision becomes a document of the request."""
-    decision, trouble = _ask(bureau, customer, now)
+    """The credit file is tried first: the bureau's answer becomes a document of the request."""
+    decision, trouble, now = answer.decision, answer.trouble, answer.consulted
     accepted = decision is not None and decision.proves_identity
     matches = {
         "version": MATCHES_VERSION,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from openkyc.customers.schemas import CustomerOut
@@ -16,8 +18,10 @@ def record_customer_event(
     event_type: str,
     links: Links,
     merged_customer_id: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
-    """Write a customer event; ``customer-merged`` also names the customer merged away."""
+    """Write a customer event; ``customer-merged`` also names the customer merged away, and
+    ``extra`` adds openkyc's own fields (the AML check of ``aml-list-possibly-matched``)."""
     href = links.href("customers", customer.id)
     # openkyc's addition to Rebilly's payload: which customer was merged into this one.
     merged = {"mergedCustomerId": merged_customer_id} if merged_customer_id else {}
@@ -27,9 +31,10 @@ def record_customer_event(
         event_type,
         "customer",
         customer.id,
-        {
+        lambda: {
             "customerId": customer.id,
             **merged,
+            **(extra or {}),
             "_embedded": {"customer": CustomerOut.of(customer, href).to_wire()},
             "_links": [{"rel": "customer", "href": href}],
         },

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
+from openkyc.aml import flows as aml
 from openkyc.customers import merge, service, views
 from openkyc.customers.schemas import CustomerIn, CustomerOut
 from openkyc.db.ids import ID_PATTERN
@@ -55,7 +56,9 @@ def create_customer(
 ) -> JSONResponse:
     """Create a customer with a new id."""
     check_expand(expand, views.EXPANDABLE)
-    out = _one(session, service.create(session, auth.organization_id, body, links), links, expand)
+    created = service.create(session, auth.organization_id, body, links)
+    aml.customer_saved(session, created, links)
+    out = views.customer_out(created, [], links, expand)  # a new customer has no tags yet
     return member_response(out, status_code=201, location=out.links[0].href)
 
 
@@ -70,9 +73,8 @@ def get_customer(
 ) -> JSONResponse:
     """One customer."""
     check_expand(expand, views.EXPANDABLE)
-    return member_response(
-        _one(session, service.get(session, auth.organization_id, id), links, expand), fields
-    )
+    customer, tags = service.get_with_tags(session, auth.organization_id, id)
+    return member_response(views.customer_out(customer, tags, links, expand), fields)
 
 
 @router.put(
@@ -92,6 +94,7 @@ def put_customer(
     """Create or replace the customer with this id (upsert)."""
     check_expand(expand, views.EXPANDABLE)
     customer, created = service.upsert(session, auth.organization_id, id, body, links)
+    aml.customer_saved(session, customer, links)
     out = _one(session, customer, links, expand)
     if created:
         return member_response(out, status_code=201, location=out.links[0].href)

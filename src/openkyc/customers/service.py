@@ -12,7 +12,7 @@ from openkyc.customers.repository import FIELDS, CustomerRepository
 from openkyc.customers.schemas import CustomerIn
 from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import new_id
-from openkyc.db.models import Customer
+from openkyc.db.models import Customer, Tag
 from openkyc.errors import NotFound
 from openkyc.events.types import CUSTOMER_CREATED, CUSTOMER_UPDATED
 from openkyc.wire import Links
@@ -88,6 +88,15 @@ def get(session: Session, organization_id: str, customer_id: str) -> Customer:
     if customer is None:
         raise NotFound.resource("Customer", customer_id)
     return customer
+
+
+def get_with_tags(
+    session: Session, organization_id: str, customer_id: str
+) -> tuple[Customer, list[Tag]]:
+    found = CustomerRepository(session, organization_id).get_with_tags(customer_id)
+    if found is None:
+        raise NotFound.resource("Customer", customer_id)
+    return found
 
 
 def page(

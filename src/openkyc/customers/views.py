@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from openkyc.customers.schemas import CustomerOut
-from openkyc.db.models import Customer
+from openkyc.db.models import Customer, Tag
 from openkyc.tags import service as tag_service
 from openkyc.tags.schemas import TagOut
 from openkyc.wire import Links
@@ -24,12 +24,15 @@ def customers_out(
     expand: frozenset[str] = frozenset(),
 ) -> list[CustomerOut]:
     tags = tag_service.of_customers(session, organization_id, [c.id for c in customers])
-    rendered = []
-    for customer in customers:
-        embedded: dict[str, Any] | None = (
-            {"leadSource": customer.lead_source} if "leadSource" in expand else None
-        )
-        out = CustomerOut.of(customer, links.href("customers", customer.id), embedded)
-        out.tags = [TagOut.of(t, links).to_wire() for t in tags.get(customer.id, [])]
-        rendered.append(out)
-    return rendered
+    return [customer_out(c, tags.get(c.id, []), links, expand) for c in customers]
+
+
+def customer_out(
+    customer: Customer, tags: Sequence[Tag], links: Links, expand: frozenset[str] = frozenset()
+) -> CustomerOut:
+    embedded: dict[str, Any] | None = (
+        {"leadSource": customer.lead_source} if "leadSource" in expand else None
+    )
+    out = CustomerOut.of(customer, links.href("customers", customer.id), embedded)
+    out.tags = [TagOut.of(t, links).to_wire() for t in tags]
+    return out

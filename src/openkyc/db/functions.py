@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float
+from sqlalchemy import Boolean, Float
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -35,3 +35,32 @@ def _minutes_sqlite(element: minutes_between, compiler: SQLCompiler, **kw: Any) 
 def _minutes_postgresql(element: minutes_between, compiler: SQLCompiler, **kw: Any) -> str:
     end, start = _arguments(element, compiler, **kw)
     return f"(EXTRACT(EPOCH FROM ({end}) - ({start})) / 60.0)"
+
+
+class has_failed_check(FunctionElement[bool]):
+    """``has_failed_check(matches, name)``: whether a document's matches (``documentMatches``)
+    list the check ``name`` as failed."""
+
+    type = Boolean()
+    name = "has_failed_check"
+    inherit_cache = True
+
+
+@compiles(has_failed_check, "sqlite")
+def _failed_check_sqlite(element: has_failed_check, compiler: SQLCompiler, **kw: Any) -> str:
+    matches, name = (compiler.process(c, **kw) for c in element.clauses)
+    return (
+        f"EXISTS (SELECT 1 FROM json_each({matches}, '$.checkList') AS checks "
+        f"WHERE json_extract(checks.value, '$.name') = {name} "
+        "AND json_extract(checks.value, '$.failed') = 1)"
+    )
+
+
+@compiles(has_failed_check, "postgresql")
+def _failed_check_postgresql(element: has_failed_check, compiler: SQLCompiler, **kw: Any) -> str:
+    matches, name = (compiler.process(c, **kw) for c in element.clauses)
+    return (
+        f"COALESCE(({matches} -> 'checkList') @> "
+        f"jsonb_build_array(jsonb_build_object('name', CAST({name} AS TEXT), 'failed', true)), "
+        "false)"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -10,7 +11,8 @@ from openkyc import clock
 from openkyc.db.ids import new_id
 from openkyc.db.models import OutboxEvent
 from openkyc.events.repository import EventRepository
-from openkyc.webhooks.fanout import fan_out
+from openkyc.events.types import KEPT_EVENT_TYPES
+from openkyc.webhooks.fanout import deliver, listeners
 
 
 def record(
@@ -19,19 +21,25 @@ def record(
     event_type: str,
     resource_type: str,
     resource_id: str,
-    payload: dict[str, Any],
-) -> OutboxEvent:
-    """Write an event in the session's transaction; it exists only if the change commits."""
-    event_id = new_id("evt")
+    payload: Callable[[], dict[str, Any]],
+) -> OutboxEvent | None:
+    """Write an event in the session's transaction; it exists only if the change commits.
+
+    The payload is built, and the event stored, only when a webhook of the organization
+    listens for it (or the event is one the service reads back, ``KEPT_EVENT_TYPES``): an
+    organization without webhooks pays nothing for the events of its changes."""
     event = OutboxEvent(
-        id=event_id,
+        id=new_id("evt"),
         organization_id=organization_id,
         event_type=event_type,
         resource_type=resource_type,
         resource_id=resource_id,
-        payload={**payload, "eventType": event_type},
         created_time=clock.now(),
     )
+    hooks = listeners(session, event)
+    if not hooks and event_type not in KEPT_EVENT_TYPES:
+        return None
+    event.payload = {**payload(), "eventType": event_type}
     EventRepository(session, organization_id).add(event)
-    fan_out(session, event)
+    deliver(session, event, hooks)
     return event

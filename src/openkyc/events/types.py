@@ -17,6 +17,7 @@ KYC_REQUEST_FAILED = "kyc-request-failed"
 CUSTOMER_CREATED = "customer-created"
 CUSTOMER_UPDATED = "customer-updated"
 CUSTOMER_MERGED = "customer-merged"
+AML_LIST_POSSIBLY_MATCHED = "aml-list-possibly-matched"
 
 # openkyc extensions: a request created, changed without a Rebilly event (pending-review,
 # abandoned, expired, PATCH) or deleted.
@@ -38,9 +39,14 @@ REBILLY_EVENT_TYPES = (
     CUSTOMER_CREATED,
     CUSTOMER_UPDATED,
     CUSTOMER_MERGED,
+    AML_LIST_POSSIBLY_MATCHED,
 )
 EXTENSION_EVENT_TYPES = (KYC_REQUEST_CREATED, KYC_REQUEST_MODIFIED, KYC_REQUEST_DELETED)
 ALL_EVENT_TYPES = REBILLY_EVENT_TYPES + EXTENSION_EVENT_TYPES
+
+# Events stored even when no webhook listens: the reports read the machine's decisions back
+# from them (a person's later decision overwrites the document's own fields).
+KEPT_EVENT_TYPES = frozenset({KYC_DOCUMENT_ACCEPTED, KYC_DOCUMENT_REJECTED})
 
 # The event a request's new status announces.
 REQUEST_STATUS_EVENTS = {

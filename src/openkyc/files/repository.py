@@ -49,3 +49,12 @@ class FileRepository(TenantRepository[File]):
         """Files the customer uploaded through the gatherer."""
         statement = self.scoped().where(File.customer_id == customer_id)
         return list(self.session.scalars(statement))
+
+    def storage_keys_among(self, keys: Collection[str]) -> set[str]:
+        """Which of these storage keys the organization's files keep their bytes under."""
+        statement = (
+            self.scoped()
+            .with_only_columns(File.storage_key)
+            .where(File.storage_key.in_(list(keys)))
+        )
+        return set(self.session.scalars(statement))

@@ -175,3 +175,8 @@ def move_uploads(session: Session, organization_id: str, customer_id: str, targe
         file.customer_id = target_id
         file.touch()
     session.flush()
+
+
+def stored_keys_in_use(session: Session, organization_id: str, keys: Sequence[str]) -> set[str]:
+    """Which of these storage keys hold the bytes of one of the organization's files."""
+    return FileRepository(session, organization_id).storage_keys_among(keys)

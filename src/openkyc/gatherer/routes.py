@@ -75,6 +75,9 @@ def gatherer_page(
         )
         return pages.closed_page(locale, kyc_request.status if kyc_request else None, go_to)
     issued = storefront.token_for_link(session, links.verifying, token)
+    if request.app.state.capture_gate is not None:
+        # The models load while the customer takes the first photo.
+        request.app.state.capture_gate.start()
     ui = kyc_settings.get(session, issued.request.organization_id).uiVersion or "1"
     leave = "gatherer/leave?" + urlencode({"token": token, "lang": locale})
     bootstrap = {

@@ -52,8 +52,16 @@ class Runner(Protocol):
 
 
 class InlineRunner:
+    """Runs the work in the calling thread, one call at a time: the analyser's native parts
+    (dlib's face detector) are not safe in two threads at once, so the worker's other threads
+    wait their turn rather than crash the process."""
+
+    def __init__(self) -> None:
+        self._one_at_a_time = threading.Lock()
+
     def run(self, function: Callable[..., T], *args: Any) -> T:
-        return function(*args)
+        with self._one_at_a_time:
+            return function(*args)
 
     def start(self) -> None:
         return None

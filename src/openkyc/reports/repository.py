@@ -158,3 +158,36 @@ class ReportRepository:
         )
         rows = self.session.execute(statement)
         return {ReportedRequestStatus(status): count for status, count in rows}
+
+    def decision_minutes_at(
+        self, start: datetime, end: datetime, percents: tuple[int, ...]
+    ) -> dict[int, float]:
+        """For each percent p, the minutes from upload to decision within which p percent of
+        the documents decided in the period were decided (nearest rank)."""
+        minutes = minutes_between(KycDocument.processed_time, KycDocument.created_time)
+        ranked = (
+            select(
+                minutes.label("minutes"),
+                func.row_number().over(order_by=minutes).label("position"),
+                func.count().over().label("decided"),
+            )
+            .where(
+                self._documents_in(start, end),
+                KycDocument.status.in_((DocumentStatus.ACCEPTED, DocumentStatus.REJECTED)),
+                KycDocument.processed_time.is_not(None),
+            )
+            .subquery()
+        )
+        # The nearest rank of p: the first position whose share reaches p percent.
+        at = {
+            p: and_(
+                ranked.c.position * 100 >= p * ranked.c.decided,
+                (ranked.c.position - 1) * 100 < p * ranked.c.decided,
+            )
+            for p in percents
+        }
+        statement = select(
+            *(func.max(case((condition, ranked.c.minutes))) for condition in at.values())
+        )
+        row = self.session.execute(statement).one()
+        return {p: float(value) for p, value in zip(at, row, strict=True) if value is not None}

@@ -161,3 +161,12 @@ def request_summary(session: Session, organization_id: str, period: Period) -> R
             for status in REPORTED_REQUEST_STATUSES
         ]
     )
+
+
+def decision_minutes_at(
+    session: Session, organization_id: str, period: Period, percents: tuple[int, ...] = (50, 90)
+) -> dict[int, float]:
+    """Minutes from upload to decision at these percentiles, over the documents created in
+    the period that are decided (by the analyser or a person)."""
+    repository = ReportRepository(session, organization_id)
+    return repository.decision_minutes_at(period.start, period.end, percents)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -12,6 +13,15 @@ CHUNK_BYTES = 256 * 1024
 
 class StoredObjectMissing(Exception):
     """The bytes of a key are not in storage."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """An object as a listing shows it: its key, size and when it was last written."""
+
+    key: str
+    size: int
+    modified: datetime
 
 
 class Storage(Protocol):
@@ -32,6 +42,10 @@ class Storage(Protocol):
 
     def check(self) -> None:
         """Raise when the storage cannot be reached (readiness)."""
+        ...
+
+    def listing(self) -> Iterator[StoredObject]:
+        """Every object, temporary ones included, in no particular order."""
         ...
 
 

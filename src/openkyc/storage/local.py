@@ -3,10 +3,11 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from openkyc.storage.base import CHUNK_BYTES, StoredObjectMissing, checked_key
+from openkyc.storage.base import CHUNK_BYTES, StoredObject, StoredObjectMissing, checked_key
 
 
 class LocalStorage:
@@ -61,9 +62,17 @@ class LocalStorage:
 
     def keys(self) -> list[str]:
         """Every file under the folder, temporary uploads included, as keys."""
-        return sorted(
-            p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file()
-        )
+        return sorted(found.key for found in self.listing())
+
+    def listing(self) -> Iterator[StoredObject]:
+        for path in self.root.rglob("*"):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # removed while the folder was walked
+                continue
+            if path.is_file():
+                modified = datetime.fromtimestamp(stat.st_mtime, UTC)
+                yield StoredObject(path.relative_to(self.root).as_posix(), stat.st_size, modified)
 
 
 def _pieces(stream: BinaryIO) -> Iterator[bytes]:

@@ -10,7 +10,13 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from openkyc.storage.base import CHUNK_BYTES, S3Options, StoredObjectMissing, checked_key
+from openkyc.storage.base import (
+    CHUNK_BYTES,
+    S3Options,
+    StoredObject,
+    StoredObjectMissing,
+    checked_key,
+)
 
 _MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
 
@@ -88,11 +94,14 @@ class S3Storage:
 
     def keys(self) -> list[str]:
         """Every key under the prefix (for operators and tests; not used by requests)."""
+        return sorted(found.key for found in self.listing())
+
+    def listing(self) -> Iterator[StoredObject]:
         paginator = self.client.get_paginator("list_objects_v2")
-        found: list[str] = []
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
-            found.extend(item["Key"][len(self.prefix) :] for item in page.get("Contents", []))
-        return sorted(found)
+            for item in page.get("Contents", []):
+                key = item["Key"][len(self.prefix) :]
+                yield StoredObject(key, int(item["Size"]), item["LastModified"])
 
 
 def _pieces(body: Any) -> Iterator[bytes]:

@@ -5,7 +5,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
+from openkyc.config import Settings
 from openkyc.db.models import KycDocument
+from openkyc.kyc.documents.gate import CaptureGate, Screening
+from openkyc.storage import Storage
 from openkyc.storefront import service
 from openkyc.storefront.schemas import (
     CustomerJWTIn,
@@ -17,7 +20,9 @@ from openkyc.storefront.schemas import (
 )
 from openkyc.web.collections import Expand, check_expand, member_response
 from openkyc.web.deps import (
+    AppCaptureGate,
     AppSettings,
+    AppStorage,
     CustomerAuth,
     RequestLinks,
     ResourceIdPath,
@@ -35,6 +40,13 @@ LinkToken = Annotated[str, Path(max_length=4096, description="The gatherer link'
 def _document(document: KycDocument, links: Links) -> StorefrontKycDocumentOut:
     href = links.href("storefront", "kyc-documents", document.id)
     return StorefrontKycDocumentOut.of(document, [Link(rel="self", href=href)])
+
+
+def _screening(gate: CaptureGate | None, storage: Storage, settings: Settings) -> Screening | None:
+    """The quality gate, when documents are analysed and the gate is on."""
+    if gate is None or not settings.auto_analysis:
+        return None
+    return Screening(gate, storage)
 
 
 @router.get(
@@ -74,13 +86,24 @@ def create_storefront_kyc_document(
     links: RequestLinks,
     body: StorefrontKycDocumentIn,
     settings: AppSettings,
+    storage: AppStorage,
+    gate: AppCaptureGate,
 ) -> JSONResponse:
     """Provide a document for the token's KYC request from files the customer uploaded with
     the same token (`POST /files`); identity and address proof are analysed at once
     (`in-progress` until decided). Refused once the request is final, when the type is not
-    asked for, the subtype not permitted or the attempts are used up."""
+    asked for, the subtype not permitted or the attempts are used up. Identity and address
+    pictures pass a quality gate first: one that cannot be analysed (blurred, dark, glare,
+    cut off, no document, a selfie for a document or the reverse, text not legible) is a
+    422 `retake-needed` problem whose `hints` say, per file, what to fix; nothing is
+    created and no attempt is used."""
     document = service.create_document(
-        session, auth, body, links, auto_analysis=settings.auto_analysis
+        session,
+        auth,
+        body,
+        links,
+        auto_analysis=settings.auto_analysis,
+        screening=_screening(gate, storage, settings),
     )
     out = _document(document, links)
     return member_response(out, status_code=201, location=out.links[0].href)
@@ -113,11 +136,19 @@ def patch_storefront_kyc_document(
     id: ResourceIdPath,
     body: StorefrontKycDocumentPatch,
     settings: AppSettings,
+    storage: AppStorage,
+    gate: AppCaptureGate,
 ) -> JSONResponse:
     """Change the subtype or files of a document that is still waiting (`pending`, nobody
     decided yet); a decided document does not change: a new attempt is a new document."""
     document = service.patch_document(
-        session, auth, id, body, links, auto_analysis=settings.auto_analysis
+        session,
+        auth,
+        id,
+        body,
+        links,
+        auto_analysis=settings.auto_analysis,
+        screening=_screening(gate, storage, settings),
     )
     return member_response(_document(document, links))
 

@@ -17,6 +17,7 @@ from openkyc.db.models import KycDocument, KycRequest
 from openkyc.errors import Conflict, InvalidField, NotFound, Unauthorized, ValidationFailed
 from openkyc.files import service as file_service
 from openkyc.kyc.documents import service as documents
+from openkyc.kyc.documents.gate import Screening, ensure_analysable
 from openkyc.kyc.documents.schemas import KycDocumentIn
 from openkyc.kyc.enums import IDENTITY, DocumentStatus, RequestStatus, UploadableDocumentType
 from openkyc.kyc.liveness import service as liveness
@@ -194,12 +195,25 @@ def create_document(
     links: Links,
     *,
     auto_analysis: bool,
+    screening: Screening | None = None,
 ) -> KycDocument:
-    """A document of the token's request, from the customer's own uploads; analysed at once."""
+    """A document of the token's request, from the customer's own uploads; analysed at once.
+    With ``screening``, files the analyser could not judge are refused first (no attempt
+    used)."""
     request = request_of(session, principal)
     _check_own_files(session, principal, data.fileIds)
     if data.documentType == IDENTITY and _liveness_required(request):
         liveness.ensure_live_selfie(session, request, data.fileIds)
+    if screening is not None:
+        ensure_open(session, principal)
+        ensure_analysable(
+            session,
+            screening,
+            principal.organization_id,
+            data.documentType,
+            data.documentSubtype,
+            data.fileIds,
+        )
     body = KycDocumentIn(
         customerId=request.customer_id,
         documentType=data.documentType,
@@ -220,9 +234,10 @@ def patch_document(
     links: Links,
     *,
     auto_analysis: bool,
+    screening: Screening | None = None,
 ) -> KycDocument:
     """Change the subtype or files of a document nobody has decided on: a decided document
-    stays as it is (a new attempt is a new document)."""
+    stays as it is (a new attempt is a new document). New files pass the gate first."""
     document = document_of(session, principal, document_id, for_update=True)
     if document.status != DocumentStatus.PENDING or document.review_time is not None:
         raise Conflict(f"KYC document {document.id} is {document.status} and can no longer change")
@@ -235,6 +250,11 @@ def patch_document(
     request = request_of(session, principal)
     if request.status in PERMANENT:
         raise Conflict(f"KYC request {request.id} is {request.status} and takes no more changes")
+    subtype = data.documentSubtype if "documentSubtype" in given else document.document_subtype
+    if screening is not None and file_ids is not None and file_ids != list(document.file_ids):
+        ensure_analysable(
+            session, screening, principal.organization_id, document.document_type, subtype, file_ids
+        )
     body = KycDocumentIn(
         customerId=document.customer_id,
         documentType=UploadableDocumentType(document.document_type),

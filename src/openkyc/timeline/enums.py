@@ -12,9 +12,13 @@ class TimelineType(StrEnum):
     KYC_DOCUMENT_REJECTED = "kyc-document-rejected"
     KYC_DOCUMENT_REVIEWED = "kyc-document-reviewed"
     KYC_REQUEST_FULFILLED = "kyc-request-fulfilled"
+    AML_LIST_WAS_POSSIBLY_MATCHED = "aml-list-was-possibly-matched"
     # openkyc's own: changes to a KYC request Rebilly's list has no name for.
     KYC_REQUEST_CREATED = "kyc-request-created"
     KYC_REQUEST_MODIFIED = "kyc-request-modified"
+    # openkyc's own: a person's review of an AML check (hold, release, decision).
+    AML_CHECK_MODIFIED = "aml-check-modified"
+    AML_CHECK_REVIEWED = "aml-check-reviewed"
     COMMENT = "customer-comment-created"
     CUSTOM_EVENT = "custom-event"
 

@@ -15,6 +15,7 @@ from openkyc.config import Settings
 from openkyc.credit_file.bureau import CreditBureau, bureau_named
 from openkyc.db.session import Database
 from openkyc.jobs.pool import Runner
+from openkyc.kyc.documents.gate import capture_gate_for
 from openkyc.metrics import registry_for
 from openkyc.redaction import protect_loggers
 from openkyc.sealing import Sealer
@@ -35,6 +36,8 @@ DESCRIPTION = (
 
 
 def api_routers() -> list[APIRouter]:
+    from openkyc.aml.checks.routes import router as aml_checks
+    from openkyc.aml.settings.routes import router as aml_settings
     from openkyc.api_keys.routes import router as api_keys
     from openkyc.attachments.routes import router as attachments
     from openkyc.auth.routes import router as sessions
@@ -69,6 +72,8 @@ def api_routers() -> list[APIRouter]:
         kyc_requests,
         kyc_documents,
         kyc_settings,
+        aml_checks,
+        aml_settings,
         tags,
         webhooks,
         service_credentials,
@@ -82,6 +87,12 @@ def api_routers() -> list[APIRouter]:
         profile,
         timeline,
     ]
+
+
+def backoffice_routers() -> list[APIRouter]:
+    from openkyc.backoffice.routes import routers
+
+    return routers
 
 
 @asynccontextmanager
@@ -100,6 +111,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        # The gate's processes start when a customer first opens a gatherer page.
+        if app.state.capture_gate is not None:
+            app.state.capture_gate.shutdown()
         work.stop()
 
 
@@ -145,6 +159,7 @@ def create_app(
     )
     app.state.credit_bureau = credit_bureau or bureau_named(settings.credit_bureau)
     app.state.analysis_runner = analysis_runner
+    app.state.capture_gate = capture_gate_for(settings)
     app.state.rate_limiter = OrganizationRateLimiter(
         settings.rate_limit, settings.rate_limit_storage
     )
@@ -160,6 +175,8 @@ def create_app(
         for route in router.routes
         if (operation := getattr(route, "operation_id", None))
     )
+    for router in backoffice_routers():
+        app.include_router(router)
     app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_middleware(RequestTelemetry)
     app.add_middleware(PathNormalizer)

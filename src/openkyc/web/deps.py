@@ -15,8 +15,9 @@ from openkyc.config import Settings
 from openkyc.credit_file.bureau import CreditBureau
 from openkyc.db.ids import ID_PATTERN
 from openkyc.db.session import Session as OrmSession
-from openkyc.db.session import unit_of_work
+from openkyc.db.session import SessionFactory, unit_of_work
 from openkyc.errors import Forbidden, Unauthorized
+from openkyc.kyc.documents.gate import CaptureGate
 from openkyc.sealing import Sealer
 from openkyc.storage import Storage
 from openkyc.storefront import service as storefront
@@ -64,6 +65,16 @@ def _read_session(request: Request) -> Iterator[OrmSession]:
 
 
 ReadSession = Annotated[OrmSession, Depends(_read_session, scope="function")]
+
+
+async def _read_sessions(request: Request) -> SessionFactory:
+    factory: SessionFactory = request.app.state.sessionmaker
+    return factory
+
+
+# For work that reads before waiting on the network and must hold nothing while it waits: a
+# short session opened (and closed) by the service only when it needs one.
+ReadSessions = Annotated[SessionFactory, Depends(_read_sessions)]
 
 
 def _principal(request: Request, session: OrmSession) -> Principal:
@@ -186,7 +197,14 @@ async def _operation_ids(request: Request) -> frozenset[str]:
     return operations
 
 
+async def _capture_gate(request: Request) -> CaptureGate | None:
+    """The quality gate of pictures before they are stored (None when it is off)."""
+    gate: CaptureGate | None = request.app.state.capture_gate
+    return gate
+
+
 AppSettings = Annotated[Settings, Depends(_settings)]
+AppCaptureGate = Annotated[CaptureGate | None, Depends(_capture_gate)]
 AppStorage = Annotated[Storage, Depends(_storage)]
 AppCreditBureau = Annotated[CreditBureau, Depends(_credit_bureau)]
 OperationIds = Annotated[frozenset[str], Depends(_operation_ids)]

@@ -57,8 +57,16 @@ def wants(repository: WebhookRepository, hook: Webhook, event: OutboxEvent) -> b
         return False
 
 
-def fan_out(session: Session, event: OutboxEvent) -> list[WebhookDelivery]:
+def listeners(session: Session, event: OutboxEvent) -> list[Webhook]:
+    """The organization's active webhooks that want this event (its payload is not needed)."""
     webhooks = WebhookRepository(session, event.organization_id)
+    return [
+        hook for hook in _active(session, event.organization_id) if wants(webhooks, hook, event)
+    ]
+
+
+def deliver(session: Session, event: OutboxEvent, hooks: list[Webhook]) -> list[WebhookDelivery]:
+    """One delivery of the stored event per listening webhook."""
     deliveries = DeliveryRepository(session, event.organization_id)
     created = [
         deliveries.add(
@@ -76,8 +84,7 @@ def fan_out(session: Session, event: OutboxEvent) -> list[WebhookDelivery]:
                 updated_time=event.created_time,
             )
         )
-        for hook in _active(session, event.organization_id)
-        if wants(webhooks, hook, event)
+        for hook in hooks
     ]
     if created:
         queue.announce(session)

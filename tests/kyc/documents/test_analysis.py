@@ -23,8 +23,9 @@ from openkyc.metrics import REGISTRY
 from openkyc.storage.local import LocalStorage
 from openkyc.web.app import create_app
 from tests.analysis import documents as drawn
-from tests.fixtures import kyc
+from tests.fixtures import kyc, webhooks
 from tests.fixtures.tenants import Tenant, make_tenant
+from tests.fixtures.webhooks import LISTENER
 
 COLLINS = {
     "first": "Eileen",
@@ -122,6 +123,7 @@ def _accepted_analyses() -> float:
 
 
 def test_a_genuine_passport_with_a_matching_selfie_is_accepted(merchant: Merchant) -> None:
+    webhooks.subscribe(merchant.api, LISTENER)  # events are kept for a listener
     customer_id = merchant.customer()
     request = kyc.kyc_request(merchant.api, customer_id, "identity-proof")
     analysed_before = _accepted_analyses()
@@ -265,6 +267,7 @@ def test_an_analyser_that_keeps_failing_leaves_the_document_pending_with_the_rea
     )
     with TestClient(app, headers=tenant.headers) as api:
         merchant = Merchant(api, database, tenant)
+        webhooks.subscribe(api, LISTENER)
         created = merchant.passport(merchant.customer(), selfie=None)
         document = merchant.decided(created["id"], seconds=120)
     assert document["status"] == "pending"
@@ -280,6 +283,7 @@ def test_a_result_after_a_persons_decision_is_kept_and_the_decision_stands(
 ) -> None:
     # The document's job waits (no worker) while a person decides; then a worker runs it.
     waiting = merchant_factory(embedded_worker=False)
+    webhooks.subscribe(waiting.api, LISTENER)
     customer_id = waiting.customer()
     created = waiting.passport(customer_id, selfie=None, notes="first look")
     assert created["status"] == "in-progress"

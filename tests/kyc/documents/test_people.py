@@ -105,6 +105,7 @@ def test_stop_review_releases_the_hold_only(api: TestClient, team: Team) -> None
     assert taken["reviewerName"] == "Bob Marley"
 
 
+@pytest.mark.usefixtures("listening")
 def test_a_reversal_is_a_new_record_beside_the_decision_it_reverses(
     api: TestClient, team: Team, database: Database, tenant: Tenant
 ) -> None:

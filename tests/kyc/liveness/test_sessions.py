@@ -181,6 +181,7 @@ def running(
         secret_key="test-secret-" + "x" * 32,
         expiry_interval_seconds=0,
         analysis_processes=0,
+        gate_processes=0,
     )
     app = create_app(settings, database, LocalStorage(tmp_path / "files"))
     with TestClient(app, base_url="http://openkyc.test", headers=tenant.headers) as merchant:

@@ -156,6 +156,7 @@ def test_list_filters_sorts_and_expands(api: TestClient) -> None:
     assert_problem(api.get("/kyc-requests", params={"expand": "customer"}), 422)
 
 
+@pytest.mark.usefixtures("listening")
 def test_patch_changes_an_open_request_with_a_new_revision(
     api: TestClient, database, tenant: Tenant
 ) -> None:
@@ -193,6 +194,7 @@ def test_a_permanent_request_cannot_be_patched(api: TestClient) -> None:
     assert_problem(api.patch(f"/kyc-requests/{request['id']}", json={"reason": "again"}), 409)
 
 
+@pytest.mark.usefixtures("listening")
 def test_delete_withdraws_the_request_and_archives_undecided_documents(
     api: TestClient, database, tenant: Tenant
 ) -> None:

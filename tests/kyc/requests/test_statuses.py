@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -18,6 +19,7 @@ from tests.fixtures import kyc
 from tests.fixtures.tenants import Tenant, make_tenant
 
 
+@pytest.mark.usefixtures("listening")
 def test_gathering_attempted_pending_review_partial_fulfilled(
     api: TestClient, database, tenant: Tenant
 ) -> None:
@@ -47,6 +49,7 @@ def test_gathering_attempted_pending_review_partial_fulfilled(
     assert final["revision"] == 5
 
 
+@pytest.mark.usefixtures("listening")
 def test_failed_when_a_type_uses_up_its_attempts(api: TestClient, database, tenant: Tenant) -> None:
     customer_id = kyc.customer(api)
     request = kyc.kyc_request(api, customer_id, "address-proof", maxAttempts=2)

@@ -1,5 +1,15 @@
 """SQLAlchemy models of every table. Import from here so that metadata is complete."""
 
+from openkyc.db.models.aml import (
+    AmlCheck,
+    AmlCheckDecision,
+    AmlCheckTag,
+    AmlCustomerKey,
+    AmlListEntry,
+    AmlListKey,
+    AmlSettingsRow,
+    AmlSuppression,
+)
 from openkyc.db.models.api_key import ApiKey
 from openkyc.db.models.attachment import Attachment
 from openkyc.db.models.customer import Customer
@@ -24,6 +34,14 @@ from openkyc.db.models.user import User
 from openkyc.db.models.webhook import ServiceCredential, Webhook, WebhookDelivery, WebhookSettings
 
 __all__ = [
+    "AmlCheck",
+    "AmlCheckDecision",
+    "AmlCheckTag",
+    "AmlCustomerKey",
+    "AmlListEntry",
+    "AmlListKey",
+    "AmlSettingsRow",
+    "AmlSuppression",
     "ApiKey",
     "Attachment",
     "AuditChainHead",

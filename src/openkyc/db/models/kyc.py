@@ -117,6 +117,8 @@ class KycDocument(ResourceMixin, Base):
         Index(None, "organization_id", "status"),
         Index(None, "organization_id", "created_time"),
         Index(None, "organization_id", "updated_time"),
+        # The review queue: the documents of one status, oldest first.
+        Index(None, "organization_id", "status", "created_time"),
     )
 
 

@@ -45,12 +45,19 @@
     return node;
   }
 
+  /* A failed call: its HTTP status and the problem document (RFC 9457) the server sent.
+   * The page never shows the server's own words: the problem's type is looked up in the
+   * page's language (T.problems), so the customer reads every error in their language. */
   class ApiError extends Error {
-    constructor(status, detail) {
-      super(detail);
+    constructor(status, problem) {
+      super((problem && problem.type) || String(status));
       this.status = status;
+      this.problem = problem || {};
+      this.slug = String(this.problem.type || '').replace(/^.*\/problems\//, '') || (status === 0 ? 'network' : 'other');
     }
   }
+
+  const problemText = (error) => T.problems[error.slug] || T.problems.other;
 
   async function api(method, path, body) {
     const headers = { Authorization: `Bearer ${boot.token}` };
@@ -63,10 +70,10 @@
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
-      throw new ApiError(0, T.errors.network);
+      throw new ApiError(0, null);
     }
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new ApiError(response.status, data.detail || response.statusText);
+    if (!response.ok) throw new ApiError(response.status, data);
     return data;
   }
 
@@ -90,9 +97,9 @@
           data = {};
         }
         if (xhr.status === 201) resolve(data.id);
-        else reject(new ApiError(xhr.status, data.detail || xhr.statusText));
+        else reject(new ApiError(xhr.status, data));
       };
-      xhr.onerror = () => reject(new ApiError(0, T.errors.network));
+      xhr.onerror = () => reject(new ApiError(0, null));
       xhr.send(form);
     });
   }
@@ -148,7 +155,7 @@
     PERMANENT.includes(request.status) || wanted().every((w) => settled(progressOf(w).status));
 
   function draft(type) {
-    if (!drafts[type]) drafts[type] = { subtype: null, files: {}, error: '', liveness: null };
+    if (!drafts[type]) drafts[type] = { subtype: null, files: {}, error: '', liveness: null, retake: null };
     return drafts[type];
   }
 
@@ -347,11 +354,28 @@
           send(wish);
         },
       },
+      work.retake ? retakeBox(type, work.retake) : null,
       el('fieldset', { class: 'subtypes' }, el('legend', {}, T.chooseSubtype), radios),
       slots,
       live,
-      work.error ? el('p', { class: 'alert', role: 'alert', id: `error-${type}` }, work.error) : null,
+      work.error ? el('p', { class: 'alert', role: 'alert', id: `error-${type}`, tabindex: '-1' }, work.error) : null,
       el('button', { type: 'submit', class: 'button primary', id: `send-${type}` }, T.send),
+    );
+  }
+
+  /* The quality gate refused the pictures: what to fix for each, and that no attempt was
+   * used. The form stays below with the refused pictures cleared. */
+  function retakeBox(type, retake) {
+    const items = retake.map((hint) =>
+      el('li', { 'data-hint': hint.code, 'data-slot': hint.slot }, el('strong', {}, T.slots[hint.slot] || ''), ' ', T.hints[hint.code] || hint.message),
+    );
+    const another = retake.every((hint) => !hint.retake);
+    return el(
+      'div',
+      { class: 'result retake', id: `retake-${type}`, tabindex: '-1', role: 'alert' },
+      el('p', { class: 'result-title' }, T.retake.title),
+      el('ul', { class: 'hints' }, items),
+      el('p', { class: 'attempts' }, another ? T.retake.another : T.retake.noAttempt),
     );
   }
 
@@ -359,6 +383,8 @@
     const work = draft(type);
     work.files[slot] = file;
     work.error = '';
+    if (work.retake) work.retake = work.retake.filter((hint) => hint.slot !== slot);
+    if (work.retake && !work.retake.length) work.retake = null;
     render();
   }
 
@@ -426,11 +452,12 @@
 
   function donePanel() {
     const info = request.status === 'fulfilled' ? 'success' : request.status === 'partial' ? 'partial' : 'manual';
-    const failed = request.status === 'failed';
+    // A request that failed (or a type out of attempts) is said plainly, never "All done".
+    const failed = request.status === 'failed' || wanted().some((w) => progressOf(w).status === 'failed');
     return el(
       'section',
-      { class: 'done', 'aria-labelledby': 'done-title' },
-      el('h2', { id: 'done-title', tabindex: '-1' }, T.done.title),
+      { class: `done${failed ? ' failed' : ''}`, 'aria-labelledby': 'done-title', 'data-state': failed ? 'failed' : info },
+      el('h2', { id: 'done-title', tabindex: '-1' }, failed ? T.done.failedTitle : T.done.title),
       el('p', { class: 'done-text', 'data-info': info }, failed ? T.done.failed : T.done[info]),
       el('p', {}, el('a', { class: 'button primary', id: 'continue', href: boot.leave.done }, T.done.continue)),
       el('p', { class: 'help' }, boot.hasRedirect ? T.done.auto : T.done.close),
@@ -456,6 +483,8 @@
       render();
       return;
     }
+    work.retake = null;
+    const sent = {};
     try {
       setBusy(type, { phase: 'preparing' });
       const fileIds = [];
@@ -463,9 +492,14 @@
         const file = await downscaled(work.files[slot]);
         const tags = type === 'identity-proof' ? ['kyc', slot] : ['kyc'];
         setBusy(type, { phase: 'uploading', percent: 0 });
-        fileIds.push(await upload(file, tags, (percent) => setBusy(type, { phase: 'uploading', percent })));
+        const id = await upload(file, tags, (percent) => setBusy(type, { phase: 'uploading', percent }));
+        fileIds.push(id);
+        sent[id] = slot;
       }
-      if (live) fileIds.push(work.liveness.fileId);
+      if (live) {
+        fileIds.push(work.liveness.fileId);
+        sent[work.liveness.fileId] = 'face-proof';
+      }
       setBusy(type, { phase: 'checking' });
       let document_ = await api('POST', 'storefront/kyc-documents', {
         documentType: type,
@@ -483,12 +517,29 @@
       await load();
     } catch (error) {
       busy[type] = null;
-      draft(type).error = fmt(T.errors.generic, { detail: error.message });
+      if (error.slug === 'retake-needed') refused(work, sent, error.problem.hints || []);
+      else work.error = problemText(error);
       await load().catch(() => {});
     }
     render();
-    const target = document.getElementById(`result-${type}`) || document.getElementById('done-title');
+    const target =
+      document.getElementById(`retake-${type}`) ||
+      document.getElementById(`error-${type}`) ||
+      document.getElementById(`result-${type}`) ||
+      document.getElementById('done-title');
     if (target) target.focus();
+  }
+
+  /* The gate's hints name the files sent; each goes back to the picture it came from,
+   * which is cleared for a new photo (a passed face check is kept). */
+  function refused(work, sent, hints) {
+    work.retake = hints.map((hint) => ({
+      slot: sent[hint.fileId] || '',
+      code: hint.code,
+      message: hint.message,
+      retake: hint.retake !== false,
+    }));
+    for (const hint of work.retake) if (hint.slot !== 'face-proof' || !work.liveness) delete work.files[hint.slot];
   }
 
   // -- liveness -----------------------------------------------------------------------
@@ -566,7 +617,7 @@
     });
     if (!response.ok) {
       const data = await response.json().catch(() => ({}));
-      throw new ApiError(response.status, data.detail || response.statusText);
+      throw new ApiError(response.status, data);
     }
   }
 
@@ -629,7 +680,7 @@
     } catch (error) {
       live.phase = 'failed';
       live.reason = '';
-      work.error = fmt(T.errors.generic, { detail: error.message });
+      work.error = problemText(error);
     } finally {
       stop();
       live.video = null;
@@ -647,6 +698,6 @@
   load()
     .then(render)
     .catch((error) => {
-      app.replaceChildren(el('p', { class: 'alert', role: 'alert' }, fmt(T.errors.generic, { detail: error.message })));
+      app.replaceChildren(el('p', { class: 'alert', role: 'alert' }, problemText(error)));
     });
 })();

@@ -9,7 +9,7 @@ candidate is found without reading the organization's other documents."""
 from __future__ import annotations
 
 from sqlalchemy import Select, and_, delete, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from openkyc.analysis import Fingerprints, find_duplicate
 from openkyc.db.models import KycDocumentFingerprint
@@ -115,3 +115,30 @@ class FingerprintRepository:
             Fingerprints(document=v.get("document"), portrait_hash=v.get("portrait"))
             for v in stored.values()
         ]
+
+    def shared_with(self, document_id: str, customer_id: str) -> list[tuple[str, str]]:
+        """(customer, document) of other customers whose document carries the same document
+        number and birth date, or the same portrait, as this one."""
+        mine = aliased(KycDocumentFingerprint)
+        other = aliased(KycDocumentFingerprint)
+        statement = (
+            select(other.customer_id, other.kyc_document_id)
+            .join(
+                mine,
+                and_(
+                    mine.organization_id == other.organization_id,
+                    mine.kind == other.kind,
+                    mine.value == other.value,
+                ),
+            )
+            .where(
+                mine.organization_id == self.organization_id,
+                mine.kyc_document_id == document_id,
+                mine.kind.in_(("document", "portrait")),
+                other.customer_id != customer_id,
+            )
+            .distinct()
+            .order_by(other.customer_id, other.kyc_document_id)
+            .limit(20)
+        )
+        return [(c, d) for c, d in self.session.execute(statement)]

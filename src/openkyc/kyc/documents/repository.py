@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, select
+from sqlalchemy import ColumnElement, Select, Text, and_, cast, exists, func, or_, select
 
 from openkyc.db.collection import Field, FieldSet
+from openkyc.db.functions import has_failed_check
 from openkyc.db.models import KycDocument, KycDocumentTag, Tag
 from openkyc.db.repository import TenantRepository
+from openkyc.kyc.enums import DocumentStatus
 
 
 def _tagged(name: Any) -> ColumnElement[bool]:
@@ -40,6 +44,32 @@ FIELDS = FieldSet.of(
     Field("createdTime", KycDocument.created_time, "datetime"),
     Field("updatedTime", KycDocument.updated_time, "datetime"),
 )
+
+
+# What waits for a person: the analyser left it undecided, or nobody analyses its type.
+WAITING_FOR_A_PERSON = DocumentStatus.PENDING
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which of the documents waiting for a person a reviewer looks at."""
+
+    document_type: str | None = None
+    tag: str | None = None
+    # A check the analyser failed (its reason for not deciding alone), by name.
+    failed_check: str | None = None
+    min_score: int | None = None
+    max_score: int | None = None
+    # Waiting at least this long.
+    older_than: timedelta | None = None
+    # Only those this person holds for review now.
+    held_by: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    waiting: int
+    oldest: datetime | None
 
 
 class KycDocumentRepository(TenantRepository[KycDocument]):
@@ -107,3 +137,78 @@ class KycDocumentRepository(TenantRepository[KycDocument]):
         for document_id, tag in self.session.execute(statement):
             grouped[document_id].append(tag)
         return grouped
+
+    def _queue(self, wanted: QueueFilter, now: datetime, hold: timedelta) -> Select[Any]:
+        statement = self.scoped().where(KycDocument.status == WAITING_FOR_A_PERSON)
+        score = KycDocument.document_matches["score"].as_integer()
+        conditions: list[ColumnElement[bool]] = []
+        if wanted.document_type:
+            conditions.append(KycDocument.document_type == wanted.document_type)
+        if wanted.tag:
+            conditions.append(_tagged(wanted.tag))
+        if wanted.failed_check:
+            conditions.append(has_failed_check(KycDocument.document_matches, wanted.failed_check))
+        if wanted.min_score is not None:
+            conditions.append(score >= wanted.min_score)
+        if wanted.max_score is not None:
+            conditions.append(score <= wanted.max_score)
+        if wanted.older_than is not None:
+            conditions.append(KycDocument.created_time <= now - wanted.older_than)
+        if wanted.held_by:
+            conditions.append(KycDocument.reviewer_id == wanted.held_by)
+            conditions.append(KycDocument.review_start_time > now - hold)
+        return statement.where(*conditions)
+
+    def queue(
+        self, wanted: QueueFilter, now: datetime, hold: timedelta, offset: int, limit: int
+    ) -> list[KycDocument]:
+        """The documents waiting for a person, oldest first."""
+        statement = (
+            self._queue(wanted, now, hold)
+            .order_by(KycDocument.created_time, KycDocument.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return list(self.session.scalars(statement))
+
+    def queue_summary(self, wanted: QueueFilter, now: datetime, hold: timedelta) -> QueueSummary:
+        waiting = self._queue(wanted, now, hold).subquery()
+        row = self.session.execute(
+            select(func.count(), func.min(waiting.c.created_time)).select_from(waiting)
+        ).one()
+        return QueueSummary(int(row[0]), row[1])
+
+    def free_for(
+        self, person_id: str, wanted: QueueFilter, now: datetime, hold: timedelta, limit: int
+    ) -> list[str]:
+        """The ids of the oldest waiting documents nobody else holds for review (ids only:
+        the caller locks each and reads it afresh)."""
+        statement = (
+            self._queue(wanted, now, hold)
+            .with_only_columns(KycDocument.id)
+            .where(
+                or_(
+                    KycDocument.review_start_time.is_(None),
+                    KycDocument.review_start_time <= now - hold,
+                    KycDocument.reviewer_id == person_id,
+                ),
+                # Under the four-eyes rule a person's own proposal waits for someone else.
+                or_(KycDocument.proposal_id.is_(None), KycDocument.reviewer_id != person_id),
+            )
+            .order_by(KycDocument.created_time, KycDocument.id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(statement))
+
+    def latest_scored(self, limit: int) -> list[KycDocument]:
+        """The newest documents the analyser scored (their checks are stored)."""
+        statement = (
+            self.scoped()
+            .where(
+                KycDocument.document_type.in_(("identity-proof", "address-proof")),
+                KycDocument.document_matches.is_not(None),
+            )
+            .order_by(KycDocument.created_time.desc(), KycDocument.id.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(statement))

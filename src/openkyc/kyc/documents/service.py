@@ -6,12 +6,15 @@ caller's transaction."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from openkyc import analysis as analyser
 from openkyc import clock
 from openkyc.auth.principal import Principal
 from openkyc.customers import service as customers
@@ -24,10 +27,18 @@ from openkyc.events import types as event_types
 from openkyc.files import service as file_service
 from openkyc.jobs import queue
 from openkyc.kyc.documents import decisions, fingerprints, transitions
-from openkyc.kyc.documents.repository import FIELDS, KycDocumentRepository
+from openkyc.kyc.documents.fingerprints import FingerprintRepository
+from openkyc.kyc.documents.repository import (
+    FIELDS,
+    WAITING_FOR_A_PERSON,
+    KycDocumentRepository,
+    QueueFilter,
+    QueueSummary,
+)
 from openkyc.kyc.documents.schemas import KycDocumentIn, MatchesOverwrite, RejectionIn
 from openkyc.kyc.documents.views import document_payload
 from openkyc.kyc.enums import (
+    ADDRESS,
     ANALYSED_TYPES,
     CREDIT_FILE,
     DEFAULT_MAX_ATTEMPTS,
@@ -40,6 +51,7 @@ from openkyc.kyc.enums import (
 from openkyc.kyc.requests import sync
 from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.settings import service as kyc_settings
+from openkyc.kyc.settings.schemas import KycSettings
 from openkyc.kyc.status import PERMANENT
 from openkyc.timeline import authors, changes
 from openkyc.timeline import service as timeline
@@ -115,7 +127,7 @@ def changed(
             name,
             "kyc-document",
             document.id,
-            document_payload(session, document, customer, links),
+            lambda: document_payload(session, document, customer, links),
         )
     _on_timeline(session, document, event_names[0] if event_names else "", note)
     if document.request_id:
@@ -495,6 +507,120 @@ def archive(session: Session, document: KycDocument, links: Links) -> None:
     transitions.ensure_open("archive", document)
     transitions.move(document, transitions.ARCHIVED)
     changed(session, document, links, [event_types.KYC_DOCUMENT_ARCHIVED])
+
+
+def review_queue(
+    session: Session, organization_id: str, wanted: QueueFilter, offset: int, limit: int
+) -> tuple[list[KycDocument], QueueSummary]:
+    """A page of the documents waiting for a person (oldest first), with how many wait and
+    since when."""
+    repository = KycDocumentRepository(session, organization_id)
+    now = clock.now()
+    return (
+        repository.queue(wanted, now, transitions.REVIEW_HOLD, offset, limit),
+        repository.queue_summary(wanted, now, transitions.REVIEW_HOLD),
+    )
+
+
+# How many of the oldest free documents "take the next one" tries before giving up: each
+# may have been taken by another person meanwhile.
+TAKE_ATTEMPTS = 5
+
+
+def take_next(
+    session: Session, principal: Principal, wanted: QueueFilter, links: Links
+) -> KycDocument | None:
+    """Hold the oldest waiting document nobody else holds (the person's own hold first);
+    None when there is none."""
+    repository = KycDocumentRepository(session, principal.organization_id)
+    now = clock.now()
+    candidates = repository.free_for(
+        principal.actor_id, wanted, now, transitions.REVIEW_HOLD, TAKE_ATTEMPTS
+    )
+    for candidate in candidates:
+        document = get(session, principal.organization_id, candidate, for_update=True)
+        holder = transitions.review_holder(document, now)
+        if document.status != WAITING_FOR_A_PERSON or holder not in (None, principal.actor_id):
+            continue  # taken or decided since it was listed
+        return start_review(session, principal, document.id, links)
+    return None
+
+
+def shared_with(session: Session, document: KycDocument) -> list[tuple[str, str]]:
+    """(customer, document) of the other customers whose document is the same identity."""
+    repository = FingerprintRepository(session, document.organization_id)
+    return repository.shared_with(document.id, document.customer_id)
+
+
+def for_requests(
+    session: Session, organization_id: str, request_ids: Sequence[str]
+) -> dict[str, list[KycDocument]]:
+    """The documents of each of these requests, oldest first."""
+    return KycDocumentRepository(session, organization_id).for_requests(request_ids)
+
+
+# Reasons of checks that failed because something could not be read, not because it was
+# seen to be wrong: alone they never reject (see openkyc.analysis.score_document).
+UNREAD_REASONS = (
+    "not-found",
+    "not-detected",
+    "unreadable",
+    "uncertain",
+    "no-face",
+    "face-proof-missing",
+    "face-uncertain",
+    "customer-address-missing",
+    "dob-not-found",
+)
+
+
+@dataclass(frozen=True)
+class Rescored:
+    """How the analyser's decisions on recent documents would change under other settings."""
+
+    examined: int
+    changes: dict[tuple[str, str], int]
+
+    @property
+    def changed(self) -> int:
+        return sum(self.changes.values())
+
+
+def _checks(document: KycDocument) -> list[analyser.Check]:
+    return [
+        analyser.Check(
+            name=str(check.get("name")),
+            failed=bool(check.get("failed")),
+            reason=check.get("reason"),
+            conclusive=not str(check.get("reason") or "").startswith(UNREAD_REASONS),
+        )
+        for check in (document.document_matches or {}).get("checkList") or []
+    ]
+
+
+def _library_settings(
+    document_type: str, snapshot: dict[str, Any] | None
+) -> analyser.IdentitySettings | analyser.AddressSettings:
+    if document_type == ADDRESS:
+        return analyser.address_settings_from_contract(snapshot)
+    return analyser.identity_settings_from_contract(snapshot)
+
+
+def rescored(session: Session, organization_id: str, settings: KycSettings, last: int) -> Rescored:
+    """Score the findings of the last ``last`` analysed documents with the settings each was
+    scored with and with ``settings``: how many decisions would change, and how."""
+    changes: Counter[tuple[str, str]] = Counter()
+    recent = KycDocumentRepository(session, organization_id).latest_scored(last)
+    for document in recent:
+        checks = _checks(document)
+        before = _library_settings(document.document_type, document.settings)
+        proposed = kyc_settings.section_for(settings, document.document_type)
+        after = _library_settings(document.document_type, proposed)
+        old = analyser.score_document(checks, before.weights, before.thresholds).decision
+        new = analyser.score_document(checks, after.weights, after.thresholds).decision
+        if old != new:
+            changes[(old, new)] += 1
+    return Rescored(len(recent), dict(changes))
 
 
 def find(

@@ -34,3 +34,11 @@ class LivenessRepository(TenantRepository[KycLivenessSession]):
             KycLivenessSession.reference_file_id.in_(file_ids),
         )
         return self.session.scalars(statement.limit(1)).first()
+
+    def pending_among(self, session_ids: list[str]) -> list[KycLivenessSession]:
+        """The sessions among these ids still recording or waiting for their check."""
+        statement = self.scoped().where(
+            KycLivenessSession.id.in_(session_ids),
+            KycLivenessSession.status == LivenessStatus.PENDING,
+        )
+        return list(self.session.scalars(statement))

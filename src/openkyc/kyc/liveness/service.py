@@ -7,6 +7,7 @@ measurements and the selfie (a file like any other upload) are kept."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,6 +42,8 @@ MAX_SESSIONS_PER_REQUEST = 10
 CHALLENGE_LENGTH = 4  # poses after the first, frontal one
 FRAME_TYPES = (JPEG, PNG, WEBP)
 SELFIE_TAGS = ["kyc", FACE_PROOF]
+# Frames are stored under <organization>/liveness/<session>/<nn>, outside the files.
+FRAMES = "liveness"
 
 
 def new_challenge(choice: Any = secrets.choice) -> list[str]:
@@ -136,6 +139,22 @@ def _frame_type(data: bytes, settings: Settings) -> None:
         raise ValidationFailed.field("frame", "a frame is a JPEG, PNG or WebP picture")
 
 
+def _frame_key(liveness: KycLivenessSession) -> str:
+    return f"{liveness.organization_id}/{FRAMES}/{liveness.id}/{len(liveness.frames):02d}"
+
+
+def frame_keys_in_use(session: Session, organization_id: str, keys: Sequence[str]) -> set[str]:
+    """Which of these storage keys hold frames a liveness check still needs: those of sessions
+    that are recording or waiting for their check. A decided session's frames are not needed
+    any more (the selfie it kept is a file of its own)."""
+    prefix = f"{organization_id}/{FRAMES}/"
+    session_ids = {k.removeprefix(prefix).split("/")[0] for k in keys if k.startswith(prefix)}
+    if not session_ids:
+        return set()
+    pending = LivenessRepository(session, organization_id).pending_among(sorted(session_ids))
+    return {frame["key"] for liveness in pending for frame in liveness.frames} & set(keys)
+
+
 def add_frame(
     session: Session,
     storage: Storage,
@@ -155,7 +174,7 @@ def add_frame(
     if len(liveness.frames) >= MAX_FRAMES:
         raise Conflict(f"A liveness session takes at most {MAX_FRAMES} frames")
     _frame_type(data, settings)
-    key = f"{liveness.organization_id}/liveness/{liveness.id}/{len(liveness.frames):02d}"
+    key = _frame_key(liveness)
     put_until_rollback(session, storage, key, data)
     received = clock.now()
     liveness.frames = [

@@ -13,7 +13,14 @@ from openkyc.web.collections import (
     member_response,
     page_response,
 )
-from openkyc.web.deps import AppCreditBureau, RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.deps import (
+    AppCreditBureau,
+    ReadSessions,
+    RequestLinks,
+    ResourceIdPath,
+    SecretKeyAuth,
+    Session,
+)
 
 router = APIRouter(prefix="/kyc-requests", tags=["KYC requests"])
 
@@ -21,6 +28,7 @@ router = APIRouter(prefix="/kyc-requests", tags=["KYC requests"])
 @router.post("", operation_id="PostKycRequest", status_code=201, response_model=KycRequestOut)
 def create_kyc_request(
     auth: SecretKeyAuth,
+    readers: ReadSessions,
     session: Session,
     links: RequestLinks,
     body: KycRequestIn,
@@ -30,7 +38,8 @@ def create_kyc_request(
     """Ask a customer for documents. The response's `gatherer` link is the customer's page; a
     requested credit file is checked first and may fulfil the request at once."""
     check_expand(expand, views.EXPANDABLE)
-    created = service.create(session, auth.organization_id, body, bureau, links)
+    credit = service.consult_credit_bureau(readers, auth.organization_id, body, bureau)
+    created = service.create(session, auth.organization_id, body, links, credit)
     out = views.requests_out(session, auth.organization_id, [created], links, expand)[0]
     return member_response(out, status_code=201, location=out.links[0].href)
 

@@ -13,6 +13,7 @@ from openkyc.customers import service as customers
 from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import new_id
 from openkyc.db.models import Customer, KycRequest
+from openkyc.db.session import SessionFactory
 from openkyc.errors import Conflict, NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
@@ -38,10 +39,32 @@ def _documents(requested: list[RequestedDocument]) -> list[dict[str, object]]:
     return [d.model_dump(mode="json") for d in requested]
 
 
+def consult_credit_bureau(
+    sessions: SessionFactory, organization_id: str, data: KycRequestIn, bureau: CreditBureau
+) -> credit_file.BureauAnswer | None:
+    """Ask the bureau about the customer when the request asks for a credit file (None when
+    it does not, or names no customer of the organization: ``create`` says so). The customer
+    is read in a session of its own, closed before the bureau is asked: no transaction, lock
+    or connection waits on the bureau."""
+    if not any(d.type == CREDIT_FILE for d in data.documents):
+        return None
+    with sessions() as session:
+        customer = customers.find(session, organization_id, data.customerId)
+        applicant = credit_file.applicant_of(customer) if customer else None
+    if applicant is None:
+        return None
+    return credit_file.consult(bureau, applicant, clock.now())
+
+
 def create(
-    session: Session, organization_id: str, data: KycRequestIn, bureau: CreditBureau, links: Links
+    session: Session,
+    organization_id: str,
+    data: KycRequestIn,
+    links: Links,
+    credit: credit_file.BureauAnswer | None = None,
 ) -> KycRequest:
-    """A new request; a credit file asked for is checked at once and may fulfil it."""
+    """A new request; a credit file asked for is recorded from the bureau's answer
+    (``consult_credit_bureau``, asked before this transaction) and may fulfil it."""
     now = clock.now()
     customer = customers.find(session, organization_id, data.customerId)
     if customer is None:
@@ -67,7 +90,9 @@ def create(
     KycRequestRepository(session, organization_id).add(request)
     sync.record_request_event(session, request, event_types.KYC_REQUEST_CREATED, links, customer)
     if any(d.type == CREDIT_FILE for d in data.documents):
-        credit_file.check_at_creation(session, request, customer, bureau, links, now)
+        if credit is None:
+            raise ValueError("a credit file was asked for and the bureau was not consulted")
+        credit_file.check_at_creation(session, request, customer, credit, links)
     return request
 
 

@@ -92,7 +92,7 @@ def record_request_event(
         event_type,
         "kyc-request",
         request.id,
-        request_payload(request, customer, links),
+        lambda: request_payload(request, customer, links),
     )
     _on_timeline(session, request, event_type)
 

@@ -24,7 +24,11 @@ def snapshot_for(
     session: Session, organization_id: str, document_type: str
 ) -> dict[str, object] | None:
     """The part of the settings a document of this type is scored with, kept on the document."""
-    settings = get(session, organization_id)
+    return section_for(get(session, organization_id), document_type)
+
+
+def section_for(settings: KycSettings, document_type: str) -> dict[str, object] | None:
+    """The part of ``settings`` a document of this type is scored with."""
     if document_type == "identity-proof":
         return settings.identityProof.model_dump(mode="json")
     if document_type == "address-proof":

@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, select
+from sqlalchemy.orm import Session
+
+from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.models import (
+    AmlCheck,
+    AmlCheckDecision,
+    AmlCheckTag,
+    AmlCustomerKey,
+    AmlSuppression,
+    Tag,
+)
+
+
+def _tagged(name: Any) -> ColumnElement[bool]:
+    return exists(
+        select(AmlCheckTag.tag_id)
+        .join(
+            Tag,
+            and_(Tag.organization_id == AmlCheckTag.organization_id, Tag.id == AmlCheckTag.tag_id),
+        )
+        .where(
+            AmlCheckTag.organization_id == AmlCheck.organization_id,
+            AmlCheckTag.aml_check_id == AmlCheck.id,
+            func.lower(Tag.name) == str(name).lower(),
+        )
+    )
+
+
+FIELDS = FieldSet.of(
+    Field("id", AmlCheck.id),
+    Field("customerId", AmlCheck.customer_id),
+    Field("status", AmlCheck.status),
+    Field("source", AmlCheck.source),
+    Field("priority", AmlCheck.priority),
+    Field("websiteId", AmlCheck.website_id, sortable=False),
+    Field("reviewerId", AmlCheck.reviewer_id, sortable=False),
+    Field("tags", AmlCheck.id, "text", sortable=False, matcher=_tagged),
+    Field("createdTime", AmlCheck.created_time, "datetime"),
+    Field("updatedTime", AmlCheck.updated_time, "datetime"),
+    Field("reviewTime", AmlCheck.review_time, "datetime"),
+)
+
+
+class AmlCheckRepository:
+    def __init__(self, session: Session, organization_id: str) -> None:
+        self.session = session
+        self.organization_id = organization_id
+
+    def _mine(self):  # type: ignore[no-untyped-def]
+        return select(AmlCheck).where(AmlCheck.organization_id == self.organization_id)
+
+    def get(self, check_id: str, *, for_update: bool = False) -> AmlCheck | None:
+        statement = self._mine().where(AmlCheck.id == check_id)
+        if for_update:
+            statement = statement.with_for_update()
+        return self.session.scalars(statement).one_or_none()
+
+    def get_many(self, check_ids: Sequence[str]) -> list[AmlCheck]:
+        return list(self.session.scalars(self._mine().where(AmlCheck.id.in_(check_ids))))
+
+    def page(self, query: CollectionQuery) -> tuple[list[AmlCheck], int]:
+        return fetch_page(self.session, self._mine(), FIELDS, query)
+
+    def latest_for(self, customer_id: str) -> AmlCheck | None:
+        statement = (
+            self._mine()
+            .where(AmlCheck.customer_id == customer_id)
+            .order_by(AmlCheck.created_time.desc(), AmlCheck.id.desc())
+            .limit(1)
+        )
+        return self.session.scalars(statement).first()
+
+    def for_customer(self, customer_id: str) -> list[AmlCheck]:
+        statement = (
+            self._mine()
+            .where(AmlCheck.customer_id == customer_id)
+            .order_by(AmlCheck.created_time, AmlCheck.id)
+        )
+        return list(self.session.scalars(statement))
+
+    def in_period(self, start: datetime, end: datetime) -> list[AmlCheck]:
+        statement = self._mine().where(AmlCheck.created_time >= start, AmlCheck.created_time <= end)
+        return list(self.session.scalars(statement))
+
+    def add(self, check: AmlCheck) -> AmlCheck:
+        self.session.add(check)
+        self.session.flush()
+        return check
+
+    def tags_of(self, check_ids: Sequence[str]) -> dict[str, list[Tag]]:
+        statement = (
+            select(AmlCheckTag.aml_check_id, Tag)
+            .join(
+                Tag,
+                and_(
+                    Tag.organization_id == AmlCheckTag.organization_id, Tag.id == AmlCheckTag.tag_id
+                ),
+            )
+            .where(
+                AmlCheckTag.organization_id == self.organization_id,
+                AmlCheckTag.aml_check_id.in_(check_ids),
+            )
+            .order_by(Tag.name)
+        )
+        grouped: dict[str, list[Tag]] = defaultdict(list)
+        for check_id, tag in self.session.execute(statement):
+            grouped[check_id].append(tag)
+        return grouped
+
+    def tagged_ids(self, tag_id: str, check_ids: Collection[str]) -> set[str]:
+        statement = select(AmlCheckTag.aml_check_id).where(
+            AmlCheckTag.organization_id == self.organization_id,
+            AmlCheckTag.tag_id == tag_id,
+            AmlCheckTag.aml_check_id.in_(list(check_ids)),
+        )
+        return set(self.session.scalars(statement))
+
+    def tag(self, tag_id: str, check_ids: Collection[str]) -> None:
+        for check_id in check_ids:
+            self.session.add(
+                AmlCheckTag(
+                    organization_id=self.organization_id, aml_check_id=check_id, tag_id=tag_id
+                )
+            )
+        self.session.flush()
+
+    def untag(self, tag_id: str, check_ids: Collection[str]) -> None:
+        self.session.execute(
+            delete(AmlCheckTag).where(
+                AmlCheckTag.organization_id == self.organization_id,
+                AmlCheckTag.tag_id == tag_id,
+                AmlCheckTag.aml_check_id.in_(list(check_ids)),
+            )
+        )
+
+    # The customer's name keys: how a changed list entry finds them again.
+    def replace_customer_keys(self, customer_id: str, keys: Collection[str]) -> None:
+        self.session.execute(
+            delete(AmlCustomerKey).where(
+                AmlCustomerKey.organization_id == self.organization_id,
+                AmlCustomerKey.customer_id == customer_id,
+            )
+        )
+        if keys:
+            rows = [
+                {"organization_id": self.organization_id, "customer_id": customer_id, "key": k}
+                for k in sorted(keys)
+            ]
+            self.session.execute(insert(AmlCustomerKey), rows)
+
+    def suppressions(self, customer_id: str) -> dict[str, AmlSuppression]:
+        statement = select(AmlSuppression).where(
+            AmlSuppression.organization_id == self.organization_id,
+            AmlSuppression.customer_id == customer_id,
+        )
+        return {s.entry_key: s for s in self.session.scalars(statement)}
+
+    def suppress(self, suppression: AmlSuppression) -> None:
+        found = self.session.get(
+            AmlSuppression, (self.organization_id, suppression.customer_id, suppression.entry_key)
+        )
+        if found is not None:
+            self.session.delete(found)
+            self.session.flush()
+        self.session.add(suppression)
+        self.session.flush()
+
+    def move_to_customer(self, customer_id: str, target_customer_id: str) -> int:
+        """Give the target customer the checks of another (a merge); how many moved."""
+        checks = self.for_customer(customer_id)
+        for check in checks:
+            check.customer_id = target_customer_id
+        self.session.flush()
+        return len(checks)
+
+
+class DecisionRepository:
+    def __init__(self, session: Session, organization_id: str) -> None:
+        self.session = session
+        self.organization_id = organization_id
+
+    def get(self, decision_id: str | None) -> AmlCheckDecision | None:
+        if decision_id is None:
+            return None
+        return self.session.get(AmlCheckDecision, (self.organization_id, decision_id))
+
+    def for_check(self, check_id: str) -> list[AmlCheckDecision]:
+        statement = (
+            select(AmlCheckDecision)
+            .where(
+                AmlCheckDecision.organization_id == self.organization_id,
+                AmlCheckDecision.aml_check_id == check_id,
+            )
+            .order_by(AmlCheckDecision.created_time, AmlCheckDecision.id)
+        )
+        return list(self.session.scalars(statement))
+
+    def add(self, decision: AmlCheckDecision) -> AmlCheckDecision:
+        self.session.add(decision)
+        self.session.flush()
+        return decision

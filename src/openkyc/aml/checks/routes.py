@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from openkyc.aml import flows
+from openkyc.aml.checks import service, views
+from openkyc.aml.checks.schemas import (
+    AmlCheckDecisionOut,
+    AmlCheckOut,
+    AmlCheckReview,
+    ScreeningIn,
+)
+from openkyc.db.models import AmlCheck
+from openkyc.web.collections import Collection, Fields, member_response, page_response
+from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.wire import Links
+
+router = APIRouter(prefix="/aml-checks", tags=["AML"])
+Override = Annotated[
+    bool,
+    Query(
+        description="openkyc: an admin acts on a check another person holds for review; "
+        "the override is recorded."
+    ),
+]
+HELD: dict[int | str, dict[str, Any]] = {
+    409: {
+        "description": "Another person holds the check for review, or the same decision "
+        "is already in force."
+    }
+}
+
+
+def _one(session: Session, check: AmlCheck, links: Links) -> AmlCheckOut:
+    return views.checks_out(session, check.organization_id, [check], links)[0]
+
+
+def _acted(session: Session, check: AmlCheck, links: Links) -> JSONResponse:
+    out = _one(session, check, links)
+    return member_response(out, status_code=201, location=out.links[0].href)
+
+
+@router.get("", operation_id="GetAmlCheckCollection", response_model=list[AmlCheckOut])
+def list_aml_checks(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, query: Collection, fields: Fields
+) -> JSONResponse:
+    """AML checks, filtered (customerId, status, source, priority, tags, times), sorted and
+    paginated."""
+    checks, total = service.page(session, auth.organization_id, query)
+    return page_response(
+        views.checks_out(session, auth.organization_id, checks, links), total, query, fields
+    )
+
+
+@router.post("", operation_id="PostAmlCheck", status_code=201, response_model=AmlCheckOut)
+def screen_customer(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, body: ScreeningIn
+) -> JSONResponse:
+    """openkyc: screen a customer now against the lists loaded (customers are screened on
+    their own when created or when their name, birth date or address changes)."""
+    return _acted(
+        session,
+        flows.screen_on_demand(session, auth.organization_id, body.customerId, links),
+        links,
+    )
+
+
+@router.get("/{id}", operation_id="GetAmlCheck", response_model=AmlCheckOut)
+def get_aml_check(
+    auth: SecretKeyAuth, session: Session, links: RequestLinks, id: ResourceIdPath, fields: Fields
+) -> JSONResponse:
+    """One AML check: the customer's data screened and each hit with why it matched."""
+    return member_response(
+        _one(session, service.get(session, auth.organization_id, id), links), fields
+    )
+
+
+@router.post(
+    "/{id}/start-review",
+    operation_id="PostAmlCheckStartReview",
+    status_code=201,
+    response_model=AmlCheckOut,
+    responses=HELD,
+)
+def start_aml_check_review(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    override: Override = False,
+) -> JSONResponse:
+    """Hold the check for review (status in-review); another person's actions on it are a
+    409 until it is released, decided or 30 minutes pass. A check not waiting for review
+    is a 422."""
+    return _acted(session, service.start_review(session, auth, id, override=override), links)
+
+
+@router.post(
+    "/{id}/stop-review",
+    operation_id="PostAmlCheckStopReview",
+    status_code=201,
+    response_model=AmlCheckOut,
+    responses=HELD,
+)
+def stop_aml_check_review(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    override: Override = False,
+) -> JSONResponse:
+    """Release the hold: the check waits for review again. A check nobody holds is a 422."""
+    return _acted(session, service.stop_review(session, auth, id, override=override), links)
+
+
+@router.post(
+    "/{id}/review",
+    operation_id="PostAmlCheckReview",
+    status_code=201,
+    response_model=AmlCheckOut,
+    responses=HELD,
+)
+def review_aml_check(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    id: ResourceIdPath,
+    body: AmlCheckReview,
+    override: Override = False,
+) -> JSONResponse:
+    """Decide the check: `confirmed-match` or `false-positive` (its entries are then not
+    raised again for this customer for the suppression period of the AML settings, unless
+    the entry or the customer's data changes). Under the four-eyes rule of the KYC settings
+    the decision waits for a second person; against a decision in force it is a reversal."""
+    return _acted(session, service.review(session, auth, id, body.status, override=override), links)
+
+
+@router.get(
+    "/{id}/decisions",
+    operation_id="GetAmlCheckDecisionCollection",
+    response_model=list[AmlCheckDecisionOut],
+)
+def list_aml_check_decisions(
+    auth: SecretKeyAuth, session: Session, id: ResourceIdPath
+) -> JSONResponse:
+    """openkyc: every decision people made on the check, oldest first."""
+    records = service.history(session, auth.organization_id, id)
+    return JSONResponse([AmlCheckDecisionOut.of(r).to_wire() for r in records])

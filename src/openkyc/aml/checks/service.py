@@ -1,0 +1,314 @@
+"""Rules for AML checks: screening a customer, and the review of people.
+
+A screening writes a check when the customer is new or their name, birth date or address
+changed (``sign-up``), or when a list change finds them differently (``recurring``). A check
+with hits waits for a person; it announces itself by webhook and on the customer's timeline.
+People review it as they review KYC documents: a hold belongs to one person, a decision is
+a record of its own that a later one may reverse, and under the four-eyes rule it waits for
+a second person. A false positive keeps its entries from being raised again for the
+customer until the suppression ends, the entry changes or the customer's data does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from openkyc import clock
+from openkyc.aml.checks import decisions, screening
+from openkyc.aml.checks.repository import AmlCheckRepository, DecisionRepository
+from openkyc.aml.enums import DECISIONS, AmlCheckStatus, ReviewerType, ScreeningSource
+from openkyc.aml.lists import service as lists
+from openkyc.aml.settings import service as aml_settings
+from openkyc.auth.principal import Principal
+from openkyc.customers.events import record_customer_event
+from openkyc.db.collection import CollectionQuery
+from openkyc.db.ids import new_id
+from openkyc.db.models import AmlCheck, AmlCheckDecision, AmlSuppression, Customer
+from openkyc.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from openkyc.events import types as event_types
+from openkyc.timeline import service as timeline
+from openkyc.timeline.enums import TimelineType
+from openkyc.users.enums import Role
+from openkyc.wire import Links
+
+# A review left open by a reviewer who went away stops blocking others after this long.
+REVIEW_HOLD = timedelta(minutes=30)
+OPEN = frozenset({AmlCheckStatus.PENDING_REVIEW, AmlCheckStatus.IN_REVIEW})
+
+
+def page(
+    session: Session, organization_id: str, query: CollectionQuery
+) -> tuple[list[AmlCheck], int]:
+    return AmlCheckRepository(session, organization_id).page(query)
+
+
+def get(
+    session: Session, organization_id: str, check_id: str, *, for_update: bool = False
+) -> AmlCheck:
+    check = AmlCheckRepository(session, organization_id).get(check_id, for_update=for_update)
+    if check is None:
+        raise NotFound.resource("AML check", check_id)
+    return check
+
+
+def for_customer(session: Session, organization_id: str, customer_id: str) -> list[AmlCheck]:
+    return AmlCheckRepository(session, organization_id).for_customer(customer_id)
+
+
+def screen(
+    session: Session,
+    customer: Customer,
+    links: Links,
+    source: ScreeningSource = ScreeningSource.SIGN_UP,
+    *,
+    force: bool = False,
+) -> AmlCheck | None:
+    """Screen the customer against the lists; the new check, or None when nothing new was
+    learnt (the same data screened before, or a list change that finds the same hits)."""
+    repository = AmlCheckRepository(session, customer.organization_id)
+    person = screening.screened_person(customer)
+    digest = screening.person_digest(person)
+    latest = repository.latest_for(customer.id)
+    unchanged = latest is not None and latest.customer_digest == digest
+    if source == ScreeningSource.SIGN_UP and not force and unchanged:
+        return None
+    keys = screening.person_keys(person)
+    repository.replace_customer_keys(customer.id, keys)
+    settings = aml_settings.get(session, customer.organization_id)
+    now = clock.now()
+    outcome = screening.evaluate(
+        person, lists.candidates(session, keys), settings, repository.suppressions(customer.id), now
+    )
+    if (
+        source == ScreeningSource.RECURRING
+        and latest is not None
+        and unchanged
+        and screening.same_hits(outcome.hits, latest.hits)
+    ):
+        return None
+    check = repository.add(
+        AmlCheck(
+            id=new_id("aml_chk"),
+            organization_id=customer.organization_id,
+            customer_id=customer.id,
+            website_id=customer.website_id,
+            source=source,
+            status=AmlCheckStatus.PENDING_REVIEW if outcome.hits else AmlCheckStatus.NO_MATCH,
+            priority=outcome.priority,
+            customer_data=person,
+            customer_digest=digest,
+            hits=outcome.hits,
+            no_match_reason=outcome.no_match_reason,
+            no_match_details=outcome.no_match_details,
+            revision=0,
+            created_time=now,
+            updated_time=now,
+        )
+    )
+    if outcome.hits:
+        _announce(session, check, customer, links)
+    return check
+
+
+def _announce(session: Session, check: AmlCheck, customer: Customer, links: Links) -> None:
+    record_customer_event(
+        session,
+        customer,
+        event_types.AML_LIST_POSSIBLY_MATCHED,
+        links,
+        extra={"amlCheckId": check.id},
+    )
+    names = ", ".join(
+        f"{h['firstName']} {h.get('lastName') or ''}".strip()
+        + f" ({h['source']}, {h['confidence']})"
+        for h in check.hits[:5]
+    )
+    more = f" and {len(check.hits) - 5} more" if len(check.hits) > 5 else ""
+    timeline.record(
+        session,
+        check.organization_id,
+        check.customer_id,
+        TimelineType.AML_LIST_WAS_POSSIBLY_MATCHED,
+        f"AML check {check.id} ({check.source}) found {len(check.hits)} possible "
+        f"match{'es' if len(check.hits) != 1 else ''}: {names}{more}",
+        links=[timeline.Link("aml-check", check.id, "AML check")],
+    )
+
+
+def review_holder(check: AmlCheck, now: datetime) -> str | None:
+    """Who is reviewing the check right now, if anyone."""
+    if check.reviewer_id is None or check.review_start_time is None:
+        return None
+    if now - check.review_start_time >= REVIEW_HOLD:
+        return None
+    return check.reviewer_id
+
+
+def _ensure_may_act(
+    check: AmlCheck, principal: Principal, now: datetime, *, override: bool
+) -> str | None:
+    holder = review_holder(check, now)
+    if holder is None or holder == principal.actor_id:
+        return None
+    if not override:
+        raise Conflict(
+            f"{check.reviewer_name or holder} is reviewing {check.id}; "
+            "an admin may override the hold (override=true)"
+        )
+    if principal.role != Role.ADMIN:
+        raise Forbidden("Only an admin may override another person's review hold")
+    return holder
+
+
+def _changed(
+    session: Session, check: AmlCheck, now: datetime, type_: TimelineType, note: str
+) -> None:
+    check.revision += 1
+    check.updated_time = now
+    session.flush()
+    timeline.record(
+        session,
+        check.organization_id,
+        check.customer_id,
+        type_,
+        note,
+        links=[timeline.Link("aml-check", check.id, "AML check")],
+    )
+
+
+def start_review(
+    session: Session, principal: Principal, check_id: str, *, override: bool = False
+) -> AmlCheck:
+    """A person takes the check; others get a 409 until they stop or the hold lapses."""
+    now = clock.now()
+    check = get(session, principal.organization_id, check_id, for_update=True)
+    if check.status not in OPEN:
+        raise ValidationFailed.field(
+            "status", f"{check.id} is {check.status}; only a check waiting for review is held"
+        )
+    held_by = check.reviewer_name
+    overrode = _ensure_may_act(check, principal, now, override=override)
+    check.status = AmlCheckStatus.IN_REVIEW
+    check.reviewer_id = principal.actor_id
+    check.reviewer_name = principal.name
+    check.reviewer_type = ReviewerType.HUMAN
+    check.review_start_time = now
+    note = f"{principal.name} started reviewing AML check {check.id}"
+    if overrode:
+        note += f", overriding the review hold of {held_by}"
+    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note)
+    return check
+
+
+def stop_review(
+    session: Session, principal: Principal, check_id: str, *, override: bool = False
+) -> AmlCheck:
+    """The person lets the check go; it waits for review again."""
+    now = clock.now()
+    check = get(session, principal.organization_id, check_id, for_update=True)
+    if check.status != AmlCheckStatus.IN_REVIEW or review_holder(check, now) is None:
+        raise ValidationFailed.field("reviewStartTime", f"nobody is reviewing {check.id}")
+    held_by = check.reviewer_name
+    overrode = _ensure_may_act(check, principal, now, override=override)
+    check.status = AmlCheckStatus.PENDING_REVIEW
+    check.review_start_time = None
+    check.reviewer_id = check.reviewer_name = check.reviewer_type = None
+    note = f"{principal.name} stopped reviewing AML check {check.id}"
+    if overrode:
+        note = f"{principal.name} released the review hold of {held_by} on AML check {check.id}"
+    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note)
+    return check
+
+
+def review(
+    session: Session,
+    principal: Principal,
+    check_id: str,
+    status: str,
+    *,
+    override: bool = False,
+) -> AmlCheck:
+    """A person decides: the hits are the customer (confirmed-match) or are not
+    (false-positive). A decision against one in force reverses it."""
+    now = clock.now()
+    check = get(session, principal.organization_id, check_id, for_update=True)
+    if status not in DECISIONS:
+        raise ValidationFailed.field("status", "must be confirmed-match or false-positive")
+    if not check.hits:
+        raise ValidationFailed.field(
+            "status", f"{check.id} found no hits; there is nothing to review"
+        )
+    held_by = check.reviewer_name
+    holder = _ensure_may_act(check, principal, now, override=override)
+    overridden = decisions.Overridden(holder, held_by) if holder else None
+    decision = decisions.decide(session, principal, check, status, now, overridden)
+    note = decisions.describe(session, decision, check)
+    _apply(session, check, decision, principal, now)
+    _changed(session, check, now, TimelineType.AML_CHECK_REVIEWED, note)
+    return check
+
+
+def _apply(
+    session: Session,
+    check: AmlCheck,
+    decision: AmlCheckDecision,
+    principal: Principal,
+    now: datetime,
+) -> None:
+    check.reviewer_id = principal.actor_id
+    check.reviewer_name = principal.name
+    check.reviewer_type = ReviewerType.HUMAN
+    check.review_time = now
+    check.review_start_time = None
+    if decision.state == decisions.PROPOSED:
+        check.proposal_id = decision.id
+        if check.status == AmlCheckStatus.IN_REVIEW:
+            check.status = AmlCheckStatus.PENDING_REVIEW
+        return
+    check.proposal_id = None
+    check.decision_id = decision.id
+    check.status = decision.status
+    if decision.status == AmlCheckStatus.FALSE_POSITIVE:
+        _suppress(session, check, now)
+
+
+def _suppress(session: Session, check: AmlCheck, now: datetime) -> None:
+    days = aml_settings.get(session, check.organization_id).falsePositiveSuppressionDays
+    if days <= 0:
+        return
+    repository = AmlCheckRepository(session, check.organization_id)
+    for hit in check.hits:
+        repository.suppress(
+            AmlSuppression(
+                organization_id=check.organization_id,
+                customer_id=check.customer_id,
+                entry_key=hit["entryKey"],
+                entry_digest=hit["entryDigest"],
+                customer_digest=check.customer_digest,
+                aml_check_id=check.id,
+                until=now + timedelta(days=days),
+                created_time=now,
+                updated_time=now,
+            )
+        )
+
+
+def history(session: Session, organization_id: str, check_id: str) -> list[AmlCheckDecision]:
+    """The decisions people made on the check, oldest first."""
+    get(session, organization_id, check_id)
+    return DecisionRepository(session, organization_id).for_check(check_id)
+
+
+def move_to_customer(
+    session: Session, organization_id: str, customer_id: str, target_customer_id: str
+) -> int:
+    """A merged customer's checks belong to the customer they were merged into."""
+    return AmlCheckRepository(session, organization_id).move_to_customer(
+        customer_id, target_customer_id
+    )
+
+
+def get_many(session: Session, organization_id: str, check_ids: Sequence[str]) -> list[AmlCheck]:
+    return AmlCheckRepository(session, organization_id).get_many(check_ids)

@@ -1,0 +1,1 @@
+"""Watchlists: loaded by the operator from FollowTheMoney files, shared by every organization."""

@@ -1,0 +1,96 @@
+"""Every query of the watchlists. The lists are the operator's and shared by every
+organization, so these queries take no organization; the customers they return carry theirs."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from openkyc.db.models import AmlCustomerKey, AmlListEntry, AmlListKey
+
+# Entries compared with one customer at most: the ones sharing the most keys with them.
+CANDIDATES = 200
+
+
+class ListRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_entity_ids(self, source: str, entity_ids: Collection[str]) -> dict[str, AmlListEntry]:
+        statement = select(AmlListEntry).where(
+            AmlListEntry.source == source, AmlListEntry.entity_id.in_(list(entity_ids))
+        )
+        return {e.entity_id: e for e in self.session.scalars(statement)}
+
+    def add(self, entry: AmlListEntry, keys: Collection[str]) -> None:
+        self.session.add(entry)
+        self.session.flush()
+        self.replace_keys(entry.id, keys)
+
+    def replace_keys(self, entry_id: int, keys: Collection[str]) -> None:
+        self.session.execute(delete(AmlListKey).where(AmlListKey.entry_id == entry_id))
+        if keys:
+            rows = [{"key": k, "entry_id": entry_id} for k in sorted(keys)]
+            self.session.execute(insert(AmlListKey), rows)
+
+    def keys_of(self, entry_ids: Sequence[int]) -> set[str]:
+        statement = select(AmlListKey.key).where(AmlListKey.entry_id.in_(entry_ids)).distinct()
+        return set(self.session.scalars(statement))
+
+    def remove(self, entry_ids: Sequence[int]) -> None:
+        if entry_ids:
+            self.session.execute(delete(AmlListKey).where(AmlListKey.entry_id.in_(entry_ids)))
+            self.session.execute(delete(AmlListEntry).where(AmlListEntry.id.in_(entry_ids)))
+
+    def not_seen(self, source: str, load_id: str) -> list[int]:
+        """Entries of the source that a full load did not see (gone from the list)."""
+        statement = select(AmlListEntry.id).where(
+            AmlListEntry.source == source, AmlListEntry.load_id != load_id
+        )
+        return list(self.session.scalars(statement))
+
+    def count(self, source: str | None = None) -> int:
+        statement = select(func.count()).select_from(AmlListEntry)
+        if source is not None:
+            statement = statement.where(AmlListEntry.source == source)
+        return int(self.session.scalar(statement) or 0)
+
+    def sources(self) -> list[tuple[str, int]]:
+        statement = (
+            select(AmlListEntry.source, func.count())
+            .group_by(AmlListEntry.source)
+            .order_by(AmlListEntry.source)
+        )
+        return [(source, int(n)) for source, n in self.session.execute(statement)]
+
+    def candidates(self, keys: Collection[str], limit: int = CANDIDATES) -> list[AmlListEntry]:
+        """The entries sharing the most index keys with a customer's name."""
+        if not keys:
+            return []
+        shared = func.count(AmlListKey.key)
+        best = (
+            select(AmlListKey.entry_id)
+            .where(AmlListKey.key.in_(sorted(keys)))
+            .group_by(AmlListKey.entry_id)
+            .order_by(shared.desc(), AmlListKey.entry_id)
+            .limit(limit)
+        )
+        ids = list(self.session.scalars(best))
+        if not ids:
+            return []
+        found = self.session.scalars(select(AmlListEntry).where(AmlListEntry.id.in_(ids)))
+        return sorted(found, key=lambda e: ids.index(e.id))
+
+    def customers_with_keys(self, keys: Collection[str]) -> list[tuple[str, str]]:
+        """(organization, customer) of every screened customer whose name shares a key."""
+        if not keys:
+            return []
+        statement = (
+            select(AmlCustomerKey.organization_id, AmlCustomerKey.customer_id)
+            .where(AmlCustomerKey.key.in_(sorted(keys)))
+            .distinct()
+            .order_by(AmlCustomerKey.organization_id, AmlCustomerKey.customer_id)
+        )
+        return [(o, c) for o, c in self.session.execute(statement)]

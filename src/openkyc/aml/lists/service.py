@@ -1,0 +1,186 @@
+"""Loading a watchlist: a full export replaces what a source held, a delta changes it.
+
+The file is read twice: first for the entities that describe others (sanctions, addresses,
+identity documents), then for the people and organizations screened, written in batches.
+What changed is returned as the index keys it touched, so the customers those keys find can
+be screened again (ongoing monitoring)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from openkyc import clock
+from openkyc.aml.lists.entities import (
+    Change,
+    EntryData,
+    RelatedIndex,
+    entry_from,
+    is_screened,
+    read_changes,
+)
+from openkyc.aml.lists.repository import ListRepository
+from openkyc.db.ids import new_id
+from openkyc.db.models import AmlListEntry
+from openkyc.errors import ValidationFailed
+
+BATCH = 500
+SOURCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
+
+
+@dataclass
+class LoadResult:
+    source: str
+    added: int = 0
+    modified: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    # Index keys of every entry added, changed or removed: who may now match differently.
+    changed_keys: set[str] = field(default_factory=set)
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.modified + self.removed
+
+
+class Progress(Protocol):
+    def start(self, total: int) -> None: ...
+
+    def advance(self, done: int) -> None: ...
+
+
+def _lines(path: Path) -> Iterable[str]:
+    with path.open(encoding="utf-8") as handle:
+        yield from handle
+
+
+def load(
+    session: Session,
+    path: Path,
+    source: str,
+    *,
+    delta: bool = False,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load a file of FollowTheMoney entities into the named source."""
+    if not re.fullmatch(SOURCE_PATTERN, source):
+        raise ValidationFailed.field("source", "letters, digits, . _ - (at most 100)")
+    related = RelatedIndex()
+    total = 0
+    for change in read_changes(_lines(path)):
+        if change.op != "DEL" and not is_screened(change.data):
+            related.add(change.data)
+        else:
+            total += 1
+    if progress is not None:
+        progress.start(total)
+    loader = _Loader(session, source, new_id("load"), progress)
+    batch: list[Change] = []
+    for change in read_changes(_lines(path)):
+        if change.op == "DEL" or is_screened(change.data):
+            batch.append(change)
+        if len(batch) >= BATCH:
+            loader.apply(batch, related)
+            batch = []
+    loader.apply(batch, related)
+    if not delta:
+        loader.remove_unseen()
+    return loader.result
+
+
+class _Loader:
+    def __init__(
+        self, session: Session, source: str, load_id: str, progress: Progress | None
+    ) -> None:
+        self.session = session
+        self.repository = ListRepository(session)
+        self.source = source
+        self.load_id = load_id
+        self.progress = progress
+        self.result = LoadResult(source)
+
+    def apply(self, batch: list[Change], related: RelatedIndex) -> None:
+        if not batch:
+            return
+        ids = {str(c.data["id"]) for c in batch}
+        stored = self.repository.by_entity_ids(self.source, ids)
+        removed = []
+        for change in batch:
+            entity_id = str(change.data["id"])
+            if change.op == "DEL":
+                if entity_id in stored:
+                    removed.append(stored.pop(entity_id).id)
+                continue
+            self._store(entry_from(change.data, related), stored.get(entity_id))
+        if removed:
+            self.result.changed_keys |= self.repository.keys_of(removed)
+            self.repository.remove(removed)
+            self.result.removed += len(removed)
+        self.session.flush()
+        if self.progress is not None:
+            self.progress.advance(len(batch))
+
+    def _store(self, data: EntryData, entry: AmlListEntry | None) -> None:
+        digest = data.digest
+        now = clock.now()
+        if entry is None:
+            entry = AmlListEntry(
+                source=self.source,
+                entity_id=data.entity_id,
+                created_time=now,
+            )
+            self._fill(entry, data, digest, now)
+            self.repository.add(entry, data.keys)
+            self.result.added += 1
+            self.result.changed_keys |= data.keys
+            return
+        entry.load_id = self.load_id
+        if entry.digest == digest:
+            self.result.unchanged += 1
+            return
+        self.result.changed_keys |= self.repository.keys_of([entry.id]) | data.keys
+        self._fill(entry, data, digest, now)
+        self.repository.replace_keys(entry.id, data.keys)
+        self.result.modified += 1
+
+    def _fill(self, entry: AmlListEntry, data: EntryData, digest: str, now: datetime) -> None:
+        entry.schema = data.schema
+        entry.caption = data.caption
+        entry.names = data.names
+        entry.birth_dates = data.birth_dates
+        entry.places = data.places
+        entry.hit = data.hit
+        entry.digest = digest
+        entry.load_id = self.load_id
+        entry.updated_time = now
+
+    def remove_unseen(self) -> None:
+        gone = self.repository.not_seen(self.source, self.load_id)
+        for start in range(0, len(gone), BATCH):
+            part = gone[start : start + BATCH]
+            self.result.changed_keys |= self.repository.keys_of(part)
+            self.repository.remove(part)
+        self.result.removed += len(gone)
+
+
+def sources(session: Session) -> list[tuple[str, int]]:
+    """Each source loaded and how many entries it holds."""
+    return ListRepository(session).sources()
+
+
+def candidates(session: Session, keys: Iterable[str]) -> list[AmlListEntry]:
+    return ListRepository(session).candidates(set(keys))
+
+
+def customers_with_keys(session: Session, keys: Iterable[str]) -> list[tuple[str, str]]:
+    return ListRepository(session).customers_with_keys(set(keys))
+
+
+def count_entries(session: Session) -> int:
+    return ListRepository(session).count()

@@ -1,0 +1,95 @@
+"""Who is at the screen: the person of the session cookie, checked on every request (their
+role and status as they are now), and the form token every form must carry."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+
+from openkyc import clock
+from openkyc.auth import service as auth
+from openkyc.auth.principal import Principal
+from openkyc.backoffice.pages import FormTokenMissing, SignInRequired
+from openkyc.backoffice.sessions import COOKIE, PATH, SessionCookies, Visit
+from openkyc.config import Settings
+from openkyc.db.session import Session as OrmSession
+from openkyc.errors import Forbidden, Unauthorized
+from openkyc.timeline import authors
+from openkyc.timeline.enums import TriggeredBy
+from openkyc.users import roles
+from openkyc.users.enums import Role
+from openkyc.web.deps import Session
+
+FORM_TOKEN = "csrf_token"
+
+
+def cookies_of(request: Request) -> SessionCookies:
+    state = request.app.state
+    if getattr(state, "backoffice_cookies", None) is None:
+        state.backoffice_cookies = SessionCookies(state.settings)
+    cookies: SessionCookies = state.backoffice_cookies
+    return cookies
+
+
+def keep(request: Request, name: str, value: str) -> None:
+    """Send the cookie with whatever response the request ends with."""
+    settings: Settings = request.app.state.settings
+    secure = request.url.scheme == "https" or settings.environment == "production"
+
+    def set_cookie(response: Response) -> None:
+        response.set_cookie(name, value, path=PATH, httponly=True, secure=secure, samesite="strict")
+
+    request.state.after = set_cookie
+
+
+async def check_form_token(request: Request, visit: Visit) -> None:
+    if request.method != "POST":
+        return
+    form = await request.form()
+    sent = form.get(FORM_TOKEN)
+    if not visit.form_token_matches(sent if isinstance(sent, str) else None):
+        raise FormTokenMissing()
+
+
+def _principal(session: OrmSession, visit: Visit | None) -> Principal:
+    if visit is None or visit.token is None:
+        raise SignInRequired()
+    try:
+        principal = auth.principal_from_jwt(session, visit.token)
+    except Unauthorized as error:
+        raise SignInRequired() from error
+    if principal.kind != "user":
+        raise SignInRequired()
+    return principal
+
+
+async def signed_in(request: Request, session: Session) -> Principal:
+    """The signed-in person; every request renews the idle timeout."""
+    cookies = cookies_of(request)
+    now = clock.now()
+    visit = cookies.open(request.cookies.get(COOKIE), now)
+    principal = _principal(session, visit)
+    assert visit is not None
+    request.state.visit = visit
+    request.state.person = principal
+    keep(request, COOKIE, cookies.seal(visit, now))
+    await check_form_token(request, visit)
+    authors.bind(session, authors.Author(principal.actor_id, principal.name, TriggeredBy.APP))
+    return principal
+
+
+def _admin(person: Annotated[Principal, Depends(signed_in)]) -> Principal:
+    if person.role != Role.ADMIN:
+        raise Forbidden("Only an admin may open the settings")
+    return person
+
+
+Person = Annotated[Principal, Depends(signed_in)]
+Admin = Annotated[Principal, Depends(_admin)]
+
+
+def ensure_may(person: Principal, operation_id: str) -> None:
+    """The same policy as the API's: a role may do in the back office what its token may do
+    through the operation of the same action."""
+    roles.ensure_permits(person.role or "", "POST", operation_id)

@@ -1,0 +1,236 @@
+"""The review queue and the document page through real HTTP on both databases: a reviewer's
+action in the back office is the same hold, decision and timeline entry as through the API."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from openkyc.clock import FrozenClock
+from openkyc.db.models import User
+from openkyc.db.session import Database
+from tests.backoffice.screen import form_token, screen
+from tests.fixtures import kyc
+from tests.fixtures.people import Team, add_person, make_team
+from tests.fixtures.tenants import Tenant
+
+
+@pytest.fixture
+def team(database: Database, client: TestClient, tenant: Tenant) -> Team:
+    return make_team(database, client, tenant.organization_id)
+
+
+def _waiting(api: TestClient, clock: FrozenClock, count: int) -> list[str]:
+    """Documents waiting for a person, one minute apart, oldest first."""
+    made = []
+    for i in range(count):
+        customer = kyc.customer(api, first=f"Person{i}")
+        made.append(kyc.document(api, customer)["id"])
+        clock.advance(seconds=60)
+    return made
+
+
+def test_the_queue_lists_waiting_documents_oldest_first_with_count_and_age(
+    app: FastAPI, api: TestClient, team: Team, clock: FrozenClock
+) -> None:
+    oldest, middle, newest = _waiting(api, clock, 3)
+    kyc.accept(api, middle)  # decided: no longer waiting
+    clock.advance(minutes=10)
+    with screen(app, team.rita.email) as rita:
+        page = rita.get("/backoffice/queue")
+    assert page.status_code == 200
+    assert 'id="waiting-count">2<' in page.text
+    assert 'id="oldest-age">13 min<' in page.text
+    assert page.text.index(oldest) < page.text.index(newest)
+    assert middle not in page.text
+
+
+def test_take_next_holds_the_oldest_free_document_as_the_api_does(
+    app: FastAPI, api: TestClient, team: Team, clock: FrozenClock
+) -> None:
+    first, second = _waiting(api, clock, 2)
+    with (
+        screen(app, team.rita.email) as rita,
+        screen(app, team.bob.email) as bob,
+        screen(app, team.admin.email) as admin,
+    ):
+        taken = rita.send("/backoffice/queue", "/backoffice/queue/next")
+        assert taken.status_code == 303
+        assert taken.headers["location"] == f"/backoffice/documents/{first}"
+        # Bob cannot take what Rita holds: he gets the next one.
+        assert bob.send("/backoffice/queue", "/backoffice/queue/next").headers["location"] == (
+            f"/backoffice/documents/{second}"
+        )
+        # Taking again gives back one's own document; a third person finds nothing free.
+        again = bob.send("/backoffice/queue", "/backoffice/queue/next")
+        assert again.headers["location"] == f"/backoffice/documents/{second}"
+        empty = admin.send("/backoffice/queue", "/backoffice/queue/next")
+        assert empty.status_code == 200 and 'id="nothing-left"' in empty.text
+        # Nor may Bob decide Rita's document.
+        refused = bob.send(
+            f"/backoffice/documents/{first}", f"/backoffice/documents/{first}/accept"
+        )
+        assert refused.status_code == 409
+        assert "Rita Levi is reviewing" in refused.text
+    held = api.get(f"/kyc-documents/{first}").json()
+    assert (held["reviewerId"], held["reviewerName"], held["status"]) == (
+        team.rita.id,
+        "Rita Levi",
+        "pending",
+    )
+    assert held["reviewStartTime"] is not None
+
+
+def test_accept_and_reject_are_the_decisions_and_timeline_entries_of_the_api(
+    app: FastAPI, api: TestClient, team: Team, clock: FrozenClock
+) -> None:
+    accepted, rejected = _waiting(api, clock, 2)
+    with screen(app, team.rita.email) as rita:
+        page = f"/backoffice/documents/{accepted}"
+        assert rita.send(page, f"{page}/accept").status_code == 303
+        page = f"/backoffice/documents/{rejected}"
+        sent = rita.send(
+            page, f"{page}/reject", reason="document-expired", message="Please send a valid one"
+        )
+        assert sent.status_code == 303
+        shown = rita.get(page)
+    assert 'id="status" class="status-rejected">rejected<' in shown.text
+    assert "Please send a valid one" in shown.text
+    document = api.get(f"/kyc-documents/{accepted}").json()
+    assert (document["status"], document["reviewerId"]) == ("accepted", team.rita.id)
+    document = api.get(f"/kyc-documents/{rejected}").json()
+    assert document["status"] == "rejected"
+    assert document["rejectionReason"] == {
+        "type": "document-expired",
+        "message": "Please send a valid one",
+    }
+    [decision] = team.decisions(rejected)
+    assert (decision["authorId"], decision["authorName"], decision["state"]) == (
+        team.rita.id,
+        "Rita Levi",
+        "effective",
+    )
+    timeline = api.get(
+        f"/customers/{document['customerId']}/timeline", params={"sort": "occurredTime"}
+    ).json()
+    assert timeline[-1]["message"] == (
+        f"Rita Levi rejected KYC document {rejected} (document-expired: Please send a valid one)"
+    )
+    assert timeline[-1]["triggeredBy"] == "app"
+
+
+def test_a_viewer_sees_but_cannot_decide(
+    app: FastAPI, api: TestClient, team: Team, clock: FrozenClock, client: TestClient
+) -> None:
+    [waiting] = _waiting(api, clock, 1)
+    vera = add_person(client, team.admin, "Vera", "Viewer", role="viewer")
+    with screen(app, vera.email) as viewer:
+        page = viewer.get(f"/backoffice/documents/{waiting}")
+        assert page.status_code == 200 and 'id="read-only"' in page.text
+        assert 'id="accept"' not in page.text
+        refused = viewer.send(
+            f"/backoffice/documents/{waiting}", f"/backoffice/documents/{waiting}/accept"
+        )
+        assert refused.status_code == 403
+        assert viewer.send("/backoffice/queue", "/backoffice/queue/next").status_code == 403
+    document = api.get(f"/kyc-documents/{waiting}").json()
+    assert (document["status"], document["reviewerId"], document["reviewStartTime"]) == (
+        "pending",
+        None,
+        None,
+    )
+    assert team.decisions(waiting) == []
+
+
+def test_a_form_without_its_token_changes_nothing(
+    app: FastAPI, api: TestClient, team: Team, clock: FrozenClock
+) -> None:
+    [waiting] = _waiting(api, clock, 1)
+    action = f"/backoffice/documents/{waiting}/accept"
+    with screen(app, team.rita.email) as rita, screen(app, team.bob.email) as bob:
+        missing = rita.client.post(action, data={}, follow_redirects=False)
+        # The token of another person's session is no token of Rita's.
+        foreign = form_token(bob.get("/backoffice/queue"))
+        wrong = rita.client.post(action, data={"csrf_token": foreign}, follow_redirects=False)
+    assert (missing.status_code, wrong.status_code) == (403, 403)
+    assert api.get(f"/kyc-documents/{waiting}").json()["status"] == "pending"
+    assert team.decisions(waiting) == []
+
+
+def test_another_organization_is_never_reachable(
+    app: FastAPI, api: TestClient, team: Team, clock: FrozenClock, other_tenant: Tenant
+) -> None:
+    with TestClient(app, base_url="http://openkyc.test", headers=other_tenant.headers) as other:
+        customer = kyc.customer(other)
+        theirs = kyc.document(other, customer)
+    with screen(app, team.admin.email) as admin:
+        assert admin.get(f"/backoffice/documents/{theirs['id']}").status_code == 404
+        assert admin.get(f"/backoffice/files/{theirs['fileIds'][0]}").status_code == 404
+        assert admin.get(f"/backoffice/customers/{customer}").status_code == 404
+        queue = admin.get("/backoffice/queue")
+        refused = admin.send("/backoffice/queue", f"/backoffice/documents/{theirs['id']}/accept")
+    assert theirs["id"] not in queue.text and 'id="waiting-count">0<' in queue.text
+    assert refused.status_code == 404
+    assert other.get(f"/kyc-documents/{theirs['id']}").json()["status"] == "pending"
+
+
+def test_the_session_cookie_is_secure_and_ends_when_idle_or_signed_out(
+    app: FastAPI, team: Team, clock: FrozenClock
+) -> None:
+    with screen(app) as rita:
+        signed = rita.sign_in(team.rita.email)
+        cookie = signed.headers["set-cookie"]
+        assert "openkyc_backoffice=" in cookie
+        for attribute in ("HttpOnly", "Secure", "SameSite=strict", "Path=/backoffice"):
+            assert attribute.lower() in cookie.lower()
+        clock.advance(minutes=29)
+        assert rita.get("/backoffice/queue").status_code == 200  # renews the idle time
+        clock.advance(minutes=29)
+        assert rita.get("/backoffice/queue").status_code == 200
+        clock.advance(minutes=31)
+        idle = rita.get("/backoffice/queue")
+        assert (idle.status_code, idle.headers["location"]) == (
+            303,
+            "/backoffice/signin?next=/backoffice/queue",
+        )
+    with screen(app, team.rita.email) as rita:
+        out = rita.send("/backoffice/queue", "/backoffice/signout")
+        assert out.status_code == 303
+        assert rita.get("/backoffice/queue").status_code == 303
+
+
+def test_sign_in_refuses_a_wrong_password_and_counts_it(
+    app: FastAPI, team: Team, database: Database
+) -> None:
+    with screen(app) as stranger:
+        refused = stranger.sign_in(team.rita.email, "not the password at all")
+        assert refused.status_code == 401
+        assert "The email, password or one-time code is wrong" in refused.text
+        assert stranger.get("/backoffice/queue").status_code == 303
+    with database.sessionmaker() as session:
+        user = session.scalars(select(User).where(User.id == team.rita.id)).one()
+        assert user.failed_sign_ins == 1
+
+
+def test_pages_allow_only_their_own_scripts_and_styles(app: FastAPI, team: Team) -> None:
+    with screen(app, team.rita.email) as rita:
+        page = rita.get("/backoffice/queue")
+        script = rita.get("/backoffice/static/backoffice.js")
+        style = rita.get("/backoffice/static/backoffice.css")
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert (script.status_code, style.status_code) == (200, 200)
+    assert "http://" not in page.text and "https://" not in page.text
+
+
+def test_idle_for_too_long_before_the_sign_in_form_is_sent(app: FastAPI, team: Team) -> None:
+    with screen(app) as rita:
+        sent = rita.client.post(
+            "/backoffice/signin",
+            data={"email": team.rita.email, "password": "x", "csrf_token": "made-up"},
+            follow_redirects=False,
+        )
+    assert sent.status_code == 403
