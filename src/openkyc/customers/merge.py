@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from openkyc import clock
+from openkyc.aml.checks import service as aml_checks
 from openkyc.attachments.repository import AttachmentRepository
 from openkyc.customers.events import record_customer_event
 from openkyc.customers.repository import CustomerRepository
@@ -91,6 +92,7 @@ def _move_the_rest(session: Session, source: Customer, target: Customer) -> None
         attachment.touch()
     session.flush()
     TagRepository(session, organization_id).copy_customer_tags(source.id, target.id)
+    aml_checks.move_to_customer(session, organization_id, source.id, target.id)
 
 
 def merge_into(

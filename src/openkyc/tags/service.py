@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from openkyc import clock
+from openkyc.aml.checks import service as aml_checks
 from openkyc.customers.events import record_customer_event
 from openkyc.customers.repository import CustomerRepository
 from openkyc.db.collection import CollectionQuery
@@ -157,3 +158,23 @@ def tag_customer(
     if CustomerRepository(session, organization_id).get(customer_id) is None:
         raise NotFound.resource("Customer", customer_id)
     tag_customers(session, organization_id, name, [customer_id], links, add=add)
+
+
+def tag_aml_checks(
+    session: Session, organization_id: str, name: str, check_ids: Sequence[str], *, add: bool
+) -> None:
+    """Tag (or untag) AML checks; those already so are left alone, the others get a new
+    revision."""
+    found = aml_checks.get_many(session, organization_id, list(dict.fromkeys(check_ids)))
+    problems = _missing({c.id for c in found}, check_ids, "amlCheckIds")
+    if problems:
+        raise ValidationFailed(problems)
+    tag = _tag_of_type(session, organization_id, name, TagType.AML_CHECK)
+    aml_checks.set_tag(session, organization_id, tag.id, found, add=add)
+
+
+def tag_aml_check(
+    session: Session, organization_id: str, name: str, check_id: str, *, add: bool
+) -> None:
+    aml_checks.get(session, organization_id, check_id)
+    tag_aml_checks(session, organization_id, name, [check_id], add=add)

@@ -310,3 +310,12 @@ def completed_for(session: Session, document: KycDocument) -> bool:
         document.request_id, list(document.file_ids)
     )
     return found is not None
+
+
+def for_request(
+    session: Session, organization_id: str, customer_id: str, request_id: str
+) -> list[KycLivenessSession]:
+    """The face-liveness sessions of one of the customer's requests (their frames are gone
+    once checked; a succeeded session keeps its frontal frame as the selfie file)."""
+    sessions = LivenessRepository(session, organization_id).for_customer(customer_id)
+    return sorted((s for s in sessions if s.request_id == request_id), key=lambda s: s.created_time)
