@@ -33,12 +33,18 @@ floors: install
 	.venv-floors/bin/pytest -n 2 -q -p no:cacheprovider -m 'not browser' \
 		tests/web tests/customers tests/files tests/auth tests/kyc/requests tests/webhooks
 
+# axe-core, the accessibility check the browser tests inject into the back office's pages.
+AXE := tools/axe/node_modules/axe-core/axe.min.js
+$(AXE): tools/axe/package-lock.json
+	npm ci --prefix tools/axe --no-audit --no-fund
+	touch $@
+
 ## Install the test dependencies and run the whole test suite.
-test: install
+test: install $(AXE)
 	$(BIN)/pytest -n 2 --dist loadfile
 
 ## Only the gatherer's walks in headless Chromium (screenshots in .artifacts/screenshots).
-test-browser: install
+test-browser: install $(AXE)
 	$(BIN)/pytest -m browser
 
 # The JavaScript linter, installed from its lock file (needs Node.js with npm).

@@ -265,3 +265,48 @@ def test_filters_and_sorting(api: TestClient) -> None:
     by_priority = api.get("/aml-checks", params={"filter": "priority:p0"}).json()
     assert [c["customer"]["id"] for c in by_priority] == [hit]
     assert_problem(api.get("/aml-checks", params={"sort": "hits"}), 422)
+
+
+def test_tags_on_aml_checks(api: TestClient) -> None:
+    customer_id = create(api, "Ivan", "Petrov", dob="1970-03-15")
+    [check] = checks_of(api, customer_id)
+    other = create(api, "Ada", "Lovelace")
+    [clear] = checks_of(api, other)
+    tagged = api.post(
+        "/tags/escalated/aml-checks", json={"amlCheckIds": [check["id"], clear["id"]]}
+    )
+    assert tagged.status_code == 204, tagged.text
+    assert api.get("/tags/escalated").json()["type"] == "aml-check"
+    got = api.get(f"/aml-checks/{check['id']}").json()
+    assert [t["name"] for t in got["tags"]] == ["escalated"]
+    assert got["revision"] == check["revision"] + 1
+    # Tagging again leaves it alone.
+    assert api.post(f"/tags/escalated/aml-checks/{check['id']}").status_code == 204
+    assert api.get(f"/aml-checks/{check['id']}").json()["revision"] == check["revision"] + 1
+    found = api.get("/aml-checks", params={"filter": "tags:escalated", "sort": "id"}).json()
+    assert {c["id"] for c in found} == {check["id"], clear["id"]}
+    untagged = api.request(
+        "DELETE", "/tags/escalated/aml-checks", json={"amlCheckIds": [clear["id"]]}
+    )
+    assert untagged.status_code == 204
+    assert api.get(f"/aml-checks/{clear['id']}").json()["tags"] == []
+    assert api.delete(f"/tags/escalated/aml-checks/{check['id']}").status_code == 204
+    assert api.get(f"/aml-checks/{check['id']}").json()["tags"] == []
+    missing = api.post("/tags/escalated/aml-checks", json={"amlCheckIds": ["aml_chk_nope"]})
+    assert_problem(missing, 422)
+    assert missing.json()["invalidFields"][0]["field"] == "amlCheckIds.0"
+    assert_problem(api.post("/tags/escalated/aml-checks/aml_chk_nope"), 404)
+    # A customer tag is not an AML check tag.
+    api.post(f"/tags/vip/customers/{customer_id}")
+    wrong = api.post(f"/tags/vip/aml-checks/{check['id']}")
+    assert_problem(wrong, 422)
+
+
+def test_a_merged_customer_s_checks_follow_it(api: TestClient) -> None:
+    duplicate = create(api, "Ivan", "Petrov", dob="1970-03-15")
+    target = create(api, "Ada", "Lovelace")
+    [check] = checks_of(api, duplicate)
+    merged = api.delete(f"/customers/{duplicate}", params={"targetCustomerId": target})
+    assert merged.status_code == 204, merged.text
+    assert api.get(f"/aml-checks/{check['id']}").json()["customer"]["id"] == target
+    assert len(checks_of(api, target)) == 2

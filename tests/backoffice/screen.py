@@ -36,12 +36,12 @@ class Screen:
     def get(self, path: str, **params: object) -> Response:
         return self.client.get(path, params=params, follow_redirects=False)
 
-    def send(self, page: str, action: str, **fields: str) -> Response:
-        """Open ``page``, then send its form to ``action`` with the page's form token."""
+    def send(self, page: str, target: str, /, **fields: str) -> Response:
+        """Open ``page``, then send its form to ``target`` with the page's form token."""
         opened = self.get(page)
         assert opened.status_code == 200, opened.text
         return self.client.post(
-            action, data={"csrf_token": form_token(opened), **fields}, follow_redirects=False
+            target, data={"csrf_token": form_token(opened), **fields}, follow_redirects=False
         )
 
 

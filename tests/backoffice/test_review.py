@@ -3,14 +3,22 @@ action in the back office is the same hold, decision and timeline entry as throu
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
+import pyotp
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from openkyc.analysis import Fingerprints
 from openkyc.clock import FrozenClock
-from openkyc.db.models import User
+from openkyc.db.models import KycLivenessSession, User
 from openkyc.db.session import Database
+from openkyc.db.types import utcnow
+from openkyc.kyc.documents.fingerprints import FingerprintRepository
+from tests.backoffice.findings import store_findings
 from tests.backoffice.screen import form_token, screen
 from tests.fixtures import kyc
 from tests.fixtures.people import Team, add_person, make_team
@@ -234,3 +242,125 @@ def test_idle_for_too_long_before_the_sign_in_form_is_sent(app: FastAPI, team: T
             follow_redirects=False,
         )
     assert sent.status_code == 403
+
+
+def test_the_queue_filters_by_type_failed_check_score_age_tag_and_holder(
+    app: FastAPI,
+    api: TestClient,
+    team: Team,
+    clock: FrozenClock,
+    database: Database,
+    tenant: Tenant,
+) -> None:
+    organization = tenant.organization_id
+    name, birth, plain = _waiting(api, clock, 3)
+    clock.advance(hours=2)
+    address = kyc.document(api, kyc.customer(api, first="Late"), "address-proof")["id"]
+    store_findings(database, organization, name, {"lastName": "mismatch"})
+    store_findings(database, organization, birth, {"dateOfBirth": "mismatch"})
+    store_findings(database, organization, plain, {})
+    tagged = api.post("/tags/vip/kyc-documents", json={"kycDocumentIds": [birth]})
+    assert tagged.status_code == 204, tagged.text
+    with screen(app, team.rita.email) as rita:
+        rita.send(f"/backoffice/documents/{plain}", f"/backoffice/documents/{plain}/hold")
+
+        def listed(**filters: object) -> set[str]:
+            page = rita.get("/backoffice/queue", **filters)
+            assert page.status_code == 200, page.text
+            return {d for d in (name, birth, plain, address) if d in page.text}
+
+        assert listed() == {name, birth, plain, address}
+        assert listed(type="address-proof") == {address}
+        assert listed(check="lastName") == {name}
+        assert listed(min=100) == {plain}
+        assert listed(max=99) == {name, birth}
+        assert listed(hours=1) == {name, birth, plain}
+        assert listed(tag="vip") == {birth}
+        assert listed(mine="true") == {plain}
+        assert rita.get("/backoffice/queue", min=101).status_code == 422
+        # Taking the next one within a filter takes the oldest of the filter.
+        taken = rita.send("/backoffice/queue", "/backoffice/queue/next?check=dateOfBirth")
+    assert taken.headers["location"] == f"/backoffice/documents/{birth}"
+
+
+def test_the_document_page_shows_the_reading_beside_the_customer_and_the_duplicate(
+    app: FastAPI, api: TestClient, team: Team, database: Database, tenant: Tenant
+) -> None:
+    organization = tenant.organization_id
+    grace = kyc.customer(api, first="Grace", last="Hopper")
+    request = kyc.kyc_request(api, grace, "identity-proof")["id"]
+    made = kyc.document(api, grace, request_id=request)
+    document, selfie = made["id"], made["fileIds"][2]
+    other = kyc.customer(api, first="Ada", last="Lovelace")
+    reused = kyc.document(api, other)["id"]
+    mrz = {
+        "lines": [
+            "P<GBRHOPPER<<GRACE<<<<<<<<<<<<<<<<<<<<<<<<<<",
+            "X4821937<9GBR8611194F3103016<<<<<<<<<<<<<<0",
+        ],
+        "checkDigits": {"check_document_number": True, "check_birth_date": False},
+        "valid": False,
+    }
+    parsed = {
+        "givenNames": "GRACE",
+        "surname": "HOPPEN",
+        "documentNumber": "X4821937",
+        "mrz": mrz,
+        "faceDistance": 0.31,
+    }
+    store_findings(database, organization, document, {"lastName": "mismatch"}, parsed)
+    with database.write_sessionmaker() as session:
+        fingerprints = FingerprintRepository(session, organization)
+        fingerprints.replace(document, grace, Fingerprints(document="same-number-and-birth"))
+        fingerprints.replace(reused, other, Fingerprints(document="same-number-and-birth"))
+        now = utcnow()
+        session.add(
+            KycLivenessSession(
+                organization_id=organization,
+                id="kyc_liv_1",
+                customer_id=grace,
+                request_id=request,
+                status="succeeded",
+                challenge=["turn-left", "tilt-right"],
+                frames=[],
+                reference_file_id=selfie,
+                expiration_time=now,
+                revision=0,
+                created_time=now,
+                updated_time=now,
+            )
+        )
+        session.commit()
+    with screen(app, team.rita.email) as rita:
+        page = rita.get(f"/backoffice/documents/{document}").text
+    assert re.findall(r'data-state="([a-z-]+)">\s*<th scope="row">([^<]+)<', page)[:2] == [
+        ("same", "First name"),
+        ("differs", "Last name"),
+    ]
+    assert 'class="ok">check_document_number: valid<' in page
+    assert 'class="bad">check_birth_date: wrong<' in page
+    assert "Similarity 69%" in page
+    assert re.search(
+        r"<th scope=\"row\">lastName</th><td>failed</td><td>\d+</td><td>\d+</td><td>mismatch</td>",
+        page,
+    )
+    assert f'href="/backoffice/customers/{other}" class="duplicate"' in page
+    assert "succeeded (asked: turn-left, tilt-right)" in page
+    assert f'src="/backoffice/files/{selfie}" alt="The frontal frame' in page
+
+
+def test_a_second_factor_is_asked_at_sign_in_once_set_up(
+    app: FastAPI, client: TestClient, team: Team
+) -> None:
+    setup = client.post("/profile/totp", headers=team.rita.headers)
+    secret = setup.json()["secret"]
+    code = pyotp.TOTP(secret).now()
+    confirmed = client.post(
+        "/profile/totp/confirmation", json={"otp": code}, headers=team.rita.headers
+    )
+    assert confirmed.status_code == 201
+    with screen(app) as rita:
+        assert rita.sign_in(team.rita.email).status_code == 401
+        next_code = pyotp.TOTP(secret).at(utcnow() + timedelta(seconds=30))
+        assert rita.sign_in(team.rita.email, otp=next_code).status_code == 303
+        assert rita.get("/backoffice/queue").status_code == 200

@@ -123,7 +123,7 @@ RULES_BEYOND_THE_SCHEMA: list[tuple[str, str | re.Pattern[str]]] = [
     (r"requestId", "for this customer"),
     (r"fileIds(\.\d+)?", FILE_IDS_MESSAGES),
     (r"credentialHash", "no such webhook credential"),
-    (r"(kycDocumentIds|customerIds)\.\d+", "was not found"),
+    (r"(kycDocumentIds|customerIds|amlCheckIds)\.\d+", "was not found"),
     (r"documentType", "does not ask for"),
     (r"documentSubtype", "the request allows"),
     # Rules across fields or items that JSON Schema cannot say: one entry per document type,
@@ -134,6 +134,8 @@ RULES_BEYOND_THE_SCHEMA: list[tuple[str, str | re.Pattern[str]]] = [
     (r"identityProof\.minimumAgeSettings", "may appear once"),
     # A report's period ends no earlier than it starts (the start by default this month's).
     (r"periodEnd", "must not be before periodStart"),
+    # A histogram's period cut in buckets of the aggregation period: at most ten thousand.
+    (r"aggregationPeriod", "buckets of it"),
     (r"file", FILE_MESSAGES),
     # Depends on the network: a URL to fetch that does not answer, or answers something else.
     (r"url", URL_MESSAGES),

@@ -18,7 +18,7 @@ from tests.files.helpers import b64, settings_with
 from tests.fixtures import images
 from tests.fixtures.tenants import Tenant
 
-CHECKS = {"database", "storage", "jobQueue"}
+CHECKS = {"database", "storage", "jobQueue", "rateLimits"}
 
 
 def test_a_healthy_service_is_live_and_ready(client: TestClient) -> None:

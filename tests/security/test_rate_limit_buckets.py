@@ -46,3 +46,19 @@ def test_one_customer_link_does_not_spend_another_s(api: TestClient, client: Tes
     other = exchange(client, link_token(second), publishable)
     refused = client.post("/storefront/kyc-documents", json={}, headers=other)
     assert refused.status_code == 422, refused.text
+
+
+@pytest.mark.parametrize("body", [{}, {"documentType": "identity-proof", "fileIds": ["x"]}])
+def test_a_customer_links_flood_locks_out_neither_the_merchant_nor_its_front_end(
+    api: TestClient, client: TestClient, body: dict[str, object]
+) -> None:
+    request = kyc_request(api, customer(api), "identity-proof")
+    publishable = new_key(api, "Shop", type="publishable")
+    flooder = exchange(client, link_token(request), publishable)
+    for _ in range(LIMIT + 3):
+        client.post("/storefront/kyc-documents", json=body, headers=flooder)
+    assert_problem(client.post("/storefront/kyc-documents", json=body, headers=flooder), 429)
+    assert api.post("/customers", json=customer_body()).status_code == 201
+    front_end = {"Authorization": publishable["secretKey"]}
+    refused = client.post("/files", json={}, headers=front_end)
+    assert refused.status_code == 422, refused.text  # judged, not throttled

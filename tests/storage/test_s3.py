@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from botocore.exceptions import ClientError
 
-from openkyc.storage import storage_from_url
+from openkyc.storage import StorageUnavailable, storage_from_url
 from openkyc.storage.local import LocalStorage
 from openkyc.storage.s3 import S3Storage
 from tests.fixtures.seaweedfs import SeaweedFS
@@ -15,7 +14,7 @@ from tests.fixtures.seaweedfs import SeaweedFS
 
 def test_check_fails_for_a_missing_bucket(seaweed: SeaweedFS) -> None:
     store = S3Storage("no-such-bucket", "", seaweed.options)
-    with pytest.raises(ClientError):
+    with pytest.raises(StorageUnavailable, match="S3 refused"):
         store.check()
 
 
@@ -23,7 +22,7 @@ def test_wrong_credentials_are_refused(seaweed: SeaweedFS) -> None:
     options = seaweed.options
     wrong = type(options)(**{**options.__dict__, "secret_access_key": "not-the-secret"})
     store = S3Storage(seaweed.bucket, "wrong", wrong)
-    with pytest.raises(ClientError):
+    with pytest.raises(StorageUnavailable, match="SignatureDoesNotMatch"):
         store.put("org_1/file_1", b"bytes")
     assert seaweed.storage("wrong").keys() == []
 

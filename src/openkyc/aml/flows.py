@@ -7,12 +7,24 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
+from openkyc import clock
+from openkyc.aml import report
 from openkyc.aml.checks import service as checks
+from openkyc.aml.checks import views as check_views
+from openkyc.aml.checks.screening import screened_person
 from openkyc.aml.enums import ScreeningSource
 from openkyc.aml.lists import service as lists
+from openkyc.attachments import service as attachments
+from openkyc.attachments.enums import RelatedType
+from openkyc.attachments.schemas import AttachmentIn
+from openkyc.config import Settings
 from openkyc.customers import service as customers
-from openkyc.db.models import AmlCheck, Customer
+from openkyc.db.models import AmlCheck, Attachment, Customer
 from openkyc.errors import NotFound, ValidationFailed
+from openkyc.files import service as files
+from openkyc.files.schemas import FileFields, Upload
+from openkyc.kyc.documents import service as documents
+from openkyc.storage import Storage
 from openkyc.wire import Links
 
 
@@ -49,3 +61,51 @@ def rescreen(
         if checks.screen(session, customer, links, ScreeningSource.RECURRING):
             made += 1
     return made
+
+
+def compliance_report(
+    session: Session,
+    storage: Storage,
+    settings: Settings,
+    organization_id: str,
+    customer_id: str,
+    links: Links,
+) -> Attachment:
+    """Write the customer's KYC and AML results as a PDF, stored as a file attached to the
+    customer."""
+    customer = customers.get(session, organization_id, customer_id)
+    kyc = [
+        report.KycResult(d.id, d.document_type, d.status, d.reviewer_name, d.updated_time)
+        for d in sorted(
+            documents.for_customer(session, organization_id, customer_id),
+            key=lambda d: d.created_time,
+        )
+    ]
+    found = checks.for_customer(session, organization_id, customer_id)
+    rendered = [c.to_wire() for c in check_views.checks_out(session, organization_id, found, links)]
+    now = clock.now()
+    data = report.ReportData(
+        organization_id, customer_id, screened_person(customer), now, kyc, rendered
+    )
+    name = f"compliance-screening-report-{customer_id}-{now:%Y%m%dT%H%M%SZ}.pdf"
+    fields = FileFields(
+        name=name, description="Compliance screening report", tags=["compliance-report"]
+    )
+    file = files.create(
+        session,
+        storage,
+        settings,
+        organization_id,
+        Upload(fields=fields, data=report.build(data), filename=name),
+    )
+    return attachments.create(
+        session,
+        organization_id,
+        AttachmentIn(
+            fileId=file.id,
+            relatedType=RelatedType.CUSTOMER,
+            relatedId=customer_id,
+            name=name,
+            description="Compliance screening report: KYC and AML results",
+        ),
+    )

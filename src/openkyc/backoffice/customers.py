@@ -3,7 +3,7 @@ list of KYC requests with status filters."""
 
 from __future__ import annotations
 
-from typing import Annotated, get_args
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
@@ -12,7 +12,7 @@ from openkyc import clock
 from openkyc.backoffice.deps import Person, ensure_may
 from openkyc.backoffice.pages import PageRoute, render
 from openkyc.customers import service as customers
-from openkyc.db.collection import CollectionQuery
+from openkyc.db.collection import AtLeast, CollectionQuery
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.enums import RequestStatus
 from openkyc.kyc.requests import service as requests
@@ -22,7 +22,7 @@ from openkyc.web.deps import ResourceIdPath, Session
 
 router = APIRouter(prefix="/backoffice", route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
-REQUEST_STATUSES: tuple[str, ...] = get_args(RequestStatus)
+REQUEST_STATUSES: tuple[str, ...] = tuple(RequestStatus)
 
 
 @router.get("/customers/{id}")
@@ -91,6 +91,8 @@ def request_list(
         {
             "requests": found,
             "total": total,
+            # Counting stops a little past the page: past it, the figure is a floor.
+            "total_is_floor": isinstance(total, AtLeast),
             "documents": grouped,
             "status": status or "",
             "statuses": REQUEST_STATUSES,

@@ -76,7 +76,8 @@ def dashboard(
         {
             "days": days,
             "columns": columns,
-            "per_day": charts.stacked_columns(columns),
+            # Each column says its day of the month; the table beside it says the whole date.
+            "per_day": charts.stacked_columns([(label[:2], a, m) for label, a, m in columns]),
             "automatic": automatic,
             "manual": manual,
             "acceptance_rate": _acceptance_rate(summary),

@@ -4,7 +4,7 @@ at it and decides, through the same services (holds, decisions, timeline) as the
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, get_args
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
@@ -19,11 +19,12 @@ from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.schemas import RejectionIn
 from openkyc.kyc.documents.service import QueueFilter
 from openkyc.kyc.enums import RejectionType, UploadableDocumentType
+from openkyc.kyc.liveness import service as liveness
 from openkyc.web.deps import RequestLinks, ResourceIdPath, Session
 
 router = APIRouter(prefix="/backoffice", route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
-DOCUMENT_TYPES: tuple[str, ...] = get_args(UploadableDocumentType)
+DOCUMENT_TYPES: tuple[str, ...] = tuple(UploadableDocumentType)
 Score = Annotated[int | None, Query(ge=0, le=100)]
 
 
@@ -137,6 +138,11 @@ def document_page(
             "face": views.face(document),
             "score": views.score(document),
             "shared_with": documents.shared_with(session, document),
+            "liveness": liveness.for_request(
+                session, person.organization_id, document.customer_id, document.request_id
+            )
+            if document.request_id
+            else [],
             "decisions": documents.history(session, person.organization_id, id),
             "rejection_types": views.REJECTION_TYPES,
             "held_by_me": document.reviewer_id == person.actor_id

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from openkyc import clock
+from openkyc.aml.checks import service as aml_checks
 from openkyc.attachments import service as attachments
 from openkyc.customers.events import record_customer_event
 from openkyc.customers.repository import CustomerRepository
@@ -59,6 +60,7 @@ def merge_into(
     files.move_uploads(session, organization_id, source.id, target.id)
     attachments.move_to_customer(session, organization_id, source.id, target.id)
     tags.copy_customer_tags(session, organization_id, source.id, target.id)
+    aml_checks.move_to_customer(session, organization_id, source.id, target.id)
     CustomerRepository(session, organization_id).delete(source)
     target.touch()
     session.flush()

@@ -3,9 +3,17 @@
 from openkyc.storage.base import (
     S3Options,
     Storage,
+    StorageUnavailable,
     StoredObject,
     StoredObjectMissing,
     storage_from_url,
 )
 
-__all__ = ["S3Options", "Storage", "StoredObject", "StoredObjectMissing", "storage_from_url"]
+__all__ = [
+    "S3Options",
+    "Storage",
+    "StorageUnavailable",
+    "StoredObject",
+    "StoredObjectMissing",
+    "storage_from_url",
+]

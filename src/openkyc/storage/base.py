@@ -15,6 +15,11 @@ class StoredObjectMissing(Exception):
     """The bytes of a key are not in storage."""
 
 
+class StorageUnavailable(OSError):
+    """The storage could not be reached or refused to work (an outage, a time-out, a
+    misconfigured bucket); retrying later may pass. An ``OSError``, as a failing disk's are."""
+
+
 @dataclass(frozen=True)
 class StoredObject:
     """An object as a listing shows it: its key, size and when it was last written."""

@@ -2,23 +2,44 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from openkyc.storage.base import (
     CHUNK_BYTES,
     S3Options,
+    StorageUnavailable,
     StoredObject,
     StoredObjectMissing,
     checked_key,
 )
 
 _MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
+
+
+def _missing(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") in _MISSING
+
+
+@contextlib.contextmanager
+def _reachable(key: str | None = None) -> Iterator[None]:
+    """Turn what boto3 raises when S3 is away or refuses (after its own retries) into
+    ``StorageUnavailable``, and, when reading the object of ``key``, its absence into
+    ``StoredObjectMissing`` (without a key, a 404 is the bucket's: unavailable too)."""
+    try:
+        yield
+    except ClientError as error:
+        if key is not None and _missing(error):
+            raise StoredObjectMissing(key) from error
+        raise StorageUnavailable(f"S3 refused: {error}") from error
+    except BotoCoreError as error:
+        raise StorageUnavailable(f"S3 unreachable: {error}") from error
 
 
 class S3Storage:
@@ -55,7 +76,8 @@ class S3Storage:
         return self.prefix + checked_key(key)
 
     def put(self, key: str, data: bytes) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data)
+        with _reachable():
+            self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data)
 
     def get(self, key: str) -> bytes:
         body = self._body(key)
@@ -69,28 +91,25 @@ class S3Storage:
         return _pieces(self._body(key))
 
     def _body(self, key: str) -> Any:
-        try:
+        with _reachable(key):
             return self.client.get_object(Bucket=self.bucket, Key=self._name(key))["Body"]
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _MISSING:
-                raise StoredObjectMissing(key) from error
-            raise
 
     def delete(self, key: str) -> None:
         # Deleting a missing object succeeds in S3, as it does on disk here.
-        self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+        with _reachable():
+            self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
 
     def exists(self, key: str) -> bool:
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self._name(key))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _MISSING:
-                return False
-            raise
+            with _reachable(key):
+                self.client.head_object(Bucket=self.bucket, Key=self._name(key))
+        except StoredObjectMissing:
+            return False
         return True
 
     def check(self) -> None:
-        self.client.head_bucket(Bucket=self.bucket)
+        with _reachable():
+            self.client.head_bucket(Bucket=self.bucket)
 
     def keys(self) -> list[str]:
         """Every key under the prefix (for operators and tests; not used by requests)."""
@@ -98,10 +117,11 @@ class S3Storage:
 
     def listing(self) -> Iterator[StoredObject]:
         paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
-            for item in page.get("Contents", []):
-                key = item["Key"][len(self.prefix) :]
-                yield StoredObject(key, int(item["Size"]), item["LastModified"])
+        with _reachable():
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+                for item in page.get("Contents", []):
+                    key = item["Key"][len(self.prefix) :]
+                    yield StoredObject(key, int(item["Size"]), item["LastModified"])
 
 
 def _pieces(body: Any) -> Iterator[bytes]:

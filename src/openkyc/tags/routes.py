@@ -6,7 +6,15 @@ from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
 
 from openkyc.tags import service
-from openkyc.tags.schemas import TAG_PATTERN, CustomerIds, KycDocumentIds, TagIn, TagOut, TagRename
+from openkyc.tags.schemas import (
+    TAG_PATTERN,
+    AmlCheckIds,
+    CustomerIds,
+    KycDocumentIds,
+    TagIn,
+    TagOut,
+    TagRename,
+)
 from openkyc.web.collections import Collection, Fields, member_response, page_response
 from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 
@@ -148,4 +156,41 @@ def untag_customer(
 ) -> Response:
     """Remove the tag from one customer."""
     service.tag_customer(session, auth.organization_id, tag, customerId, links, add=False)
+    return Response(status_code=204)
+
+
+@router.post("/{tag}/aml-checks", operation_id="PostTagAmlCheckCollection", status_code=204)
+def tag_aml_checks(
+    auth: SecretKeyAuth, session: Session, tag: TagPath, body: AmlCheckIds
+) -> Response:
+    """Tag AML checks (created as an `aml-check` tag on first use); checks that have it
+    already are left alone."""
+    service.tag_aml_checks(session, auth.organization_id, tag, body.amlCheckIds, add=True)
+    return Response(status_code=204)
+
+
+@router.delete("/{tag}/aml-checks", operation_id="DeleteTagAmlCheckCollection", status_code=204)
+def untag_aml_checks(
+    auth: SecretKeyAuth, session: Session, tag: TagPath, body: AmlCheckIds
+) -> Response:
+    """Remove the tag from AML checks."""
+    service.tag_aml_checks(session, auth.organization_id, tag, body.amlCheckIds, add=False)
+    return Response(status_code=204)
+
+
+@router.post("/{tag}/aml-checks/{amlCheckId}", operation_id="PostTagAmlCheck", status_code=204)
+def tag_aml_check(
+    auth: SecretKeyAuth, session: Session, tag: TagPath, amlCheckId: ResourceIdPath
+) -> Response:
+    """Tag one AML check."""
+    service.tag_aml_check(session, auth.organization_id, tag, amlCheckId, add=True)
+    return Response(status_code=204)
+
+
+@router.delete("/{tag}/aml-checks/{amlCheckId}", operation_id="DeleteTagAmlCheck", status_code=204)
+def untag_aml_check(
+    auth: SecretKeyAuth, session: Session, tag: TagPath, amlCheckId: ResourceIdPath
+) -> Response:
+    """Remove the tag from one AML check."""
+    service.tag_aml_check(session, auth.organization_id, tag, amlCheckId, add=False)
     return Response(status_code=204)

@@ -27,6 +27,10 @@ class KycDocumentIds(WireModel):
     kycDocumentIds: Annotated[list[ResourceId], Field(min_length=1, max_length=1000)]
 
 
+class AmlCheckIds(WireModel):
+    amlCheckIds: Annotated[list[ResourceId], Field(min_length=1, max_length=1000)]
+
+
 class CustomerIds(WireModel):
     customerIds: Annotated[list[ResourceId], Field(min_length=1, max_length=1000)]
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from openkyc import clock
+from openkyc.aml.checks import service as aml_checks
 from openkyc.customers import service as customers
 from openkyc.customers.events import record_customer_event
 from openkyc.db.collection import CollectionQuery
@@ -167,3 +168,23 @@ def copy_customer_tags(
 ) -> int:
     """Give the target every tag of the customer it lacks; how many it gained."""
     return TagRepository(session, organization_id).copy_customer_tags(customer_id, target_id)
+
+
+def tag_aml_checks(
+    session: Session, organization_id: str, name: str, check_ids: Sequence[str], *, add: bool
+) -> None:
+    """Tag (or untag) AML checks; those already so are left alone, the others get a new
+    revision."""
+    found = aml_checks.get_many(session, organization_id, list(dict.fromkeys(check_ids)))
+    problems = _missing({c.id for c in found}, check_ids, "amlCheckIds")
+    if problems:
+        raise ValidationFailed(problems)
+    tag = _tag_of_type(session, organization_id, name, TagType.AML_CHECK)
+    aml_checks.set_tag(session, organization_id, tag.id, found, add=add)
+
+
+def tag_aml_check(
+    session: Session, organization_id: str, name: str, check_id: str, *, add: bool
+) -> None:
+    aml_checks.get(session, organization_id, check_id)
+    tag_aml_checks(session, organization_id, name, [check_id], add=add)

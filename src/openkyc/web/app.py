@@ -36,6 +36,8 @@ DESCRIPTION = (
 
 
 def api_routers() -> list[APIRouter]:
+    from openkyc.aml.checks.routes import experimental as aml_experimental
+    from openkyc.aml.checks.routes import reports as aml_reports
     from openkyc.aml.checks.routes import router as aml_checks
     from openkyc.aml.settings.routes import router as aml_settings
     from openkyc.api_keys.routes import router as api_keys
@@ -74,6 +76,8 @@ def api_routers() -> list[APIRouter]:
         kyc_settings,
         aml_checks,
         aml_settings,
+        aml_reports,
+        aml_experimental,
         tags,
         webhooks,
         service_credentials,

@@ -40,10 +40,15 @@ def _job_queue(request: Request) -> None:
         jobs.pending_count(session)
 
 
+def _rate_limits(request: Request) -> None:
+    request.app.state.rate_limiter.check()
+
+
 READINESS_CHECKS: dict[str, Callable[[Request], None]] = {
     "database": _database,
     "storage": _storage,
     "jobQueue": _job_queue,
+    "rateLimits": _rate_limits,
 }
 
 
@@ -54,8 +59,9 @@ READINESS_CHECKS: dict[str, Callable[[Request], None]] = {
     responses={503: {"description": "A dependency is down; the body says which."}},
 )
 def health_ready(request: Request) -> JSONResponse:
-    """Readiness: whether this process can serve requests now (its database, its file storage
-    and the job queue answer); 503 with the failing checks named when not."""
+    """Readiness: whether this process can serve requests now (its database, its file storage,
+    the job queue and the rate limits' counters answer); 503 with the failing checks named
+    when not."""
     checks = {}
     for name, check in READINESS_CHECKS.items():
         try:

@@ -84,8 +84,21 @@ def from_validation_error(request: Request, exc: RequestValidationError) -> Open
         return UnsupportedMediaType("Send the body as application/json")
     if body_whole and body_whole[0].get("type") == "missing":
         return ValidationFailed.field("body", "A JSON body is required")
-    fields = [InvalidField(_field_name(tuple(e["loc"]), exc.body), e["msg"]) for e in errors]
+    fields = [InvalidField(_field_name(_location(e), exc.body), e["msg"]) for e in errors]
     return ValidationFailed(fields)
+
+
+# A body of several kinds told apart by one field: a missing or unknown kind is that field's
+# error, not the whole body's.
+_TAG_ERRORS = ("union_tag_not_found", "union_tag_invalid")
+
+
+def _location(error: Any) -> tuple[Any, ...]:
+    location = tuple(error["loc"])
+    if error.get("type") in _TAG_ERRORS:
+        tag = str(error.get("ctx", {}).get("discriminator", "")).strip("'")
+        return (*location, tag) if tag else location
+    return location
 
 
 def _allowed_methods(request: Request) -> str:

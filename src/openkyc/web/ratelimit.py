@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from redis.exceptions import RedisError
 
-from openkyc.errors import RateLimited
+from openkyc.errors import RateLimited, ServiceUnavailable
 from openkyc.metrics import RATE_LIMIT_REFUSALS
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -31,11 +35,24 @@ class OrganizationRateLimiter:
 
     def __init__(self, rate: str, storage_uri: str) -> None:
         self.item: RateLimitItem = parse(rate)
-        self.limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+        self.storage = storage_from_string(storage_uri)
+        self.limiter = FixedWindowRateLimiter(self.storage)
+
+    def check(self) -> None:
+        """Raise unless the counters' storage answers (always, in memory)."""
+        if not self.storage.check():
+            raise ServiceUnavailable("The rate limit storage is unavailable; retry later")
 
     def hit(self, organization_id: str) -> RateDecision:
-        allowed = self.limiter.hit(self.item, organization_id)
-        stats = self.limiter.get_window_stats(self.item, organization_id)
+        try:
+            allowed = self.limiter.hit(self.item, organization_id)
+            stats = self.limiter.get_window_stats(self.item, organization_id)
+        except RedisError as error:
+            # Counting nothing would lift every limit; refusing until it is back keeps them.
+            log.error("the rate limit storage is unavailable: %s", error)
+            raise ServiceUnavailable(
+                "The rate limit storage is unavailable; retry later", headers={"Retry-After": "5"}
+            ) from error
         decision = RateDecision(self.item.amount, max(stats.remaining, 0), int(stats.reset_time))
         if not allowed:
             RATE_LIMIT_REFUSALS.inc()

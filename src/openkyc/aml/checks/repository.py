@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page, filter_clause
 from openkyc.db.models import (
     AmlCheck,
     AmlCheckDecision,
@@ -86,9 +86,26 @@ class AmlCheckRepository:
         )
         return list(self.session.scalars(statement))
 
-    def in_period(self, start: datetime, end: datetime) -> list[AmlCheck]:
-        statement = self._mine().where(AmlCheck.created_time >= start, AmlCheck.created_time <= end)
-        return list(self.session.scalars(statement))
+    def in_period(
+        self, start: datetime, end: datetime, filter_text: str | None = None
+    ) -> list[tuple[datetime, str, int]]:
+        """(created, status, number of hits) of the checks made in the period."""
+        length = func.json_array_length
+        if self.session.get_bind().dialect.name == "postgresql":
+            length = func.jsonb_array_length
+        statement = (
+            select(AmlCheck.created_time, AmlCheck.status, length(AmlCheck.hits))
+            .where(
+                AmlCheck.organization_id == self.organization_id,
+                AmlCheck.created_time >= start,
+                AmlCheck.created_time <= end,
+                filter_clause(FIELDS, filter_text),
+            )
+            .order_by(AmlCheck.created_time)
+        )
+        return [
+            (created, status, int(n or 0)) for created, status, n in self.session.execute(statement)
+        ]
 
     def add(self, check: AmlCheck) -> AmlCheck:
         self.session.add(check)

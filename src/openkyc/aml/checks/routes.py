@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from openkyc.aml import flows
+from openkyc.aml.checks import reports as aml_reports
 from openkyc.aml.checks import service, views
 from openkyc.aml.checks.schemas import (
     AmlCheckDecisionOut,
@@ -13,12 +15,18 @@ from openkyc.aml.checks.schemas import (
     AmlCheckReview,
     ScreeningIn,
 )
+from openkyc.attachments import views as attachment_views
+from openkyc.attachments.schemas import AttachmentOut
 from openkyc.db.models import AmlCheck
+from openkyc.files.routes import AppSettings, AppStorage
+from openkyc.reports import service as report_service
 from openkyc.web.collections import Collection, Fields, member_response, page_response
 from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
-from openkyc.wire import Links
+from openkyc.wire import NUL_FREE_PATTERN, Links
 
 router = APIRouter(prefix="/aml-checks", tags=["AML"])
+reports = APIRouter(prefix="/customers", tags=["Customers"])
+experimental = APIRouter(prefix="/experimental")
 Override = Annotated[
     bool,
     Query(
@@ -149,3 +157,126 @@ def list_aml_check_decisions(
     """openkyc: every decision people made on the check, oldest first."""
     records = service.history(session, auth.organization_id, id)
     return JSONResponse([AmlCheckDecisionOut.of(r).to_wire() for r in records])
+
+
+@reports.post(
+    "/{id}/compliance-screening-report",
+    operation_id="PostCustomerComplianceScreeningReport",
+    status_code=201,
+    response_model=AttachmentOut,
+)
+def create_compliance_screening_report(
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    storage: AppStorage,
+    settings: AppSettings,
+    id: ResourceIdPath,
+) -> JSONResponse:
+    """Write a PDF of the customer's KYC documents and AML checks (each hit with why it
+    matched and how it was reviewed), stored as a file attached to the customer."""
+    attachment = flows.compliance_report(
+        session, storage, settings, auth.organization_id, id, links
+    )
+    [out] = attachment_views.attachments_out(session, auth.organization_id, [attachment], links)
+    return member_response(out, status_code=201, location=out.links[0].href)
+
+
+PeriodText = Annotated[
+    str | None,
+    Query(
+        description="RFC 3339; by default the current month (the last 24 hours for a "
+        "histogram by the minute).",
+        json_schema_extra={"format": "date-time"},
+    ),
+]
+Filter = Annotated[
+    str | None,
+    Query(
+        pattern=NUL_FREE_PATTERN,
+        description="Rebilly filter over the checks' fields (status, source, priority, …).",
+    ),
+]
+Propagated = Annotated[
+    bool,
+    Query(description="Whether checks that inherit another's result count (openkyc has none)."),
+]
+HISTOGRAM_METRICS = Literal[
+    "aml_checks",
+    "aml_checks_pending_review",
+    "aml_checks_in_review",
+    "aml_checks_confirmed_match",
+    "aml_checks_no_match",
+    "aml_checks_false_positive",
+    "aml_check_hits",
+    "aml_check_hits_pending_review",
+    "aml_check_hits_in_review",
+    "aml_check_hits_confirmed_match",
+    "aml_check_hits_no_match",
+    "aml_check_hits_false_positive",
+]
+
+
+class AmlCheckSummary(BaseModel):
+    total: int
+    propagated: int
+    resulted: int
+    pending: int
+
+
+class HistogramPoint(BaseModel):
+    date: str
+    value: float
+
+
+class Histogram(BaseModel):
+    data: list[HistogramPoint]
+
+
+@experimental.get(
+    "/reports/aml-checks",
+    operation_id="GetAmlCheckReport",
+    response_model=AmlCheckSummary,
+    tags=["Reports"],
+)
+def aml_check_report(
+    auth: SecretKeyAuth,
+    session: Session,
+    periodStart: PeriodText = None,
+    periodEnd: PeriodText = None,
+    metric: Literal["aml_checks", "aml_check_hits"] = "aml_checks",
+    includePropagatedResults: Propagated = False,
+    filter: Filter = None,
+) -> JSONResponse:
+    """The AML checks made in the period (or their hits, `metric=aml_check_hits`): all of
+    them, those with a result (no-match, confirmed-match, false-positive) and those waiting
+    for a person."""
+    period = report_service.period_from(periodStart, periodEnd)
+    found = aml_reports.summary(session, auth.organization_id, period, metric, filter)
+    return JSONResponse(found.to_wire())
+
+
+@experimental.get(
+    "/histograms/aml-checks",
+    operation_id="GetHistogramAmlCheckReport",
+    response_model=Histogram,
+    tags=["Histograms"],
+)
+def aml_check_histogram(
+    auth: SecretKeyAuth,
+    session: Session,
+    periodStart: PeriodText = None,
+    periodEnd: PeriodText = None,
+    aggregationPeriod: Literal["minute", "hour", "day", "month"] = "day",
+    metric: HISTOGRAM_METRICS = "aml_checks",
+    includePropagatedResults: Propagated = False,
+    filter: Filter = None,
+) -> JSONResponse:
+    """How many AML checks (or hits) of each kind were made in each minute, hour, day or
+    month of the period, empty ones included."""
+    start, end = aml_reports.histogram_period(aggregationPeriod, periodStart, periodEnd)
+    period = report_service.period_from(start, end)
+    data = aml_reports.histogram(
+        session, auth.organization_id, period, aggregationPeriod, metric, filter
+    )
+    return JSONResponse({"data": data})

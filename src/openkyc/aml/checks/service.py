@@ -312,3 +312,21 @@ def move_to_customer(
 
 def get_many(session: Session, organization_id: str, check_ids: Sequence[str]) -> list[AmlCheck]:
     return AmlCheckRepository(session, organization_id).get_many(check_ids)
+
+
+def set_tag(
+    session: Session, organization_id: str, tag_id: str, checks: Sequence[AmlCheck], *, add: bool
+) -> None:
+    """Apply (or remove) a tag; each check it changes gets a new revision."""
+    repository = AmlCheckRepository(session, organization_id)
+    have = repository.tagged_ids(tag_id, [c.id for c in checks])
+    targets = [c for c in checks if (c.id not in have) == add]
+    if add:
+        repository.tag(tag_id, [c.id for c in targets])
+    else:
+        repository.untag(tag_id, [c.id for c in targets])
+    now = clock.now()
+    for check in targets:
+        check.revision += 1
+        check.updated_time = now
+    session.flush()

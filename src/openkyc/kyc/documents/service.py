@@ -552,6 +552,11 @@ def shared_with(session: Session, document: KycDocument) -> list[tuple[str, str]
     return repository.shared_with(document.id, document.customer_id)
 
 
+def for_customer(session: Session, organization_id: str, customer_id: str) -> list[KycDocument]:
+    """The customer's documents."""
+    return KycDocumentRepository(session, organization_id).for_customer(customer_id)
+
+
 def for_requests(
     session: Session, organization_id: str, request_ids: Sequence[str]
 ) -> dict[str, list[KycDocument]]:

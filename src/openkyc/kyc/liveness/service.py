@@ -320,3 +320,12 @@ def move_to_customer(
         liveness.customer_id = target_id
         liveness.touch()
     session.flush()
+
+
+def for_request(
+    session: Session, organization_id: str, customer_id: str, request_id: str
+) -> list[KycLivenessSession]:
+    """The face-liveness sessions of one of the customer's requests (their frames are gone
+    once checked; a succeeded session keeps its frontal frame as the selfie file)."""
+    sessions = LivenessRepository(session, organization_id).for_customer(customer_id)
+    return sorted((s for s in sessions if s.request_id == request_id), key=lambda s: s.created_time)

@@ -1,0 +1,168 @@
+"""The settings, for admins: the KYC scoring settings with a preview of what new values would
+change, webhooks with their deliveries, API keys, and the organization's people."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+
+from openkyc.api_keys import service as api_keys
+from openkyc.backoffice.deps import Admin
+from openkyc.backoffice.pages import PageRoute, render
+from openkyc.db.collection import CollectionQuery
+from openkyc.kyc.documents import service as documents
+from openkyc.kyc.settings import service as kyc_settings
+from openkyc.kyc.settings.schemas import KycSettings
+from openkyc.users import service as users
+from openkyc.users.enums import Role, UserStatus
+from openkyc.users.schemas import UserIn, UserPatch
+from openkyc.web.deps import ResourceIdPath, Session
+from openkyc.webhooks import service as webhooks
+
+router = APIRouter(prefix="/backoffice/settings", route_class=PageRoute, include_in_schema=False)
+# The sections of the scoring settings the form shows, and their parts.
+SECTIONS = ("identityProof", "addressProof")
+PREVIEW_DEFAULT = 200
+PREVIEW_MOST = 5_000
+
+
+@router.get("")
+def overview(request: Request, person: Admin) -> Response:
+    return render(request, "settings.html", {})
+
+
+def _kyc_page(
+    request: Request,
+    settings: KycSettings,
+    status: int = 200,
+    **context: object,
+) -> Response:
+    return render(
+        request,
+        "settings_kyc.html",
+        {
+            "settings": settings.model_dump(mode="json"),
+            "sections": SECTIONS,
+            "last": PREVIEW_DEFAULT,
+            **context,
+        },
+        status,
+    )
+
+
+@router.get("/kyc")
+def kyc_form(request: Request, person: Admin, session: Session) -> Response:
+    return _kyc_page(request, kyc_settings.get(session, person.organization_id))
+
+
+def _proposed(current: KycSettings, form: dict[str, Any]) -> dict[str, Any]:
+    """The current settings with the form's weights, thresholds and four-eyes rule."""
+    proposed = current.model_dump(mode="json")
+    for section in SECTIONS:
+        for part in ("weights", "thresholds"):
+            for name in proposed[section][part]:
+                sent = form.get(f"{section}.{part}.{name}")
+                if sent is not None:
+                    proposed[section][part][name] = (
+                        int(sent) if sent.lstrip("-").isdigit() else sent
+                    )
+    proposed["fourEyes"] = form.get("fourEyes") == "on"
+    return proposed
+
+
+@router.post("/kyc")
+async def kyc_change(
+    request: Request,
+    person: Admin,
+    session: Session,
+    action: Annotated[str, Form(pattern="^(preview|save)$")],
+    last: Annotated[int, Form(ge=1, le=PREVIEW_MOST)] = PREVIEW_DEFAULT,
+) -> Response:
+    """Preview how many of the last documents would change decision, or save."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    current = kyc_settings.get(session, person.organization_id)
+    proposed = _proposed(current, form)
+    try:
+        settings = KycSettings.model_validate(proposed)
+    except ValidationError as error:
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
+        return _kyc_page(request, current, 422, problems=problems, entered=proposed)
+    if action == "save":
+        kyc_settings.replace(session, person.organization_id, settings)
+        return _kyc_page(request, settings, saved=True)
+    preview = documents.rescored(session, person.organization_id, settings, last)
+    return _kyc_page(request, settings, preview=preview, last=last, previewing=True)
+
+
+@router.get("/webhooks")
+def webhook_list(request: Request, person: Admin, session: Session) -> Response:
+    hooks, _ = webhooks.page(session, person.organization_id, CollectionQuery(limit=100))
+    deliveries, _ = webhooks.deliveries(
+        session, person.organization_id, CollectionQuery(limit=50, sort=("-initiatedTime",))
+    )
+    return render(request, "settings_webhooks.html", {"hooks": hooks, "deliveries": deliveries})
+
+
+@router.post("/webhooks/deliveries/{id}/resend")
+def resend(person: Admin, session: Session, id: ResourceIdPath) -> Response:
+    webhooks.resend(session, person.organization_id, id)
+    return RedirectResponse("/backoffice/settings/webhooks?resent=" + id, status_code=303)
+
+
+@router.get("/api-keys")
+def key_list(request: Request, person: Admin, session: Session) -> Response:
+    keys, _ = api_keys.page(session, person.organization_id, CollectionQuery(limit=100))
+    return render(request, "settings_keys.html", {"keys": keys})
+
+
+@router.get("/users")
+def user_list(
+    request: Request,
+    person: Admin,
+    session: Session,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    people, total = users.page(
+        session,
+        person.organization_id,
+        CollectionQuery(limit=100, offset=(page - 1) * 100, sort=("lastName",)),
+    )
+    return render(
+        request,
+        "settings_users.html",
+        {"people": people, "total": total, "roles": list(Role), "statuses": list(UserStatus)},
+    )
+
+
+@router.post("/users")
+def add_user(
+    person: Admin,
+    session: Session,
+    email: Annotated[str, Form(max_length=254)],
+    first_name: Annotated[str, Form(max_length=255)],
+    last_name: Annotated[str, Form(max_length=255)],
+    role: Annotated[Role, Form()],
+    password: Annotated[str, Form(min_length=12, max_length=256)],
+) -> Response:
+    data = UserIn(
+        email=email, firstName=first_name, lastName=last_name, role=role, password=password
+    )
+    users.create(session, person.organization_id, data)
+    return RedirectResponse("/backoffice/settings/users", status_code=303)
+
+
+@router.post("/users/{id}")
+def change_user(
+    person: Admin,
+    session: Session,
+    id: ResourceIdPath,
+    role: Annotated[Role, Form()],
+    status: Annotated[UserStatus, Form()],
+) -> Response:
+    users.update(
+        session, person.organization_id, id, UserPatch(role=role, status=status), person.actor_id
+    )
+    return RedirectResponse("/backoffice/settings/users", status_code=303)
