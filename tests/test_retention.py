@@ -115,6 +115,7 @@ def test_the_running_service_prunes_on_its_own(
         "data_dir": tmp_path / "data",
         "secret_key": "test-secret-" + "x" * 32,
         "expiry_interval_seconds": 0,
+        "storage_sweep_interval_seconds": 0,
         "auto_analysis": False,
         "embedded_worker": False,
         "allowed_hosts": ("testserver",),

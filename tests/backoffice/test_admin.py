@@ -10,10 +10,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from openkyc.db.models import WebhookDelivery
 from openkyc.db.session import Database
+from openkyc.webhooks.enums import DeliveryStatus
 from tests.backoffice.findings import store_findings
 from tests.backoffice.screen import screen
-from tests.fixtures import kyc
+from tests.fixtures import kyc, webhooks
 from tests.fixtures.people import PASSWORD, Team, make_team
 from tests.fixtures.tenants import Tenant
 
@@ -147,3 +149,28 @@ def test_api_keys_and_webhooks_are_listed_without_their_secrets(
     listed = api.get("/api-keys").json()
     assert listed and all(key["id"] in keys.text for key in listed)
     assert tenant.api_key not in keys.text
+
+
+def test_a_delivery_is_sent_again_from_the_webhooks_page(
+    app: FastAPI, api: TestClient, team: Team, database: Database
+) -> None:
+    hook = webhooks.subscribe(api, webhooks.LISTENER, eventsFilter=["kyc-document-created"])
+    kyc.document(api, kyc.customer(api))
+    [sent] = webhooks.log(api)
+    with database.write_sessionmaker() as session:
+        delivery = session.get(WebhookDelivery, sent["id"])
+        assert delivery is not None
+        delivery.status, delivery.attempt = DeliveryStatus.FAILED, 13  # it gave up
+        session.commit()
+    with screen(app, team.admin.email) as admin:
+        page = admin.get("/backoffice/settings/webhooks")
+        assert hook["id"] in page.text and sent["id"] in page.text
+        again = admin.send(
+            "/backoffice/settings/webhooks",
+            f"/backoffice/settings/webhooks/deliveries/{sent['id']}/resend",
+        )
+    assert again.status_code == 303
+    with database.sessionmaker() as session:
+        delivery = session.get(WebhookDelivery, sent["id"])
+        assert delivery is not None
+        assert (delivery.status, delivery.max_attempts) == ("pending", 14)

@@ -192,6 +192,8 @@ def test_a_reviewer_takes_compares_and_rejects_and_the_customer_reads_why(
         assert "Rita Levi is reviewing" in bob.page.inner_text("#problem")
         bob.shot("held-by-another")
 
+        rita.page.keyboard.press("r")  # to the rejection reason
+        assert rita.page.evaluate("document.activeElement.id") == "reason"
         rita.page.select_option("#reason", "name-mismatch")
         rita.page.fill("#message", "The passport is not in your name: please send your own.")
         rita.page.click("#reject")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -65,5 +66,12 @@ def test_the_dashboard_shows_the_days_figures(
         r'<th scope="row">([a-z-]+)</th><td>(\d+)</td>', page.split('id="reasons-table"')[1]
     )
     assert ("document-expired", "1") in reasons and len(reasons) == 2
-    # One column per day: yesterday's 1 automatic... the chart carries each figure.
-    assert "2 automatic" in page and "1 manual" in page
+    table = page.split('id="per-day-table"')[1]
+    days = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)</td>', table)
+    assert len(days) == 14
+    yesterday = (clock.now() - timedelta(days=1)).strftime("%d %b")
+    today = clock.now().strftime("%d %b")
+    assert days[-2:] == [(yesterday, "2", "1"), (today, "0", "1")]
+    assert all((a, m) == ("0", "0") for _, a, m in days[:-2])
+    # The chart draws the same figures.
+    assert f"{yesterday[:2]}: 2 automatic" in page and f"{today[:2]}: 1 manual" in page

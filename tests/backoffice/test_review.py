@@ -364,3 +364,40 @@ def test_a_second_factor_is_asked_at_sign_in_once_set_up(
         next_code = pyotp.TOTP(secret).at(utcnow() + timedelta(seconds=30))
         assert rita.sign_in(team.rita.email, otp=next_code).status_code == 303
         assert rita.get("/backoffice/queue").status_code == 200
+
+
+def test_signing_out_ends_every_session_of_the_person(
+    app: FastAPI, team: Team, clock: FrozenClock, client: TestClient
+) -> None:
+    with screen(app, team.rita.email) as rita:
+        copied = rita.client.cookies.get("openkyc_backoffice")
+        assert copied
+        clock.advance(seconds=2)
+        assert rita.send("/backoffice/queue", "/backoffice/signout").status_code == 303
+    with screen(app) as someone:
+        someone.client.cookies.set(
+            "openkyc_backoffice", copied, domain="openkyc.test", path="/backoffice"
+        )
+        assert someone.get("/backoffice/queue").status_code == 303
+    # The token Rita had from POST /signin before signing out ended too.
+    assert client.get("/profile", headers=team.rita.headers).status_code == 401
+    clock.advance(seconds=1)
+    with screen(app, team.rita.email) as rita:
+        assert rita.get("/backoffice/queue").status_code == 200
+    assert client.get("/profile", headers=team.bob.headers).status_code == 200
+
+
+def test_a_value_with_a_nul_character_is_refused_and_nothing_is_stored(
+    app: FastAPI, api: TestClient, team: Team, clock: FrozenClock
+) -> None:
+    [waiting] = _waiting(api, clock, 1)
+    page = f"/backoffice/documents/{waiting}"
+    with screen(app, team.rita.email) as rita:
+        refused = rita.send(page, f"{page}/reject", reason="other", message="bad\x00byte")
+        listed = rita.get("/backoffice/queue", tag="a\x00b")
+    assert (refused.status_code, listed.status_code) == (422, 422)
+    assert "message: must not contain the NUL character" in refused.text
+    assert api.get(f"/kyc-documents/{waiting}").json()["status"] == "pending"
+    with screen(app) as stranger:
+        sign_in = stranger.sign_in("rita\x00@example.com")
+    assert sign_in.status_code == 422

@@ -21,6 +21,7 @@ def settings_with(tmp_path: Path, **overrides: Any) -> Settings:
         "secret_key": "test-secret-" + "x" * 32,
         "expiry_interval_seconds": 0,
         "retention_interval_seconds": 0,
+        "storage_sweep_interval_seconds": 0,
         "auto_analysis": False,
         "embedded_worker": False,
         "allowed_hosts": ("openkyc.test", "testserver"),

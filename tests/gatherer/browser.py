@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PIL import Image, ImageFilter
 from playwright.sync_api import Browser, Page, Playwright
 
 from tests.analysis import poses
@@ -42,8 +43,40 @@ VIEWPORTS: dict[str, dict[str, Any]] = {
 }
 
 
-def launch(playwright: Playwright) -> Browser:
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def launch(playwright: Playwright, camera: Path | None = None) -> Browser:
+    """Chromium; with ``camera``, its camera films that video file (Y4M) in a loop and
+    every page may use it (Chromium's own fake capture device, no script in the page)."""
+    args = list(CHROMIUM_ARGS)
+    if camera is not None:
+        args += [
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={camera}",
+        ]
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+
+
+def y4m(
+    picture: Image.Image, path: Path, *, size: tuple[int, int] = (1280, 720), blur: float = 0
+) -> Path:
+    """A still video (Y4M, 4:2:0, 10 frames at 10 fps) of ``picture`` on a dark desk,
+    fitted inside ``size`` with a margin: what a phone held over the document films
+    (``blur``: out of focus by that radius, desk and all)."""
+    width, height = size
+    frame = Image.new("RGB", size, (58, 50, 44))
+    fitted = picture.copy()
+    fitted.thumbnail((int(width * 0.8), int(height * 0.8)))
+    frame.paste(fitted, ((width - fitted.width) // 2, (height - fitted.height) // 2))
+    if blur:
+        frame = frame.filter(ImageFilter.GaussianBlur(blur))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (width // 2, height // 2)
+    planes = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(10):
+            out.write(b"FRAME\n" + planes)
+    return path
 
 
 def _data_url(picture: bytes) -> str:
@@ -179,10 +212,18 @@ class Customer:
 
 @contextmanager
 def customer_at(
-    browser: Browser, viewport: str, name: str, person: str = "collins"
+    browser: Browser,
+    viewport: str,
+    name: str,
+    person: str = "collins",
+    *,
+    drawn_camera: bool = True,
 ) -> Iterator[Customer]:
+    """A customer at ``viewport``; ``drawn_camera`` replaces the camera with the drawn face
+    that follows the face check's instructions (off: the browser's own camera)."""
     context = browser.new_context(**VIEWPORTS[viewport], locale="en-GB")
-    context.add_init_script(camera_script(person))
+    if drawn_camera:
+        context.add_init_script(camera_script(person))
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:

@@ -108,6 +108,7 @@ def slow_analysis_api(
         allowed_hosts=("openkyc.test",),
         expiry_interval_seconds=0,
         retention_interval_seconds=0,
+        storage_sweep_interval_seconds=0,
         analysis_processes=1,
         # Far less than an OCR of a passport page takes: every analysis goes over it.
         analysis_timeout_seconds=0.3,

@@ -24,6 +24,7 @@ def _production(**update: Any) -> Settings:
         embedded_worker=False,
         expiry_interval_seconds=0,
         retention_interval_seconds=0,
+        storage_sweep_interval_seconds=0,
         **update,
     )
 

@@ -118,6 +118,7 @@ def test_openkyc_audit_verify_names_the_first_entry_that_does_not_fit(
         embedded_worker=False,
         expiry_interval_seconds=0,
         retention_interval_seconds=0,
+        storage_sweep_interval_seconds=0,
         auto_analysis=False,
         allowed_hosts=("testserver",),
     )

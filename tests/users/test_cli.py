@@ -44,6 +44,7 @@ def test_the_first_admin_is_made_on_the_command_line_and_signs_in(
         embedded_worker=False,
         expiry_interval_seconds=0,
         retention_interval_seconds=0,
+        storage_sweep_interval_seconds=0,
         allowed_hosts=("testserver",),
     )
     database = Database.from_url(settings.resolved_database_url)

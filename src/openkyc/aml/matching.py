@@ -10,6 +10,7 @@ together or apart (Xi Jinping, Xi Jin Ping)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -38,6 +39,7 @@ def name_tokens(*parts: str | None) -> tuple[str, ...]:
     return tuple(t for t in cleaned.split() if t)
 
 
+@functools.lru_cache(maxsize=65536)
 def skeleton(token: str) -> str:
     """The token's consonants, repeats collapsed: Mohammed, Muhammad and the Arabic
     script's transliteration mhmd all give ``mhmd``."""
@@ -79,6 +81,7 @@ def typo_budget(token: str, other: str) -> int:
     return 1 if shorter <= 6 else MAX_TYPOS
 
 
+@functools.lru_cache(maxsize=65536)
 def compare_tokens(query: str, candidate: str) -> tuple[TokenMatch, int] | None:
     """How ``query`` matches ``candidate`` and with how many typos, or None."""
     if query == candidate:

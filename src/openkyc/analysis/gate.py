@@ -20,7 +20,14 @@ import numpy as np
 from openkyc.analysis.engines import Engines, TextLine, default_engines
 from openkyc.analysis.errors import UnreadableFile
 from openkyc.analysis.hints import CAPTURE_HINTS, QUALITY_HINTS
-from openkyc.analysis.imaging import Page, find_document_quad, load_page, quality_findings
+from openkyc.analysis.imaging import (
+    DARK_BELOW,
+    Page,
+    brightness,
+    find_document_quad,
+    load_page,
+    quality_findings,
+)
 from openkyc.analysis.models import InputFile
 from openkyc.analysis.zones import rows_of, worth_rereading
 
@@ -36,6 +43,7 @@ NOISE_CORRELATION = 0.5  # neighbouring pixels of any real picture agree far mor
 # a blurred document shows no face the detector finds).
 SELFIE_FACE = 0.08
 SELFIE_TEXT = 15
+CLOSE_FACE = 0.25  # a face this tall is a selfie even when the photo is blurred
 # Letters and digits the fast reader must find: fewer is not a document at all, and a
 # page of an address document shows far more than an identity page's field labels.
 ANY_TEXT = 8
@@ -102,6 +110,8 @@ def _check_file(
     height, width = page.image.shape[:2]
     if min(height, width) < SMALLEST_SIDE:
         return [_problem(index, "too-small")]
+    if _blank(page.image) and brightness(page.image) < DARK_BELOW:
+        return [_problem(index, "dark")]  # a dim room, a lens cap: more light shows more
     if _blank(page.image) or (page.kind != "pdf" and looks_like_noise(page.image)):
         return [_problem(index, "selfie-no-face" if file.tag == "face-proof" else "not-a-document")]
     if file.tag == "face-proof":
@@ -166,13 +176,16 @@ def _check_document(
     characters = _characters(lines)
     if page.tag != "id-back" and characters < SELFIE_TEXT:
         faces = engines.faces.faces(page.image, embed=False)
-        tall = faces and faces[0].box[3] - faces[0].box[1] >= SELFIE_FACE * page.image.shape[0]
-        if tall:
+        height = page.image.shape[0]
+        face = faces[0].box[3] - faces[0].box[1] if faces else 0
+        # A blurred document may still show its portrait's face: then the blur is the news.
+        if face >= SELFIE_FACE * height and (not quality or face >= CLOSE_FACE * height):
             return [_problem(index, "selfie-as-document")]
     if quality:
         return [_problem(index, kind) for kind in quality]
     if characters < ANY_TEXT:
-        return [_problem(index, "not-a-document")]
+        # A document's outline with nothing legible inside is a document badly taken.
+        return [_problem(index, "unreadable" if _outline_inside(page.image) else "not-a-document")]
     if _runs_off_edge(page.image, lines):
         return [_problem(index, "cut-off")]
     if characters < READABLE.get(document_type, 0):

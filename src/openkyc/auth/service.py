@@ -185,6 +185,10 @@ def _user_principal(session: Session, organization_id: str, claims: dict[str, ob
     user = users.active_user(session, organization_id, str(claims["sub"]))
     if user is None:
         raise Unauthorized("The bearer token's user can no longer sign in")
+    ended = user.sessions_not_before
+    # iat was checked to be a number with the token's other times (see _check_times).
+    if ended is not None and float(str(claims["iat"])) < int(ended.timestamp()):
+        raise Unauthorized("The bearer token's session ended when its user signed out")
     return Principal(
         organization_id=organization_id,
         kind="user",

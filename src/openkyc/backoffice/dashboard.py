@@ -15,7 +15,6 @@ from openkyc.backoffice import charts
 from openkyc.backoffice.deps import Person
 from openkyc.backoffice.pages import PageRoute, render
 from openkyc.kyc.documents import service as documents
-from openkyc.kyc.documents.service import QueueFilter
 from openkyc.reports import service as reports
 from openkyc.reports.schemas import AcceptanceSummary
 from openkyc.reports.service import Period
@@ -27,14 +26,6 @@ router = APIRouter(prefix="/backoffice", route_class=PageRoute, include_in_schem
 def _day(day: datetime) -> Period:
     start = datetime.combine(day.date(), time.min, tzinfo=UTC)
     return Period(start, start + timedelta(days=1) - timedelta(microseconds=1))
-
-
-def _decided(summary: AcceptanceSummary) -> tuple[int, int]:
-    """(automatic, manual) decisions of a summary, all document types together."""
-    figures = [row.statusStatistics for row in summary.data]
-    automatic = sum(f.accepted.automatically + f.rejected.automatically for f in figures)
-    manual = sum(f.accepted.manually + f.rejected.manually for f in figures)
-    return automatic, manual
 
 
 def _acceptance_rate(summary: AcceptanceSummary) -> float | None:
@@ -56,18 +47,19 @@ def dashboard(
     """Figures of the documents uploaded over the last ``days`` days."""
     organization = person.organization_id
     today = clock.now().astimezone(UTC)
+    whole = Period(_day(today - timedelta(days=days - 1)).start, _day(today).end)
+    per_day = reports.decisions_per_day(session, organization, whole)
     columns = []
     for back in range(days - 1, -1, -1):
         day = today - timedelta(days=back)
-        automatic, manual = _decided(reports.acceptance_summary(session, organization, _day(day)))
+        automatic, manual = per_day.get(day.strftime("%Y-%m-%d"), (0, 0))
         columns.append((day.strftime("%d %b"), automatic, manual))
-    whole = Period(_day(today - timedelta(days=days - 1)).start, _day(today).end)
     summary = reports.acceptance_summary(session, organization, whole)
     reasons: Counter[str] = Counter()
     for row in reports.rejection_summary(session, organization, whole).data:
         for reason in row.rejectionReasons:
             reasons[reason.rejectionReason] += reason.count
-    _, queue = documents.review_queue(session, organization, QueueFilter(), 0, 0)
+    _, queue = documents.review_queue(session, organization, documents.QueueFilter(), 0, 0)
     automatic = sum(c[1] for c in columns)
     manual = sum(c[2] for c in columns)
     return render(

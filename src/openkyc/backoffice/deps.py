@@ -3,6 +3,7 @@ role and status as they are now), and the form token every form must carry."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -14,7 +15,7 @@ from openkyc.backoffice.pages import FormTokenMissing, SignInRequired
 from openkyc.backoffice.sessions import COOKIE, PATH, SessionCookies, Visit
 from openkyc.config import Settings
 from openkyc.db.session import Session as OrmSession
-from openkyc.errors import Forbidden, Unauthorized
+from openkyc.errors import Forbidden, Unauthorized, ValidationFailed
 from openkyc.timeline import authors
 from openkyc.timeline.enums import TriggeredBy
 from openkyc.users import roles
@@ -43,13 +44,22 @@ def keep(request: Request, name: str, value: str) -> None:
     request.state.after = set_cookie
 
 
+def _refuse_nul(values: Iterable[tuple[str, object]]) -> None:
+    """No database of openkyc stores the NUL character: a value with one is refused whole."""
+    for name, value in values:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationFailed.field(name, "must not contain the NUL character")
+
+
 async def check_form_token(request: Request, visit: Visit) -> None:
+    _refuse_nul(request.query_params.multi_items())
     if request.method != "POST":
         return
     form = await request.form()
     sent = form.get(FORM_TOKEN)
     if not visit.form_token_matches(sent if isinstance(sent, str) else None):
         raise FormTokenMissing()
+    _refuse_nul(form.multi_items())
 
 
 def _principal(session: OrmSession, visit: Visit | None) -> Principal:

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from openkyc import clock
-from openkyc.errors import OpenKycError
+from openkyc.errors import OpenKycError, ValidationFailed
 
 _FOLDER = Path(__file__).parent
 STATIC = _FOLDER / "static"
@@ -131,6 +131,9 @@ class PageRoute(APIRoute):
             except RequestValidationError as error:
                 fields = ", ".join(str(e["loc"][-1]) for e in error.errors())
                 response = error_page(request, 422, "Check the form", f"Invalid: {fields}")
+            except ValidationFailed as error:
+                fields = "; ".join(f"{f.field}: {f.message}" for f in error.invalid_fields)
+                response = error_page(request, error.status, "Check the form", fields)
             except OpenKycError as error:
                 response = error_page(request, error.status, error.title, error.detail)
             after: Callable[[Response], None] | None = getattr(request.state, "after", None)

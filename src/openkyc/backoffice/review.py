@@ -17,7 +17,6 @@ from openkyc.customers import service as customers
 from openkyc.files import service as files
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.schemas import RejectionIn
-from openkyc.kyc.documents.service import QueueFilter
 from openkyc.kyc.enums import RejectionType, UploadableDocumentType
 from openkyc.kyc.liveness import service as liveness
 from openkyc.web.deps import RequestLinks, ResourceIdPath, Session
@@ -51,13 +50,13 @@ def _filter(
 Filters = Annotated[dict[str, object], Depends(_filter)]
 
 
-def _wanted(filters: dict[str, object], person_id: str) -> QueueFilter:
+def _wanted(filters: dict[str, object], person_id: str) -> documents.QueueFilter:
     def number(key: str) -> int | None:
         value = filters[key]
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     hours = number("hours")
-    return QueueFilter(
+    return documents.QueueFilter(
         document_type=str(filters["type"]) or None,
         tag=str(filters["tag"]) or None,
         failed_check=str(filters["check"]) or None,

@@ -96,8 +96,10 @@ async def sign_in(
 
 
 @router.post("/signout")
-def sign_out(person: Person, request: Request) -> Response:
-    """End the session: the cookie goes."""
+def sign_out(person: Person, session: Session, request: Request) -> Response:
+    """End the person's sessions (this one and any other, in the back office or through the
+    API): the cookie goes, and the tokens issued until now stop working."""
+    users.sign_out(session, person.organization_id, person.actor_id)
     response = RedirectResponse("/backoffice/signin", status_code=303)
     request.state.after = lambda r: r.delete_cookie(COOKIE, path=PATH)
     return response

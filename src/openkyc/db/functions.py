@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Float
+from sqlalchemy import Boolean, Float, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -64,3 +64,23 @@ def _failed_check_postgresql(element: has_failed_check, compiler: SQLCompiler, *
         f"jsonb_build_array(jsonb_build_object('name', CAST({name} AS TEXT), 'failed', true)), "
         "false)"
     )
+
+
+class utc_day(FunctionElement[str]):
+    """``utc_day(timestamp)``: the UTC calendar day of a timestamp, as ``YYYY-MM-DD`` text."""
+
+    type = String()
+    name = "utc_day"
+    inherit_cache = True
+
+
+@compiles(utc_day, "sqlite")
+def _utc_day_sqlite(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
+    (moment,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date({moment})"
+
+
+@compiles(utc_day, "postgresql")
+def _utc_day_postgresql(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
+    (moment,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"to_char(({moment}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"

@@ -3,6 +3,7 @@ links, the last page when there is no redirect). Every value is escaped here."""
 
 from __future__ import annotations
 
+import io
 import json
 from functools import cache
 from html import escape
@@ -10,6 +11,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+import segno
 from fastapi.responses import HTMLResponse, Response
 
 from openkyc.gatherer import i18n
@@ -67,6 +69,15 @@ def app_page(locale: str, ui: str, link_token: str, bootstrap: dict[str, Any]) -
         bootstrap=_json_for_html({**bootstrap, "lang": locale, "ui": ui, "t": text}),
     )
     return _html(body, 200)
+
+
+def qr_svg(content: str, title: str) -> bytes:
+    """``content`` as a QR code, an SVG image that scales (no script, no external file)."""
+    out = io.BytesIO()
+    segno.make_qr(content, error="m").save(
+        out, kind="svg", scale=4, border=4, xmldecl=False, svgns=True, title=title, nl=False
+    )
+    return out.getvalue()
 
 
 def message_page(

@@ -80,12 +80,15 @@ def gatherer_page(
         request.app.state.capture_gate.start()
     ui = kyc_settings.get(session, issued.request.organization_id).uiVersion or "1"
     leave = "gatherer/leave?" + urlencode({"token": token, "lang": locale})
+    link = f"{links.root}/gatherer?" + urlencode({"token": token})
     bootstrap = {
         "api": "",
         "token": issued.token,
         "requestId": issued.request.id,
         "hasRedirect": bool(issued.request.redirect_url),
         "leave": {"back": leave + "&why=back", "done": leave + "&why=done"},
+        # Continue on the phone: the same link, as a QR code drawn here and as text.
+        "handoff": {"qr": "gatherer/qr.svg?" + urlencode({"token": token}), "link": link},
         "twoSided": list(TWO_SIDED),
         "defaultSubtypes": DEFAULT_SUBTYPES,
     }
@@ -114,6 +117,22 @@ def leave_gatherer(
         return RedirectResponse(storefront.redirect_to(found.request.redirect_url, info), 303)
     ui = kyc_settings.get(session, found.request.organization_id).uiVersion or "1"
     return pages.final_page(locale, info, ui)
+
+
+@router.get("/qr.svg")
+def gatherer_qr(
+    request: Request, session: Session, links: RequestLinks, token: LinkToken = ""
+) -> Response:
+    """The link of an open request as a QR code (SVG), for the customer's phone."""
+    found = storefront.link_state(session, links.verifying, token)
+    if found.state != "open":
+        raise NotFound("No open gatherer link")
+    link = f"{links.root}/gatherer?" + urlencode({"token": token})
+    return Response(
+        pages.qr_svg(link, i18n.messages(_locale(request, None))["handoff"]["qrTitle"]),
+        media_type="image/svg+xml",
+        headers={**pages.SECURITY_HEADERS, "Content-Security-Policy": "default-src 'none'"},
+    )
 
 
 @router.get("/assets/{name}")

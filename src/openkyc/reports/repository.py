@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
-from openkyc.db.functions import minutes_between
+from openkyc.db.functions import minutes_between, utc_day
 from openkyc.db.models import KycDocument, KycRequest, OutboxEvent
 from openkyc.events.types import KYC_DOCUMENT_ACCEPTED, KYC_DOCUMENT_REJECTED
 from openkyc.kyc.enums import DocumentStatus, DocumentType, RejectionType
@@ -191,3 +191,18 @@ class ReportRepository:
         )
         row = self.session.execute(statement).one()
         return {p: float(value) for p, value in zip(at, row, strict=True) if value is not None}
+
+    def decisions_per_day(self, start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
+        """Per UTC day of creation, (decided automatically, decided by a person) of the
+        documents created in the period: the acceptance summary's split, day by day."""
+        day = utc_day(KycDocument.created_time)
+        decided = KycDocument.status.in_(("accepted", "rejected"))
+        statement = (
+            select(day, _count(decided), _count(and_(decided, _decided_by_person())))
+            .where(self._documents_in(start, end))
+            .group_by(day)
+        )
+        return {
+            str(when): (int(total) - int(manual), int(manual))
+            for when, total, manual in self.session.execute(statement)
+        }

@@ -170,3 +170,11 @@ def decision_minutes_at(
     the period that are decided (by the analyser or a person)."""
     repository = ReportRepository(session, organization_id)
     return repository.decision_minutes_at(period.start, period.end, percents)
+
+
+def decisions_per_day(
+    session: Session, organization_id: str, period: Period
+) -> dict[str, tuple[int, int]]:
+    """Per UTC day (``YYYY-MM-DD``) of upload, the documents the analyser or the credit bureau
+    decided and those a person decided (as the acceptance summary counts them)."""
+    return ReportRepository(session, organization_id).decisions_per_day(period.start, period.end)

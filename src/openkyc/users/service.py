@@ -201,6 +201,13 @@ def change_password(session: Session, user: User, data: PasswordChangeIn) -> Non
     session.flush()
 
 
+def sign_out(session: Session, organization_id: str, user_id: str) -> None:
+    """End every session of the person: the tokens issued until now stop acting for them."""
+    user = get(session, organization_id, user_id)
+    user.sessions_not_before = clock.now()
+    session.flush()
+
+
 def active_user(session: Session, organization_id: str, user_id: str) -> User | None:
     """The user a token speaks for, if they may still act."""
     user = UserRepository(session, organization_id).get(user_id)

@@ -93,7 +93,10 @@ def _buckets(period: Period, aggregation: str) -> list[datetime]:
             raise ValidationFailed.field(
                 "aggregationPeriod", f"the period has more than {MAX_BUCKETS} buckets of it"
             )
-        moment = _next(moment, aggregation)
+        try:
+            moment = _next(moment, aggregation)
+        except OverflowError:  # the period ends in the last bucket of the calendar
+            break
     return buckets
 
 

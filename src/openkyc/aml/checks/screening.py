@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -24,7 +24,7 @@ from openkyc.aml.enums import (
 )
 from openkyc.aml.settings import service as aml_settings
 from openkyc.aml.settings.schemas import AmlSettings
-from openkyc.db.models import AmlListEntry, AmlSuppression, Customer
+from openkyc.db.models import AmlSuppression, Customer
 
 PERSON_FIELDS = (
     "firstName",
@@ -93,7 +93,7 @@ def _entry_place(places: Mapping[str, Any]) -> matching.Place:
     )
 
 
-def entry_key(entry: AmlListEntry) -> str:
+def entry_key(entry: Any) -> str:
     return f"{entry.source}:{entry.entity_id}"
 
 
@@ -134,7 +134,7 @@ def _dob(value: str | None) -> date | None:
 
 
 def _suppressed(
-    entry: AmlListEntry, suppression: AmlSuppression | None, person_hash: str, now: datetime
+    entry: Any, suppression: AmlSuppression | None, person_hash: str, now: datetime
 ) -> bool:
     return (
         suppression is not None
@@ -146,18 +146,24 @@ def _suppressed(
 
 def evaluate(
     person: Mapping[str, str | None],
-    entries: Iterable[AmlListEntry],
+    entries: Iterable[Any],
     settings: AmlSettings,
     suppressions: Mapping[str, AmlSuppression],
     now: datetime,
+    hits_of: Callable[[list[int]], Mapping[int, dict[str, Any]]],
 ) -> Outcome:
-    """Compare the customer with each candidate; the hits, the most confident first."""
+    """Compare the customer with each candidate (an entry's id, source, entity_id, names,
+    birth_dates, places and digest); the hits, the most confident first. ``hits_of`` reads
+    what reviewers see of the entries that matched."""
     first = matching.name_tokens(person.get("firstName"))
     last = matching.name_tokens(person.get("lastName"))
     dob = _dob(person.get("dob"))
     place = _place(person)
     person_hash = person_digest(person)
     outcome = Outcome()
+    matched: list[
+        tuple[Any, matching.NameResult, BirthMatch, matching.PlaceResult, Confidence]
+    ] = []
     for entry in entries:
         names = [matching.ListName(tuple(n["tokens"]), bool(n["alias"])) for n in entry.names]
         name = matching.best_name(first, last, names)
@@ -175,22 +181,25 @@ def evaluate(
         if _suppressed(entry, suppressions.get(entry_key(entry)), person_hash, now):
             outcome.suppressed += 1
             continue
-        outcome.hits.append(_hit(entry, name, birth, where, level, settings))
+        matched.append((entry, name, birth, where, level))
+    shown = hits_of([entry.id for entry, *_ in matched])
+    outcome.hits = [_hit(e, shown[e.id], n, b, w, lv, settings) for e, n, b, w, lv in matched]
     outcome.hits.sort(key=lambda h: (-CONFIDENCE_ORDER.index(h["confidence"]), h["entryKey"]))
     return outcome
 
 
 def _hit(
-    entry: AmlListEntry,
+    entry: Any,
+    shown: dict[str, Any],
     name: matching.NameResult,
     birth: BirthMatch,
     where: matching.PlaceResult,
     level: Confidence,
     settings: AmlSettings,
 ) -> dict[str, Any]:
-    source_types = list(entry.hit.get("sourceType", []))
+    source_types = list(shown.get("sourceType", []))
     return {
-        **entry.hit,
+        **shown,
         "source": entry.source,
         "confidence": str(level),
         "matchDetails": {

@@ -79,7 +79,12 @@ def screen(
     settings = aml_settings.get(session, customer.organization_id)
     now = clock.now()
     outcome = screening.evaluate(
-        person, lists.candidates(session, keys), settings, repository.suppressions(customer.id), now
+        person,
+        lists.candidates(session, keys),
+        settings,
+        repository.suppressions(customer.id),
+        now,
+        lambda ids: lists.hits_of(session, ids),
     )
     if (
         source == ScreeningSource.RECURRING

@@ -4,6 +4,7 @@ organization, so these queries take no organization; the customers they return c
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from openkyc.db.models import AmlCustomerKey, AmlListEntry, AmlListKey
 
 # Entries compared with one customer at most: the ones sharing the most keys with them.
-CANDIDATES = 200
+CANDIDATES = 50
 
 
 class ListRepository:
@@ -24,10 +25,13 @@ class ListRepository:
         )
         return {e.entity_id: e for e in self.session.scalars(statement)}
 
-    def add(self, entry: AmlListEntry, keys: Collection[str]) -> None:
-        self.session.add(entry)
+    def add_many(self, entries: Sequence[tuple[AmlListEntry, Collection[str]]]) -> None:
+        """New entries and their keys, in one round trip each."""
+        self.session.add_all([entry for entry, _ in entries])
         self.session.flush()
-        self.replace_keys(entry.id, keys)
+        rows = [{"key": k, "entry_id": entry.id} for entry, keys in entries for k in sorted(keys)]
+        if rows:
+            self.session.execute(insert(AmlListKey), rows)
 
     def replace_keys(self, entry_id: int, keys: Collection[str]) -> None:
         self.session.execute(delete(AmlListKey).where(AmlListKey.entry_id == entry_id))
@@ -65,8 +69,9 @@ class ListRepository:
         )
         return [(source, int(n)) for source, n in self.session.execute(statement)]
 
-    def candidates(self, keys: Collection[str], limit: int = CANDIDATES) -> list[AmlListEntry]:
-        """The entries sharing the most index keys with a customer's name."""
+    def candidates(self, keys: Collection[str], limit: int = CANDIDATES) -> list[Any]:
+        """The entries sharing the most index keys with a customer's name: what matching
+        reads of them (not the hit shown to reviewers, read for the few that match)."""
         if not keys:
             return []
         shared = func.count(AmlListKey.key)
@@ -80,8 +85,24 @@ class ListRepository:
         ids = list(self.session.scalars(best))
         if not ids:
             return []
-        found = self.session.scalars(select(AmlListEntry).where(AmlListEntry.id.in_(ids)))
-        return sorted(found, key=lambda e: ids.index(e.id))
+        statement = select(
+            AmlListEntry.id,
+            AmlListEntry.source,
+            AmlListEntry.entity_id,
+            AmlListEntry.names,
+            AmlListEntry.birth_dates,
+            AmlListEntry.places,
+            AmlListEntry.digest,
+        ).where(AmlListEntry.id.in_(ids))
+        return sorted(self.session.execute(statement), key=lambda e: ids.index(e.id))
+
+    def hits_of(self, entry_ids: Collection[int]) -> dict[int, dict[str, Any]]:
+        if not entry_ids:
+            return {}
+        statement = select(AmlListEntry.id, AmlListEntry.hit).where(
+            AmlListEntry.id.in_(list(entry_ids))
+        )
+        return {entry_id: hit for entry_id, hit in self.session.execute(statement)}
 
     def customers_with_keys(self, keys: Collection[str]) -> list[tuple[str, str]]:
         """(organization, customer) of every screened customer whose name shares a key."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -104,13 +104,17 @@ class _Loader:
         self.load_id = load_id
         self.progress = progress
         self.result = LoadResult(source)
+        self.new: list[tuple[AmlListEntry, frozenset[str]]] = []
 
     def apply(self, batch: list[Change], related: RelatedIndex) -> None:
         if not batch:
             return
+        # An entity named twice in a batch: its last change is the one that holds.
+        batch = list({str(c.data["id"]): c for c in batch}.values())
         ids = {str(c.data["id"]) for c in batch}
         stored = self.repository.by_entity_ids(self.source, ids)
-        removed = []
+        removed: list[int] = []
+        self.new = []
         for change in batch:
             entity_id = str(change.data["id"])
             if change.op == "DEL":
@@ -122,6 +126,7 @@ class _Loader:
             self.result.changed_keys |= self.repository.keys_of(removed)
             self.repository.remove(removed)
             self.result.removed += len(removed)
+        self.repository.add_many(self.new)
         self.session.flush()
         if self.progress is not None:
             self.progress.advance(len(batch))
@@ -136,7 +141,7 @@ class _Loader:
                 created_time=now,
             )
             self._fill(entry, data, digest, now)
-            self.repository.add(entry, data.keys)
+            self.new.append((entry, data.keys))
             self.result.added += 1
             self.result.changed_keys |= data.keys
             return
@@ -174,8 +179,15 @@ def sources(session: Session) -> list[tuple[str, int]]:
     return ListRepository(session).sources()
 
 
-def candidates(session: Session, keys: Iterable[str]) -> list[AmlListEntry]:
+def candidates(session: Session, keys: Iterable[str]) -> list[Any]:
+    """The entries worth comparing with a name of these keys (id, source, entity_id, names,
+    birth_dates, places, digest)."""
     return ListRepository(session).candidates(set(keys))
+
+
+def hits_of(session: Session, entry_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """What a reviewer is shown of each of these entries."""
+    return ListRepository(session).hits_of(set(entry_ids))
 
 
 def customers_with_keys(session: Session, keys: Iterable[str]) -> list[tuple[str, str]]:

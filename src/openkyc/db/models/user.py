@@ -31,6 +31,8 @@ class User(ResourceMixin, Base):
     failed_sign_ins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Signing out ends every session: tokens issued before this no longer act for the person.
+    sessions_not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = tenant_table_args(
         Index("uq_users_org_email", "organization_id", func.lower(email), unique=True),

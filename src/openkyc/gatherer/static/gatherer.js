@@ -154,8 +154,46 @@
   const finished = () =>
     PERMANENT.includes(request.status) || wanted().every((w) => settled(progressOf(w).status));
 
+  /* What must survive a reload (a phone browser often reloads the tab after the camera
+   * app): the document kind chosen and a face check passed. Sent documents come back from
+   * the server; the current step follows from them. */
+  const saved = `openkyc:${boot.requestId}:`;
+  function remember(type, work) {
+    try {
+      const keep = { subtype: work.subtype, liveness: work.liveness && work.liveness.phase === 'passed' ? work.liveness.fileId : null };
+      sessionStorage.setItem(saved + type, JSON.stringify(keep));
+    } catch {
+      /* private browsing: nothing is kept */
+    }
+  }
+
+  function recalled(type) {
+    try {
+      return JSON.parse(sessionStorage.getItem(saved + type) || 'null');
+    } catch {
+      return null;
+    }
+  }
+
+  function forget(type) {
+    try {
+      sessionStorage.removeItem(saved + type);
+    } catch {
+      /* nothing was kept */
+    }
+  }
+
   function draft(type) {
-    if (!drafts[type]) drafts[type] = { subtype: null, files: {}, error: '', liveness: null, retake: null };
+    if (!drafts[type]) {
+      const kept = recalled(type) || {};
+      drafts[type] = {
+        subtype: kept.subtype || null,
+        files: {},
+        error: '',
+        liveness: kept.liveness ? { phase: 'passed', fileId: kept.liveness } : null,
+        retake: null,
+      };
+    }
     return drafts[type];
   }
 
@@ -194,6 +232,7 @@
     } else {
       nodes.push(...cards);
     }
+    if (!phone && !finished() && boot.handoff) nodes.push(handoffBox());
     if (finished()) {
       nodes.push(donePanel());
       if (boot.hasRedirect && !leaving) {
@@ -205,6 +244,8 @@
     for (const wish of wanted()) {
       const live = drafts[wish.type] && drafts[wish.type].liveness;
       if (live && live.video) live.video.play().catch(() => {});
+      const capture = drafts[wish.type] && drafts[wish.type].capture;
+      if (capture && capture.video) capture.video.play().catch(() => {});
     }
     const again = focused && document.getElementById(focused);
     if (again) again.focus();
@@ -336,6 +377,7 @@
           checked: subtype === work.subtype,
           onchange: () => {
             work.subtype = subtype;
+            remember(type, work);
             render();
           },
         }),
@@ -441,6 +483,21 @@
       });
       parts.push(input, zone);
     }
+    if (phone && slot !== 'face-proof' && liveCamera) {
+      const capture = work.capture && work.capture.slot === slot ? work.capture : null;
+      if (capture) parts.push(captureBox(type, slot, capture));
+      else {
+        parts.splice(
+          2,
+          0,
+          el(
+            'p',
+            { class: 'live-camera' },
+            el('button', { type: 'button', class: 'button primary', id: `capture-open-${type}-${slot}`, onclick: () => openCamera(type, slot) }, T.capture.open),
+          ),
+        );
+      }
+    }
     if (chosen) {
       const preview = /^image\/(jpeg|png|webp)$/.test(chosen.type)
         ? el('img', { class: 'preview', alt: '', src: chosen.preview || (chosen.preview = URL.createObjectURL(chosen)) })
@@ -448,6 +505,29 @@
       parts.push(el('p', { class: 'chosen' }, preview, fmt(T.chosen, { name: chosen.name })));
     }
     return el('div', { class: `slot${chosen ? ' filled' : ''}`, 'data-slot': slot }, parts);
+  }
+
+  /* On a computer: the same link as a QR code (drawn by the server) and as text, to take the
+   * photos on a phone. This page follows the phone's progress (see follow()). */
+  function handoffBox() {
+    const copy = el('button', {
+      type: 'button',
+      class: 'button',
+      id: 'handoff-copy',
+      onclick: () => {
+        if (navigator.clipboard) navigator.clipboard.writeText(boot.handoff.link).catch(() => {});
+        copy.textContent = T.handoff.copied;
+      },
+    }, T.handoff.copy);
+    return el(
+      'section',
+      { class: 'handoff', 'aria-labelledby': 'handoff-title' },
+      el('h2', { id: 'handoff-title' }, T.handoff.title),
+      el('p', {}, T.handoff.text),
+      el('img', { src: boot.handoff.qr, alt: T.handoff.qrTitle, id: 'handoff-qr', width: '148', height: '148' }),
+      el('p', { class: 'handoff-link' }, T.handoff.link, ' ', el('a', { href: boot.handoff.link, id: 'handoff-link' }, boot.handoff.link)),
+      el('p', {}, copy),
+    );
   }
 
   function donePanel() {
@@ -513,6 +593,7 @@
         document_ = await api('GET', `storefront/kyc-documents/${document_.id}`);
       }
       drafts[type] = null;
+      forget(type);
       busy[type] = null;
       await load();
     } catch (error) {
@@ -540,6 +621,177 @@
       retake: hint.retake !== false,
     }));
     for (const hint of work.retake) if (hint.slot !== 'face-proof' || !work.liveness) delete work.files[hint.slot];
+  }
+
+  // -- live capture -------------------------------------------------------------------
+
+  /* The camera in the page: a frame to put the document in, checks on the device (light,
+   * sharpness, a steady hand) several times a second, and the photo taken by itself once
+   * they hold for a second; then "use this photo" or "retake". Nothing leaves the device
+   * until the customer sends. The camera app and a file stay available. */
+  const liveCamera = !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
+  // Sharpness is how steep the edges are (Laplacian over gradient where there are edges):
+  // about 0.8 for a sharp document at 480 px, 0.4 for one blurred by 3 px, whatever its
+  // contrast or how much text it has.
+  const CAPTURE = { tick: 250, steady: 4, dark: 60, bright: 235, sharp: 0.55, shake: 12, side: 480, edge: 20 };
+
+  async function openCamera(type, slot) {
+    const work = draft(type);
+    closeCamera(work);
+    const capture = (work.capture = { slot, phase: 'starting', status: 'starting', good: 0 });
+    render();
+    try {
+      capture.stream = await navigator.mediaDevices.getUserMedia({
+        video: { facingMode: 'environment', width: { ideal: 1920 }, height: { ideal: 1080 } },
+        audio: false,
+      });
+    } catch {
+      capture.phase = 'no-camera';
+      render();
+      return;
+    }
+    capture.video = el('video', { class: 'viewfinder-video', autoplay: true, playsinline: true, 'aria-hidden': 'true' });
+    capture.video.muted = true;
+    capture.video.srcObject = capture.stream;
+    capture.phase = 'live';
+    render();
+    await capture.video.play().catch(() => {});
+    capture.timer = setInterval(() => watch(type, capture), CAPTURE.tick);
+  }
+
+  function closeCamera(work) {
+    const capture = work.capture;
+    if (!capture) return;
+    if (capture.timer) clearInterval(capture.timer);
+    if (capture.stream) capture.stream.getTracks().forEach((track) => track.stop());
+    if (capture.url) URL.revokeObjectURL(capture.url);
+    work.capture = null;
+  }
+
+  /* What the camera shows inside the frame, small and grey: mean light, sharpness (see
+   * CAPTURE) and how much it moved since the last look. */
+  function measure(video, previous) {
+    const width = video.videoWidth;
+    const height = video.videoHeight;
+    if (!width || !height) return null;
+    const side = CAPTURE.side;
+    const crop = { x: width * 0.08, y: height * 0.12, w: width * 0.84, h: height * 0.76 };
+    const canvas = document.createElement('canvas');
+    canvas.width = side;
+    canvas.height = Math.round((side * crop.h) / crop.w);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    context.drawImage(video, crop.x, crop.y, crop.w, crop.h, 0, 0, canvas.width, canvas.height);
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    const grey = new Float32Array(canvas.width * canvas.height);
+    let light = 0;
+    for (let i = 0; i < grey.length; i += 1) {
+      grey[i] = 0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2];
+      light += grey[i];
+    }
+    let steep = 0;
+    let slope = 0;
+    let moved = 0;
+    const w = canvas.width;
+    for (let y = 1; y < canvas.height - 1; y += 1) {
+      for (let x = 1; x < w - 1; x += 1) {
+        const i = y * w + x;
+        const gradient = Math.abs(grey[i + 1] - grey[i - 1]) + Math.abs(grey[i + w] - grey[i - w]);
+        if (gradient > CAPTURE.edge) {
+          slope += gradient;
+          steep += Math.abs(4 * grey[i] - grey[i - 1] - grey[i + 1] - grey[i - w] - grey[i + w]);
+        }
+      }
+    }
+    if (previous && previous.length === grey.length) {
+      for (let i = 0; i < grey.length; i += 1) moved += Math.abs(grey[i] - previous[i]);
+      moved /= grey.length;
+    }
+    return { grey, light: light / grey.length, sharp: slope ? steep / slope : 0, moved: previous ? moved : Infinity };
+  }
+
+  function verdict(seen) {
+    if (seen.light < CAPTURE.dark) return 'dark';
+    if (seen.light > CAPTURE.bright) return 'bright';
+    if (seen.moved > CAPTURE.shake) return 'steady';
+    if (seen.sharp < CAPTURE.sharp) return 'blur';
+    return 'good';
+  }
+
+  function watch(type, capture) {
+    if (capture.phase !== 'live' || draft(type).capture !== capture) return;
+    const seen = measure(capture.video, capture.previous);
+    if (!seen) return;
+    capture.previous = seen.grey;
+    const status = verdict(seen);
+    capture.good = status === 'good' ? capture.good + 1 : 0;
+    capture.status = status;
+    const line = document.getElementById(`capture-status-${type}`);
+    if (line) {
+      line.dataset.status = status;
+      line.dataset.sharpness = seen.sharp.toFixed(2);
+      line.dataset.brightness = seen.light.toFixed(0);
+      const text = capture.good > 0 ? T.capture.holding : T.capture.status[status];
+      if (line.textContent !== text) line.textContent = text;
+    }
+    if (capture.good >= CAPTURE.steady) take(type, capture);
+  }
+
+  async function take(type, capture) {
+    if (capture.phase !== 'live') return;
+    capture.phase = 'taking';
+    clearInterval(capture.timer);
+    const video = capture.video;
+    const canvas = document.createElement('canvas');
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    canvas.getContext('2d').drawImage(video, 0, 0);
+    capture.blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
+    capture.stream.getTracks().forEach((track) => track.stop());
+    capture.url = URL.createObjectURL(capture.blob);
+    capture.phase = 'review';
+    render();
+    const use = document.getElementById(`capture-use-${type}`);
+    if (use) use.focus();
+  }
+
+  function useCapture(type, capture) {
+    const file = new File([capture.blob], `camera-${capture.slot}.jpg`, { type: 'image/jpeg' });
+    const work = draft(type);
+    capture.url = null; // the preview of the chosen file takes it over
+    closeCamera(work);
+    chooseFile(type, capture.slot, file);
+  }
+
+  function captureBox(type, slot, capture) {
+    const nodes = [];
+    if (capture.phase === 'no-camera') {
+      nodes.push(el('p', { class: 'alert', role: 'alert' }, T.capture.noCamera));
+    } else if (capture.phase === 'review') {
+      nodes.push(
+        el('img', { class: 'captured', src: capture.url, alt: T.capture.taken, id: `capture-photo-${type}` }),
+        el(
+          'p',
+          { class: 'capture-buttons' },
+          el('button', { type: 'button', class: 'button primary', id: `capture-use-${type}`, onclick: () => useCapture(type, capture) }, T.capture.use),
+          ' ',
+          el('button', { type: 'button', class: 'button', id: `capture-retake-${type}`, onclick: () => openCamera(type, slot) }, T.capture.retake),
+        ),
+      );
+    } else {
+      const shape = slot === 'document' ? 'page' : 'card';
+      nodes.push(
+        el('div', { class: 'viewfinder' }, capture.video || null, el('div', { class: `frame frame-${shape}`, 'aria-hidden': 'true' })),
+        el('p', { class: 'capture-status', id: `capture-status-${type}`, 'aria-live': 'polite', 'data-status': capture.status }, T.capture.status[capture.status] || T.capture.status.starting),
+        el(
+          'p',
+          { class: 'capture-buttons' },
+          el('button', { type: 'button', class: 'button', id: `capture-take-${type}`, onclick: () => take(type, capture) }, T.capture.takeNow),
+          ' ',
+          el('button', { type: 'button', class: 'button', id: `capture-cancel-${type}`, onclick: () => { closeCamera(draft(type)); render(); } }, T.capture.cancel),
+        ),
+      );
+    }
+    return el('div', { class: 'capture', 'data-capture': capture.phase }, nodes);
   }
 
   // -- liveness -----------------------------------------------------------------------
@@ -570,14 +822,17 @@
       );
     } else if (live.phase === 'running' || live.phase === 'starting') {
       const pose = live.pose || 'get-ready';
-      const text = live.pose ? T.liveness.steps[live.pose] : T.liveness['get-ready'];
+      const text = live.pose ? instruction(live.pose) : T.liveness['get-ready'];
+      const counter = live.step ? fmt(T.liveness.stepOf, { n: live.step, total: live.total }) : '';
       nodes.push(
         el(
           'div',
           { class: 'camera' },
           live.video || null,
-          el('p', { class: 'instruction', id: `instruction-${type}`, 'data-liveness-step': pose, 'aria-live': 'assertive' }, text),
+          el('div', { class: 'oval', 'aria-hidden': 'true' }),
         ),
+        el('p', { class: 'step-counter', id: `step-counter-${type}` }, counter),
+        el('p', { class: 'instruction', id: `instruction-${type}`, 'data-liveness-step': pose, 'aria-live': 'assertive' }, text),
       );
     } else if (live.phase === 'sending' || live.phase === 'checking') {
       nodes.push(el('p', { class: 'progress-text', role: 'status' }, T.liveness[live.phase]));
@@ -587,13 +842,24 @@
     return el('div', { class: `slot liveness${live.phase === 'passed' ? ' filled' : ''}`, 'data-slot': 'liveness' }, nodes);
   }
 
-  function showPose(type, pose) {
+  // A short moving cue beside each instruction (still when the customer asks for less motion).
+  const POSE_CUES = { centre: '◎', 'turn-left': '⟵', 'turn-right': '⟶', 'tilt-left': '↶', 'tilt-right': '↷' };
+
+  function instruction(pose) {
+    return [el('span', { class: 'arrow', 'aria-hidden': 'true' }, POSE_CUES[pose] || ''), T.liveness.steps[pose]];
+  }
+
+  function showPose(type, pose, step, total) {
     const live = draft(type).liveness;
     live.pose = pose;
+    live.step = step;
+    live.total = total;
     const line = document.getElementById(`instruction-${type}`);
-    if (line) {
+    const counter = document.getElementById(`step-counter-${type}`);
+    if (line && counter) {
       line.dataset.livenessStep = pose;
-      line.textContent = T.liveness.steps[pose];
+      line.replaceChildren(...instruction(pose));
+      counter.textContent = fmt(T.liveness.stepOf, { n: step, total });
     } else {
       render();
     }
@@ -648,7 +914,7 @@
       while (live.video.readyState < 2) await sleep(50);
       const sent = [];
       for (let step = 0; step < session.challenge.length; step += 1) {
-        showPose(type, session.challenge[step]);
+        showPose(type, session.challenge[step], step + 1, session.challenge.length);
         await sleep(step === 0 ? 1000 : 900);
         for (let shot = 0; shot < 3; shot += 1) {
           const blob = await grab(live.video);
@@ -673,6 +939,7 @@
       if (checked.status === 'succeeded') {
         live.phase = 'passed';
         live.fileId = checked.referenceFileId;
+        remember(type, work);
       } else {
         live.phase = 'failed';
         live.reason = checked.status === 'pending' ? 'timeout' : checked.failureReason;
@@ -695,8 +962,27 @@
   const language = document.getElementById('language');
   if (language) language.addEventListener('change', () => language.form.submit());
 
+  /* Another device (the phone the customer continued on) may send documents: look again
+   * every few seconds while this page is idle, and show what changed. */
+  const signature = () => JSON.stringify([request.status, documents.map((d) => [d.id, d.status])]);
+  async function follow() {
+    const idle = !Object.values(busy).some(Boolean) && !Object.values(drafts).some((d) => d && (d.capture || (d.liveness && d.liveness.phase !== 'passed' && d.liveness.phase !== 'idle')));
+    if (idle && request && !PERMANENT.includes(request.status)) {
+      const before = signature();
+      try {
+        await load();
+      } catch {
+        return;
+      }
+      if (signature() !== before) render();
+    }
+  }
+
   load()
-    .then(render)
+    .then(() => {
+      render();
+      setInterval(follow, 3000);
+    })
     .catch((error) => {
       app.replaceChildren(el('p', { class: 'alert', role: 'alert' }, problemText(error)));
     });

@@ -103,6 +103,8 @@ class KycDocumentRepository(TenantRepository[KycDocument]):
 
     def for_requests(self, request_ids: Sequence[str]) -> dict[str, list[KycDocument]]:
         grouped: dict[str, list[KycDocument]] = defaultdict(list)
+        if not request_ids:
+            return grouped  # an empty IN would read every document of the organization
         statement = (
             self.scoped()
             .where(KycDocument.request_id.in_(request_ids))
