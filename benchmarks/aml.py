@@ -456,7 +456,7 @@ def speed(args: argparse.Namespace) -> None:
             )
             started = time.perf_counter()
             changes = lists.load(session, delta, "bench", delta=True)
-            made = flows.rescreen(session, changes.changed_keys, links)
+            made = flows.rescreen(session, changes.changed_names, links)
             session.commit()
             delta_seconds = time.perf_counter() - started
         database.dispose()

@@ -471,6 +471,11 @@ def main() -> None:
     parser.add_argument(
         "--documents-only", action="store_true", help="Only the whole-document figures."
     )
+    parser.add_argument(
+        "--genuine-only",
+        action="store_true",
+        help="Only the genuine-looking renders (and their portrait-selfie calibration).",
+    )
     args = parser.parse_args()
     root = args.manifest.parent
     entries = json.loads(args.manifest.read_text())
@@ -478,11 +483,14 @@ def main() -> None:
     warm_up()
     print(f"models loaded in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     peer = None if args.no_peer else _peer_or_none()
-    docs = documents_bench.bench_documents(entries, root, args.variants, peer)
+    variants = 0 if args.genuine_only else args.variants
+    docs = documents_bench.bench_documents(
+        [] if args.genuine_only else entries, root, variants, peer
+    )
     genuine = None if args.no_genuine else documents_bench.bench_genuine(entries, root, 2)
     scans = documents_bench.glare_on_clean_scans(entries, root, GLARE_ABOVE)
     print(documents_bench.report(docs, genuine, scans))
-    if args.documents_only:
+    if args.documents_only or args.genuine_only:
         return
     mrz = bench_mrz(entries, root, peer=not args.no_peer)
     pairs = bench_passport_selfie(entries, root)

@@ -242,6 +242,23 @@ def _printed(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def passport_photo(photo: Image.Image) -> Image.Image:
+    """The photo cut as an issuer cuts a passport photo (35 x 45, the face about half its
+    height) around its largest face: a scene with a small figure in it is no portrait.
+    The photo as it is when no face is found."""
+    from openkyc.analysis.engines import default_engines
+
+    found = default_engines().faces.faces(np.asarray(photo.convert("RGB")), small=True, embed=False)
+    if not found:
+        return photo
+    left, top, right, bottom = found[0].box
+    height = min(photo.height, int(2.0 * (bottom - top)))
+    width = min(photo.width, int(height * 35 / 45))
+    x = min(max(0, (left + right) // 2 - width // 2), photo.width - width)
+    y = min(max(0, (top + bottom) // 2 - height // 2), photo.height - height)
+    return photo.crop((x, y, x + width, y + height))
+
+
 def passport_page(who: Identity, portrait: Image.Image, seed: int) -> Image.Image:
     page = _guilloche((1300, 920), (226, 236, 228), seed)
     draw = ImageDraw.Draw(page)

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from openkyc.aml import flows
+from openkyc.aml.lists import service as list_service
 from openkyc.db.models import OutboxEvent
 from openkyc.db.session import Database
 from openkyc.wire import Links
@@ -228,11 +229,16 @@ def test_a_delta_screens_again_the_customers_it_could_match(
             },
         ],
     )
+    namesake = create(api, "Olga", "Ivanova", dob="1980-02-02", country="RU")
     result = watchlists.load(database, delta, delta=True)
     with database.write_sessionmaker() as session:
-        made = flows.rescreen(session, result.changed_keys, Links("http://openkyc.test"))
+        # Only customers whose names share more than a first name are screened again.
+        matching = list_service.customers_matching(session, result.changed_names)
+        assert {c for _, c in matching} == {olga, ivan}
+        made = flows.rescreen(session, result.changed_names, Links("http://openkyc.test"))
         session.commit()
     assert made == 2
+    assert len(checks_of(api, namesake)) == 1
     [_, recurring] = checks_of(api, olga)
     assert (recurring["source"], recurring["status"]) == ("recurring", "pending-review")
     assert recurring["hits"][0]["entityId"] == "olga"

@@ -191,15 +191,24 @@ def passport(
     return page
 
 
-def id_card(holder: Holder, mrz: list[str] | None = None) -> tuple[Image.Image, Image.Image]:
-    """A TD1 card's front (portrait and fields) and back (three-line MRZ), 1010 x 640 each."""
-    front = Image.new("RGB", (1010, 640), (220, 232, 236))
+def card_front(
+    holder: Holder, title: str, rows: list[tuple[str, str]], colour: tuple[int, int, int]
+) -> Image.Image:
+    """An ID-1 card's front, 1010 x 640: a title, the portrait and labelled fields."""
+    front = Image.new("RGB", (1010, 640), colour)
     draw = ImageDraw.Draw(front)
-    draw.text((40, 30), f"IDENTITY CARD  {holder.issuer}", fill=(30, 60, 90), font=font(36))
+    draw.text((40, 30), title, fill=(30, 60, 90), font=font(36))
     if holder.portrait:
         _paste_portrait(front, holder.portrait, (40, 110, 320, 470))
-    _fields(
-        draw,
+    _fields(draw, rows, 360, 110, 26)
+    return front
+
+
+def id_card(holder: Holder, mrz: list[str] | None = None) -> tuple[Image.Image, Image.Image]:
+    """A TD1 card's front (portrait and fields) and back (three-line MRZ), 1010 x 640 each."""
+    front = card_front(
+        holder,
+        f"IDENTITY CARD  {holder.issuer}",
         [
             ("Surname", holder.surname),
             ("Given names", holder.given_names),
@@ -207,9 +216,7 @@ def id_card(holder: Holder, mrz: list[str] | None = None) -> tuple[Image.Image, 
             ("Document No", holder.number),
             ("Date of expiry", printed_date(holder.expiry_date)),
         ],
-        360,
-        110,
-        26,
+        (220, 232, 236),
     )
     back = Image.new("RGB", (1010, 640), (220, 232, 236))
     _draw_mrz(ImageDraw.Draw(back), mrz or td1(holder), 40, 420, 31)
@@ -412,6 +419,89 @@ def pageless_pdf() -> bytes:
             "<< /Producer (Northwind Billing 4.2) >>",
         ]
     )
+
+
+# -- driving licences -------------------------------------------------------------------
+
+
+def aamva_payload(holder: Holder, *, state: str = "CA", iin: str = "636014") -> str:
+    """The AAMVA (version 10) text a US licence's barcode holds: header, one subfile
+    designator, then one element a line."""
+    given = holder.given_names.split()
+    elements = [
+        f"DAQ{holder.number}",
+        f"DCS{holder.surname}",
+        "DDEN",
+        f"DAC{given[0]}",
+        "DDFN",
+        f"DAD{' '.join(given[1:]) or 'NONE'}",
+        "DDGN",
+        "DCAC",
+        f"DBD{holder.issue_date:%m%d%Y}",
+        f"DBB{holder.birth_date:%m%d%Y}",
+        f"DBA{holder.expiry_date:%m%d%Y}",
+        f"DBC{'2' if holder.sex == 'F' else '1'}",
+        "DAU064 IN",
+        "DAG12 HARBOUR STREET",
+        "DAISACRAMENTO",
+        f"DAJ{state}",
+        "DAK958220000  ",
+        "DCGUSA",
+    ]
+    body = "DL" + "\n".join(elements) + "\r"
+    header = f"@\n\x1e\rANSI {iin}100001DL0031{len(body):04d}"
+    return header + body
+
+
+def pdf417(text: str, *, scale: int = 3) -> Image.Image:
+    """A PDF417 barcode holding ``text``, drawn by zxing-cpp's own writer."""
+    import zxingcpp
+
+    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.PDF417)
+    return Image.fromarray(np.asarray(zxingcpp.write_barcode_to_image(code, scale=scale)))
+
+
+def us_licence(holder: Holder, payload: str | None = None) -> tuple[Image.Image, Image.Image]:
+    """A US driver licence's front (portrait, printed fields) and back (PDF417), ID-1 size."""
+    front = card_front(
+        holder,
+        "CALIFORNIA  DRIVER LICENSE",
+        [
+            ("DL", holder.number),
+            ("LN", holder.surname),
+            ("FN", holder.given_names),
+            ("DOB", f"{holder.birth_date:%m/%d/%Y}"),
+            ("EXP", f"{holder.expiry_date:%m/%d/%Y}"),
+        ],
+        (226, 236, 244),
+    )
+    back = Image.new("RGB", (1010, 640), (236, 240, 244))
+    code = pdf417(payload or aamva_payload(holder))
+    code.thumbnail((930, 420))
+    back.paste(code, ((1010 - code.width) // 2, 120))
+    return front, back
+
+
+def eu_licence(holder: Holder) -> Image.Image:
+    """An EU driving licence's front: its fields numbered as the directive numbers them."""
+    card = Image.new("RGB", (1010, 640), (238, 220, 226))
+    draw = ImageDraw.Draw(card)
+    draw.text((40, 24), "DRIVING LICENCE  UK", fill=(30, 50, 110), font=font(38))
+    if holder.portrait:
+        _paste_portrait(card, holder.portrait, (40, 100, 300, 440))
+    value = font(27)
+    rows = [
+        f"1. {holder.surname}",
+        f"2. {holder.given_names}",
+        f"3. {holder.birth_date:%d.%m.%Y} LONDON",
+        f"4a. {holder.issue_date:%d.%m.%Y}   4b. {holder.expiry_date:%d.%m.%Y}",
+        "4c. DVLA",
+        f"5. {holder.number}",
+        "9. AM/B",
+    ]
+    for i, row in enumerate(rows):
+        draw.text((340, 100 + i * 62), row, fill=(20, 20, 30), font=value)
+    return card
 
 
 def glare_spot(page: Image.Image, *, centre: tuple[float, float] = (0.62, 0.4)) -> Image.Image:

@@ -12,7 +12,7 @@ from openkyc.analysis import Engines, InputFile, Person, analyze_identity
 from openkyc.analysis.specimens import fold, marking_in, specimen_data, specimen_reason
 
 from .conftest import TODAY
-from .documents import Holder, encode, font, passport, photographed, stamped
+from .documents import Holder, encode, face, font, passport, photographed, stamped
 
 
 @pytest.mark.parametrize(
@@ -60,6 +60,21 @@ def test_a_stamp_read_apart_allows_more_slips() -> None:
     assert marking_in(["SPECHMENE"]) is None
     assert marking_in(["SPECHMENE"], stamp=True) == fold("SPECIMEN")
     assert marking_in(["IMEN"], stamp=True) is None
+
+
+def test_a_stamp_that_lost_its_first_or_last_letters_on_the_portrait_still_counts() -> None:
+    assert marking_in(["CIMEN"], stamp=True) == fold("SPECIMEN")
+    assert marking_in(["USTER"], stamp=True) == fold("MUSTER")
+    assert marking_in(["SPECI"], stamp=True) == fold("SPECIMEN")
+    # Only read apart from the print, only five letters and most of the word at least.
+    assert marking_in(["CIMEN"]) is None
+    assert marking_in(["STER", "CIME"], stamp=True) is None
+    assert marking_in(["CLUSTER", "TIME"], stamp=True) is None
+
+
+def test_an_m_read_as_its_strokes_is_an_m() -> None:
+    assert marking_in(["IvIUSTER"], stamp=True) == fold("MUSTER")
+    assert fold("IVIUSTER") == fold("MUSTER")
 
 
 def test_published_identities_are_data() -> None:
@@ -115,3 +130,34 @@ def test_red_print_that_is_no_stamp_is_not_a_specimen(engines: Engines) -> None:
     )
     assert result.decision == "accepted"
     assert result.parsed_data["specimen"] is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("word", "angle", "scale"),
+    [("MUSTER", 0, 1.0), ("MUSTER", -12, 0.5), ("SPECIMEN", 12, 1.0), ("MUSTER", 30, 0.5)],
+)
+def test_a_grey_watermark_makes_a_specimen_at_any_size(
+    engines: Engines, word: str, angle: float, scale: float
+) -> None:
+    """A pale grey word across the page (over the print and the portrait), as residence
+    permits' specimens carry it, however large the picture is."""
+    grey = (128, 128, 128)
+    page = stamped(passport(Holder()), word, angle=angle, colour=grey, opacity=0.3, size=150)
+    page = page.resize((int(page.width * scale), int(page.height * scale)))
+    assert _analyse(engines, page) == "specimen-marking"
+
+
+@pytest.mark.slow
+def test_grey_guilloches_and_a_grey_portrait_are_no_watermark(engines: Engines) -> None:
+    page = passport(Holder(portrait="")).convert("RGB")
+    draw = ImageDraw.Draw(page)
+    for x in range(0, page.width, 14):  # fine grey lines across the page, as guilloches are
+        draw.arc((x - 300, 200, x + 300, 800), 200, 340, fill=(175, 175, 170), width=2)
+    page.paste(face("collins").convert("L").convert("RGB").resize((340, 430)), (60, 130))
+    person = Person("Eileen", "Collins", dob=date(1986, 11, 19), country="GB")
+    result = analyze_identity(
+        [InputFile(encode(page), "id-front")], person, today=TODAY, engines=engines
+    )
+    assert result.parsed_data["specimen"] is None
+    assert result.matches["isPublishedOnline"] is False

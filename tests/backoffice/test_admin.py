@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pyotp
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -174,3 +175,40 @@ def test_a_delivery_is_sent_again_from_the_webhooks_page(
         delivery = session.get(WebhookDelivery, sent["id"])
         assert delivery is not None
         assert (delivery.status, delivery.max_attempts) == ("pending", 14)
+
+
+def test_an_admin_makes_a_key_shown_once_that_works_and_deletes_it(
+    app: FastAPI, api: TestClient, team: Team, client: TestClient
+) -> None:
+    keys = "/backoffice/settings/api-keys"
+    with screen(app, team.admin.email) as admin:
+        made = admin.send(keys, keys, description="Shop backend", type="secret")
+        found = re.search(r'id="secret">([^<]+)<', made.text)
+        assert made.status_code == 200 and found
+        secret = found.group(1)
+        assert client.get("/customers", headers={"REB-APIKEY": secret}).status_code == 200
+        assert secret not in admin.get(keys).text
+        [key] = [k for k in api.get("/api-keys").json() if k["description"] == "Shop backend"]
+        deleted = admin.send(keys, f"{keys}/{key['id']}/delete")
+    assert deleted.status_code == 303
+    assert client.get("/customers", headers={"REB-APIKEY": secret}).status_code == 401
+
+
+def test_an_admin_removes_a_lost_second_factor(
+    app: FastAPI, team: Team, client: TestClient
+) -> None:
+    setup = client.post("/profile/totp", headers=team.rita.headers).json()
+    code = pyotp.TOTP(setup["secret"]).now()
+    assert (
+        client.post(
+            "/profile/totp/confirmation", json={"otp": code}, headers=team.rita.headers
+        ).status_code
+        == 201
+    )
+    with screen(app, team.admin.email) as admin:
+        removed = admin.send(
+            "/backoffice/settings/users", f"/backoffice/settings/users/{team.rita.id}/totp-reset"
+        )
+    assert removed.status_code == 303
+    with screen(app) as rita:
+        assert rita.sign_in(team.rita.email).status_code == 303  # no code asked any more

@@ -138,6 +138,7 @@ def test_a_viewer_sees_but_cannot_decide(
         page = viewer.get(f"/backoffice/documents/{waiting}")
         assert page.status_code == 200 and 'id="read-only"' in page.text
         assert 'id="accept"' not in page.text
+        assert 'id="take-next"' not in viewer.get("/backoffice/queue").text
         refused = viewer.send(
             f"/backoffice/documents/{waiting}", f"/backoffice/documents/{waiting}/accept"
         )

@@ -142,11 +142,19 @@ class Customer:
     def choose(self, document_type: str, subtype: str) -> None:
         self.page.check(f"#subtype-{document_type}-{subtype}")
 
+    def consent(self, document_type: str = "identity-proof") -> None:
+        """Agree to pictures of the face, as the page asks before any is taken."""
+        self.page.check(f"#consent-{document_type}")
+
     def attach(self, document_type: str, slot: str, picture: Path) -> None:
+        if slot == "face-proof" and not self.page.is_checked(f"#consent-{document_type}"):
+            self.consent(document_type)
         self.page.set_input_files(f"#file-{document_type}-{slot}", str(picture))
         self.page.wait_for_selector(f".slot.filled[data-slot='{slot}']")
 
     def face_check(self, document_type: str = "identity-proof") -> None:
+        if not self.page.is_checked(f"#consent-{document_type}"):
+            self.consent(document_type)
         self.page.click(f"#liveness-{document_type}")
         self.page.wait_for_selector(
             "[data-liveness-step='turn-left'], [data-liveness-step='turn-right']"

@@ -169,6 +169,8 @@ def test_the_page_works_from_the_keyboard_and_labels_every_control(
         customer.open(gatherer_link(request))
         page = customer.page
         page.check("#subtype-identity-proof-id-card")
+        assert page.query_selector("#file-identity-proof-face-proof") is None  # not yet agreed
+        page.check("#consent-identity-proof")
         unlabelled = page.evaluate(
             """() => [...document.querySelectorAll('input, select, button')]
                 .filter((c) => c.type !== 'hidden')
@@ -181,12 +183,14 @@ def test_the_page_works_from_the_keyboard_and_labels_every_control(
         for _ in range(12):
             page.keyboard.press("Tab")
             order.append(page.evaluate("document.activeElement.id || document.activeElement.name"))
-        # Top to bottom: back link, the subtype group (one stop), the three pictures, send.
-        assert order[:6] == [
+        # Top to bottom: back link, the subtype group (one stop), the two sides, the consent
+        # to pictures of the face, the selfie, send.
+        assert order[:7] == [
             "back",
             "subtype-identity-proof-id-card",
             "file-identity-proof-id-front",
             "file-identity-proof-id-back",
+            "consent-identity-proof",
             "file-identity-proof-face-proof",
             "send-identity-proof",
         ], order

@@ -155,6 +155,8 @@ def test_a_reload_comes_back_to_the_face_check_passed_and_the_current_step(
     with customer_at(browser, "phone", "reload-phone") as customer:
         customer.open(gatherer_link(request))
         page = customer.page
+        assert page.query_selector("#liveness-identity-proof") is None  # consent first
+        customer.consent()
         page.click("#liveness-identity-proof")
         page.wait_for_selector(".camera .oval")
         counter = page.wait_for_selector("#step-counter-identity-proof:has-text('Step')")

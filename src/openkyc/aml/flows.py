@@ -50,13 +50,14 @@ def screen_on_demand(
 
 def rescreen(
     session: Session,
-    changed_keys: Iterable[str],
+    changed_names: Iterable[frozenset[str]],
     links: Links,
 ) -> int:
-    """Screen again every customer whose name shares an index key with a changed entry;
-    how many new checks that made (a customer found the same way as before gets none)."""
+    """Screen again every customer whose name could match a changed entry (the key sets a
+    load reports); how many new checks that made (a customer found the same way as before
+    gets none)."""
     made = 0
-    for organization_id, customer_id in lists.customers_with_keys(session, changed_keys):
+    for organization_id, customer_id in lists.customers_matching(session, changed_names):
         customer = customers.get(session, organization_id, customer_id)
         if checks.screen(session, customer, links, ScreeningSource.RECURRING):
             made += 1

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from openkyc.analysis.licences import AamvaRecord
 from openkyc.analysis.mrz import MRZ_FORMATS, MrzResult, check_digit_results, format_mrz_date
 from openkyc.analysis.names import normalize
 from openkyc.analysis.zones import VisualZone
@@ -29,6 +30,7 @@ __all__ = [
     "number_alternatives",
     "plausible_mrz",
     "reconcile",
+    "reconcile_licence",
     "resolve_name",
     "resolve_number",
     "skeleton",
@@ -227,3 +229,38 @@ def reconcile(mrz: MrzResult | None, viz: VisualZone) -> Reconciled:
         uncertain.add("document_number")
     birth, expiry, doubtful = _dates(mrz, viz)
     return Reconciled(surname, given, number, birth, expiry, frozenset(uncertain | doubtful))
+
+
+def _same_day(value: date, printed: date) -> bool:
+    """Whether a printed date is ``value``, read day first or (as the US prints it) month
+    first."""
+    return printed == value or (
+        printed.year == value.year and (printed.day, printed.month) == (value.month, value.day)
+    )
+
+
+def reconcile_licence(record: AamvaRecord, viz: VisualZone) -> Reconciled:
+    """A licence's barcode read with the card's printed fields. The barcode's error
+    correction protects every field of it, so its values are kept; a field the printed
+    side states otherwise, with the barcode's value printed nowhere on it, is uncertain
+    (a front and a back of two different cards, or a misread)."""
+    uncertain: set[str] = set()
+    for name, machine in (("surname", record.surname), ("given_names", record.given_names)):
+        _, sure = resolve_name(machine, getattr(viz, name), viz.text)
+        if not sure:
+            uncertain.add(name)
+    number, printed = _compact(record.number or ""), _compact(viz.document_number or "")
+    if number and printed and number != printed and number not in _compact(viz.text):
+        uncertain.add("document_number")
+    for name, value in (("birth_date", record.birth_date), ("expiry_date", record.expiry_date)):
+        seen = getattr(viz, name)
+        if value and seen and not any(_same_day(value, d) for d in (seen, *viz.dates)):
+            uncertain.add(name)
+    return Reconciled(
+        record.surname,
+        record.given_names,
+        record.number,
+        record.birth_date,
+        record.expiry_date,
+        frozenset(uncertain),
+    )

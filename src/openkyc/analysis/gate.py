@@ -110,9 +110,11 @@ def _check_file(
     height, width = page.image.shape[:2]
     if min(height, width) < SMALLEST_SIDE:
         return [_problem(index, "too-small")]
-    if _blank(page.image) and brightness(page.image) < DARK_BELOW:
-        return [_problem(index, "dark")]  # a dim room, a lens cap: more light shows more
     if _blank(page.image) or (page.kind != "pdf" and looks_like_noise(page.image)):
+        if brightness(page.image) < DARK_BELOW:
+            # A dim room, a lens cap: more light shows more (and a camera's noise in the
+            # dark is no random picture).
+            return [_problem(index, "dark")]
         return [_problem(index, "selfie-no-face" if file.tag == "face-proof" else "not-a-document")]
     if file.tag == "face-proof":
         return _check_selfie(page, index, engines)

@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from openkyc.analysis import tampering
-from openkyc.analysis.crosscheck import plausible_mrz, reconcile
+from openkyc.analysis.crosscheck import plausible_mrz, reconcile, reconcile_licence
 from openkyc.analysis.dates import age_on
 from openkyc.analysis.engines import Engines, Face, default_engines
 from openkyc.analysis.errors import UnreadableFile, UnsupportedInput
@@ -32,6 +32,7 @@ from openkyc.analysis.imaging import (
     perceptual_hash,
     quality_findings,
 )
+from openkyc.analysis.licences import AamvaRecord
 from openkyc.analysis.models import (
     FILE_TAGS,
     Check,
@@ -91,6 +92,7 @@ class IdentityFacts:
     subtype: str | None = None
     identity_features: bool = False
     mrz: MrzResult | None = None
+    licence: AamvaRecord | None = None  # a licence's barcode, where there is no MRZ
     portrait_found: bool = False
     selfie_given: bool = False
     selfie_face_found: bool = False
@@ -106,9 +108,10 @@ class IdentityFacts:
     @property
     def confirmed(self) -> bool:
         """Whether the identity comes from a protected source (an MRZ whose check digits
-        mostly hold), so that a value differing from the customer's is a firm mismatch;
-        labels read from the visual zone alone can pair a label with the wrong value."""
-        return self.mrz is not None
+        mostly hold, a licence's barcode), so that a value differing from the customer's
+        is a firm mismatch; labels read from the visual zone alone can pair a label with
+        the wrong value."""
+        return self.mrz is not None or self.licence is not None
 
 
 def _name_checks(
@@ -242,6 +245,10 @@ def _mrz_check(facts: IdentityFacts, weights: dict[str, int]) -> list[Check]:
     if facts.mrz_discarded:
         return [weigh("mrzChecksum", True, weights, "unreadable", conclusive=False)]
     if facts.mrz is None:
+        if facts.licence is not None and "document_number" in facts.uncertain:
+            # The barcode's number is not the one printed on the card's front.
+            reason = "uncertain:document-number"
+            return [weigh("mrzChecksum", True, weights, reason, conclusive=False)]
         return []
     failed = sorted(name.removeprefix("check_") for name, ok in facts.mrz.checks.items() if not ok)
     if failed:
@@ -472,12 +479,13 @@ def _facts(
     plausible = [m for m in found if plausible_mrz(m)]
     mrz = _first(*(m for m in plausible if m.valid), *plausible)
     viz = _merged_viz(docs)
-    fields = reconcile(mrz, viz)
+    licence = None if mrz else _first(*(r.licence for r in docs))
+    fields = reconcile_licence(licence, viz) if licence else reconcile(mrz, viz)
     text = "\n".join(r.text for r in docs)
     portrait, portrait_page = _portrait(docs)
     selfie = reading.selfie_faces[0] if reading.selfie_faces else None
     birth, expiry, number = fields.birth_date, fields.expiry_date, fields.document_number
-    subtype = _subtype(mrz, text)
+    subtype = licence.subtype if licence else _subtype(mrz, text)
     sure = not fields.uncertain & {"document_number", "birth_date"}
     fingerprints = _fingerprints(
         number if sure else None, birth, portrait, portrait_page, docs[0].image
@@ -493,14 +501,18 @@ def _facts(
         given_names=fields.given_names,
         birth_date=birth,
         expiry_date=expiry,
-        issue_date=_issue_date(viz, birth, expiry, today),
+        issue_date=(licence.issue_date if licence else None)
+        or _issue_date(viz, birth, expiry, today),
         nationality=_nationality(mrz, viz),
-        issuer=mrz.fields.get("issuer") if mrz else None,
+        issuer=mrz.fields.get("issuer") if mrz else licence.country if licence else None,
         document_number=number,
-        sex=_sex(mrz),
+        sex=licence.sex if licence else _sex(mrz),
         subtype=subtype,
-        identity_features=mrz is not None or (subtype is not None and portrait is not None),
+        identity_features=mrz is not None
+        or licence is not None
+        or (subtype is not None and portrait is not None),
         mrz=mrz,
+        licence=licence,
         portrait_found=portrait is not None,
         selfie_given=bool(reading.selfies),
         selfie_face_found=selfie is not None,
@@ -584,7 +596,7 @@ def _matches(facts: IdentityFacts, checks: list[Check], person: Person) -> dict[
         "hasMinimalAge": None if facts.birth_date is None else "hasMinimalAge" not in failed,
         "nationality": alpha2(facts.nationality) or facts.nationality,
         "issuanceCountry": alpha2(facts.issuer),
-        "issuanceRegion": None,
+        "issuanceRegion": facts.licence.region if facts.licence else None,
         "documentNumber": facts.document_number,
         "sex": facts.sex,
         "mrzChecksumValid": facts.mrz.valid if facts.mrz else None,
@@ -610,6 +622,7 @@ def _parsed(facts: IdentityFacts, reading: _Reading) -> dict[str, Any]:
             "checkDigits": mrz.checks,
             "valid": mrz.valid,
         },
+        "barcode": None if facts.licence is None else _barcode(facts.licence),
         "surname": facts.surname,
         "givenNames": facts.given_names,
         "dateOfBirth": facts.birth_date,
@@ -638,6 +651,26 @@ def _parsed(facts: IdentityFacts, reading: _Reading) -> dict[str, Any]:
             for r in reading.documents
         ],
         "selfies": [{"index": page.index, "software": page.software} for page in reading.selfies],
+    }
+
+
+def _barcode(record: AamvaRecord) -> dict[str, Any]:
+    return {
+        "format": "AAMVA",
+        "kind": record.kind,
+        "issuerId": record.issuer_id,
+        "version": record.version,
+        "documentNumber": record.number,
+        "country": record.country,
+        "region": record.region,
+        "address": {
+            "line1": record.line1,
+            "line2": record.line2,
+            "city": record.city,
+            "region": record.region,
+            "postalCode": record.postal_code,
+            "country": record.country,
+        },
     }
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from openkyc.analysis.dates import find_dates
 from openkyc.analysis.engines import Engines, Face, TextLine
 from openkyc.analysis.imaging import Page, rotated, straighten
+from openkyc.analysis.licences import AamvaRecord, parse_aamva, read_barcode_text
 from openkyc.analysis.mrz import MrzResult
 from openkyc.analysis.stamps import read_stamps
 from openkyc.analysis.tampering import mrz_viz_disagreements
@@ -41,6 +42,7 @@ class PageReading:
     corners_found: bool = False
     rotation: int = 0
     stamps: list[str] = field(default_factory=list)
+    licence: AamvaRecord | None = None  # a North American licence's barcode
 
     @property
     def text(self) -> str:
@@ -213,8 +215,15 @@ def read_document_page(page: Page, engines: Engines, *, today: date) -> PageRead
         plain = _read_upright(page, page.image, False, engines, today)
         if _keeps_more(plain, reading):
             reading = plain
-    reading.stamps = read_stamps(reading.image, engines.text)
+    if not _trusted(reading.mrz):  # no MRZ: perhaps the back of a North American licence
+        reading.licence = _licence_barcode(page.image)
+    reading.stamps = read_stamps(reading.image, engines.text, [face.box for face in reading.faces])
     return reading
+
+
+def _licence_barcode(image: np.ndarray) -> AamvaRecord | None:
+    records = (parse_aamva(text) for text in read_barcode_text(image))
+    return next((record for record in records if record is not None), None)
 
 
 def _read_upright(

@@ -20,6 +20,7 @@ two in eight.
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -117,7 +118,8 @@ _ONE_OF = str.maketrans(
 def fold(text: str) -> str:
     """Upper-case letters only as OCR could have read them (see the module's docstring)."""
     text = unicodedata.normalize("NFC", text.upper()).translate(_LOOKALIKES)
-    return normalize(text).translate(_ONE_OF)
+    # An M in large print is often read as its three strokes: "IvI", "I\/I".
+    return normalize(text).translate(_ONE_OF).replace("IVI", "M")
 
 
 @dataclass(frozen=True)
@@ -175,11 +177,27 @@ def marking_in(lines: list[str], *, stamp: bool = False) -> str | None:
                 continue
             allowed = _slips(word, stamp)
             for token in tokens:
+                if stamp and _part_of(token, word):
+                    return word
                 if abs(len(token) - len(word)) > allowed:
                     continue
                 if Levenshtein.distance(token, word, score_cutoff=allowed) <= allowed:
                     return word
     return None
+
+
+PART = 0.6  # share of a stamped word that may stand for it (the rest lost on a portrait)
+
+
+def _part_of(token: str, word: str) -> bool:
+    """Whether ``token`` is the start or the end of ``word`` (five letters at least and
+    most of the word, one slip allowed): a stamp crossing the portrait loses the letters
+    printed on the photo."""
+    least = max(5, math.ceil(PART * len(word)))
+    if not least <= len(token) < len(word):
+        return False
+    ends = (word[: len(token)], word[-len(token) :])
+    return any(Levenshtein.distance(token, end, score_cutoff=1) <= 1 for end in ends)
 
 
 def specimen_reason(

@@ -1,28 +1,46 @@
-"""Reading the coloured stamps printed over a document (``SPECIMEN`` in red, at an angle).
+"""Reading the stamps and watermarks printed over a document (``SPECIMEN`` in red at an
+angle, ``MUSTER`` in pale grey across the page).
 
-Such a stamp is faint against the document's own print, crosses it at any angle and is
+Such a mark is faint against the document's own print, crosses it at any angle and is
 often printed as hollow letters, so an ordinary reading of the page misses it or reads
-it as noise. Its colour gives it away: in the Lab colour space red and magenta ink stand
-far above the page on the ``a*`` axis, where black print, blue guilloches and skin tones
-do not. We separate that ink into a picture of its own (dark on white), read it, and
-also cut out each long stroke of ink, turn it level (both ways up) and read it again,
-which reads a stamp at 30 or 60 degrees that line detection does not.
+it as noise. Two kinds of ink give it away:
+
+- **coloured ink**: in the Lab colour space red and magenta ink stand far above the page
+  on the ``a*`` axis, where black print, blue guilloches and skin tones do not;
+- **pale grey ink**: a watermark is darker than the paper around it but far lighter than
+  print, colourless, and drawn in strokes much thicker than the fine lines of a
+  guilloche. Where print crosses it, the print is painted over from its surroundings
+  first, so that the watermark's letters stay whole. Portraits are left out: a face is
+  full of pale grey.
+
+Each ink is separated into a picture of its own (dark on white) and read; each long
+stroke of it is also cut out, turned level (both ways up) and read again, which reads a
+mark at 30 or 60 degrees that line detection does not. The work is done on a copy of a
+fixed size, so the same document reads the same at any resolution.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from openkyc.analysis.engines import TextLine, TextReader
 
-__all__ = ["coloured_ink", "read_stamps", "stamp_strips"]
+__all__ = ["coloured_ink", "pale_ink", "read_stamps", "stamp_strips"]
 
 INK_ABOVE = 12.0  # a* above the page's median: red or magenta ink
 LEAST_INK = 0.002  # share of the picture; less is a seal or a flag, not a stamp
 WORK_SIDE = 800
 MAX_STRIPS = 3
+JOIN = 0.035  # gaps closed between strokes of one word, as a share of the picture's side
+# Pale ink, in L* units below the paper around it (0-255 scale): fainter is the paper's
+# own grain, darker is print. Colourless: a* and b* within this of neutral grey.
+PALE_FROM, PRINT_FROM, PALE_CHROMA = 8, 60, 20
+PAPER_KERNEL = 31  # px at WORK_SIDE: wider than any watermark stroke
+STROKE = 4  # px at WORK_SIDE: thinner lines (guilloches, the rims of print) are no mark
+THICKEST = 32  # px at WORK_SIDE: thicker is an area, not a stroke
+PORTRAIT = 0.9  # face sizes around a face that its portrait photo may fill
 
 
 def coloured_ink(image: np.ndarray) -> np.ndarray:
@@ -65,16 +83,67 @@ def _level(image: np.ndarray, rect: tuple, scale: float) -> np.ndarray:
     return np.ascontiguousarray(strip)
 
 
+def pale_ink(
+    image: np.ndarray, faces: Sequence[tuple[int, int, int, int]] = (), *, portrait: float = 0.0
+) -> np.ndarray:
+    """Where a pale grey watermark is printed, as a mask of the picture scaled to
+    ``WORK_SIDE`` (see the module's docstring). ``faces`` (boxes) are left out with
+    their hair, and with ``portrait`` > 0 the whole portrait around them: that many face
+    widths to each side, and as many heights above and more below."""
+    import cv2
+
+    scale = WORK_SIDE / max(image.shape[:2])
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
+    lightness = lab[..., 0]
+    paper = cv2.morphologyEx(lightness, cv2.MORPH_CLOSE, np.ones((PAPER_KERNEL,) * 2, np.uint8))
+    darker = np.clip(paper - lightness, 0, 255).astype(np.uint8)
+    printed = cv2.dilate((darker >= PRINT_FROM).astype(np.uint8), np.ones((3, 3), np.uint8))
+    filled = cv2.inpaint(darker, printed, 3, cv2.INPAINT_TELEA)
+    chroma = np.hypot(lab[..., 1] - 128, lab[..., 2] - 128)
+    pale = (filled > PALE_FROM) & (filled < PRINT_FROM) & (chroma < PALE_CHROMA)
+    mask = np.asarray(pale, np.uint8)
+    for left, top, right, bottom in faces:
+        width, height = right - left, bottom - top
+        side, above, below = (
+            (portrait * width, portrait * height, 1.6 * portrait * height)
+            if portrait
+            else (0.3 * width, 0.6 * height, 0.3 * height)
+        )
+        mask[
+            max(0, int((top - above) * scale)) : int((bottom + below) * scale),
+            max(0, int((left - side) * scale)) : int((right + side) * scale),
+        ] = 0
+    mask = np.asarray(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((STROKE,) * 2, np.uint8)))
+    # Areas thicker than any stroke (a photo's plain background, a shadow) are no letters.
+    solid = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (THICKEST, THICKEST))
+    areas = cv2.dilate(cv2.morphologyEx(mask, cv2.MORPH_OPEN, solid), np.ones((7, 7), np.uint8))
+    mask[areas > 0] = 0
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+
+
+def _mask_as_print(mask: np.ndarray) -> np.ndarray:
+    grey = np.where(mask > 0, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(np.stack([grey] * 3, axis=-1))
+
+
 def stamp_strips(image: np.ndarray) -> Iterator[np.ndarray]:
     """Long strokes of coloured ink (a stamped word), each cut out level, as printed
     and turned half round, largest first."""
-    import cv2
-
     small, scale = _small(image)
     mask = (coloured_ink(small) > INK_ABOVE).astype(np.uint8)
+    yield from _strips(image, mask, scale)
+
+
+def _strips(image: np.ndarray, mask: np.ndarray, scale: float) -> Iterator[np.ndarray]:
+    """Each long stroke of ``mask`` (found at ``scale`` of ``image``) cut out of
+    ``image`` level, as printed and turned half round, largest first."""
+    import cv2
+
     if mask.mean() < LEAST_INK:
         return
-    side = max(3, int(0.035 * max(mask.shape)))
+    side = max(3, int(JOIN * max(mask.shape)))
     joined = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((side, side), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(joined)
     order: list[int] = list(np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1) if count > 1 else []
@@ -94,15 +163,35 @@ def stamp_strips(image: np.ndarray) -> Iterator[np.ndarray]:
         yield np.ascontiguousarray(strip[::-1, ::-1])
 
 
-def read_stamps(image: np.ndarray, reader: TextReader) -> list[str]:
-    """What the coloured stamps on ``image`` say: the separated ink read as a page, then
-    each stamped stroke read level. Empty when the page carries no such ink."""
-    small, _ = _small(image)
+def read_stamps(
+    image: np.ndarray, reader: TextReader, faces: Sequence[tuple[int, int, int, int]] = ()
+) -> list[str]:
+    """What the stamps and watermarks on ``image`` say: each separated ink read as a page,
+    then each of its strokes read level. Empty when the page carries no such ink.
+    ``faces`` (boxes) are left out of the search for pale ink."""
+    small, scale = _small(image)
     ink = coloured_ink(small)
-    if (ink > INK_ABOVE).mean() < LEAST_INK:
-        return []
-    texts = [line.text for line in reader.read(_as_print(ink))]
-    for strip in stamp_strips(image):
+    texts = []
+    red = (ink > INK_ABOVE).astype(np.uint8)
+    if red.mean() >= LEAST_INK:
+        texts += _read_ink(_as_print(ink), reader, _strips(image, red, scale))
+    # Pale ink is read when some lies outside the portraits (whose backdrop and hair are
+    # full of it): the layer as a page, since a word may cross the portrait, and each long
+    # stroke of it outside them, level.
+    outside = pale_ink(image, faces, portrait=PORTRAIT)
+    if outside.mean() >= LEAST_INK:
+        pale = _mask_as_print(pale_ink(image, faces))
+        texts += _read_ink(pale, reader, _strips(_mask_as_print(outside), outside, 1.0))
+    return [text for text in texts if text.strip()]
+
+
+def _read_ink(layer: np.ndarray, reader: TextReader, strips: Iterator[np.ndarray]) -> list[str]:
+    return [line.text for line in reader.read(layer)] + _read_strips(reader, strips)
+
+
+def _read_strips(reader: TextReader, strips: Iterator[np.ndarray]) -> list[str]:
+    texts = []
+    for strip in strips:
         whole = TextLine("", (0, 0, strip.shape[1], strip.shape[0]), 0.0)
         texts += [line.text for line in reader.reread(strip, [whole])]
-    return [text for text in texts if text.strip()]
+    return texts

@@ -8,6 +8,7 @@ from datetime import date
 
 from openkyc.analysis.dates import find_dates
 from openkyc.analysis.engines import TextLine
+from openkyc.analysis.licences import licence_dates, numbered_fields
 from openkyc.analysis.mrz import MrzResult, clean_line, parse_mrz
 
 __all__ = [
@@ -174,12 +175,17 @@ class VisualZone:
 
 
 _LABELS = {
-    "surname": r"\b(surname|last name|family name|nom|apellidos?|nachname|cognome|name)\b",
-    "given_names": r"\b(given names?|first names?|prenoms?|pr[eé]noms?|vornamen?|nombres?|nome)\b",
+    # LN, FN and DL as North American licences label the last name, first name and number.
+    "surname": r"\b(surname|last name|family name|nom|apellidos?|nachname|cognome|name|ln)\b",
+    "given_names": (
+        r"\b(given names?|first names?|prenoms?|pr[eé]noms?|vornamen?|nombres?|nome|fn)\b"
+    ),
     "birth_date": r"(birth|naissance|geburt|nacimiento|nascita|\bdob\b)",
     "expiry_date": r"(expir|valid until|valable|gultig|g[uü]ltig|caducidad|scadenza|\bexp\b)",
     "issue_date": r"(issue|d[eé]livrance|ausstellung|expedici[oó]n|rilascio|\biss\b)",
-    "document_number": r"(passport no|document no|card no|\bno\b\.?|number|num[eé]ro|nummer)",
+    "document_number": (
+        r"(passport no|document no|card no|\bno\b\.?|number|num[eé]ro|nummer|\bdln?\b)"
+    ),
     "nationality": r"(nationalit|staatsangeh|nacionalidad|cittadinanza)",
 }
 
@@ -223,17 +229,30 @@ def read_visual_zone(lines: list[TextLine], mrz_lines: tuple[str, ...] = ()) -> 
             if value:
                 values[name] = value
     text = "\n".join(line.text for line in viz)
+    # An EU driving licence: each numbered field as read, and each printed row (OCR may
+    # cut a field's number from its value).
+    # Dates side by side ("4a.02.03.2021 4b.01.03.2031") may look like an MRZ line.
+    printed = [line for line in lines if clean_line(line.text) not in mrz_set]
+    rows = [" ".join(line.text for line in row) for row in rows_of(printed)]
+    numbered = numbered_fields([line.text for line in printed] + rows)
+    dates = licence_dates(numbered)
     return VisualZone(
-        surname=values.get("surname"),
-        given_names=values.get("given_names"),
-        birth_date=_first_date(values.get("birth_date")),
-        expiry_date=_first_date(values.get("expiry_date")),
-        issue_date=_first_date(values.get("issue_date")),
-        document_number=values.get("document_number"),
+        surname=numbered.get("1") or values.get("surname"),
+        given_names=numbered.get("2") or values.get("given_names"),
+        birth_date=dates.get("birth") or _first_date(values.get("birth_date")),
+        expiry_date=dates.get("expiry") or _first_date(values.get("expiry_date")),
+        issue_date=dates.get("issue") or _first_date(values.get("issue_date")),
+        document_number=_licence_number(numbered.get("5")) or values.get("document_number"),
         nationality=values.get("nationality"),
         dates=tuple(found.value for found in find_dates(text)),
         text=text,
     )
+
+
+def _licence_number(value: str | None) -> str | None:
+    """Field 5 of an EU licence: the number, without what OCR adds around it."""
+    words = (value or "").split()
+    return max(words, key=lambda word: sum(ch.isdigit() for ch in word)) if words else None
 
 
 def _first_date(text: str | None) -> date | None:

@@ -3,13 +3,15 @@ change, webhooks with their deliveries, API keys, and the organization's people.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from openkyc.api_keys import service as api_keys
+from openkyc.api_keys.schemas import ApiKeyIn
+from openkyc.auth.principal import Principal
 from openkyc.backoffice.deps import Admin
 from openkyc.backoffice.pages import PageRoute, render
 from openkyc.db.collection import CollectionQuery
@@ -112,10 +114,37 @@ def resend(person: Admin, session: Session, id: ResourceIdPath) -> Response:
     return RedirectResponse("/backoffice/settings/webhooks?resent=" + id, status_code=303)
 
 
+def _keys_page(
+    request: Request, session: Session, person: Principal, **context: object
+) -> Response:
+    keys, _ = api_keys.page(session, person.organization_id, CollectionQuery(limit=100))
+    return render(request, "settings_keys.html", {"keys": keys, **context})
+
+
 @router.get("/api-keys")
 def key_list(request: Request, person: Admin, session: Session) -> Response:
-    keys, _ = api_keys.page(session, person.organization_id, CollectionQuery(limit=100))
-    return render(request, "settings_keys.html", {"keys": keys})
+    return _keys_page(request, session, person)
+
+
+@router.post("/api-keys")
+def add_key(
+    request: Request,
+    person: Admin,
+    session: Session,
+    description: Annotated[str, Form(min_length=1, max_length=255)],
+    type: Annotated[Literal["secret", "publishable"], Form()] = "secret",
+) -> Response:
+    """A new key for every operation; its secret is shown on this page once."""
+    data = ApiKeyIn(description=description, type=type)
+    api_keys.check_grant(person, data, request.app.state.operation_ids)
+    key, secret = api_keys.create(session, person.organization_id, data)
+    return _keys_page(request, session, person, created=key, secret=secret)
+
+
+@router.post("/api-keys/{id}/delete")
+def delete_key(person: Admin, session: Session, id: ResourceIdPath) -> Response:
+    api_keys.delete(session, person, id)
+    return RedirectResponse("/backoffice/settings/api-keys", status_code=303)
 
 
 @router.get("/users")
@@ -151,6 +180,13 @@ def add_user(
         email=email, firstName=first_name, lastName=last_name, role=role, password=password
     )
     users.create(session, person.organization_id, data)
+    return RedirectResponse("/backoffice/settings/users", status_code=303)
+
+
+@router.post("/users/{id}/totp-reset")
+def reset_second_factor(person: Admin, session: Session, id: ResourceIdPath) -> Response:
+    """Remove a person's second factor (a lost phone); they set up a new one."""
+    users.reset_totp(session, person.organization_id, id)
     return RedirectResponse("/backoffice/settings/users", status_code=303)
 
 

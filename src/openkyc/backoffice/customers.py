@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from openkyc import clock
-from openkyc.backoffice.deps import Person, ensure_may
+from openkyc.backoffice.deps import Person, ensure_may, may
 from openkyc.backoffice.pages import PageRoute, render
 from openkyc.customers import service as customers
 from openkyc.db.collection import AtLeast, CollectionQuery
@@ -49,7 +49,7 @@ def customer_page(
             "requests": their_requests,
             "documents": their_documents,
             "entries": entries,
-            "may_comment": person.role in ("admin", "reviewer"),
+            "may_comment": may(person, "PostCustomerTimeline"),
         },
     )
 

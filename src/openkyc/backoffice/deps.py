@@ -99,6 +99,11 @@ Person = Annotated[Principal, Depends(signed_in)]
 Admin = Annotated[Principal, Depends(_admin)]
 
 
+def may(person: Principal, operation_id: str) -> bool:
+    """Whether the person's role may do what the API's operation of this id does."""
+    return roles.permits(person.role or "", "POST", operation_id)
+
+
 def ensure_may(person: Principal, operation_id: str) -> None:
     """The same policy as the API's: a role may do in the back office what its token may do
     through the operation of the same action."""

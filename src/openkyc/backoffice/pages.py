@@ -106,8 +106,8 @@ Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
 class PageRoute(APIRoute):
-    """A back-office route: refusals become pages (in the person's language of the screen,
-    not problem JSON), a missing session a way to the sign-in form."""
+    """A back-office route: a refusal becomes a page for the person (not problem JSON), a
+    missing or ended session a way to the sign-in form."""
 
     def get_route_handler(self) -> Handler:
         handle = super().get_route_handler()

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from openkyc.backoffice import views
-from openkyc.backoffice.deps import Person, ensure_may
+from openkyc.backoffice.deps import Person, ensure_may, may
 from openkyc.backoffice.pages import PageRoute, render
 from openkyc.customers import service as customers
 from openkyc.files import service as files
@@ -97,6 +97,7 @@ def queue(
             "pages": max(1, -(-summary.waiting // PAGE_SIZE)),
             "document_types": DOCUMENT_TYPES,
             "score_of": views.score,
+            "may_take": may(person, "PostKycDocumentStartReview"),
         },
     )
 
@@ -146,7 +147,7 @@ def document_page(
             "rejection_types": views.REJECTION_TYPES,
             "held_by_me": document.reviewer_id == person.actor_id
             and document.review_start_time is not None,
-            "may_decide": person.role in ("admin", "reviewer"),
+            "may_decide": may(person, "PostKycDocumentAcceptance"),
         },
     )
 

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from openkyc import clock
 from openkyc.auth import service as auth
-from openkyc.backoffice.deps import FORM_TOKEN, Person, check_form_token, cookies_of, keep
+from openkyc.backoffice.deps import Person, check_form_token, cookies_of, keep
 from openkyc.backoffice.pages import FormTokenMissing, PageRoute, render
 from openkyc.backoffice.sessions import COOKIE, PATH, SIGN_IN_COOKIE, Visit
 from openkyc.errors import ValidationFailed
@@ -103,6 +103,3 @@ def sign_out(person: Person, session: Session, request: Request) -> Response:
     response = RedirectResponse("/backoffice/signin", status_code=303)
     request.state.after = lambda r: r.delete_cookie(COOKIE, path=PATH)
     return response
-
-
-__all__ = ["FORM_TOKEN", "router"]

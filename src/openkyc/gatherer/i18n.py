@@ -29,15 +29,18 @@ def _ranges(header: str) -> list[tuple[float, str]]:
     return sorted(ranked, reverse=True)
 
 
-def negotiate(accept_language: str | None, chosen: str | None = None) -> str:
-    """The customer's choice if it is one of ours, else the best match of the header."""
+def negotiate(
+    accept_language: str | None, chosen: str | None = None, default: str | None = None
+) -> str:
+    """The customer's choice if it is one of ours, else the best match of the header, else
+    the merchant's default language."""
     if chosen in LOCALES:
         return str(chosen)
     for quality, language in _ranges(accept_language or ""):
         base = language.split("-")[0]
         if quality > 0 and base in LOCALES:
             return base
-    return DEFAULT
+    return default if default in LOCALES else DEFAULT
 
 
 @cache

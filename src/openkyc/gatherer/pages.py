@@ -54,11 +54,14 @@ def _options(locale: str) -> str:
     )
 
 
-def app_page(locale: str, ui: str, link_token: str, bootstrap: dict[str, Any]) -> HTMLResponse:
-    """The shell the script fills in from the storefront API."""
+def app_page(
+    locale: str, ui: str, link_token: str, bootstrap: dict[str, Any], brand: str | None = None
+) -> HTMLResponse:
+    """The shell the script fills in from the storefront API; ``brand``: the merchant's name."""
     text = i18n.messages(locale)
     body = _template("app.html").substitute(
         lang=locale,
+        brand=escape(brand or "openkyc"),
         title=escape(text["title"]),
         intro=escape(text["intro"]),
         ui=escape(ui),

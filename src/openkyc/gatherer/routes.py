@@ -49,8 +49,8 @@ LinkToken = Annotated[str, Query(alias="token", max_length=4096)]
 Language = Annotated[str | None, Query(alias="lang", max_length=8)]
 
 
-def _locale(request: Request, chosen: str | None) -> str:
-    return i18n.negotiate(request.headers.get("accept-language"), chosen)
+def _locale(request: Request, chosen: str | None, default: str | None = None) -> str:
+    return i18n.negotiate(request.headers.get("accept-language"), chosen, default)
 
 
 @router.get("")
@@ -78,7 +78,10 @@ def gatherer_page(
     if request.app.state.capture_gate is not None:
         # The models load while the customer takes the first photo.
         request.app.state.capture_gate.start()
-    ui = kyc_settings.get(session, issued.request.organization_id).uiVersion or "1"
+    settings = kyc_settings.get(session, issued.request.organization_id)
+    brand = settings.gatherer
+    locale = _locale(request, lang, brand.defaultLanguage)
+    ui = settings.uiVersion or "1"
     leave = "gatherer/leave?" + urlencode({"token": token, "lang": locale})
     link = f"{links.root}/gatherer?" + urlencode({"token": token})
     bootstrap = {
@@ -91,8 +94,9 @@ def gatherer_page(
         "handoff": {"qr": "gatherer/qr.svg?" + urlencode({"token": token}), "link": link},
         "twoSided": list(TWO_SIDED),
         "defaultSubtypes": DEFAULT_SUBTYPES,
+        "brand": brand.model_dump(exclude={"name", "defaultLanguage"}),
     }
-    return pages.app_page(locale, ui, token, bootstrap)
+    return pages.app_page(locale, ui, token, bootstrap, brand.name)
 
 
 @router.get("/leave")

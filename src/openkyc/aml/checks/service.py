@@ -75,7 +75,8 @@ def screen(
     if source == ScreeningSource.SIGN_UP and not force and unchanged:
         return None
     keys = screening.person_keys(person)
-    repository.replace_customer_keys(customer.id, keys)
+    if not unchanged:
+        repository.replace_customer_keys(customer.id, keys)
     settings = aml_settings.get(session, customer.organization_id)
     now = clock.now()
     outcome = screening.evaluate(

@@ -81,7 +81,7 @@ def load(file: Path, source: str, delta: bool, no_rescreen: bool, data_dir: Path
             )
             if no_rescreen or not result.changed:
                 return
-            made = flows.rescreen(session, result.changed_keys, links_for_settings(settings))
+            made = flows.rescreen(session, result.changed_names, links_for_settings(settings))
             session.commit()
             click.echo(f"Screened again the customers a change could match: {made} new AML checks")
     finally:

@@ -39,9 +39,15 @@ class ListRepository:
             rows = [{"key": k, "entry_id": entry_id} for k in sorted(keys)]
             self.session.execute(insert(AmlListKey), rows)
 
-    def keys_of(self, entry_ids: Sequence[int]) -> set[str]:
-        statement = select(AmlListKey.key).where(AmlListKey.entry_id.in_(entry_ids)).distinct()
-        return set(self.session.scalars(statement))
+    def keys_by_entry(self, entry_ids: Sequence[int]) -> set[frozenset[str]]:
+        """The key set of each of these entries."""
+        statement = select(AmlListKey.entry_id, AmlListKey.key).where(
+            AmlListKey.entry_id.in_(entry_ids)
+        )
+        grouped: dict[int, set[str]] = {}
+        for entry_id, key in self.session.execute(statement):
+            grouped.setdefault(entry_id, set()).add(key)
+        return {frozenset(keys) for keys in grouped.values()}
 
     def remove(self, entry_ids: Sequence[int]) -> None:
         if entry_ids:
@@ -104,14 +110,18 @@ class ListRepository:
         )
         return {entry_id: hit for entry_id, hit in self.session.execute(statement)}
 
-    def customers_with_keys(self, keys: Collection[str]) -> list[tuple[str, str]]:
-        """(organization, customer) of every screened customer whose name shares a key."""
+    def customers_with_keys(
+        self, keys: Collection[str], at_least: int = 1
+    ) -> list[tuple[str, str]]:
+        """(organization, customer) of every screened customer whose name shares at least
+        ``at_least`` of these keys."""
         if not keys:
             return []
         statement = (
             select(AmlCustomerKey.organization_id, AmlCustomerKey.customer_id)
             .where(AmlCustomerKey.key.in_(sorted(keys)))
-            .distinct()
+            .group_by(AmlCustomerKey.organization_id, AmlCustomerKey.customer_id)
+            .having(func.count() >= at_least)
             .order_by(AmlCustomerKey.organization_id, AmlCustomerKey.customer_id)
         )
         return [(o, c) for o, c in self.session.execute(statement)]

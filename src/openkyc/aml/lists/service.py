@@ -41,8 +41,13 @@ class LoadResult:
     modified: int = 0
     unchanged: int = 0
     removed: int = 0
-    # Index keys of every entry added, changed or removed: who may now match differently.
-    changed_keys: set[str] = field(default_factory=set)
+    # The index keys of each entry added, changed (before and after) or removed: the
+    # customers whose names share enough of one may now match differently.
+    changed_names: set[frozenset[str]] = field(default_factory=set)
+
+    @property
+    def changed_keys(self) -> set[str]:
+        return {key for keys in self.changed_names for key in keys}
 
     @property
     def changed(self) -> int:
@@ -123,7 +128,7 @@ class _Loader:
                 continue
             self._store(entry_from(change.data, related), stored.get(entity_id))
         if removed:
-            self.result.changed_keys |= self.repository.keys_of(removed)
+            self.result.changed_names |= self.repository.keys_by_entry(removed)
             self.repository.remove(removed)
             self.result.removed += len(removed)
         self.repository.add_many(self.new)
@@ -143,13 +148,13 @@ class _Loader:
             self._fill(entry, data, digest, now)
             self.new.append((entry, data.keys))
             self.result.added += 1
-            self.result.changed_keys |= data.keys
+            self.result.changed_names.add(data.keys)
             return
         entry.load_id = self.load_id
         if entry.digest == digest:
             self.result.unchanged += 1
             return
-        self.result.changed_keys |= self.repository.keys_of([entry.id]) | data.keys
+        self.result.changed_names |= self.repository.keys_by_entry([entry.id]) | {data.keys}
         self._fill(entry, data, digest, now)
         self.repository.replace_keys(entry.id, data.keys)
         self.result.modified += 1
@@ -169,7 +174,7 @@ class _Loader:
         gone = self.repository.not_seen(self.source, self.load_id)
         for start in range(0, len(gone), BATCH):
             part = gone[start : start + BATCH]
-            self.result.changed_keys |= self.repository.keys_of(part)
+            self.result.changed_names |= self.repository.keys_by_entry(part)
             self.repository.remove(part)
         self.result.removed += len(gone)
 
@@ -190,8 +195,18 @@ def hits_of(session: Session, entry_ids: Iterable[int]) -> dict[int, dict[str, A
     return ListRepository(session).hits_of(set(entry_ids))
 
 
-def customers_with_keys(session: Session, keys: Iterable[str]) -> list[tuple[str, str]]:
-    return ListRepository(session).customers_with_keys(set(keys))
+def customers_matching(
+    session: Session, changed_names: Iterable[frozenset[str]]
+) -> list[tuple[str, str]]:
+    """(organization, customer) of the customers whose name shares enough keys with one of
+    these entries to be worth screening again: three keys when the entry has two tokens or
+    more (two tokens, one of them perhaps misspelt), else one. A customer sharing only a
+    common first name is left alone."""
+    repository = ListRepository(session)
+    found: set[tuple[str, str]] = set()
+    for keys in changed_names:
+        found |= set(repository.customers_with_keys(keys, 3 if len(keys) >= 4 else 1))
+    return sorted(found)
 
 
 def count_entries(session: Session) -> int:

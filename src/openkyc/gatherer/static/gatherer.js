@@ -160,7 +160,11 @@
   const saved = `openkyc:${boot.requestId}:`;
   function remember(type, work) {
     try {
-      const keep = { subtype: work.subtype, liveness: work.liveness && work.liveness.phase === 'passed' ? work.liveness.fileId : null };
+      const keep = {
+        subtype: work.subtype,
+        consent: !!work.consent,
+        liveness: work.liveness && work.liveness.phase === 'passed' ? work.liveness.fileId : null,
+      };
       sessionStorage.setItem(saved + type, JSON.stringify(keep));
     } catch {
       /* private browsing: nothing is kept */
@@ -191,6 +195,7 @@
         files: {},
         error: '',
         liveness: kept.liveness ? { phase: 'passed', fileId: kept.liveness } : null,
+        consent: !!kept.consent,
         retake: null,
       };
     }
@@ -233,10 +238,14 @@
       nodes.push(...cards);
     }
     if (!phone && !finished() && boot.handoff) nodes.push(handoffBox());
+    if (boot.brand && boot.brand.supportUrl) {
+      nodes.push(el('p', { class: 'support' }, el('a', { href: boot.brand.supportUrl, id: 'support', target: '_blank', rel: 'noopener noreferrer' }, T.support)));
+    }
     if (finished()) {
       nodes.push(donePanel());
       if (boot.hasRedirect && !leaving) {
-        // Time to read the result and use the button first (and a keyboard user's way out).
+        // Time to read the result and use the button first (and a keyboard user's way out);
+        // "Stay on this page" stops it (WCAG 2.2.1).
         leaving = setTimeout(() => window.location.assign(boot.leave.done), 8000);
       }
     }
@@ -264,11 +273,16 @@
     });
     const total = wanted().length;
     const label = current >= 0 ? fmt(T.stepOf, { n: current + 1, total }) : T.requested;
+    const until = new Date(request.expirationTime);
+    const expires = Number.isNaN(until.getTime())
+      ? null
+      : el('p', { class: 'expires', id: 'expires' }, fmt(T.expires, { time: until.toLocaleString(boot.lang, { dateStyle: 'long', timeStyle: 'short' }) }));
     return el(
       'nav',
       { class: 'overview', 'aria-label': T.requested },
       el('p', { class: 'step-count' }, label),
       el('ol', {}, items),
+      PERMANENT.includes(request.status) ? null : expires,
     );
   }
 
@@ -384,8 +398,14 @@
         el('label', { for: id }, T.subtypes[subtype] || subtype),
       );
     });
-    const slots = slotsOf(wish, work.subtype).map((slot) => slotField(type, slot));
-    const live = wish.type === 'identity-proof' && wish.faceLivenessRequired ? livenessBox(type) : null;
+    // Nothing of the customer's face is taken before they agree (the consent step).
+    const face = wish.type === 'identity-proof' && (wish.faceProofRequired || wish.faceLivenessRequired);
+    const agreed = !face || work.consent;
+    const asked = slotsOf(wish, work.subtype);
+    const slots = asked.filter((slot) => slot !== 'face-proof').map((slot) => slotField(type, slot));
+    const consent = face ? consentBox(type, work) : null;
+    const selfie = agreed && asked.includes('face-proof') ? slotField(type, 'face-proof') : null;
+    const live = wish.type === 'identity-proof' && wish.faceLivenessRequired && agreed ? livenessBox(type) : null;
     return el(
       'form',
       {
@@ -399,9 +419,43 @@
       work.retake ? retakeBox(type, work.retake) : null,
       el('fieldset', { class: 'subtypes' }, el('legend', {}, T.chooseSubtype), radios),
       slots,
+      consent,
+      selfie,
       live,
       work.error ? el('p', { class: 'alert', role: 'alert', id: `error-${type}`, tabindex: '-1' }, work.error) : null,
       el('button', { type: 'submit', class: 'button primary', id: `send-${type}` }, T.send),
+    );
+  }
+
+  /* Before any picture of the face: what it is for, the merchant's own words when it gave
+   * some, its privacy notice, and a box to tick. */
+  function consentBox(type, work) {
+    const brand = boot.brand || {};
+    const id = `consent-${type}`;
+    return el(
+      'fieldset',
+      { class: `consent${work.consent ? ' agreed' : ''}`, 'data-consent': work.consent ? 'given' : 'asked' },
+      el('legend', {}, T.consent.title),
+      el('p', { class: 'consent-text', id: `${id}-text` }, brand.consentText || T.consent.text),
+      brand.privacyNoticeUrl
+        ? el('p', {}, el('a', { href: brand.privacyNoticeUrl, id: `${id}-privacy`, target: '_blank', rel: 'noopener noreferrer' }, T.consent.privacy))
+        : null,
+      el(
+        'div',
+        { class: 'choice' },
+        el('input', {
+          type: 'checkbox',
+          id,
+          checked: !!work.consent,
+          'aria-describedby': `${id}-text`,
+          onchange: (event) => {
+            work.consent = event.target.checked;
+            remember(type, work);
+            render();
+          },
+        }),
+        el('label', { for: id }, T.consent.agree),
+      ),
     );
   }
 
@@ -540,8 +594,19 @@
       el('h2', { id: 'done-title', tabindex: '-1' }, failed ? T.done.failedTitle : T.done.title),
       el('p', { class: 'done-text', 'data-info': info }, failed ? T.done.failed : T.done[info]),
       el('p', {}, el('a', { class: 'button primary', id: 'continue', href: boot.leave.done }, T.done.continue)),
-      el('p', { class: 'help' }, boot.hasRedirect ? T.done.auto : T.done.close),
+      el('p', { class: 'help', id: 'done-help' }, !boot.hasRedirect ? T.done.close : leaving === 'stopped' ? T.done.stayed : T.done.auto),
+      boot.hasRedirect && leaving !== 'stopped'
+        ? el('p', {}, el('button', { type: 'button', class: 'button', id: 'stay', onclick: stay }, T.done.stay))
+        : null,
     );
+  }
+
+  function stay() {
+    clearTimeout(leaving);
+    leaving = 'stopped';
+    render();
+    const help = document.getElementById('done-help');
+    if (help) help.setAttribute('role', 'status');
   }
 
   // -- actions ------------------------------------------------------------------------
@@ -958,6 +1023,9 @@
   }
 
   // -- start --------------------------------------------------------------------------
+
+  // The merchant's colour (checked for contrast with white text when it was set).
+  if (boot.brand && boot.brand.primaryColor) document.documentElement.style.setProperty('--accent', boot.brand.primaryColor);
 
   const language = document.getElementById('language');
   if (language) language.addEventListener('change', () => language.form.submit());

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, StrictBool, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 
 from openkyc.kyc.settings.defaults import (
     ADDRESS_THRESHOLDS,
@@ -101,12 +108,55 @@ class AddressSettings(StrictWireModel):
     thresholds: AddressThresholds = Field(default_factory=AddressThresholds)
 
 
+def _contrast_with_white(colour: str) -> float:
+    """WCAG 2 contrast ratio of white text on ``#rrggbb``."""
+
+    def channel(hex_pair: str) -> float:
+        value = int(hex_pair, 16) / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return 1.05 / (luminance + 0.05)
+
+
+def _readable_colour(value: str | None) -> str | None:
+    if value is not None and _contrast_with_white(value) < 4.5:
+        raise ValueError("white text on this colour has a contrast under 4.5:1 (WCAG AA)")
+    return value
+
+
+HexColour = Annotated[
+    str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$"), AfterValidator(_readable_colour)
+]
+WebAddress = Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"']+$", max_length=2000)]
+
+
+class GathererSettings(StrictWireModel):
+    """openkyc: the merchant's brand and words on the customer's pages."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
+    primaryColor: HexColour | None = None
+    supportUrl: WebAddress | None = None
+    privacyNoticeUrl: WebAddress | None = None
+    defaultLanguage: Literal["en", "fr", "es"] | None = None
+    consentText: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = None
+
+
 class KycSettings(StrictWireModel):
     """Scoring settings. Anything left out of a PUT takes its default value."""
 
     identityProof: IdentitySettings = Field(default_factory=IdentitySettings)
     addressProof: AddressSettings = Field(default_factory=AddressSettings)
     uiVersion: Literal["1", "2"] | None = "1"
+    gatherer: GathererSettings = Field(
+        default_factory=GathererSettings,
+        description=(
+            "openkyc: the merchant's name, primary colour (white text on it at 4.5:1 or "
+            "more), support and privacy notice links (https), default language and the "
+            "consent text shown before any photo of the customer's face on the gatherer."
+        ),
+    )
     fourEyes: StrictBool = Field(
         default=False,
         description=(

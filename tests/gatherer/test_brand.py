@@ -1,0 +1,110 @@
+"""The merchant's brand on the gatherer (`gatherer` in the KYC settings): its name, colour,
+support and privacy links, default language and consent text; and the QR code of the link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Browser
+
+from tests.fixtures import kyc
+from tests.fixtures.storefront import link_token
+from tests.gatherer.browser import customer_at
+from tests.gatherer.live import Merchant, gatherer_link
+from tests.gatherer.test_pages import SHOP, bootstrap, page_path
+from tests.web.test_conventions import assert_problem
+
+BRAND = {
+    "name": "Northwind <Bank>",
+    "primaryColor": "#7a1f5c",
+    "supportUrl": "https://help.northwind.example/kyc",
+    "privacyNoticeUrl": "https://northwind.example/privacy",
+    "defaultLanguage": "fr",
+    "consentText": "Northwind compare votre visage à la photo de votre document.",
+}
+
+
+@pytest.fixture
+def request_(api: TestClient) -> dict[str, Any]:
+    return kyc.kyc_request(api, kyc.customer(api), "identity-proof", redirectUrl=SHOP)
+
+
+def test_the_page_wears_the_merchants_brand_and_speaks_its_default_language(
+    api: TestClient, client: TestClient, request_: dict[str, Any]
+) -> None:
+    saved = api.put("/kyc-settings", json={"gatherer": BRAND})
+    assert saved.status_code == 200, saved.text
+    assert api.get("/kyc-settings").json()["gatherer"] == BRAND
+    page = client.get(page_path(request_))  # no Accept-Language: the merchant's default
+    assert page.status_code == 200
+    assert '<html lang="fr">' in page.text
+    assert '<p class="brand" id="brand">Northwind &lt;Bank&gt;</p>' in page.text
+    brand = bootstrap(page.text)["brand"]
+    assert brand == {k: v for k, v in BRAND.items() if k not in ("name", "defaultLanguage")}
+    english = client.get(page_path(request_), headers={"Accept-Language": "en-GB"})
+    assert '<html lang="en">' in english.text  # the customer's own language comes first
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("primaryColor", "#ffe600"),  # white text on yellow: 1.2:1
+        ("primaryColor", "blue"),
+        ("supportUrl", "http://help.example"),
+        ("privacyNoticeUrl", "javascript:alert(1)"),
+        ("defaultLanguage", "de"),
+        ("consentText", ""),
+    ],
+)
+def test_a_brand_that_would_hurt_the_customer_is_refused(
+    api: TestClient, field: str, value: str
+) -> None:
+    problem = assert_problem(api.put("/kyc-settings", json={"gatherer": {field: value}}), 422)
+    assert [f["field"] for f in problem["invalidFields"]] == [f"gatherer.{field}"]
+    assert api.get("/kyc-settings").json()["gatherer"][field] is None
+
+
+def test_the_qr_code_carries_the_link_of_an_open_request_only(
+    client: TestClient, request_: dict[str, Any]
+) -> None:
+    token = link_token(request_)
+    code = client.get(f"/gatherer/qr.svg?token={token}")
+    assert code.status_code == 200
+    assert code.headers["content-type"] == "image/svg+xml"
+    assert code.headers["content-security-policy"] == "default-src 'none'"
+    assert code.text.startswith("<svg") and "<script" not in code.text
+    assert client.get(f"/gatherer/qr.svg?token={token[:-4]}AAAA").status_code == 404
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_customer_agrees_before_any_picture_of_the_face(
+    live: Merchant, browser: Browser
+) -> None:
+    saved = live.api.put("/kyc-settings", json={"gatherer": BRAND})
+    assert saved.status_code == 200, saved.text
+    identity = {"type": "identity-proof", "faceProofRequired": True}
+    request = live.kyc_request(live.customer(), [identity], redirectUrl=SHOP)
+    with customer_at(browser, "phone", "brand-consent") as customer:
+        customer.open(gatherer_link(request))
+        page = customer.page
+        assert page.inner_text("#brand") == "Northwind <Bank>"
+        assert page.evaluate("document.documentElement.lang") == "en"  # the browser's own
+        colour = page.eval_on_selector(
+            "#send-identity-proof", "(b) => getComputedStyle(b).backgroundColor"
+        )
+        assert colour == "rgb(122, 31, 92)"
+        assert page.inner_text("#consent-identity-proof-text") == BRAND["consentText"]
+        privacy = page.get_attribute("#consent-identity-proof-privacy", "href")
+        assert privacy == BRAND["privacyNoticeUrl"]
+        assert page.get_attribute("#support", "href") == BRAND["supportUrl"]
+        assert page.query_selector("#file-identity-proof-face-proof") is None
+        customer.shot("consent")
+        customer.consent()
+        page.wait_for_selector("#file-identity-proof-face-proof", state="attached")
+        page.reload()  # the consent is kept for the tab
+        page.wait_for_selector("#file-identity-proof-face-proof", state="attached")
+        assert page.is_checked("#consent-identity-proof")
