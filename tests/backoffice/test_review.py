@@ -271,6 +271,11 @@ def test_the_queue_filters_by_type_failed_check_score_age_tag_and_holder(
             return {d for d in (name, birth, plain, address) if d in page.text}
 
         assert listed() == {name, birth, plain, address}
+        counts = rita.get("/backoffice/queue").text
+        assert re.findall(r'data-type="([a-z-]+)">(\d+)<', counts) == [
+            ("identity-proof", "3"),
+            ("address-proof", "1"),
+        ]
         assert listed(type="address-proof") == {address}
         assert listed(check="lastName") == {name}
         assert listed(min=100) == {plain}

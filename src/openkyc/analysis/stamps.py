@@ -90,6 +90,11 @@ def pale_ink(
     ``WORK_SIDE`` (see the module's docstring). ``faces`` (boxes) are left out with
     their hair, and with ``portrait`` > 0 the whole portrait around them: that many face
     widths to each side, and as many heights above and more below."""
+    return _strokes(*_pale_pixels(image), faces, portrait)
+
+
+def _pale_pixels(image: np.ndarray) -> tuple[np.ndarray, float]:
+    """Pixels of pale, colourless ink (print painted over), at ``WORK_SIDE``; and the scale."""
     import cv2
 
     scale = WORK_SIDE / max(image.shape[:2])
@@ -103,7 +108,19 @@ def pale_ink(
     filled = cv2.inpaint(darker, printed, 3, cv2.INPAINT_TELEA)
     chroma = np.hypot(lab[..., 1] - 128, lab[..., 2] - 128)
     pale = (filled > PALE_FROM) & (filled < PRINT_FROM) & (chroma < PALE_CHROMA)
-    mask = np.asarray(pale, np.uint8)
+    return np.asarray(pale, np.uint8), scale
+
+
+def _strokes(
+    pixels: np.ndarray,
+    scale: float,
+    faces: Sequence[tuple[int, int, int, int]],
+    portrait: float,
+) -> np.ndarray:
+    """Pale pixels outside the faces (or portraits) that form strokes of a mark."""
+    import cv2
+
+    mask = pixels.copy()
     for left, top, right, bottom in faces:
         width, height = right - left, bottom - top
         side, above, below = (
@@ -178,9 +195,10 @@ def read_stamps(
     # Pale ink is read when some lies outside the portraits (whose backdrop and hair are
     # full of it): the layer as a page, since a word may cross the portrait, and each long
     # stroke of it outside them, level.
-    outside = pale_ink(image, faces, portrait=PORTRAIT)
+    pixels, work_scale = _pale_pixels(image)
+    outside = _strokes(pixels, work_scale, faces, PORTRAIT)
     if outside.mean() >= LEAST_INK:
-        pale = _mask_as_print(pale_ink(image, faces))
+        pale = _mask_as_print(_strokes(pixels, work_scale, faces, 0.0))
         texts += _read_ink(pale, reader, _strips(_mask_as_print(outside), outside, 1.0))
     return [text for text in texts if text.strip()]
 

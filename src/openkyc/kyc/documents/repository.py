@@ -70,6 +70,8 @@ class QueueFilter:
 class QueueSummary:
     waiting: int
     oldest: datetime | None
+    # How many wait of each document type, most first.
+    by_type: tuple[tuple[str, int], ...] = ()
 
 
 class KycDocumentRepository(TenantRepository[KycDocument]):
@@ -175,10 +177,16 @@ class KycDocumentRepository(TenantRepository[KycDocument]):
 
     def queue_summary(self, wanted: QueueFilter, now: datetime, hold: timedelta) -> QueueSummary:
         waiting = self._queue(wanted, now, hold).subquery()
-        row = self.session.execute(
-            select(func.count(), func.min(waiting.c.created_time)).select_from(waiting)
-        ).one()
-        return QueueSummary(int(row[0]), row[1])
+        count = func.count()
+        rows = self.session.execute(
+            select(waiting.c.document_type, count, func.min(waiting.c.created_time))
+            .group_by(waiting.c.document_type)
+            .order_by(count.desc(), waiting.c.document_type)
+        ).all()
+        oldest = min((row[2] for row in rows), default=None)
+        return QueueSummary(
+            sum(int(row[1]) for row in rows), oldest, tuple((row[0], int(row[1])) for row in rows)
+        )
 
     def free_for(
         self, person_id: str, wanted: QueueFilter, now: datetime, hold: timedelta, limit: int
