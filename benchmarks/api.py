@@ -40,6 +40,7 @@ from sqlalchemy import Engine, create_engine, insert, text
 from openkyc.db.ids import new_id
 from openkyc.db.models.kyc import KycDocument, KycRequest
 from openkyc.db.session import make_engine
+from openkyc.kyc.enums import DocumentType
 from openkyc.kyc.requests.schemas import RequestedDocument
 
 COUNTRIES = ["GB", "US", "DE", "FR"]
@@ -235,7 +236,7 @@ def seed_kyc_requests(url: str, customer_ids: list[str], count: int) -> int:
     definitions (the API would take minutes for 100,000); returns the documents written."""
     engine: Engine = make_engine(url)
     randomizer = random.Random(11)
-    requested = [RequestedDocument(type="identity-proof").model_dump(mode="json")]
+    requested = [RequestedDocument(type=DocumentType.IDENTITY).model_dump(mode="json")]
     start = datetime(2025, 1, 1, tzinfo=UTC)
     documents_written = 0
     try:

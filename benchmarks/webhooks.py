@@ -35,6 +35,7 @@ from openkyc.sealing import Sealer
 from openkyc.service_credentials import service as credentials
 from openkyc.service_credentials.schemas import WebhookCredentialIn
 from openkyc.webhooks import service as webhooks
+from openkyc.webhooks.enums import HttpMethod
 from openkyc.webhooks.schemas import WebhookIn, WebhookSettingsIn
 
 DATABASE_URL = os.environ.get(
@@ -98,7 +99,7 @@ def subscribed_organization(database: Database, url: str) -> str:
         webhooks.put_settings(
             session, organization.id, WebhookSettingsIn(allowPrivateNetworks=True), True
         )
-        hook = WebhookIn(method="POST", url=url, credentialHash=credential.id)
+        hook = WebhookIn(method=HttpMethod.POST, url=url, credentialHash=credential.id)
         webhooks.create(session, organization.id, hook, SEALER)
         return organization.id
 

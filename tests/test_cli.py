@@ -21,6 +21,7 @@ from openkyc.sealing import Sealer
 from openkyc.service_credentials import service as credentials
 from openkyc.service_credentials.schemas import AuthBasic, WebhookCredentialIn
 from openkyc.webhooks import service as webhooks
+from openkyc.webhooks.enums import HttpMethod
 from openkyc.webhooks.schemas import WebhookIn
 from tests.conftest import POSTGRES_URL
 
@@ -123,7 +124,9 @@ def test_secrets_an_earlier_version_stored_plain_are_sealed_at_the_next_start(
         credential, _ = credentials.create(
             session, organization[1], WebhookCredentialIn(host="hooks.example", auth=basic), sealer
         )
-        hook = WebhookIn(method="POST", url="https://hooks.example/", credentialHash=credential.id)
+        hook = WebhookIn(
+            method=HttpMethod.POST, url="https://hooks.example/", credentialHash=credential.id
+        )
         webhook, secret = webhooks.create(session, organization[1], hook, sealer)
         # As openkyc stored them before it sealed secrets.
         assert secret is not None

@@ -16,17 +16,19 @@ from openkyc.background import periodic_tasks
 from openkyc.config import Settings
 from openkyc.db.models import Job, OutboxEvent, WebhookDelivery
 from openkyc.db.session import Database
+from openkyc.jobs.enums import JobStatus
 from openkyc.jobs.queue import enqueue
 from openkyc.retention import Pruned, prune_history
 from openkyc.storage.local import LocalStorage
 from openkyc.web.app import create_app
+from openkyc.webhooks.enums import DeliveryStatus
 from tests.fixtures import kyc, webhooks
 from tests.fixtures.tenants import Tenant, make_tenant
 
 LONG_AGO = datetime.now(UTC) - timedelta(days=100)
 
 
-def _age(database: Database, delivery_id: str, status: str) -> str:
+def _age(database: Database, delivery_id: str, status: DeliveryStatus) -> str:
     """Make a delivery ``status`` and its event 100 days old; returns the event id."""
     with database.write_sessionmaker.begin() as session:
         delivery = session.scalars(
@@ -58,9 +60,9 @@ def test_what_is_finished_and_old_is_forgotten_and_nothing_else(
     for first in ("Delivered", "Failed", "Pending", "Recent"):
         kyc.customer(api, first=first)
     delivered, failed, pending, recent = sorted(webhooks.log(api), key=lambda d: d["createdTime"])
-    delivered_event = _age(database, delivered["id"], "delivered")
-    failed_event = _age(database, failed["id"], "failed")
-    pending_event = _age(database, pending["id"], "pending")
+    delivered_event = _age(database, delivered["id"], DeliveryStatus("delivered"))
+    failed_event = _age(database, failed["id"], DeliveryStatus("failed"))
+    pending_event = _age(database, pending["id"], DeliveryStatus("pending"))
     with database.write_sessionmaker.begin() as session:
         session.execute(
             update(WebhookDelivery)
@@ -71,9 +73,9 @@ def test_what_is_finished_and_old_is_forgotten_and_nothing_else(
         old_done, old_queued, new_done = (
             enqueue(session, tenant.organization_id, "test-job", {}) for _ in range(3)
         )
-        old_done.status, old_done.updated_time = "done", LONG_AGO
+        old_done.status, old_done.updated_time = JobStatus.DONE, LONG_AGO
         old_queued.updated_time = LONG_AGO
-        new_done.status = "done"
+        new_done.status = JobStatus.DONE
         job_ids = [old_done.id, old_queued.id, new_done.id]
 
     with database.write_sessionmaker.begin() as session:
@@ -125,7 +127,7 @@ def test_the_running_service_prunes_on_its_own(
         kyc.customer(client)
         kyc.customer(client)
         old, new = sorted(webhooks.log(client), key=lambda d: d["createdTime"])
-        _age(database, old["id"], "delivered")
+        _age(database, old["id"], DeliveryStatus("delivered"))
     pruning = create_app(Settings(**settings, retention_interval_seconds=0.2), database, storage)
     with TestClient(pruning, headers=tenant.headers) as client:
         deadline = time.monotonic() + 10

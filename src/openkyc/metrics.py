@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from openkyc.db.models import Job, WebhookDelivery
 from openkyc.db.types import utcnow
+from openkyc.jobs.enums import JobStatus
+from openkyc.webhooks.enums import DeliveryStatus
 
 log = logging.getLogger(__name__)
 
@@ -123,13 +125,13 @@ class QueueCollector(Collector):
 def _queues(session: Session) -> Iterator[tuple[str, int, datetime | None]]:
     jobs = (
         select(Job.kind, func.count(), func.min(Job.created_time))
-        .where(Job.status.in_(("queued", "running")))
+        .where(Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
         .group_by(Job.kind)
     )
     for kind, count, since in session.execute(jobs):
         yield f"jobs:{kind}", count, since
     deliveries = select(func.count(), func.min(WebhookDelivery.created_time)).where(
-        WebhookDelivery.status.in_(("pending", "sending"))
+        WebhookDelivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING))
     )
     count, since = session.execute(deliveries).one()
     yield "webhooks", count, since

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from openkyc import clock
 from openkyc.db.models import Job, OutboxEvent, WebhookDelivery
+from openkyc.jobs.enums import JobStatus
 from openkyc.webhooks import queue
 
 FINISHED_DELIVERIES = (queue.DELIVERED, queue.FAILED)
-FINISHED_JOBS = ("done", "failed")
+FINISHED_JOBS = (JobStatus.DONE, JobStatus.FAILED)
 _BULK = {"synchronize_session": False}  # plain DELETE statements; nothing loaded to update
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
+from typing import overload
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives.hashes import SHA256
@@ -47,6 +48,10 @@ class Sealer:
         self._current = _fernet(secret_key)
         self._any = MultiFernet([self._current, *(_fernet(key) for key in previous)])
 
+    @overload
+    def seal(self, value: str) -> str: ...
+    @overload
+    def seal(self, value: None) -> None: ...
     def seal(self, value: str | None) -> str | None:
         if value is None:
             return None

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 from fastapi.testclient import TestClient
 
+from openkyc.clock import FrozenClock
 from tests.fixtures.payloads import customer_body
 from tests.fixtures.tenants import Tenant
 from tests.web.test_conventions import assert_problem
@@ -32,8 +33,11 @@ def test_a_session_jwt_authenticates_as_bearer(
     )
 
 
-def test_expired_and_forged_tokens_are_401(api: TestClient, client: TestClient) -> None:
-    issued = api.post("/sessions", json={"expiredTime": _in(3)})
+def test_expired_and_forged_tokens_are_401(
+    api: TestClient, client: TestClient, clock: FrozenClock
+) -> None:
+    expires = (clock.now() + timedelta(seconds=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    issued = api.post("/sessions", json={"expiredTime": expires})
     assert issued.status_code == 201, issued.text
     token = issued.json()["token"]
     claims = jwt.decode(token, options={"verify_signature": False})
@@ -41,7 +45,7 @@ def test_expired_and_forged_tokens_are_401(api: TestClient, client: TestClient) 
         {**claims, "exp": int(time.time()) + 3600}, "a-guessed-secret-" * 4, algorithm="HS256"
     )
     assert_problem(client.get("/customers", headers={"Authorization": f"Bearer {forged}"}), 401)
-    time.sleep(3.5)
+    clock.advance(seconds=3.5)
     problem = assert_problem(
         client.get("/customers", headers={"Authorization": f"Bearer {token}"}), 401
     )

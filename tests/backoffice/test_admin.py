@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from openkyc.db.models import WebhookDelivery
 from openkyc.db.session import Database
+from openkyc.webhooks.enums import DeliveryStatus
 from tests.backoffice.findings import store_findings
 from tests.backoffice.screen import screen
 from tests.fixtures import kyc, webhooks
@@ -160,7 +161,7 @@ def test_a_delivery_is_sent_again_from_the_webhooks_page(
     with database.write_sessionmaker() as session:
         delivery = session.get(WebhookDelivery, sent["id"])
         assert delivery is not None
-        delivery.status, delivery.attempt = "failed", 13  # it gave up
+        delivery.status, delivery.attempt = DeliveryStatus.FAILED, 13  # it gave up
         session.commit()
     with screen(app, team.admin.email) as admin:
         page = admin.get("/backoffice/settings/webhooks")

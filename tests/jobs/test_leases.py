@@ -17,6 +17,7 @@ from openkyc.db import locks
 from openkyc.db.models import Job
 from openkyc.db.session import Database
 from openkyc.jobs import queue
+from openkyc.jobs.enums import JobStatus
 from openkyc.jobs.periodic import PeriodicRunner, PeriodicTask
 from openkyc.jobs.worker import Handler, Worker
 from openkyc.retention import prune_history
@@ -86,7 +87,7 @@ def _old_finished_jobs(database: Database, count: int) -> list[str]:
     long_ago = datetime.now(UTC) - timedelta(days=400)
     with database.write_sessionmaker.begin() as session:
         for job in session.scalars(select(Job).where(Job.id.in_(ids))):
-            job.status, job.updated_time = "done", long_ago
+            job.status, job.updated_time = JobStatus.DONE, long_ago
     return ids
 
 

@@ -24,6 +24,7 @@ from openkyc.sealing import Sealer
 from openkyc.service_credentials import service as credentials
 from openkyc.service_credentials.schemas import WebhookCredentialIn
 from openkyc.webhooks import service as webhooks
+from openkyc.webhooks.enums import HttpMethod
 from openkyc.webhooks.schemas import WebhookIn, WebhookSettingsIn
 from tests.conftest import POSTGRES_URL
 from tests.fixtures.tenants import make_tenant
@@ -56,7 +57,7 @@ def subscribed_tenant(database: Database, url: str) -> str:
         webhooks.put_settings(
             session, organization_id, WebhookSettingsIn(allowPrivateNetworks=True), True
         )
-        hook = WebhookIn(method="POST", url=url, credentialHash=credential.id)
+        hook = WebhookIn(method=HttpMethod.POST, url=url, credentialHash=credential.id)
         webhooks.create(session, organization_id, hook, SEALER)
     return organization_id
 

@@ -15,6 +15,7 @@ from openkyc.aml.checks.screening import screened_person
 from openkyc.aml.enums import ScreeningSource
 from openkyc.aml.lists import service as lists
 from openkyc.attachments import service as attachments
+from openkyc.attachments.enums import RelatedType
 from openkyc.attachments.schemas import AttachmentIn
 from openkyc.config import Settings
 from openkyc.customers import service as customers
@@ -103,7 +104,7 @@ def compliance_report(
         organization_id,
         AttachmentIn(
             fileId=file.id,
-            relatedType="customer",
+            relatedType=RelatedType.CUSTOMER,
             relatedId=customer_id,
             name=name,
             description="Compliance screening report: KYC and AML results",

@@ -5,8 +5,9 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.collection import Field, FieldSet
 from openkyc.db.models import ApiKey
+from openkyc.db.repository import TenantRepository
 
 FIELDS = FieldSet.of(
     Field("id", ApiKey.id),
@@ -41,29 +42,12 @@ def credentials_by_secret_hash(session: Session, digest: str) -> Row[Any] | None
     return session.execute(_CREDENTIALS_BY_DIGEST, {"digest": digest}).one_or_none()
 
 
-class ApiKeyRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
-
-    def get(self, key_id: str) -> ApiKey | None:
-        return self.session.get(ApiKey, (self.organization_id, key_id))
-
-    def page(self, query: CollectionQuery) -> tuple[list[ApiKey], int]:
-        statement = select(ApiKey).where(ApiKey.organization_id == self.organization_id)
-        return fetch_page(self.session, statement, FIELDS, query)
+class ApiKeyRepository(TenantRepository[ApiKey]):
+    model = ApiKey
+    fields = FIELDS
 
     def count_secret_keys(self) -> int:
         statement = select(func.count()).where(
             ApiKey.organization_id == self.organization_id, ApiKey.type == "secret"
         )
         return int(self.session.scalar(statement) or 0)
-
-    def add(self, key: ApiKey) -> ApiKey:
-        self.session.add(key)
-        self.session.flush()
-        return key
-
-    def delete(self, key: ApiKey) -> None:
-        self.session.delete(key)
-        self.session.flush()

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from openkyc.api_keys import service
 from openkyc.api_keys.schemas import ApiKeyIn, ApiKeyOut
 from openkyc.db.models import ApiKey
 from openkyc.web.collections import Collection, member_response, page_response
-from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.deps import OperationIds, RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 from openkyc.web.links import Links
 
 router = APIRouter(prefix="/api-keys", tags=["API keys"])
@@ -28,12 +28,16 @@ def list_api_keys(
 
 @router.post("", operation_id="PostApiKey", status_code=201, response_model=ApiKeyOut)
 def create_api_key(
-    auth: SecretKeyAuth, session: Session, links: RequestLinks, body: ApiKeyIn, request: Request
+    auth: SecretKeyAuth,
+    session: Session,
+    links: RequestLinks,
+    body: ApiKeyIn,
+    operations: OperationIds,
 ) -> JSONResponse:
     """Create a key. The response is the only time its `secretKey` is shown. A key may do no
     more than the credentials that create it: a key with an ACL or `allowedIps` creates keys
     within them."""
-    service.check_grant(auth, body, request.app.state.operation_ids)
+    service.check_grant(auth, body, operations)
     key, secret = service.create(session, auth.organization_id, body)
     out = _out(key, links, secret)
     return member_response(out, status_code=201, location=out.links[0].href)
@@ -62,11 +66,11 @@ def put_api_key(
     links: RequestLinks,
     id: ResourceIdPath,
     body: ApiKeyIn,
-    request: Request,
+    operations: OperationIds,
 ) -> JSONResponse:
     """Update a key's description, ACL and allowed IPs, or create a key with this id; within
     the limits of the credentials used, which must also cover the key as it was."""
-    service.check_grant(auth, body, request.app.state.operation_ids)
+    service.check_grant(auth, body, operations)
     key, secret = service.upsert(session, auth, id, body)
     out = _out(key, links, secret)
     if secret is None:

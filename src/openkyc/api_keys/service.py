@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from openkyc.api_keys import repository as lookups
@@ -14,6 +17,18 @@ from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import is_valid_id, new_id
 from openkyc.db.models import ApiKey
 from openkyc.errors import Conflict, NotFound, ValidationFailed
+
+
+def credentials_by_secret_hash(session: Session, digest: str) -> Row[Any] | None:
+    """What authenticating a request needs of its key (organization, id, api user, type,
+    secret hash, ACL, allowed IPs), by the digest of its secret, whichever organization."""
+    return lookups.credentials_by_secret_hash(session, digest)
+
+
+def find_by_secret_hash(session: Session, digest: str) -> ApiKey | None:
+    """The key with this secret, whichever organization holds it: how a request finds its
+    organization."""
+    return lookups.find_by_secret_hash(session, digest)
 
 
 def _new_key(organization_id: str, data: ApiKeyIn, secret: str, key_id: str = "") -> ApiKey:
@@ -33,7 +48,8 @@ def _new_key(organization_id: str, data: ApiKeyIn, secret: str, key_id: str = ""
 def _acl_permissions(acl: list[dict[str, object]] | None) -> list[str] | None:
     if not acl:
         return None
-    return [str(p) for entry in acl for p in entry.get("permissions") or []]  # type: ignore[attr-defined]
+    permissions = (entry.get("permissions") for entry in acl)
+    return [str(p) for listed in permissions if isinstance(listed, list) for p in listed]
 
 
 def check_grant(holder: Principal, data: ApiKeyIn, known: frozenset[str]) -> None:

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
+from openkyc.attachments.enums import RelatedType
 from openkyc.db.models import Attachment
 from openkyc.wire import Link, ResourceId, Timestamp, WireModel, embedded_field, links_field
 
 # Rebilly lets a file be attached to many kinds of its resources; openkyc keeps only these two.
 # The others (payments, invoices, disputes, …) have no record here to attach a file to.
-StoredRelatedType = Literal["customer", "organization"]
-STORED_RELATED_TYPES: tuple[str, ...] = get_args(StoredRelatedType)
+STORED_RELATED_TYPES: tuple[str, ...] = tuple(RelatedType)
 ELSEWHERE_RELATED_TYPES = frozenset(
     {
         "customer-timeline-comment",
@@ -37,7 +37,7 @@ def _stored_type(value: Any) -> Any:
     return value
 
 
-RelatedType = Annotated[StoredRelatedType, BeforeValidator(_stored_type)]
+RelatedTypeIn = Annotated[RelatedType, BeforeValidator(_stored_type)]
 Text255 = Annotated[str, StringConstraints(max_length=255)]
 
 
@@ -45,7 +45,7 @@ class AttachmentIn(WireModel):
     """What a client says of an attachment; read-only fields sent back are ignored."""
 
     fileId: ResourceId = Field(description="The organization's file to attach.")
-    relatedType: RelatedType = Field(
+    relatedType: RelatedTypeIn = Field(
         description="What the file is attached to: one of the organization's customers, or "
         "the organization itself."
     )
@@ -61,7 +61,7 @@ class AttachmentIn(WireModel):
 class AttachmentOut(WireModel):
     id: str
     fileId: str
-    relatedType: StoredRelatedType
+    relatedType: RelatedType
     relatedId: str
     name: str
     description: str
@@ -78,7 +78,7 @@ class AttachmentOut(WireModel):
         return cls(
             id=attachment.id,
             fileId=attachment.file_id,
-            relatedType=attachment.related_type,  # type: ignore[arg-type]
+            relatedType=attachment.related_type,
             relatedId=attachment.related_id,
             name=attachment.name,
             description=attachment.description,

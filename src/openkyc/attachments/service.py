@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from openkyc.attachments.enums import RelatedType
 from openkyc.attachments.repository import AttachmentRepository
 from openkyc.attachments.schemas import AttachmentIn
-from openkyc.customers.repository import CustomerRepository
+from openkyc.customers import service as customers
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import Attachment, File
 from openkyc.errors import InvalidField, NotFound, ValidationFailed
-from openkyc.files.repository import FileRepository
+from openkyc.files import service as files
 
 
 def _related_problem(session: Session, organization_id: str, data: AttachmentIn) -> str | None:
@@ -21,14 +22,14 @@ def _related_problem(session: Session, organization_id: str, data: AttachmentIn)
         if data.relatedId != organization_id:
             return f"must be this organization's own id, not {data.relatedId}"
         return None
-    if CustomerRepository(session, organization_id).get(data.relatedId) is None:
+    if customers.find(session, organization_id, data.relatedId) is None:
         return f"no customer {data.relatedId} in this organization"
     return None
 
 
 def _checked_file(session: Session, organization_id: str, data: AttachmentIn) -> File:
     """The file to attach, once the file and the related resource are both found."""
-    file = FileRepository(session, organization_id).get(data.fileId)
+    file = files.find(session, organization_id, data.fileId)
     problems = []
     if file is None:
         problems.append(InvalidField("fileId", f"no file {data.fileId} in this organization"))
@@ -93,3 +94,14 @@ def delete(session: Session, organization_id: str, attachment_id: str) -> None:
     """Detach: the attachment goes, the file stays."""
     attachment = get(session, organization_id, attachment_id)
     AttachmentRepository(session, organization_id).delete(attachment)
+
+
+def move_to_customer(
+    session: Session, organization_id: str, customer_id: str, target_id: str
+) -> None:
+    """Attachments linked to the customer link to the target customer."""
+    repository = AttachmentRepository(session, organization_id)
+    for attachment in repository.related_to(RelatedType.CUSTOMER, customer_id):
+        attachment.related_id = target_id
+        attachment.touch()
+    session.flush()

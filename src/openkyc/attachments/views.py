@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from openkyc.attachments.schemas import AttachmentOut
 from openkyc.db.models import Attachment
-from openkyc.files.repository import FileRepository
+from openkyc.files import service as file_service
 from openkyc.files.views import file_out
 from openkyc.wire import Link, Links
 
@@ -34,7 +34,7 @@ def attachments_out(
     """Render attachments, with their files in one query when ``expand`` asks for them."""
     files = {}
     if "file" in expand:
-        files = FileRepository(session, organization_id).get_many({a.file_id for a in attachments})
+        files = file_service.by_id(session, organization_id, {a.file_id for a in attachments})
     rendered = []
     for attachment in attachments:
         embedded: dict[str, Any] | None = None

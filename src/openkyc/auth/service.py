@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets as pysecrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,14 +13,16 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from openkyc import clock
-from openkyc.api_keys import repository as api_keys
+from openkyc.api_keys import service as api_keys
 from openkyc.auth import grants
 from openkyc.auth.principal import ALL_OPERATIONS, Principal
 from openkyc.auth.repository import SessionTokenRepository
 from openkyc.auth.secrets import hash_secret, same_digest
+from openkyc.config import Settings
+from openkyc.db.collection import CollectionQuery
 from openkyc.db.models import ApiKey, Organization, SessionToken
-from openkyc.errors import Forbidden, NotFound, Unauthorized
-from openkyc.organizations import repository as organizations
+from openkyc.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from openkyc.organizations import service as organizations
 from openkyc.users import service as users
 
 JWT_ALGORITHM = "HS256"
@@ -207,6 +210,63 @@ def issue_user_jwt(organization: Organization, user_id: str, expires: datetime) 
         "jti": "jwt_" + pysecrets.token_hex(12),
     }
     return jwt.encode(claims, organization.jwt_secret, algorithm=JWT_ALGORITHM)
+
+
+@dataclass(frozen=True)
+class SessionAsked:
+    """What a client asks of a new token; each part may be left to the defaults."""
+
+    name: str | None
+    expired_time: datetime | None
+    permissions: list[str] | None
+
+
+def start_session(
+    session: Session,
+    holder: Principal,
+    asked: SessionAsked,
+    settings: Settings,
+    known_operations: frozenset[str],
+) -> tuple[SessionToken, str]:
+    """A token for ``POST /sessions``: no longer-lived than the deployment allows or than the
+    token it is made with, and able to do no more than the holder (``grants``)."""
+    organization = organizations.get(session, holder.organization_id)
+    if organization is None:
+        raise NotFound("The organization no longer exists")
+    expires = token_expiry(asked.expired_time, holder, settings)
+    permissions = grants.token_permissions(holder, asked.permissions, known_operations)
+    name = asked.name or holder.name
+    return issue_session(session, organization, holder, name, expires, permissions)
+
+
+def token_lifetime(asked: datetime | None, settings: Settings) -> datetime:
+    """When a new token ends: when asked, in the future and within the deployment's maximum;
+    the default lifetime from now otherwise."""
+    now = clock.now()
+    expires = asked or now + timedelta(seconds=settings.jwt_default_ttl_seconds)
+    if expires <= now:
+        raise ValidationFailed.field("expiredTime", "must be in the future")
+    if expires > now + timedelta(seconds=settings.jwt_max_ttl_seconds):
+        raise ValidationFailed.field(
+            "expiredTime", f"must be at most {settings.jwt_max_ttl_seconds} seconds ahead"
+        )
+    return expires
+
+
+def token_expiry(asked: datetime | None, holder: Principal, settings: Settings) -> datetime:
+    expires = token_lifetime(asked, settings)
+    if holder.expires is not None and expires > holder.expires:
+        # A token from a token ends no later than the token that made it.
+        if asked is not None:
+            raise ValidationFailed.field("expiredTime", "must not outlive the token used")
+        expires = holder.expires
+    return expires
+
+
+def sessions_page(
+    session: Session, organization_id: str, query: CollectionQuery
+) -> tuple[list[SessionToken], int]:
+    return SessionTokenRepository(session, organization_id).page(query)
 
 
 def issue_session(

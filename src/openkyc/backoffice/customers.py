@@ -3,7 +3,7 @@ list of KYC requests with status filters."""
 
 from __future__ import annotations
 
-from typing import Annotated, get_args
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
@@ -14,15 +14,15 @@ from openkyc.backoffice.pages import PageRoute, render
 from openkyc.customers import service as customers
 from openkyc.db.collection import AtLeast, CollectionQuery
 from openkyc.kyc.documents import service as documents
+from openkyc.kyc.enums import RequestStatus
 from openkyc.kyc.requests import service as requests
 from openkyc.kyc.status import PERMANENT
-from openkyc.kyc.types import RequestStatus
 from openkyc.timeline import service as timeline
 from openkyc.web.deps import ResourceIdPath, Session
 
 router = APIRouter(prefix="/backoffice", route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
-REQUEST_STATUSES: tuple[str, ...] = get_args(RequestStatus)
+REQUEST_STATUSES: tuple[str, ...] = tuple(RequestStatus)
 
 
 @router.get("/customers/{id}")

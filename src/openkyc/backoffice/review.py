@@ -4,7 +4,7 @@ at it and decides, through the same services (holds, decisions, timeline) as the
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, get_args
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
@@ -17,13 +17,13 @@ from openkyc.customers import service as customers
 from openkyc.files import service as files
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.schemas import RejectionIn
+from openkyc.kyc.enums import RejectionType, UploadableDocumentType
 from openkyc.kyc.liveness import service as liveness
-from openkyc.kyc.types import RejectionType, UploadableDocumentType
 from openkyc.web.deps import RequestLinks, ResourceIdPath, Session
 
 router = APIRouter(prefix="/backoffice", route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
-DOCUMENT_TYPES: tuple[str, ...] = get_args(UploadableDocumentType)
+DOCUMENT_TYPES: tuple[str, ...] = tuple(UploadableDocumentType)
 Score = Annotated[int | None, Query(ge=0, le=100)]
 
 

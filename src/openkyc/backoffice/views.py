@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any
 
 from openkyc.db.models import Customer, KycDocument
-from openkyc.kyc.types import RejectionType
+from openkyc.kyc.enums import RejectionType
 
-REJECTION_TYPES: tuple[str, ...] = get_args(RejectionType)
+REJECTION_TYPES: tuple[str, ...] = tuple(RejectionType)
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,10 @@ from openkyc.db.ids import new_id
 from openkyc.db.models import Customer, KycDocument, KycRequest
 from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
-from openkyc.kyc.documents.repository import KycDocumentRepository
-from openkyc.kyc.types import CREDIT_FILE
+from openkyc.kyc.enums import CREDIT_FILE, MATCHES_VERSION, DocumentStatus
 from openkyc.wire import Links
 
 log = logging.getLogger(__name__)
-MATCHES_VERSION = "2.0"
 
 
 def applicant_of(customer: Customer) -> Applicant:
@@ -100,7 +98,7 @@ def check_at_creation(
         customer_id=customer.id,
         request_id=request.id,
         document_type=CREDIT_FILE,
-        status="accepted" if accepted else "rejected",
+        status=DocumentStatus.ACCEPTED if accepted else DocumentStatus.REJECTED,
         rejection_reason=rejection,
         processed_time=now,
         file_ids=[],
@@ -112,10 +110,5 @@ def check_at_creation(
         created_time=now,
         updated_time=now,
     )
-    KycDocumentRepository(session, request.organization_id).add(document)
     decided = event_types.KYC_DOCUMENT_ACCEPTED if accepted else event_types.KYC_DOCUMENT_REJECTED
-    # Created and decided in one moment: both events, one status change of the request.
-    documents.changed(
-        session, document, links, [event_types.KYC_DOCUMENT_CREATED, decided], now, created=True
-    )
-    return document
+    return documents.add_decided(session, document, links, decided, now)

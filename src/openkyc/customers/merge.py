@@ -10,26 +10,21 @@ of what happened to it."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
 from openkyc import clock
 from openkyc.aml.checks import service as aml_checks
-from openkyc.attachments.repository import AttachmentRepository
+from openkyc.attachments import service as attachments
 from openkyc.customers.events import record_customer_event
 from openkyc.customers.repository import CustomerRepository
-from openkyc.db.models import Customer, File, KycLivenessSession
+from openkyc.db.models import Customer
 from openkyc.errors import NotFound, ValidationFailed
 from openkyc.events import types as event_types
-from openkyc.files.repository import FileRepository
+from openkyc.files import service as files
 from openkyc.kyc.documents import service as documents
-from openkyc.kyc.documents.fingerprints import FingerprintRepository
-from openkyc.kyc.documents.repository import KycDocumentRepository
-from openkyc.kyc.liveness.repository import LivenessRepository
-from openkyc.kyc.requests.repository import KycRequestRepository
-from openkyc.kyc.requests.sync import record_request_event
-from openkyc.tags.repository import TagRepository
+from openkyc.kyc.liveness import service as liveness
+from openkyc.kyc.requests import service as requests
+from openkyc.tags import service as tags
 from openkyc.wire import Links
 
 TARGET = "targetCustomerId"
@@ -54,55 +49,18 @@ def _locked_pair(
     return source, target
 
 
-def _move_requests(session: Session, source: Customer, target: Customer, links: Links) -> None:
-    repository = KycRequestRepository(session, source.organization_id)
-    for request in repository.withdrawn_for_customer(source.id):
-        request.customer_id = target.id
-    for request in repository.for_customer(source.id):
-        request.customer_id = target.id
-        request.touch()
-        session.flush()
-        record_request_event(session, request, event_types.KYC_REQUEST_MODIFIED, links, target)
-
-
-def _move_documents(
-    session: Session, source: Customer, target: Customer, links: Links, now: datetime
-) -> None:
-    organization_id = source.organization_id
-    for document in KycDocumentRepository(session, organization_id).for_customer(source.id):
-        document.customer_id = target.id
-        # A new revision, kyc-document-modified, and the target's KYC flag re-derived.
-        documents.changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now)
-    FingerprintRepository(session, organization_id).reassign(source.id, target.id)
-
-
-def _move_the_rest(session: Session, source: Customer, target: Customer) -> None:
-    organization_id = source.organization_id
-    moved: list[KycLivenessSession | File] = [
-        *LivenessRepository(session, organization_id).for_customer(source.id),
-        *FileRepository(session, organization_id).uploaded_by(source.id),
-    ]
-    for row in moved:
-        row.customer_id = target.id
-        row.touch()
-    for attachment in AttachmentRepository(session, organization_id).related_to(
-        "customer", source.id
-    ):
-        attachment.related_id = target.id
-        attachment.touch()
-    session.flush()
-    TagRepository(session, organization_id).copy_customer_tags(source.id, target.id)
-    aml_checks.move_to_customer(session, organization_id, source.id, target.id)
-
-
 def merge_into(
     session: Session, organization_id: str, customer_id: str, target_id: str, links: Links
 ) -> Customer:
     """Move everything of the customer to the target, delete the customer; the target."""
     source, target = _locked_pair(session, organization_id, customer_id, target_id)
-    _move_requests(session, source, target, links)
-    _move_documents(session, source, target, links, clock.now())
-    _move_the_rest(session, source, target)
+    requests.move_to_customer(session, source, target, links)
+    documents.move_to_customer(session, source, target, links, clock.now())
+    liveness.move_to_customer(session, organization_id, source.id, target.id)
+    files.move_uploads(session, organization_id, source.id, target.id)
+    attachments.move_to_customer(session, organization_id, source.id, target.id)
+    tags.copy_customer_tags(session, organization_id, source.id, target.id)
+    aml_checks.move_to_customer(session, organization_id, source.id, target.id)
     CustomerRepository(session, organization_id).delete(source)
     target.touch()
     session.flush()

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import Session
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page, text_search
+from openkyc.db.collection import Field, FieldSet
 from openkyc.db.models import Customer, CustomerTag, Tag
+from openkyc.db.repository import TenantRepository
 
 FIELDS = FieldSet.of(
     Field("id", Customer.id),
@@ -46,15 +46,10 @@ _WITH_TAGS = (
 )
 
 
-class CustomerRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
-
-    def get(self, customer_id: str, *, for_update: bool = False) -> Customer | None:
-        return self.session.get(
-            Customer, (self.organization_id, customer_id), with_for_update=for_update
-        )
+class CustomerRepository(TenantRepository[Customer]):
+    model = Customer
+    fields = FIELDS
+    search = (Customer.email, Customer.first_name, Customer.last_name, Customer.id)
 
     def get_with_tags(self, customer_id: str) -> tuple[Customer, list[Tag]] | None:
         """The customer and its tags (by name) in one statement: reading a customer is the
@@ -65,25 +60,3 @@ class CustomerRepository:
         if not rows:
             return None
         return rows[0][0], [tag for _, tag in rows if tag is not None]
-
-    def get_many(self, customer_ids: set[str] | list[str]) -> list[Customer]:
-        statement = select(Customer).where(
-            Customer.organization_id == self.organization_id, Customer.id.in_(list(customer_ids))
-        )
-        return list(self.session.scalars(statement))
-
-    def page(self, query: CollectionQuery) -> tuple[list[Customer], int]:
-        statement = select(Customer).where(Customer.organization_id == self.organization_id)
-        if query.q:
-            columns = (Customer.email, Customer.first_name, Customer.last_name, Customer.id)
-            statement = statement.where(text_search(query.q, *columns))
-        return fetch_page(self.session, statement, FIELDS, query)
-
-    def add(self, customer: Customer) -> Customer:
-        self.session.add(customer)
-        self.session.flush()
-        return customer
-
-    def delete(self, customer: Customer) -> None:
-        self.session.delete(customer)
-        self.session.flush()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from openkyc.customers.events import record_customer_event
-from openkyc.customers.repository import CustomerRepository
+from openkyc.customers.repository import FIELDS, CustomerRepository
 from openkyc.customers.schemas import CustomerIn
-from openkyc.db.collection import CollectionQuery
+from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import new_id
 from openkyc.db.models import Customer, Tag
 from openkyc.errors import NotFound
@@ -102,3 +103,26 @@ def page(
     session: Session, organization_id: str, query: CollectionQuery
 ) -> tuple[list[Customer], int]:
     return CustomerRepository(session, organization_id).page(query)
+
+
+def find(
+    session: Session, organization_id: str, customer_id: str, *, for_update: bool = False
+) -> Customer | None:
+    """The organization's customer, or None (for other domains that check a reference)."""
+    return CustomerRepository(session, organization_id).get(customer_id, for_update=for_update)
+
+
+def find_many(
+    session: Session, organization_id: str, customer_ids: Collection[str]
+) -> list[Customer]:
+    return CustomerRepository(session, organization_id).get_many(customer_ids)
+
+
+def check_filter(text: str) -> None:
+    """Refuse a filter the customer collection does not understand (ValidationFailed)."""
+    filter_clause(FIELDS, text)
+
+
+def matches_filter(session: Session, organization_id: str, customer_id: str, text: str) -> bool:
+    """Whether the customer, as it is now, passes a filter of the customer collection."""
+    return CustomerRepository(session, organization_id).matches(customer_id, text)

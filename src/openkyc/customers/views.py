@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from openkyc.customers.schemas import CustomerOut
 from openkyc.db.models import Customer, Tag
-from openkyc.tags.repository import TagRepository
+from openkyc.tags import service as tag_service
 from openkyc.tags.schemas import TagOut
 from openkyc.wire import Links
 
@@ -23,7 +23,7 @@ def customers_out(
     links: Links,
     expand: frozenset[str] = frozenset(),
 ) -> list[CustomerOut]:
-    tags = TagRepository(session, organization_id).of_customers([c.id for c in customers])
+    tags = tag_service.of_customers(session, organization_id, [c.id for c in customers])
     return [customer_out(c, tags.get(c.id, []), links, expand) for c in customers]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from openkyc.kyc.enums import RequestStatus
+
 KYC_DOCUMENT_CREATED = "kyc-document-created"
 KYC_DOCUMENT_MODIFIED = "kyc-document-modified"
 KYC_DOCUMENT_ACCEPTED = "kyc-document-accepted"
@@ -50,6 +52,6 @@ KEPT_EVENT_TYPES = frozenset({KYC_DOCUMENT_ACCEPTED, KYC_DOCUMENT_REJECTED})
 REQUEST_STATUS_EVENTS = {
     "attempted": KYC_REQUEST_ATTEMPTED,
     "partial": KYC_REQUEST_PARTIALLY_FULFILLED,
-    "fulfilled": KYC_REQUEST_FULFILLED,
-    "failed": KYC_REQUEST_FAILED,
+    RequestStatus.FULFILLED: KYC_REQUEST_FULFILLED,
+    RequestStatus.FAILED: KYC_REQUEST_FAILED,
 }

@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, not_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, exists, not_
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page, text_search
+from openkyc.db.collection import Field, FieldSet
 from openkyc.db.models import File, FileTag
+from openkyc.db.repository import TenantRepository
 
 
 def _tagged(name: Any) -> ColumnElement[bool]:
@@ -36,46 +36,25 @@ FIELDS = FieldSet.of(
 )
 
 
-class FileRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
+class FileRepository(TenantRepository[File]):
+    model = File
+    fields = FIELDS
+    search = (File.name, File.description, File.id)
 
-    def get(self, file_id: str) -> File | None:
-        return self.session.get(File, (self.organization_id, file_id))
-
-    def get_many(self, file_ids: Collection[str]) -> dict[str, File]:
+    def by_id(self, file_ids: Collection[str]) -> dict[str, File]:
         """The organization's files among these ids, by id (others' ids find nothing)."""
-        statement = select(File).where(
-            File.organization_id == self.organization_id, File.id.in_(list(file_ids))
-        )
-        return {file.id: file for file in self.session.scalars(statement)}
-
-    def page(self, query: CollectionQuery) -> tuple[list[File], int]:
-        statement = select(File).where(File.organization_id == self.organization_id)
-        if query.q:
-            statement = statement.where(text_search(query.q, File.name, File.description, File.id))
-        return fetch_page(self.session, statement, FIELDS, query)
+        return {file.id: file for file in self.get_many(file_ids)}
 
     def uploaded_by(self, customer_id: str) -> list[File]:
         """Files the customer uploaded through the gatherer."""
-        statement = select(File).where(
-            File.organization_id == self.organization_id, File.customer_id == customer_id
-        )
+        statement = self.scoped().where(File.customer_id == customer_id)
         return list(self.session.scalars(statement))
 
     def storage_keys_among(self, keys: Collection[str]) -> set[str]:
         """Which of these storage keys the organization's files keep their bytes under."""
-        statement = select(File.storage_key).where(
-            File.organization_id == self.organization_id, File.storage_key.in_(list(keys))
+        statement = (
+            self.scoped()
+            .with_only_columns(File.storage_key)
+            .where(File.storage_key.in_(list(keys)))
         )
         return set(self.session.scalars(statement))
-
-    def add(self, file: File) -> File:
-        self.session.add(file)
-        self.session.flush()
-        return file
-
-    def delete(self, file: File) -> None:
-        self.session.delete(file)
-        self.session.flush()

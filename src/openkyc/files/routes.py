@@ -3,12 +3,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from openkyc.config import Settings
 from openkyc.db.models import File
-from openkyc.errors import Forbidden
 from openkyc.files import flows, service
 from openkyc.files.content import FILE_TYPES, JPEG
 from openkyc.files.forms import read_upload
@@ -22,9 +20,16 @@ from openkyc.files.schemas import (
     tags_item_schema,
 )
 from openkyc.files.views import file_out
-from openkyc.storage import Storage
 from openkyc.web.collections import Collection, Fields, member_response, page_response
-from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session, UploadAuth
+from openkyc.web.deps import (
+    AppSettings,
+    AppStorage,
+    RequestLinks,
+    ResourceIdPath,
+    SecretKeyAuth,
+    Session,
+    UploadAuth,
+)
 from openkyc.web.links import Links
 
 # Uploads carry the file in the body: the app's body limit lets POST /files take up to
@@ -32,18 +37,6 @@ from openkyc.web.links import Links
 router = APIRouter(prefix="/files", tags=["Files"])
 
 
-async def _storage(request: Request) -> Storage:
-    storage: Storage = request.app.state.storage
-    return storage
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-AppStorage = Annotated[Storage, Depends(_storage)]
-AppSettings = Annotated[Settings, Depends(_settings)]
 UploadBody = Annotated[Upload, Depends(read_upload)]
 ImageSize = Annotated[
     str | None,
@@ -122,11 +115,7 @@ def upload_file(
     as `multipart/form-data` with a `file` part, or as the raw body with any content type.
     The type is read from the bytes: JPEG, PNG, GIF, WebP, HEIC/HEIF or PDF. A publishable
     key can only create private files."""
-    if upload.fields.isPublic and auth.key_type != "secret":
-        raise Forbidden("A publishable key can only create private files")
-    file = service.create(
-        session, storage, settings, auth.organization_id, upload, customer_id=auth.customer_id
-    )
+    file = service.upload(session, storage, settings, auth, upload)
     out = _out(file, links)
     return member_response(out, status_code=201, location=out.links[0].href)
 

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StrictBool, StringConstraints
 
 from openkyc.db.models import File
+from openkyc.files.enums import SourceType
 from openkyc.wire import Link, Timestamp, WireModel, links_field
 
-SourceType = Literal["upload", "camera", "organization-export", "organization-closure-export"]
 Text255 = Annotated[str, StringConstraints(max_length=255)]
 # Labels: any text but control characters and JSON's punctuation ('' is allowed: the SDK sends
 # it for "none").
@@ -113,7 +113,7 @@ class FileOut(WireModel):
             name=file.name,
             extension=file.extension,
             description=file.description,
-            sourceType=file.source_type,  # type: ignore[arg-type]
+            sourceType=file.source_type,
             tags=file.tags,
             mime=file.mime,
             size=file.size,

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from openkyc.auth.principal import Principal
 from openkyc.config import Settings
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import File
-from openkyc.errors import NotFound, PayloadTooLarge, ValidationFailed
+from openkyc.errors import Forbidden, NotFound, PayloadTooLarge, ValidationFailed
 from openkyc.files.content import (
     FILE_TYPES,
     ContentRefused,
@@ -28,6 +29,17 @@ from openkyc.files.repository import FileRepository
 from openkyc.files.schemas import FileIn, Upload
 from openkyc.storage import Storage
 from openkyc.storage.transactional import delete_after_commit, put_until_rollback
+
+
+def upload(
+    session: Session, storage: Storage, settings: Settings, uploader: Principal, upload: Upload
+) -> File:
+    """A file a client uploads. Only a secret key makes a public file; a customer's uploads
+    are marked as theirs (what their documents may show)."""
+    if upload.fields.isPublic and uploader.key_type != "secret":
+        raise Forbidden("A publishable key can only create private files")
+    organization_id, customer_id = uploader.organization_id, uploader.customer_id
+    return create(session, storage, settings, organization_id, upload, customer_id=customer_id)
 
 
 def create(
@@ -145,6 +157,24 @@ def public_file(
     if file is None or not file.is_public:
         raise NotFound.resource("File", file_id)
     return file
+
+
+def find(session: Session, organization_id: str, file_id: str) -> File | None:
+    """The organization's file, or None (for other domains that check a reference)."""
+    return FileRepository(session, organization_id).get(file_id)
+
+
+def by_id(session: Session, organization_id: str, file_ids: Collection[str]) -> dict[str, File]:
+    """The organization's files among these ids, by id (others' ids find nothing)."""
+    return FileRepository(session, organization_id).by_id(file_ids)
+
+
+def move_uploads(session: Session, organization_id: str, customer_id: str, target_id: str) -> None:
+    """The files a customer uploaded through the gatherer become the target customer's."""
+    for file in FileRepository(session, organization_id).uploaded_by(customer_id):
+        file.customer_id = target_id
+        file.touch()
+    session.flush()
 
 
 def stored_keys_in_use(session: Session, organization_id: str, keys: Sequence[str]) -> set[str]:

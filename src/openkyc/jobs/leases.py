@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import Column, Select, Table, event, select, update
 from sqlalchemy.exc import DBAPIError
@@ -136,15 +136,16 @@ class Wakeup:
     """Wakes this process's idle workers of one queue as soon as a transaction that made work
     due commits, instead of at their next poll. Other processes find it by polling."""
 
-    _all: ClassVar[list[Wakeup]] = []
-
     def __init__(self, name: str) -> None:
         self._key = f"openkyc_due_{name}"
         self._callbacks: list[Callable[[], None]] = []
-        Wakeup._all.append(self)
 
     def announce(self, session: Session) -> None:
+        """Work is due once ``session`` commits: wake the workers then (not on a rollback)."""
         session.info[self._key] = True
+        if not event.contains(session, "after_commit", self._committed):
+            event.listen(session, "after_commit", self._committed)
+            event.listen(session, "after_rollback", self._rolled_back)
 
     def listen(self, callback: Callable[[], None]) -> None:
         self._callbacks.append(callback)
@@ -158,11 +159,8 @@ class Wakeup:
             for callback in list(self._callbacks):
                 callback()
 
-
-@event.listens_for(Session, "after_commit")
-def _wake_workers(session: Session) -> None:
-    for wakeup in Wakeup._all:
-        wakeup._committed(session)
+    def _rolled_back(self, session: Session) -> None:
+        session.info.pop(self._key, None)
 
 
 class Outage:

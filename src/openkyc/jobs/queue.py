@@ -14,10 +14,16 @@ from openkyc import clock
 from openkyc.db.ids import new_id
 from openkyc.db.models import Job
 from openkyc.jobs import repository
+from openkyc.jobs.enums import JobStatus
 from openkyc.jobs.leases import Backoff, Queue, Wakeup
 from openkyc.logs import JOB_REQUEST_ID, REQUEST_ID
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+QUEUED, RUNNING, DONE, FAILED = (
+    JobStatus.QUEUED,
+    JobStatus.RUNNING,
+    JobStatus.DONE,
+    JobStatus.FAILED,
+)
 JOBS = Queue(cast(Table, Job.__table__), waiting=QUEUED, held=RUNNING)
 WAKEUP = Wakeup("jobs")
 RETRY = Backoff(base_seconds=2.0, factor=2.0, max_delay_seconds=300.0)

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openkyc.db.models import Job
+from openkyc.jobs.enums import JobStatus
 
 
 def add(session: Session, job: Job) -> Job:
@@ -34,5 +35,5 @@ def for_organization(session: Session, organization_id: str, kind: str) -> list[
 
 def pending_count(session: Session) -> int:
     """Jobs waiting to run, all organizations together (readiness: the queue answers)."""
-    statement = select(func.count()).select_from(Job).where(Job.status == "pending")
+    statement = select(func.count()).select_from(Job).where(Job.status == JobStatus.QUEUED)
     return int(session.scalar(statement) or 0)

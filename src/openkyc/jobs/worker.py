@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from openkyc import clock
 from openkyc.db.models import Job
 from openkyc.jobs import queue, repository
+from openkyc.jobs.enums import JobStatus
 from openkyc.jobs.leases import Backoff, Heartbeat, Outage
 from openkyc.logs import JOB_REQUEST_ID, request_context
 
@@ -95,7 +96,7 @@ class Worker:
             if (
                 current is not None
                 and current.worker_id == self.name
-                and current.status == "running"
+                and current.status == JobStatus.RUNNING
             ):
                 queue.finish(session, current)
         return True
@@ -104,7 +105,11 @@ class Worker:
         log.warning("job %s (%s) failed on attempt %d:\n%s", job.id, job.kind, job.attempts, error)
         with self.sessions.begin() as session:
             current = repository.get(session, job.id, for_update=True)
-            if current is None or current.worker_id != self.name or current.status != "running":
+            if (
+                current is None
+                or current.worker_id != self.name
+                or current.status != JobStatus.RUNNING
+            ):
                 return
             gave_up = queue.retry_or_fail(session, current, error, self.retry)
         if gave_up and handler.gave_up is not None:

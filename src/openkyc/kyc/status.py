@@ -6,17 +6,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-PERMANENT = frozenset({"fulfilled", "failed", "abandoned", "expired"})
-CREDIT_FILE = "credit-file-proof"
+from openkyc.kyc.enums import (
+    ADDRESS,
+    CREDIT_FILE,
+    DEFAULT_MAX_ATTEMPTS,
+    IDENTITY,
+    DocumentStatus,
+    RequestStatus,
+)
+
+PERMANENT = frozenset(
+    {RequestStatus.FULFILLED, RequestStatus.FAILED, RequestStatus.ABANDONED, RequestStatus.EXPIRED}
+)
 # A credit-file decision stands in for these when they are requested with it.
-CREDIT_FILE_COVERS = frozenset({"identity-proof", "address-proof"})
-STILL_OPEN = frozenset({"pending", "in-progress"})
+CREDIT_FILE_COVERS = frozenset({IDENTITY, ADDRESS})
+STILL_OPEN = frozenset({DocumentStatus.PENDING, DocumentStatus.IN_PROGRESS})
 
 
 @dataclass(frozen=True)
 class Requested:
     type: str
-    max_attempts: int = 3
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
 
 
 @dataclass(frozen=True)
@@ -28,9 +38,10 @@ class Provided:
 
 
 def _accepted_types(documents: Sequence[Provided]) -> set[str]:
-    accepted = {d.type for d in documents if d.status == "accepted"}
+    accepted = {d.type for d in documents if d.status == DocumentStatus.ACCEPTED}
     if any(
-        d.type == CREDIT_FILE and d.status == "accepted" and d.proves_identity for d in documents
+        d.type == CREDIT_FILE and d.status == DocumentStatus.ACCEPTED and d.proves_identity
+        for d in documents
     ):
         accepted |= CREDIT_FILE_COVERS
     return accepted
@@ -55,10 +66,10 @@ def request_status_from(
     requested: Sequence[Requested],
     documents: Iterable[Provided],
     *,
-    current: str = "gathering",
+    current: RequestStatus = RequestStatus.GATHERING,
     now: datetime | None = None,
     expiration_time: datetime | None = None,
-) -> str:
+) -> RequestStatus:
     """What the request's status is, given the documents provided for its requested types.
 
     fulfilled > failed > partial > pending-review > attempted > gathering; past the
@@ -72,13 +83,13 @@ def request_status_from(
     accepted = _accepted_types(provided)
     required = _required(requested)
     if required and all(r.type in accepted for r in required):
-        return "fulfilled"
+        return RequestStatus.FULFILLED
     if any(_used_up(r, provided, accepted) for r in required):
-        return "failed"
+        return RequestStatus.FAILED
     if now is not None and expiration_time is not None and now >= expiration_time:
-        return "abandoned" if provided else "expired"
+        return RequestStatus.ABANDONED if provided else RequestStatus.EXPIRED
     if any(r.type in accepted for r in required):
-        return "partial"
-    if any(d.status == "pending" for d in provided):
-        return "pending-review"
-    return "attempted" if provided else "gathering"
+        return RequestStatus.PARTIAL
+    if any(d.status == DocumentStatus.PENDING for d in provided):
+        return RequestStatus.PENDING_REVIEW
+    return RequestStatus.ATTEMPTED if provided else RequestStatus.GATHERING

@@ -15,6 +15,15 @@ from openkyc.errors import ValidationFailed
 from openkyc.organizations import repository
 
 
+def get(session: Session, organization_id: str) -> Organization | None:
+    return repository.get(session, organization_id)
+
+
+def first_ids(session: Session, limit: int = 2) -> list[str]:
+    """The first organizations' ids (a command that needs one finds whether there is only one)."""
+    return repository.first_ids(session, limit)
+
+
 @dataclass(frozen=True)
 class Bootstrap:
     organization: Organization | None

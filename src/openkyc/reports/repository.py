@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, get_args
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session
@@ -12,18 +12,19 @@ from sqlalchemy.orm import Session
 from openkyc.db.functions import minutes_between, utc_day
 from openkyc.db.models import KycDocument, KycRequest, OutboxEvent
 from openkyc.events.types import KYC_DOCUMENT_ACCEPTED, KYC_DOCUMENT_REJECTED
+from openkyc.kyc.enums import DocumentStatus, DocumentType, RejectionType
 from openkyc.reports.schemas import ReportedRequestStatus
 
-REPORTED_REQUEST_STATUSES: tuple[str, ...] = get_args(ReportedRequestStatus)
+REPORTED_REQUEST_STATUSES = tuple(ReportedRequestStatus)
 # A document the analyser is still reading waits for a decision like a pending one.
-WAITING = ("pending", "in-progress")
+WAITING = (DocumentStatus.PENDING, DocumentStatus.IN_PROGRESS)
 
 
 @dataclass(frozen=True)
 class DecisionCounts:
     """How the documents of one type stand, as counted by the database."""
 
-    document_type: str
+    document_type: DocumentType
     total: int
     accepted: int
     accepted_manually: int
@@ -76,8 +77,8 @@ class ReportRepository:
         )
 
     def decision_counts(self, start: datetime, end: datetime) -> list[DecisionCounts]:
-        accepted = KycDocument.status == "accepted"
-        rejected = KycDocument.status == "rejected"
+        accepted = KycDocument.status == DocumentStatus.ACCEPTED
+        rejected = KycDocument.status == DocumentStatus.REJECTED
         by_person = _decided_by_person()
         statement = (
             select(
@@ -94,7 +95,7 @@ class ReportRepository:
                     and_(rejected, by_person, _automatically_decided_before(KYC_DOCUMENT_ACCEPTED))
                 ),
                 _count(KycDocument.status.in_(WAITING)),
-                _count(KycDocument.status == "archived"),
+                _count(KycDocument.status == DocumentStatus.ARCHIVED),
             )
             .where(self._documents_in(start, end))
             .group_by(KycDocument.document_type)
@@ -128,19 +129,21 @@ class ReportRepository:
         )
         return {kind: float(median) for kind, median in self.session.execute(statement)}
 
-    def rejection_counts(self, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
+    def rejection_counts(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[DocumentType, RejectionType, int]]:
         """(document type, rejection reason, documents) of the rejected documents."""
         reason = func.coalesce(KycDocument.rejection_reason["type"].as_string(), "other")
         count = func.count()
         statement = (
             select(KycDocument.document_type, reason, count)
-            .where(self._documents_in(start, end), KycDocument.status == "rejected")
+            .where(self._documents_in(start, end), KycDocument.status == DocumentStatus.REJECTED)
             .group_by(KycDocument.document_type, reason)
             .order_by(KycDocument.document_type, count.desc(), reason)
         )
-        return [(kind, why, n) for kind, why, n in self.session.execute(statement)]
+        return [(kind, RejectionType(why), n) for kind, why, n in self.session.execute(statement)]
 
-    def request_counts(self, start: datetime, end: datetime) -> dict[str, int]:
+    def request_counts(self, start: datetime, end: datetime) -> dict[ReportedRequestStatus, int]:
         """Requests created in the period, by status (only the statuses the report lists)."""
         statement = (
             select(KycRequest.status, func.count())
@@ -153,7 +156,8 @@ class ReportRepository:
             )
             .group_by(KycRequest.status)
         )
-        return {status: count for status, count in self.session.execute(statement)}
+        rows = self.session.execute(statement)
+        return {ReportedRequestStatus(status): count for status, count in rows}
 
     def decision_minutes_at(
         self, start: datetime, end: datetime, percents: tuple[int, ...]
@@ -169,7 +173,7 @@ class ReportRepository:
             )
             .where(
                 self._documents_in(start, end),
-                KycDocument.status.in_(("accepted", "rejected")),
+                KycDocument.status.in_((DocumentStatus.ACCEPTED, DocumentStatus.REJECTED)),
                 KycDocument.processed_time.is_not(None),
             )
             .subquery()

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
-from openkyc.kyc.types import DocumentType, RejectionType
+from openkyc.enums import WireEnum
+from openkyc.kyc.enums import DocumentType, RejectionType
 from openkyc.wire import WireModel
 
-# The statuses of a request the request report counts, in the order it lists them.
-ReportedRequestStatus = Literal["pending-review", "fulfilled", "failed", "abandoned", "expired"]
+
+class ReportedRequestStatus(WireEnum):
+    """The statuses of a request the request report counts, in the order it lists them."""
+
+    PENDING_REVIEW = "pending-review"
+    FULFILLED = "fulfilled"
+    FAILED = "failed"
+    ABANDONED = "abandoned"
+    EXPIRED = "expired"
 
 
 class DecisionFigures(WireModel):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from openkyc import clock
 from openkyc.errors import ValidationFailed
+from openkyc.kyc.enums import DocumentType
 from openkyc.reports.repository import REPORTED_REQUEST_STATUSES, DecisionCounts, ReportRepository
 from openkyc.reports.schemas import (
     AcceptanceSummary,
@@ -102,7 +103,7 @@ def _acceptance_row(counts: DecisionCounts, review_minutes: float | None) -> Acc
     decided = counts.total - counts.archived
     reversed_ = counts.accepted_after_auto_rejection + counts.rejected_after_auto_acceptance
     return AcceptanceSummaryRow(
-        documentType=counts.document_type,  # type: ignore[arg-type]
+        documentType=counts.document_type,
         statusStatistics=StatusFigures(
             accepted=AcceptedFigures(
                 total=counts.accepted,
@@ -138,15 +139,15 @@ def acceptance_summary(session: Session, organization_id: str, period: Period) -
 
 
 def rejection_summary(session: Session, organization_id: str, period: Period) -> RejectionSummary:
-    rows: dict[str, list[RejectionReasonCount]] = {}
+    rows: dict[DocumentType, list[RejectionReasonCount]] = {}
     counts = ReportRepository(session, organization_id).rejection_counts(period.start, period.end)
     for document_type, reason, count in counts:
         rows.setdefault(document_type, []).append(
-            RejectionReasonCount(rejectionReason=reason, count=count)  # type: ignore[arg-type]
+            RejectionReasonCount(rejectionReason=reason, count=count)
         )
     return RejectionSummary(
         data=[
-            RejectionSummaryRow(documentType=kind, rejectionReasons=reasons)  # type: ignore[arg-type]
+            RejectionSummaryRow(documentType=kind, rejectionReasons=reasons)
             for kind, reasons in rows.items()
         ]
     )
@@ -156,7 +157,7 @@ def request_summary(session: Session, organization_id: str, period: Period) -> R
     counts = ReportRepository(session, organization_id).request_counts(period.start, period.end)
     return RequestSummary(
         data=[
-            RequestStatusCount(rejectionReason=status, count=counts.get(status, 0))  # type: ignore[arg-type]
+            RequestStatusCount(rejectionReason=status, count=counts.get(status, 0))
             for status in REPORTED_REQUEST_STATUSES
         ]
     )

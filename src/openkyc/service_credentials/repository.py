@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page, text_search
+from openkyc.db.collection import Field, FieldSet
 from openkyc.db.models import ServiceCredential
+from openkyc.db.repository import TenantRepository
 
 FIELDS = FieldSet.of(
     Field("id", ServiceCredential.id),
@@ -23,33 +24,24 @@ def every_credential_with_password(session: Session) -> list[ServiceCredential]:
     return list(session.scalars(statement))
 
 
-class CredentialRepository:
+class CredentialRepository(TenantRepository[ServiceCredential]):
+    """The organization's credentials of one type (the type is part of their path)."""
+
+    model = ServiceCredential
+    fields = FIELDS
+    search = (ServiceCredential.host,)
+
     def __init__(self, session: Session, organization_id: str, credential_type: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
+        super().__init__(session, organization_id)
         self.type = credential_type
 
-    def _scoped(self) -> Select[ServiceCredential]:
-        return select(ServiceCredential).where(
-            ServiceCredential.organization_id == self.organization_id,
-            ServiceCredential.type == self.type,
-        )
+    def scoped(self) -> Select[ServiceCredential]:
+        return super().scoped().where(ServiceCredential.type == self.type)
 
-    def get(self, credential_id: str) -> ServiceCredential | None:
-        credential = self.session.get(ServiceCredential, (self.organization_id, credential_id))
+    def get(self, credential_id: str, *, for_update: bool = False) -> ServiceCredential | None:
+        credential = super().get(credential_id, for_update=for_update)
         return credential if credential is not None and credential.type == self.type else None
 
     def for_host(self, host: str) -> list[ServiceCredential]:
-        statement = self._scoped().where(func.lower(ServiceCredential.host) == host.lower())
+        statement = self.scoped().where(func.lower(ServiceCredential.host) == host.lower())
         return list(self.session.scalars(statement))
-
-    def page(self, query: CollectionQuery) -> tuple[list[ServiceCredential], int]:
-        statement = self._scoped()
-        if query.q:
-            statement = statement.where(text_search(query.q, ServiceCredential.host))
-        return fetch_page(self.session, statement, FIELDS, query)
-
-    def add(self, credential: ServiceCredential) -> ServiceCredential:
-        self.session.add(credential)
-        self.session.flush()
-        return credential

@@ -6,6 +6,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import Field, StringConstraints, field_serializer
 
 from openkyc.db.models import ServiceCredential
+from openkyc.service_credentials.enums import AuthType, CredentialStatus
 from openkyc.wire import Link, Timestamp, WireModel, links_field
 
 # The types Rebilly's path accepts; openkyc stores webhook credentials only.
@@ -25,7 +26,6 @@ CredentialType = Literal[
 CREDENTIAL_TYPES = get_args(CredentialType)
 Host = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[A-Za-z0-9-.]+$")]
 Secret = Annotated[str, StringConstraints(min_length=1, max_length=255)]
-CredentialStatus = Literal["active", "inactive", "deactivated"]
 
 
 class AuthNone(WireModel):
@@ -63,7 +63,7 @@ class CredentialStatusIn(WireModel):
 class AuthOut(WireModel):
     """How the credential authenticates; the password is never shown back."""
 
-    type: Literal["none", "basic", "digest"]
+    type: AuthType
     username: str | None = None
 
 
@@ -89,11 +89,11 @@ class ServiceCredentialOut(WireModel):
         return cls(
             id=credential.id,
             hash=credential.id,
-            status=credential.status,  # type: ignore[arg-type]
+            status=credential.status,
             deactivationTime=deactivated,
             type="webhook",
             host=credential.host,
-            auth=AuthOut(type=credential.auth_type, username=credential.username),  # type: ignore[arg-type]
+            auth=AuthOut(type=credential.auth_type, username=credential.username),
             createdTime=credential.created_time,
             updatedTime=credential.updated_time,
             links=[Link(rel="self", href=self_href)],

@@ -11,6 +11,8 @@ from openkyc.db.ids import new_id
 from openkyc.db.models import ServiceCredential
 from openkyc.errors import NotFound, ValidationFailed
 from openkyc.sealing import SealBroken, Sealer
+from openkyc.service_credentials import repository
+from openkyc.service_credentials.enums import CredentialStatus
 from openkyc.service_credentials.repository import CredentialRepository
 from openkyc.service_credentials.schemas import CredentialStatusIn, WebhookCredentialIn
 
@@ -33,7 +35,7 @@ def _repository(session: Session, organization_id: str) -> CredentialRepository:
 def _same(credential: ServiceCredential, data: WebhookCredentialIn, sealer: Sealer) -> bool:
     auth = data.auth
     if not (
-        credential.status != "deactivated"
+        credential.status != CredentialStatus.DEACTIVATED
         and credential.host.lower() == data.host.lower()
         and credential.auth_type == auth.type
         and credential.username == getattr(auth, "username", None)
@@ -63,7 +65,7 @@ def create(
         auth_type=data.auth.type,
         username=getattr(data.auth, "username", None),
         password=sealer.seal(getattr(data.auth, "password", None)),
-        status="active",
+        status=CredentialStatus.ACTIVE,
         revision=0,
         created_time=now,
         updated_time=now,
@@ -91,13 +93,21 @@ def change_status(
     if data.type not in (None, WEBHOOK):
         raise ValidationFailed.field("type", "must be webhook, as in the path")
     credential = get(session, organization_id, credential_id)
-    if credential.status == "deactivated" and data.status != "deactivated":
+    if (
+        credential.status == CredentialStatus.DEACTIVATED
+        and data.status != CredentialStatus.DEACTIVATED
+    ):
         raise ValidationFailed.field("status", "a deactivated credential cannot be reactivated")
     if credential.status == data.status:
         return credential
     credential.status = data.status
-    if data.status == "deactivated":
+    if data.status == CredentialStatus.DEACTIVATED:
         credential.deactivation_time = clock.now()
     credential.touch()
     session.flush()
     return credential
+
+
+def every_credential_with_password(session: Session) -> list[ServiceCredential]:
+    """Every organization's credentials that keep a password (maintenance at start)."""
+    return repository.every_credential_with_password(session)

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
+from openkyc.config import Settings
 from openkyc.db.models import KycDocument
-from openkyc.kyc.documents.gate import Screening
+from openkyc.kyc.documents.gate import CaptureGate, Screening
+from openkyc.storage import Storage
 from openkyc.storefront import service
 from openkyc.storefront.schemas import (
     CustomerJWTIn,
@@ -17,7 +19,16 @@ from openkyc.storefront.schemas import (
     StorefrontKycRequestOut,
 )
 from openkyc.web.collections import Expand, check_expand, member_response
-from openkyc.web.deps import CustomerAuth, RequestLinks, ResourceIdPath, Session, UploadAuth
+from openkyc.web.deps import (
+    AppCaptureGate,
+    AppSettings,
+    AppStorage,
+    CustomerAuth,
+    RequestLinks,
+    ResourceIdPath,
+    Session,
+    UploadAuth,
+)
 from openkyc.wire import Link, Links
 
 router = APIRouter(tags=["Storefront KYC documents"])
@@ -31,16 +42,11 @@ def _document(document: KycDocument, links: Links) -> StorefrontKycDocumentOut:
     return StorefrontKycDocumentOut.of(document, [Link(rel="self", href=href)])
 
 
-def _auto_analysis(request: Request) -> bool:
-    return bool(request.app.state.settings.auto_analysis)
-
-
-def _screening(request: Request) -> Screening | None:
+def _screening(gate: CaptureGate | None, storage: Storage, settings: Settings) -> Screening | None:
     """The quality gate, when documents are analysed and the gate is on."""
-    gate = request.app.state.capture_gate
-    if gate is None or not _auto_analysis(request):
+    if gate is None or not settings.auto_analysis:
         return None
-    return Screening(gate, request.app.state.storage)
+    return Screening(gate, storage)
 
 
 @router.get(
@@ -79,7 +85,9 @@ def create_storefront_kyc_document(
     session: Session,
     links: RequestLinks,
     body: StorefrontKycDocumentIn,
-    request: Request,
+    settings: AppSettings,
+    storage: AppStorage,
+    gate: AppCaptureGate,
 ) -> JSONResponse:
     """Provide a document for the token's KYC request from files the customer uploaded with
     the same token (`POST /files`); identity and address proof are analysed at once
@@ -94,8 +102,8 @@ def create_storefront_kyc_document(
         auth,
         body,
         links,
-        auto_analysis=_auto_analysis(request),
-        screening=_screening(request),
+        auto_analysis=settings.auto_analysis,
+        screening=_screening(gate, storage, settings),
     )
     out = _document(document, links)
     return member_response(out, status_code=201, location=out.links[0].href)
@@ -127,7 +135,9 @@ def patch_storefront_kyc_document(
     links: RequestLinks,
     id: ResourceIdPath,
     body: StorefrontKycDocumentPatch,
-    request: Request,
+    settings: AppSettings,
+    storage: AppStorage,
+    gate: AppCaptureGate,
 ) -> JSONResponse:
     """Change the subtype or files of a document that is still waiting (`pending`, nobody
     decided yet); a decided document does not change: a new attempt is a new document."""
@@ -137,8 +147,8 @@ def patch_storefront_kyc_document(
         id,
         body,
         links,
-        auto_analysis=_auto_analysis(request),
-        screening=_screening(request),
+        auto_analysis=settings.auto_analysis,
+        screening=_screening(gate, storage, settings),
     )
     return member_response(_document(document, links))
 

@@ -12,11 +12,14 @@ from pydantic import Field
 from openkyc.api_keys.schemas import AclEntry, AclScope
 from openkyc.db.models import KycDocument, KycRequest
 from openkyc.kyc.documents.schemas import FileIds, Hint, Rejection
+from openkyc.kyc.enums import (
+    DocumentStatus,
+    DocumentSubtype,
+    RequestStatus,
+    UploadableDocumentType,
+)
 from openkyc.kyc.requests.schemas import RequestedDocument
-from openkyc.kyc.types import DocumentStatus, DocumentSubtype, RequestStatus
 from openkyc.wire import Link, Timestamp, UtcDateTime, WireModel, embedded_field, links_field
-
-StorefrontDocumentType = Literal["identity-proof", "address-proof", "funds-proof", "purchase-proof"]
 
 # What the customer may read of what was matched on their document.
 IDENTITY_MATCHES = (
@@ -56,7 +59,7 @@ VISIBLE_MATCHES = {"identity-proof": IDENTITY_MATCHES, "address-proof": ADDRESS_
 class StorefrontKycDocumentIn(WireModel):
     """A document of the token's request: the request comes from the token."""
 
-    documentType: StorefrontDocumentType
+    documentType: UploadableDocumentType
     documentSubtype: DocumentSubtype | None = None
     fileIds: FileIds = Field(default_factory=list)
 
@@ -64,7 +67,7 @@ class StorefrontKycDocumentIn(WireModel):
 class StorefrontKycDocumentPatch(WireModel):
     """Fields a customer may change on a document nobody has decided on yet."""
 
-    documentType: StorefrontDocumentType | None = None
+    documentType: UploadableDocumentType | None = None
     documentSubtype: DocumentSubtype | None = None
     fileIds: FileIds | None = None
 
@@ -79,7 +82,7 @@ class StorefrontKycDocumentOut(WireModel):
 
     id: str
     fileIds: list[str]
-    documentType: StorefrontDocumentType
+    documentType: UploadableDocumentType
     documentSubtype: DocumentSubtype | None
     status: DocumentStatus
     rejectionReason: Rejection | None
@@ -97,9 +100,9 @@ class StorefrontKycDocumentOut(WireModel):
         return cls(
             id=document.id,
             fileIds=list(document.file_ids or []),
-            documentType=document.document_type,  # type: ignore[arg-type]
-            documentSubtype=document.document_subtype,  # type: ignore[arg-type]
-            status=document.status,  # type: ignore[arg-type]
+            documentType=UploadableDocumentType(document.document_type),
+            documentSubtype=document.document_subtype,
+            status=document.status,
             rejectionReason=Rejection.model_validate(document.rejection_reason)
             if document.rejection_reason
             else None,
@@ -142,7 +145,7 @@ class StorefrontKycRequestOut(WireModel):
         return cls(
             id=request.id,
             documents=[RequestedDocument.model_validate(d) for d in request.documents],
-            status=request.status,  # type: ignore[arg-type]
+            status=request.status,
             redirectUrl=request.redirect_url,
             expirationTime=request.expiration_time,
             createdTime=request.created_time,

@@ -15,16 +15,16 @@ from openkyc.auth import service as auth
 from openkyc.auth.principal import Principal
 from openkyc.db.models import KycDocument, KycRequest
 from openkyc.errors import Conflict, InvalidField, NotFound, Unauthorized, ValidationFailed
+from openkyc.files import service as file_service
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.gate import Screening, ensure_analysable
-from openkyc.kyc.documents.repository import KycDocumentRepository
 from openkyc.kyc.documents.schemas import KycDocumentIn
+from openkyc.kyc.enums import IDENTITY, DocumentStatus, RequestStatus, UploadableDocumentType
 from openkyc.kyc.liveness import service as liveness
-from openkyc.kyc.requests.repository import KycRequestRepository
+from openkyc.kyc.requests import service as requests
 from openkyc.kyc.requests.tokens import LinkExpired, read_gatherer_token
 from openkyc.kyc.status import PERMANENT
-from openkyc.kyc.types import IDENTITY
-from openkyc.organizations import repository as organizations
+from openkyc.organizations import service as organizations
 from openkyc.storefront.schemas import StorefrontKycDocumentIn, StorefrontKycDocumentPatch
 from openkyc.wire import Links
 
@@ -75,7 +75,7 @@ def link_state(session: Session, keys: Sequence[str], link_token: str) -> LinkSt
         expired = True
     except Unauthorized:
         return LinkState("invalid")
-    request = KycRequestRepository(session, claims.organization_id).get(claims.request_id)
+    request = requests.find(session, claims.organization_id, claims.request_id)
     if request is None:
         return LinkState("closed")
     if request.customer_id != claims.customer_id:
@@ -136,7 +136,7 @@ def request_of(session: Session, principal: Principal, request_id: str | None = 
     wanted = request_id or principal.request_id
     if principal.request_id is None or wanted != principal.request_id:
         raise NotFound.resource("KYC request", wanted or "")
-    request = KycRequestRepository(session, principal.organization_id).get(wanted)
+    request = requests.find(session, principal.organization_id, wanted)
     if request is None or request.customer_id != principal.customer_id:
         raise NotFound.resource("KYC request", wanted)
     return request
@@ -153,14 +153,14 @@ def ensure_open(session: Session, principal: Principal) -> None:
 
 def documents_of(session: Session, principal: Principal) -> list[KycDocument]:
     request = request_of(session, principal)
-    return KycDocumentRepository(session, principal.organization_id).for_request(request.id)
+    return documents.for_request(session, principal.organization_id, request.id)
 
 
 def document_of(
     session: Session, principal: Principal, document_id: str, *, for_update: bool = False
 ) -> KycDocument:
-    document = KycDocumentRepository(session, principal.organization_id).get(
-        document_id, for_update=for_update
+    document = documents.find(
+        session, principal.organization_id, document_id, for_update=for_update
     )
     if (
         document is None
@@ -173,7 +173,7 @@ def document_of(
 
 def _check_own_files(session: Session, principal: Principal, file_ids: list[str]) -> None:
     """A customer's document may only show what that customer uploaded."""
-    files = KycDocumentRepository(session, principal.organization_id).files(file_ids)
+    files = file_service.by_id(session, principal.organization_id, file_ids)
     problems = [
         InvalidField(f"fileIds.{i}", f"no file {file_id} uploaded by this customer")
         for i, file_id in enumerate(file_ids)
@@ -239,7 +239,7 @@ def patch_document(
     """Change the subtype or files of a document nobody has decided on: a decided document
     stays as it is (a new attempt is a new document). New files pass the gate first."""
     document = document_of(session, principal, document_id, for_update=True)
-    if document.status != "pending" or document.review_time is not None:
+    if document.status != DocumentStatus.PENDING or document.review_time is not None:
         raise Conflict(f"KYC document {document.id} is {document.status} and can no longer change")
     if data.documentType is not None and data.documentType != document.document_type:
         raise ValidationFailed.field("documentType", "the type of a document cannot change")
@@ -257,10 +257,10 @@ def patch_document(
         )
     body = KycDocumentIn(
         customerId=document.customer_id,
-        documentType=document.document_type,  # type: ignore[arg-type]
+        documentType=UploadableDocumentType(document.document_type),
         documentSubtype=data.documentSubtype
         if "documentSubtype" in given
-        else document.document_subtype,  # type: ignore[arg-type]
+        else document.document_subtype,
         fileIds=file_ids if file_ids is not None else list(document.file_ids),
         notes=document.notes,
         reason=document.reason,
@@ -276,7 +276,7 @@ def redirect_info(status: str) -> str:
     """What the customer's return to ``redirectUrl`` says (``info``) when they are done:
     ``success`` every document accepted, ``partial`` some accepted and others not yet,
     ``manual`` the rest goes to a person (waiting for review, or rejected)."""
-    if status == "fulfilled":
+    if status == RequestStatus.FULFILLED:
         return "success"
     if status == "partial":
         return "partial"

@@ -4,10 +4,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import and_, delete, func, select
-from sqlalchemy.orm import Session
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.collection import Field, FieldSet
 from openkyc.db.models import CustomerTag, KycDocumentTag, Tag
+from openkyc.db.repository import TenantRepository
 
 FIELDS = FieldSet.of(
     Field("id", Tag.id),
@@ -18,29 +18,14 @@ FIELDS = FieldSet.of(
 )
 
 
-class TagRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
+class TagRepository(TenantRepository[Tag]):
+    model = Tag
+    fields = FIELDS
+    default_sort = ("name",)
 
     def by_name(self, name: str) -> Tag | None:
-        statement = select(Tag).where(
-            Tag.organization_id == self.organization_id, func.lower(Tag.name) == name.lower()
-        )
+        statement = self.scoped().where(func.lower(Tag.name) == name.lower())
         return self.session.scalars(statement).one_or_none()
-
-    def page(self, query: CollectionQuery) -> tuple[list[Tag], int]:
-        statement = select(Tag).where(Tag.organization_id == self.organization_id)
-        return fetch_page(self.session, statement, FIELDS, query, default_sort=("name",))
-
-    def add(self, tag: Tag) -> Tag:
-        self.session.add(tag)
-        self.session.flush()
-        return tag
-
-    def delete(self, tag: Tag) -> None:
-        self.session.delete(tag)
-        self.session.flush()
 
     def document_tag_ids(self, tag: Tag, document_ids: Sequence[str]) -> set[str]:
         statement = select(KycDocumentTag.kyc_document_id).where(

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import quote
 
 from pydantic import Field, StringConstraints
 
 from openkyc.db.models import Tag
+from openkyc.tags.enums import TagType
 from openkyc.wire import Link, Links, ResourceId, Timestamp, WireModel, links_field
 
 # ASCII letters as JSON Schema (and Rebilly's document) read `\w`.
 TAG_PATTERN = r"^[@~\-.A-Za-z0-9_\s+]+$"
 TagName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=TAG_PATTERN)]
-TagType = Literal["customer", "kyc-document", "aml-check"]
 
 
 class TagIn(WireModel):
@@ -48,7 +48,7 @@ class TagOut(WireModel):
         return cls(
             id=tag.id,
             name=tag.name,
-            type=tag.type,  # type: ignore[arg-type]
+            type=tag.type,
             createdTime=tag.created_time,
             updatedTime=tag.updated_time,
             links=[Link(rel="self", href=links.href("tags", quote(tag.name)))],

@@ -8,15 +8,15 @@ from sqlalchemy.orm import Session
 
 from openkyc import clock
 from openkyc.aml.checks import service as aml_checks
+from openkyc.customers import service as customers
 from openkyc.customers.events import record_customer_event
-from openkyc.customers.repository import CustomerRepository
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import Tag
 from openkyc.errors import Conflict, InvalidField, NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
-from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.tags.enums import TagType
 from openkyc.tags.repository import TagRepository
 from openkyc.tags.schemas import TagIn
 from openkyc.wire import Links
@@ -66,11 +66,11 @@ def delete(session: Session, organization_id: str, name: str) -> None:
     TagRepository(session, organization_id).delete(get(session, organization_id, name))
 
 
-def _tag_of_type(session: Session, organization_id: str, name: str, tag_type: str) -> Tag:
+def _tag_of_type(session: Session, organization_id: str, name: str, tag_type: TagType) -> Tag:
     """The tag to apply, created on first use; a tag of another type is refused."""
     tag = TagRepository(session, organization_id).by_name(name)
     if tag is None:
-        return create(session, organization_id, TagIn(name=name, type=tag_type))  # type: ignore[arg-type]
+        return create(session, organization_id, TagIn(name=name, type=tag_type))
     if tag.type != tag_type:
         raise ValidationFailed.field(
             "tag", f"{tag.name!r} is a {tag.type} tag, not a {tag_type} tag"
@@ -97,13 +97,11 @@ def tag_documents(
 ) -> None:
     """Tag (or untag) documents; those already so are left alone. Each changed document gets a
     new revision and a ``kyc-document-modified`` event."""
-    found = KycDocumentRepository(session, organization_id).get_many(
-        list(dict.fromkeys(document_ids))
-    )
+    found = documents.find_many(session, organization_id, list(dict.fromkeys(document_ids)))
     problems = _missing({d.id for d in found}, document_ids, "kycDocumentIds")
     if problems:
         raise ValidationFailed(problems)
-    tag = _tag_of_type(session, organization_id, name, "kyc-document")
+    tag = _tag_of_type(session, organization_id, name, TagType.KYC_DOCUMENT)
     repository = TagRepository(session, organization_id)
     have = repository.document_tag_ids(tag, [d.id for d in found])
     targets = [d for d in found if (d.id not in have) == add]
@@ -125,11 +123,11 @@ def tag_customers(
     add: bool,
 ) -> None:
     """Tag (or untag) customers, each change with a new revision and ``customer-updated``."""
-    found = CustomerRepository(session, organization_id).get_many(list(dict.fromkeys(customer_ids)))
+    found = customers.find_many(session, organization_id, list(dict.fromkeys(customer_ids)))
     problems = _missing({c.id for c in found}, customer_ids, "customerIds")
     if problems:
         raise ValidationFailed(problems)
-    tag = _tag_of_type(session, organization_id, name, "customer")
+    tag = _tag_of_type(session, organization_id, name, TagType.CUSTOMER)
     repository = TagRepository(session, organization_id)
     have = repository.customer_tag_ids(tag, [c.id for c in found])
     targets = [c for c in found if (c.id not in have) == add]
@@ -146,7 +144,7 @@ def tag_customers(
 def tag_document(
     session: Session, organization_id: str, name: str, document_id: str, links: Links, *, add: bool
 ) -> None:
-    if KycDocumentRepository(session, organization_id).get(document_id) is None:
+    if documents.find(session, organization_id, document_id) is None:
         raise NotFound.resource("KYC document", document_id)
     tag_documents(session, organization_id, name, [document_id], links, add=add)
 
@@ -154,9 +152,22 @@ def tag_document(
 def tag_customer(
     session: Session, organization_id: str, name: str, customer_id: str, links: Links, *, add: bool
 ) -> None:
-    if CustomerRepository(session, organization_id).get(customer_id) is None:
+    if customers.find(session, organization_id, customer_id) is None:
         raise NotFound.resource("Customer", customer_id)
     tag_customers(session, organization_id, name, [customer_id], links, add=add)
+
+
+def of_customers(
+    session: Session, organization_id: str, customer_ids: Sequence[str]
+) -> dict[str, list[Tag]]:
+    return TagRepository(session, organization_id).of_customers(customer_ids)
+
+
+def copy_customer_tags(
+    session: Session, organization_id: str, customer_id: str, target_id: str
+) -> int:
+    """Give the target every tag of the customer it lacks; how many it gained."""
+    return TagRepository(session, organization_id).copy_customer_tags(customer_id, target_id)
 
 
 def tag_aml_checks(
@@ -168,7 +179,7 @@ def tag_aml_checks(
     problems = _missing({c.id for c in found}, check_ids, "amlCheckIds")
     if problems:
         raise ValidationFailed(problems)
-    tag = _tag_of_type(session, organization_id, name, "aml-check")
+    tag = _tag_of_type(session, organization_id, name, TagType.AML_CHECK)
     aml_checks.set_tag(session, organization_id, tag.id, found, add=add)
 
 

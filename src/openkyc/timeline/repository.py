@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
 from openkyc.db.models import AuditChainHead, CustomerTimelineEntry, TimelineCustomEvent
+from openkyc.db.repository import TenantRepository
 
 FIELDS = FieldSet.of(
     Field("id", CustomerTimelineEntry.id),
@@ -77,28 +78,10 @@ def organizations_with_a_trail(session: Session) -> list[str]:
     )
 
 
-class CustomEventRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
-
-    def get(self, event_id: str) -> TimelineCustomEvent | None:
-        return self.session.get(TimelineCustomEvent, (self.organization_id, event_id))
+class CustomEventRepository(TenantRepository[TimelineCustomEvent]):
+    model = TimelineCustomEvent
+    fields = CUSTOM_EVENT_FIELDS
 
     def named(self, name: str) -> TimelineCustomEvent | None:
-        statement = select(TimelineCustomEvent).where(
-            TimelineCustomEvent.organization_id == self.organization_id,
-            func.lower(TimelineCustomEvent.name) == name.lower(),
-        )
+        statement = self.scoped().where(func.lower(TimelineCustomEvent.name) == name.lower())
         return self.session.scalars(statement).one_or_none()
-
-    def page(self, query: CollectionQuery) -> tuple[list[TimelineCustomEvent], int]:
-        statement = select(TimelineCustomEvent).where(
-            TimelineCustomEvent.organization_id == self.organization_id
-        )
-        return fetch_page(self.session, statement, CUSTOM_EVENT_FIELDS, query)
-
-    def add(self, custom_event: TimelineCustomEvent) -> TimelineCustomEvent:
-        self.session.add(custom_event)
-        self.session.flush()
-        return custom_event

@@ -47,7 +47,7 @@ def create(
     from openkyc.db.migrate import upgrade
     from openkyc.db.session import Database
     from openkyc.errors import OpenKycError
-    from openkyc.organizations import repository as organizations
+    from openkyc.organizations import service as organizations
     from openkyc.users import service
     from openkyc.users.enums import Role
     from openkyc.users.schemas import UserIn

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 
 from openkyc.auth import service as auth_service
 from openkyc.auth.principal import Principal
 from openkyc.db.models import User
-from openkyc.db.types import utcnow
-from openkyc.errors import Forbidden, Unauthorized, ValidationFailed
-from openkyc.organizations import repository as organizations
+from openkyc.errors import Forbidden, Unauthorized
+from openkyc.organizations import service as organizations
 from openkyc.users import service
 from openkyc.users.enums import Role
 from openkyc.users.passwords import totp_uri
@@ -26,7 +24,14 @@ from openkyc.users.schemas import (
     UserPatch,
 )
 from openkyc.web.collections import Collection, member_response, page_response
-from openkyc.web.deps import AppSealer, RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.deps import (
+    AppSealer,
+    AppSettings,
+    RequestLinks,
+    ResourceIdPath,
+    SecretKeyAuth,
+    Session,
+)
 from openkyc.web.links import Links
 
 router = APIRouter(prefix="/users", tags=["Users"])
@@ -57,20 +62,16 @@ def _out(user: User, links: Links) -> UserOut:
 
 @sign_in_router.post("/signin", operation_id="PostSignin", response_model=SignInOut)
 def sign_in(
-    session: Session, sealer: AppSealer, links: RequestLinks, body: SignInIn, request: Request
+    session: Session,
+    sealer: AppSealer,
+    links: RequestLinks,
+    body: SignInIn,
+    settings: AppSettings,
 ) -> JSONResponse:
     """Sign a person in with email, password and (when set up) a TOTP code; the answer is a
     JWT for `Authorization: Bearer` that acts as this person, for an hour by default (at most
     `OPENKYC_JWT_MAX_TTL_SECONDS`). Five failures in a row lock the account for 15 minutes."""
-    now = utcnow()
-    settings = request.app.state.settings
-    expires = body.expiredTime or now + timedelta(seconds=settings.jwt_default_ttl_seconds)
-    if expires <= now:
-        raise ValidationFailed.field("expiredTime", "must be in the future")
-    if expires > now + timedelta(seconds=settings.jwt_max_ttl_seconds):
-        raise ValidationFailed.field(
-            "expiredTime", f"must be at most {settings.jwt_max_ttl_seconds} seconds ahead"
-        )
+    expires = auth_service.token_lifetime(body.expiredTime, settings)
     outcome = service.sign_in(
         session, sealer, body.email, body.password, body.otp, body.organizationId
     )

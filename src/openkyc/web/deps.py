@@ -11,11 +11,15 @@ from starlette.concurrency import run_in_threadpool
 
 from openkyc.auth import service as auth
 from openkyc.auth.principal import Principal
+from openkyc.config import Settings
+from openkyc.credit_file.bureau import CreditBureau
 from openkyc.db.ids import ID_PATTERN
 from openkyc.db.session import Session as OrmSession
 from openkyc.db.session import SessionFactory, unit_of_work
 from openkyc.errors import Forbidden, Unauthorized
+from openkyc.kyc.documents.gate import CaptureGate
 from openkyc.sealing import Sealer
+from openkyc.storage import Storage
 from openkyc.storefront import service as storefront
 from openkyc.timeline import authors
 from openkyc.timeline.enums import TriggeredBy
@@ -169,6 +173,41 @@ async def _sealer(request: Request) -> Sealer:
 
 # Seals the secrets openkyc keeps to send again (see openkyc.sealing).
 AppSealer = Annotated[Sealer, Depends(_sealer)]
+
+
+# What the app was built with, typed: only this module reads ``request.app.state``.
+async def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def _storage(request: Request) -> Storage:
+    storage: Storage = request.app.state.storage
+    return storage
+
+
+async def _credit_bureau(request: Request) -> CreditBureau:
+    bureau: CreditBureau = request.app.state.credit_bureau
+    return bureau
+
+
+async def _operation_ids(request: Request) -> frozenset[str]:
+    """The operations this server has: what ACLs and tokens may name."""
+    operations: frozenset[str] = request.app.state.operation_ids
+    return operations
+
+
+async def _capture_gate(request: Request) -> CaptureGate | None:
+    """The quality gate of pictures before they are stored (None when it is off)."""
+    gate: CaptureGate | None = request.app.state.capture_gate
+    return gate
+
+
+AppSettings = Annotated[Settings, Depends(_settings)]
+AppCaptureGate = Annotated[CaptureGate | None, Depends(_capture_gate)]
+AppStorage = Annotated[Storage, Depends(_storage)]
+AppCreditBureau = Annotated[CreditBureau, Depends(_credit_bureau)]
+OperationIds = Annotated[frozenset[str], Depends(_operation_ids)]
 
 
 async def _links(request: Request) -> Links:

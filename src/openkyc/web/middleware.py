@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from openkyc.errors import PayloadTooLarge
+from openkyc.web.problems import problem_for_path
 
 ORG_PREFIX = re.compile(r"^/organizations/([^/]+)(/.*)?$")
 ORGANIZATION_IN_PATH = "openkyc.path_organization_id"
@@ -79,7 +81,9 @@ class BodyLimit:
         limit = self.limit_for(scope)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _send_too_large(scope, send, limit)
+            detail = f"The request body is larger than the {limit} bytes this endpoint accepts"
+            error = PayloadTooLarge(detail, headers={"Connection": "close"})
+            await problem_for_path(scope["path"], error)(scope, receive, send)
             return
         received = 0
 
@@ -104,22 +108,3 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
-
-
-async def _send_too_large(scope: Scope, send: Send, limit: int) -> None:
-    body = json.dumps(
-        {
-            "type": "/problems/content-too-large",
-            "title": "Content Too Large",
-            "status": 413,
-            "detail": f"The request body is larger than the {limit} bytes this endpoint accepts",
-            "instance": scope["path"],
-        }
-    ).encode()
-    headers = [
-        (b"content-type", b"application/problem+json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
-    ]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": body})

@@ -32,12 +32,18 @@ HTTP_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 
 
 def problem_response(request: Request, error: OpenKycError) -> JSONResponse:
+    return problem_for_path(request.url.path, error)
+
+
+def problem_for_path(path: str, error: OpenKycError) -> JSONResponse:
+    """The problem details of ``error`` about ``path`` (also for middleware, before a
+    request exists)."""
     body: dict[str, Any] = {
         "type": f"/problems/{error.slug}",
         "title": error.title,
         "status": error.status,
         "detail": error.detail,
-        "instance": request.url.path,
+        "instance": path,
         **error.extensions(),
     }
     return JSONResponse(
@@ -51,13 +57,13 @@ def _field_name(loc: tuple[Any, ...], body: Any) -> str:
     field itself) are the client's field."""
     parts = list(loc[1:] if loc and loc[0] in _LOCATIONS else loc)
     named: list[str] = []
-    node = body if loc and loc[0] == "body" else None
+    node: Any = body if loc and loc[0] == "body" else None
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         in_dict = isinstance(node, dict) and part in node
         in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
         if in_dict or in_list:
-            node = node[part]  # type: ignore[index]
+            node = node[part]
         elif node is not None and not last:
             continue
         named.append(str(part))

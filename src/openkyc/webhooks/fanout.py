@@ -12,7 +12,8 @@ from openkyc.db.ids import new_id
 from openkyc.db.models import OutboxEvent, Webhook, WebhookDelivery
 from openkyc.errors import ValidationFailed
 from openkyc.webhooks import queue
-from openkyc.webhooks.repository import RESOURCES, DeliveryRepository, WebhookRepository
+from openkyc.webhooks.repository import DeliveryRepository, WebhookRepository
+from openkyc.webhooks.resources import RESOURCE_TYPES, filterable
 
 # The active webhooks of each organization, kept for the rest of the transaction (a request
 # or job recording many events asks once) and forgotten when any webhook is written.
@@ -45,10 +46,13 @@ def wants(repository: WebhookRepository, hook: Webhook, event: OutboxEvent) -> b
         return False
     if not hook.filter:
         return True
-    if event.resource_type not in RESOURCES:
+    if event.resource_type not in RESOURCE_TYPES:
         return False
     try:
-        return repository.resource_matches(event.resource_type, event.resource_id, hook.filter)
+        resource = filterable(event.resource_type)
+        return resource.matches(
+            repository.session, event.organization_id, event.resource_id, hook.filter
+        )
     except ValidationFailed:  # a field this resource does not have
         return False
 

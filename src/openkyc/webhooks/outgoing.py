@@ -8,7 +8,9 @@ from typing import Any
 
 from openkyc import __version__
 from openkyc.files.fetch import FetchPolicy
+from openkyc.service_credentials.enums import CredentialStatus
 from openkyc.webhooks import signing
+from openkyc.webhooks.enums import WebhookStatus
 from openkyc.webhooks.sender import Outgoing
 from openkyc.webhooks.templates import render
 
@@ -72,7 +74,10 @@ def _headers(subscription: Subscription, has_body: bool) -> dict[str, str]:
         headers["Content-Type"] = "application/json"
     for header in subscription.headers:
         name = str(header["name"])
-        if header.get("status", "active") != "active" or name.lower() in RESERVED_HEADERS:
+        if (
+            header.get("status", WebhookStatus.ACTIVE) != WebhookStatus.ACTIVE
+            or name.lower() in RESERVED_HEADERS
+        ):
             continue
         for existing in [key for key in headers if key.lower() == name.lower()]:
             del headers[existing]
@@ -85,7 +90,7 @@ def credential_problem(subscription: Subscription, host: str) -> str | None:
     credential = subscription.credential
     if credential is None:
         return "its service credential no longer exists"
-    if credential.status != "active":
+    if credential.status != CredentialStatus.ACTIVE:
         return f"service credential {credential.id} is {credential.status}"
     if credential.host.lower() != host.lower():
         return f"service credential {credential.id} is for {credential.host}, not {host}"

@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from openkyc.db.models import OutboxEvent, ServiceCredential, Webhook, WebhookDelivery
 from openkyc.db.models import WebhookSettings as SettingsRow
 from openkyc.jobs.leases import Backoff, Queue, Wakeup
+from openkyc.webhooks.enums import DeliveryStatus, WebhookStatus
 from openkyc.webhooks.outgoing import Credential, Subscription
 from openkyc.webhooks.replies import storable_headers, storable_text
 from openkyc.webhooks.sender import Answer
 
-PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
+PENDING, SENDING = DeliveryStatus.PENDING, DeliveryStatus.SENDING
+DELIVERED, FAILED = DeliveryStatus.DELIVERED, DeliveryStatus.FAILED
 GONE = 410
 TABLE = cast(Table, WebhookDelivery.__table__)
 DELIVERIES = Queue(TABLE, waiting=PENDING, held=SENDING, attempts_column="attempt")
@@ -191,7 +193,7 @@ def _load(session: Session, ids: Sequence[str]) -> list[Claimed]:
             attempt=row.attempt,
             max_attempts=row.max_attempts,
             payload=row.payload,
-            subscription=_subscription(row) if row.webhook_status == "active" else None,
+            subscription=_subscription(row) if row.webhook_status == WebhookStatus.ACTIVE else None,
             allow_private=bool(row.allow_private_networks),
             failing=row.failing_since is not None,
         )
@@ -373,7 +375,7 @@ def _active_hooks(session: Session, keys: set[tuple[str, str]]) -> list[Webhook]
         return []
     statement = select(Webhook).where(
         or_(*(and_(Webhook.organization_id == o, Webhook.id == w) for o, w in sorted(keys))),
-        Webhook.status == "active",
+        Webhook.status == WebhookStatus.ACTIVE,
     )
     return list(session.scalars(statement))
 
@@ -381,7 +383,7 @@ def _active_hooks(session: Session, keys: set[tuple[str, str]]) -> list[Webhook]
 def deactivate(session: Session, hook: Webhook, reason: str, now: datetime) -> None:
     """Switch a subscription off for good reason, visibly; its waiting deliveries fail (they
     can be resent once it is active again)."""
-    hook.status = "inactive"
+    hook.status = WebhookStatus.INACTIVE
     hook.deactivation_time = now
     hook.deactivation_reason = reason
     hook.touch()

@@ -7,26 +7,21 @@ from collections.abc import Sequence
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
-from openkyc.customers.repository import FIELDS as CUSTOMER_FIELDS
 from openkyc.db.collection import (
     CollectionQuery,
     Field,
     FieldSet,
     fetch_page,
-    filter_clause,
     text_search,
 )
 from openkyc.db.models import (
-    Customer,
-    KycDocument,
-    KycRequest,
     OutboxEvent,
     Webhook,
     WebhookDelivery,
     WebhookSettings,
 )
-from openkyc.kyc.documents.repository import FIELDS as DOCUMENT_FIELDS
-from openkyc.kyc.requests.repository import FIELDS as REQUEST_FIELDS
+from openkyc.db.repository import TenantRepository
+from openkyc.webhooks.enums import WebhookStatus
 
 WEBHOOK_FIELDS = FieldSet.of(
     Field("id", Webhook.id),
@@ -57,13 +52,6 @@ TRACKING_FIELDS = FieldSet.of(
     Field("eventId", _D.event_id),
     Field("deliveryStatus", _D.status),
 )
-# The resource an event is about, and the fields its collection filters by: a webhook's
-# filter is that collection's filter, applied to the one resource.
-RESOURCES: dict[str, tuple[type[Customer | KycDocument | KycRequest], FieldSet]] = {
-    "customer": (Customer, CUSTOMER_FIELDS),
-    "kyc-document": (KycDocument, DOCUMENT_FIELDS),
-    "kyc-request": (KycRequest, REQUEST_FIELDS),
-}
 
 
 def every_webhook(session: Session) -> list[Webhook]:
@@ -71,45 +59,14 @@ def every_webhook(session: Session) -> list[Webhook]:
     return list(session.scalars(select(Webhook)))
 
 
-class WebhookRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
-
-    def get(self, webhook_id: str) -> Webhook | None:
-        return self.session.get(Webhook, (self.organization_id, webhook_id))
-
-    def page(self, query: CollectionQuery) -> tuple[list[Webhook], int]:
-        statement = select(Webhook).where(Webhook.organization_id == self.organization_id)
-        if query.q:
-            statement = statement.where(text_search(query.q, Webhook.url))
-        return fetch_page(self.session, statement, WEBHOOK_FIELDS, query)
+class WebhookRepository(TenantRepository[Webhook]):
+    model = Webhook
+    fields = WEBHOOK_FIELDS
+    search = (Webhook.url,)
 
     def active(self) -> list[Webhook]:
-        statement = select(Webhook).where(
-            Webhook.organization_id == self.organization_id, Webhook.status == "active"
-        )
+        statement = self.scoped().where(Webhook.status == WebhookStatus.ACTIVE)
         return list(self.session.scalars(statement))
-
-    def add(self, webhook: Webhook) -> Webhook:
-        self.session.add(webhook)
-        self.session.flush()
-        return webhook
-
-    def delete(self, webhook: Webhook) -> None:
-        self.session.delete(webhook)
-        self.session.flush()
-
-    def resource_matches(self, resource_type: str, resource_id: str, text: str) -> bool:
-        """Whether the event's resource, as it is now, passes a collection filter. The filter
-        is checked when the webhook is saved; an unknown resource or field never matches."""
-        model, fields = RESOURCES[resource_type]
-        statement = select(literal(1)).where(
-            model.organization_id == self.organization_id,
-            model.id == resource_id,
-            filter_clause(fields, text),
-        )
-        return self.session.scalar(statement) is not None
 
     def latest_event(self, event_types: Sequence[str]) -> OutboxEvent | None:
         statement = select(OutboxEvent).where(OutboxEvent.organization_id == self.organization_id)

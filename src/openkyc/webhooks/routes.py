@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from openkyc.config import Settings
 from openkyc.web.collections import Collection, Fields, member_response, page_response
 from openkyc.web.deps import (
     AppSealer,
+    AppSettings,
     ReadSession,
     RequestLinks,
     ResourceIdPath,
@@ -26,14 +24,6 @@ from openkyc.webhooks.schemas import (
 from openkyc.webhooks.tasks import DeliveryConfig
 
 router = APIRouter(tags=["Webhooks"])
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-AppSettings = Annotated[Settings, Depends(_settings)]
 
 
 @router.get("/webhooks", operation_id="GetWebhookCollection", response_model=list[WebhookOut])

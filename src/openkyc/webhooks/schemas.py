@@ -7,11 +7,10 @@ from pydantic import Field, StrictBool, StringConstraints, field_validator
 
 from openkyc.db.models import Webhook, WebhookDelivery, WebhookSettings
 from openkyc.files.fetch import FetchRefused, checked_url
+from openkyc.webhooks.enums import DeliveryStatus, HttpMethod, WebhookStatus
 from openkyc.webhooks.signing import signing_key
 from openkyc.wire import Link, Links, ResourceId, Timestamp, WireModel, links_field
 
-Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
-Status = Literal["active", "inactive"]
 # Rebilly's event types and openkyc's own: lower-case words joined by hyphens. Types openkyc
 # never emits are accepted (a migrated subscription keeps them) and simply never fire.
 EventType = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
@@ -26,15 +25,15 @@ HeaderValue = Annotated[str, StringConstraints(max_length=4000, pattern=r"^[\t\x
 class WebhookHeader(WireModel):
     name: HeaderName
     value: HeaderValue
-    status: Status = "active"
+    status: WebhookStatus = WebhookStatus.ACTIVE
 
 
 class WebhookIn(WireModel):
     """A subscription as a merchant sends it (POST, PUT and previews)."""
 
     eventsFilter: list[EventType] = Field(default_factory=list, max_length=200)
-    status: Status = "active"
-    method: Method
+    status: WebhookStatus = WebhookStatus.ACTIVE
+    method: HttpMethod
     url: Annotated[str, StringConstraints(min_length=1, max_length=2048)] = Field(
         json_schema_extra={"pattern": r"^\s*[hH][tT][tT][pP][sS]?://[^\s/?#]+"}
     )
@@ -69,8 +68,8 @@ class WebhookOut(WireModel):
 
     id: str
     eventsFilter: list[str]
-    status: Status
-    method: Method
+    status: WebhookStatus
+    method: HttpMethod
     url: str
     headers: list[WebhookHeader]
     credentialHash: str
@@ -92,8 +91,8 @@ class WebhookOut(WireModel):
         return cls(
             id=hook.id,
             eventsFilter=list(hook.events_filter),
-            status=hook.status,  # type: ignore[arg-type]
-            method=hook.method,  # type: ignore[arg-type]
+            status=hook.status,
+            method=hook.method,
             url=hook.url,
             headers=[WebhookHeader.model_validate(h) for h in hook.headers],
             credentialHash=hook.credential_id,
@@ -134,14 +133,16 @@ class TrackingOut(WireModel):
     # and why the latest attempt got no response.
     webhookId: str
     eventId: str
-    deliveryStatus: Literal["pending", "sending", "delivered", "failed"]
+    deliveryStatus: DeliveryStatus
     nextAttemptTime: Timestamp | None
     error: str | None
     links: list[Link] = links_field()
 
     @classmethod
     def of(cls, delivery: WebhookDelivery, links: Links) -> TrackingOut:
-        next_attempt: datetime | None = delivery.run_after if delivery.status == "pending" else None
+        next_attempt: datetime | None = (
+            delivery.run_after if delivery.status == DeliveryStatus.PENDING else None
+        )
         return cls(
             id=delivery.id,
             status=delivery.response_status,
@@ -162,7 +163,7 @@ class TrackingOut(WireModel):
             updatedTime=delivery.updated_time,
             webhookId=delivery.webhook_id,
             eventId=delivery.event_id,
-            deliveryStatus=delivery.status,  # type: ignore[arg-type]
+            deliveryStatus=delivery.status,
             nextAttemptTime=next_attempt,
             error=delivery.error,
             links=links.self_link("tracking", "webhooks", delivery.id),

@@ -9,23 +9,23 @@ import httpx
 from sqlalchemy.orm import Session
 
 from openkyc import clock
-from openkyc.db.collection import CollectionQuery, filter_clause
+from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import is_valid_id, new_id
 from openkyc.db.models import Webhook, WebhookDelivery, WebhookSettings
 from openkyc.errors import Forbidden, InvalidField, NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.sealing import SealBroken, Sealer
 from openkyc.service_credentials import service as credentials
-from openkyc.service_credentials.repository import every_credential_with_password
 from openkyc.webhooks import queue
+from openkyc.webhooks.enums import WebhookStatus
 from openkyc.webhooks.outgoing import Subscription, credential_problem, outgoing, request_body
 from openkyc.webhooks.repository import (
-    RESOURCES,
     DeliveryRepository,
     SettingsRepository,
     WebhookRepository,
     every_webhook,
 )
+from openkyc.webhooks.resources import RESOURCE_TYPES, filterable
 from openkyc.webhooks.schemas import WebhookIn, WebhookSettingsIn
 from openkyc.webhooks.sender import Answer, Sender
 from openkyc.webhooks.signing import new_signing_secret
@@ -47,8 +47,8 @@ def get(session: Session, organization_id: str, webhook_id: str) -> Webhook:
 
 def _resource_types(events_filter: list[str]) -> list[str]:
     """The resources the subscribed events are about (all of them for every event)."""
-    chosen = {name for name in RESOURCES for t in events_filter if t.startswith(name + "-")}
-    return sorted(chosen) or sorted(RESOURCES)
+    chosen = {name for name in RESOURCE_TYPES for t in events_filter if t.startswith(name + "-")}
+    return sorted(chosen) or sorted(RESOURCE_TYPES)
 
 
 def _check_filter(data: WebhookIn) -> None:
@@ -58,7 +58,7 @@ def _check_filter(data: WebhookIn) -> None:
     problems: list[ValidationFailed] = []
     for resource_type in _resource_types(data.eventsFilter):
         try:
-            filter_clause(RESOURCES[resource_type][1], data.filter)
+            filterable(resource_type).check(data.filter)
             return
         except ValidationFailed as problem:
             problems.append(problem)
@@ -93,8 +93,8 @@ def _apply(hook: Webhook, data: WebhookIn, sealer: Sealer) -> None:
     hook.body_template = data.body
     hook.filter = data.filter or None
     if data.signingSecret:
-        hook.signing_secret = sealer.seal(data.signingSecret)  # type: ignore[assignment]
-    if data.status == "active" and hook.status != "active":
+        hook.signing_secret = sealer.seal(data.signingSecret)
+    if data.status == WebhookStatus.ACTIVE and hook.status != WebhookStatus.ACTIVE:
         # Reactivated by a person: its failing record starts afresh.
         hook.failing_since = hook.deactivation_time = hook.deactivation_reason = None
     hook.status = data.status
@@ -118,7 +118,7 @@ def create(
     )
     _apply(hook, data, sealer)  # seals a secret the merchant chose
     if generated:
-        hook.signing_secret = sealer.seal(generated)  # type: ignore[assignment]
+        hook.signing_secret = sealer.seal(generated)
     return WebhookRepository(session, organization_id).add(hook), generated
 
 
@@ -266,7 +266,7 @@ def seal_stored_secrets(session: Session, sealer: Sealer) -> int:
     for hook in every_webhook(session):
         if (secret := anew(hook.signing_secret)) is not None:
             hook.signing_secret, sealed = secret, sealed + 1
-    for credential in every_credential_with_password(session):
+    for credential in credentials.every_credential_with_password(session):
         if (password := anew(credential.password)) is not None:
             credential.password, sealed = password, sealed + 1
     session.flush()

@@ -73,7 +73,7 @@ class DeliveryConfig:
             connect_timeout=settings.webhook_connect_timeout,
             timeout=settings.webhook_timeout,
             private_opt_in=bool(settings.webhook_private_networks_opt_in),
-            allowed_networks=tuple(settings.webhook_allowed_networks),  # type: ignore[arg-type]
+            allowed_networks=tuple(settings.webhook_allowed_networks),
             sealer=Sealer(settings.resolved_secret_key, settings.previous_secret_keys),
         )
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 from sqlalchemy import ForeignKeyConstraint, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from openkyc.attachments.enums import RelatedType
 from openkyc.db.base import Base, ResourceMixin, tenant_table_args
+from openkyc.db.types import EnumText
 
 
 class Attachment(ResourceMixin, Base):
@@ -14,7 +16,7 @@ class Attachment(ResourceMixin, Base):
     __tablename__ = "attachments"
 
     file_id: Mapped[str] = mapped_column(String(50), nullable=False)
-    related_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    related_type: Mapped[RelatedType] = mapped_column(EnumText(RelatedType, 40), nullable=False)
     related_id: Mapped[str] = mapped_column(String(50), nullable=False)
     name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
     description: Mapped[str] = mapped_column(String(255), nullable=False, default="")

@@ -6,7 +6,8 @@ from sqlalchemy import BigInteger, Boolean, ForeignKeyConstraint, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openkyc.db.base import Base, ResourceMixin, tenant_table_args
-from openkyc.db.types import JSONType
+from openkyc.db.types import EnumText, JSONType
+from openkyc.files.enums import SourceType
 
 
 class File(ResourceMixin, Base):
@@ -17,7 +18,7 @@ class File(ResourceMixin, Base):
     name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
     extension: Mapped[str] = mapped_column(String(10), nullable=False)
     description: Mapped[str] = mapped_column(String(255), nullable=False, default="")
-    source_type: Mapped[str | None] = mapped_column(String(40))
+    source_type: Mapped[SourceType | None] = mapped_column(EnumText(SourceType, 40))
     mime: Mapped[str] = mapped_column(String(40), nullable=False)
     size: Mapped[int] = mapped_column(BigInteger, nullable=False)
     width: Mapped[int | None] = mapped_column(Integer)

@@ -7,7 +7,8 @@ from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openkyc.db.base import Base
-from openkyc.db.types import JSONType, UTCDateTime, utcnow
+from openkyc.db.types import EnumText, JSONType, UTCDateTime, utcnow
+from openkyc.jobs.enums import JobStatus
 
 
 class Job(Base):
@@ -22,7 +23,9 @@ class Job(Base):
     organization_id: Mapped[str] = mapped_column(String(50), nullable=False)
     kind: Mapped[str] = mapped_column(String(60), nullable=False)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    status: Mapped[JobStatus] = mapped_column(
+        EnumText(JobStatus, 20), nullable=False, default=JobStatus.QUEUED
+    )
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     max_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=5)
     run_after: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -16,7 +16,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openkyc.db.base import Base, ResourceMixin, TimestampedMixin, tenant_table_args
-from openkyc.db.types import JSONType, UTCDateTime
+from openkyc.db.types import EnumText, JSONType, UTCDateTime
+from openkyc.kyc.enums import (
+    DecisionState,
+    DocumentStatus,
+    DocumentSubtype,
+    DocumentType,
+    MatchLevel,
+    RequestStatus,
+)
+from openkyc.tags.enums import TagType
 
 
 def _customer_fk() -> ForeignKeyConstraint:
@@ -44,10 +53,10 @@ class KycRequest(ResourceMixin, Base):
 
     customer_id: Mapped[str] = mapped_column(String(50), nullable=False)
     documents: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, nullable=False)
-    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    status: Mapped[RequestStatus] = mapped_column(EnumText(RequestStatus, 20), nullable=False)
     redirect_url: Mapped[str | None] = mapped_column(String(2048))
     reason: Mapped[str | None] = mapped_column(String(255))
-    match_level: Mapped[int] = mapped_column(Integer, nullable=False, default=2)
+    match_level: Mapped[MatchLevel] = mapped_column(Integer, nullable=False, default=2)
     expiration_time: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     # Deleted requests stay for the audit trail of their documents, invisible to the API.
     deleted_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -71,9 +80,9 @@ class KycDocument(ResourceMixin, Base):
 
     customer_id: Mapped[str] = mapped_column(String(50), nullable=False)
     request_id: Mapped[str | None] = mapped_column(String(50))
-    document_type: Mapped[str] = mapped_column(String(30), nullable=False)
-    document_subtype: Mapped[str | None] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    document_type: Mapped[DocumentType] = mapped_column(EnumText(DocumentType, 30), nullable=False)
+    document_subtype: Mapped[DocumentSubtype | None] = mapped_column(EnumText(DocumentSubtype, 40))
+    status: Mapped[DocumentStatus] = mapped_column(EnumText(DocumentStatus, 20), nullable=False)
     file_ids: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list)
     rejection_reason: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     processed_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -83,7 +92,7 @@ class KycDocument(ResourceMixin, Base):
     review_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notes: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(String(255))
-    match_level: Mapped[int] = mapped_column(Integer, nullable=False, default=2)
+    match_level: Mapped[MatchLevel] = mapped_column(Integer, nullable=False, default=2)
     document_matches: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     parsed_data: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     settings: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
@@ -119,7 +128,7 @@ class Tag(ResourceMixin, Base):
     __tablename__ = "tags"
 
     name: Mapped[str] = mapped_column(String(255), nullable=False)
-    type: Mapped[str] = mapped_column(String(20), nullable=False)
+    type: Mapped[TagType] = mapped_column(EnumText(TagType, 20), nullable=False)
 
     __table_args__ = tenant_table_args(
         Index("uq_tags_org_name", "organization_id", func.lower(name), unique=True),
@@ -196,10 +205,9 @@ class KycDocumentDecision(Base):
     organization_id: Mapped[str] = mapped_column(String(50), primary_key=True)
     id: Mapped[str] = mapped_column(String(50), primary_key=True)
     kyc_document_id: Mapped[str] = mapped_column(String(50), nullable=False)
-    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    status: Mapped[DocumentStatus] = mapped_column(EnumText(DocumentStatus, 20), nullable=False)
     rejection_reason: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    # proposed (waits for a second person) or effective (in force when made).
-    state: Mapped[str] = mapped_column(String(20), nullable=False)
+    state: Mapped[DecisionState] = mapped_column(EnumText(DecisionState, 20), nullable=False)
     author_id: Mapped[str] = mapped_column(String(50), nullable=False)
     author_name: Mapped[str] = mapped_column(String(255), nullable=False)
     author_kind: Mapped[str] = mapped_column(String(20), nullable=False)

@@ -7,7 +7,8 @@ from sqlalchemy import ForeignKeyConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openkyc.db.base import Base, ResourceMixin, tenant_table_args
-from openkyc.db.types import JSONType, UTCDateTime
+from openkyc.db.types import EnumText, JSONType, UTCDateTime
+from openkyc.kyc.liveness.enums import LivenessStatus
 
 
 class KycLivenessSession(ResourceMixin, Base):
@@ -18,7 +19,7 @@ class KycLivenessSession(ResourceMixin, Base):
 
     customer_id: Mapped[str] = mapped_column(String(50), nullable=False)
     request_id: Mapped[str] = mapped_column(String(50), nullable=False)
-    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    status: Mapped[LivenessStatus] = mapped_column(EnumText(LivenessStatus, 20), nullable=False)
     # The poses asked for, in order (`centre`, `turn-left`, `tilt-right`, ...).
     challenge: Mapped[list[str]] = mapped_column(JSONType, nullable=False)
     # Each frame: its storage key, the challenge step shown, and when it arrived.

@@ -6,7 +6,8 @@ from sqlalchemy import Boolean, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openkyc.db.base import Base, ResourceMixin, tenant_table_args
-from openkyc.db.types import UTCDateTime
+from openkyc.db.types import EnumText, UTCDateTime
+from openkyc.users.enums import Role, UserStatus
 
 
 class User(ResourceMixin, Base):
@@ -17,8 +18,10 @@ class User(ResourceMixin, Base):
     email: Mapped[str] = mapped_column(String(255), nullable=False)
     first_name: Mapped[str] = mapped_column(String(255), nullable=False)
     last_name: Mapped[str] = mapped_column(String(255), nullable=False)
-    role: Mapped[str] = mapped_column(String(20), nullable=False)
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
+    role: Mapped[Role] = mapped_column(EnumText(Role, 20), nullable=False)
+    status: Mapped[UserStatus] = mapped_column(
+        EnumText(UserStatus, 20), nullable=False, default=UserStatus.ACTIVE
+    )
     password_hash: Mapped[str] = mapped_column(Text, nullable=False)
     # Sealed (openkyc.sealing): the second factor's shared secret must be read again.
     totp_secret: Mapped[str | None] = mapped_column(Text)

@@ -20,7 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
 from openkyc.db.base import Base, ResourceMixin, tenant_table_args
-from openkyc.db.types import JSONType, UTCDateTime, utcnow
+from openkyc.db.types import EnumText, JSONType, UTCDateTime, utcnow
+from openkyc.service_credentials.enums import AuthType, CredentialStatus
+from openkyc.webhooks.enums import DeliveryStatus, HttpMethod, WebhookStatus
 
 
 # Sealed secrets (openkyc.sealing) are longer than what they seal. SQLite keeps the type its
@@ -37,10 +39,12 @@ class ServiceCredential(ResourceMixin, Base):
 
     type: Mapped[str] = mapped_column(String(20), nullable=False)
     host: Mapped[str] = mapped_column(String(255), nullable=False)
-    auth_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    auth_type: Mapped[AuthType] = mapped_column(EnumText(AuthType, 20), nullable=False)
     username: Mapped[str | None] = mapped_column(String(255))
     password: Mapped[str | None] = mapped_column(_sealed(255))
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
+    status: Mapped[CredentialStatus] = mapped_column(
+        EnumText(CredentialStatus, 20), nullable=False, default=CredentialStatus.ACTIVE
+    )
     deactivation_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = tenant_table_args(
@@ -55,9 +59,11 @@ class Webhook(ResourceMixin, Base):
     __tablename__ = "webhooks"
 
     url: Mapped[str] = mapped_column(Text, nullable=False)
-    method: Mapped[str] = mapped_column(String(10), nullable=False)
+    method: Mapped[HttpMethod] = mapped_column(EnumText(HttpMethod, 10), nullable=False)
     events_filter: Mapped[list[str]] = mapped_column(JSONType, nullable=False)
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
+    status: Mapped[WebhookStatus] = mapped_column(
+        EnumText(WebhookStatus, 20), nullable=False, default=WebhookStatus.ACTIVE
+    )
     headers: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, nullable=False)
     credential_id: Mapped[str] = mapped_column(String(50), nullable=False)
     body_template: Mapped[str | None] = mapped_column(Text)
@@ -107,7 +113,9 @@ class WebhookDelivery(Base):
     event_id: Mapped[str] = mapped_column(String(50), nullable=False)
     event_type: Mapped[str] = mapped_column(String(60), nullable=False)
     entity_id: Mapped[str] = mapped_column(String(50), nullable=False)
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
+    status: Mapped[DeliveryStatus] = mapped_column(
+        EnumText(DeliveryStatus, 20), nullable=False, default=DeliveryStatus.PENDING
+    )
     attempt: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # The attempt after which it fails for good; NULL: the deployment's setting.
     max_attempts: Mapped[int | None] = mapped_column(Integer)

@@ -27,21 +27,28 @@ from openkyc.analysis import (
 )
 from openkyc.db.models import Customer, KycDocument
 from openkyc.events import types as event_types
+from openkyc.files import service as file_service
 from openkyc.kyc.documents import service as documents
+from openkyc.kyc.documents import transitions
 from openkyc.kyc.documents.fingerprints import FingerprintRepository
 from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.kyc.enums import (
+    ADDRESS,
+    IDENTITY,
+    IDENTITY_FILE_ROLES,
+    MATCHES_VERSION,
+    DocumentStatus,
+)
 from openkyc.kyc.liveness import service as liveness
 from openkyc.kyc.requests.repository import KycRequestRepository
-from openkyc.kyc.types import ADDRESS, IDENTITY
 from openkyc.storage import Storage, StoredObjectMissing
 from openkyc.wire import Links
 
 ANALYZE_DOCUMENT = documents.ANALYZE_DOCUMENT
-MATCHES_VERSION = "2.0"
 DECISION_EVENTS = {
-    "accepted": event_types.KYC_DOCUMENT_ACCEPTED,
-    "rejected": event_types.KYC_DOCUMENT_REJECTED,
-    "pending": event_types.KYC_DOCUMENT_MODIFIED,
+    DocumentStatus.ACCEPTED: event_types.KYC_DOCUMENT_ACCEPTED,
+    DocumentStatus.REJECTED: event_types.KYC_DOCUMENT_REJECTED,
+    DocumentStatus.PENDING: event_types.KYC_DOCUMENT_MODIFIED,
 }
 Analysis = IdentityAnalysis | AddressAnalysis
 
@@ -95,7 +102,7 @@ def _current(session: Session, organization_id: str, payload: dict[str, Any]) ->
     if (
         document is None
         or not document.analysis_pending
-        or document.status == "archived"
+        or document.status == DocumentStatus.ARCHIVED
         or list(document.file_ids) != payload["fileIds"]
     ):
         return None
@@ -122,7 +129,7 @@ def prepare(
         return None
     customer = session.get(Customer, (organization_id, document.customer_id))
     assert customer is not None
-    files = KycDocumentRepository(session, organization_id).files(document.file_ids)
+    files = file_service.by_id(session, organization_id, document.file_ids)
     try:
         inputs = tuple(
             InputFile(storage.get(files[f].storage_key), _role(files[f].tags), files[f].name)
@@ -144,7 +151,7 @@ def prepare(
 
 
 def _role(tags: list[str]) -> str | None:
-    return next((t for t in tags if t in ("id-front", "id-back", "face-proof")), None)
+    return next((t for t in tags if t in IDENTITY_FILE_ROLES), None)
 
 
 def analyse(prepared: Prepared) -> Analysis:
@@ -208,7 +215,7 @@ def apply(
         )
         documents.changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], note=note)
         return
-    document.status = result.decision
+    transitions.move(document, DocumentStatus(result.decision))
     document.rejection_reason = (
         {"type": result.rejection.type, "message": result.rejection.message[:255]}
         if result.rejection
@@ -216,7 +223,9 @@ def apply(
     )
     document.processed_time = clock.now()
     note = f"The analyser scored KYC document {document.id} {result.score}: {result.decision}"
-    documents.changed(session, document, links, [DECISION_EVENTS[result.decision]], note=note)
+    documents.changed(
+        session, document, links, [DECISION_EVENTS[DocumentStatus(result.decision)]], note=note
+    )
 
 
 def unanalysable(
@@ -229,6 +238,6 @@ def unanalysable(
     document.analysis_pending = False
     document.analysis_error = reason[:2000]
     if document.decision_id is None:
-        document.status = "pending"
+        transitions.move(document, DocumentStatus.PENDING)
         document.processed_time = clock.now()
     documents.changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED])

@@ -17,10 +17,10 @@ from openkyc.auth.principal import Principal
 from openkyc.db.ids import new_id
 from openkyc.db.models import KycDocument, KycDocumentDecision
 from openkyc.errors import Conflict
+from openkyc.kyc.enums import DecisionState, DocumentStatus
 from openkyc.kyc.settings import service as kyc_settings
 
-PROPOSED = "proposed"
-EFFECTIVE = "effective"
+PROPOSED, EFFECTIVE = DecisionState.PROPOSED, DecisionState.EFFECTIVE
 
 
 class DecisionRepository:
@@ -126,7 +126,7 @@ def _ensure_new(
 def describe(session: Session, decision: KycDocumentDecision, document: KycDocument) -> str:
     """The decision in words, for the customer's timeline."""
     repository = DecisionRepository(session, document.organization_id)
-    verb = "accept" if decision.status == "accepted" else "reject"
+    verb = "accept" if decision.status == DocumentStatus.ACCEPTED else "reject"
     who, label = decision.author_name, f"KYC document {document.id}"
     if decision.state == PROPOSED:
         text = f"{who} proposed to {verb} {label}; it waits for a second, different person"

@@ -8,7 +8,7 @@ candidate is found without reading the organization's other documents."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import Select, and_, delete, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from openkyc.analysis import Fingerprints, find_duplicate
@@ -68,7 +68,7 @@ class FingerprintRepository:
             .values(customer_id=target_customer_id)
         )
 
-    def _others(self, customer_id: str):  # type: ignore[no-untyped-def]
+    def _others(self, customer_id: str) -> Select[KycDocumentFingerprint]:
         return select(KycDocumentFingerprint).where(
             KycDocumentFingerprint.organization_id == self.organization_id,
             KycDocumentFingerprint.customer_id != customer_id,

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from openkyc.analysis import AnalysisError, CaptureCheck, InputFile, check_capture
 from openkyc.config import Settings
 from openkyc.errors import InvalidField, RetakeNeeded
+from openkyc.files import service as file_service
 from openkyc.jobs.pool import InlineRunner, LimitExceeded, ProcessDied, Runner, runner_for
-from openkyc.kyc.documents.repository import KycDocumentRepository
-from openkyc.kyc.types import ANALYSED_TYPES, IDENTITY_FILE_ROLES
+from openkyc.kyc.enums import ANALYSED_TYPES, IDENTITY_FILE_ROLES
 from openkyc.metrics import GATE_SECONDS
 from openkyc.storage import Storage, StoredObjectMissing
 
@@ -86,7 +86,7 @@ def ensure_analysable(
     """Refuse (RetakeNeeded, with a hint per file) files the analyser could not judge."""
     if document_type not in ANALYSED_TYPES or not file_ids:
         return
-    rows = KycDocumentRepository(session, organization_id).files(file_ids)
+    rows = file_service.by_id(session, organization_id, file_ids)
     try:
         files = tuple(
             InputFile(screening.storage.get(rows[f].storage_key), _role(rows[f].tags), rows[f].name)

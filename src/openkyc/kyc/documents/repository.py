@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Text, and_, cast, exists, func, or_, select
-from sqlalchemy.orm import Session
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.collection import Field, FieldSet
 from openkyc.db.functions import has_failed_check
-from openkyc.db.models import File, KycDocument, KycDocumentTag, Tag
-from openkyc.files.repository import FileRepository
+from openkyc.db.models import KycDocument, KycDocumentTag, Tag
+from openkyc.db.repository import TenantRepository
+from openkyc.kyc.enums import DocumentStatus
 
 
 def _tagged(name: Any) -> ColumnElement[bool]:
@@ -47,7 +47,7 @@ FIELDS = FieldSet.of(
 
 
 # What waits for a person: the analyser left it undecided, or nobody analyses its type.
-WAITING_FOR_A_PERSON = "pending"
+WAITING_FOR_A_PERSON = DocumentStatus.PENDING
 
 
 @dataclass(frozen=True)
@@ -74,22 +74,12 @@ class QueueSummary:
     by_type: tuple[tuple[str, int], ...] = ()
 
 
-class KycDocumentRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
-
-    def _mine(self):  # type: ignore[no-untyped-def]
-        return select(KycDocument).where(KycDocument.organization_id == self.organization_id)
+class KycDocumentRepository(TenantRepository[KycDocument]):
+    model = KycDocument
+    fields = FIELDS
 
     def get(self, document_id: str, *, for_update: bool = False) -> KycDocument | None:
-        statement = self._mine().where(KycDocument.id == document_id)
-        if for_update:
-            statement = statement.with_for_update()
-        return self.session.scalars(statement).one_or_none()
-
-    def get_many(self, document_ids: Sequence[str]) -> list[KycDocument]:
-        return list(self.session.scalars(self._mine().where(KycDocument.id.in_(document_ids))))
+        return self.get_scoped(document_id, for_update=for_update)
 
     def ids_backed_by_file(self, file_id: str) -> list[str]:
         """The documents (any status, archived ones too) whose evidence includes the file."""
@@ -107,7 +97,7 @@ class KycDocumentRepository:
 
     def for_request(self, request_id: str) -> list[KycDocument]:
         statement = (
-            self._mine()
+            self.scoped()
             .where(KycDocument.request_id == request_id)
             .order_by(KycDocument.created_time)
         )
@@ -118,7 +108,7 @@ class KycDocumentRepository:
         if not request_ids:
             return grouped  # an empty IN would read every document of the organization
         statement = (
-            self._mine()
+            self.scoped()
             .where(KycDocument.request_id.in_(request_ids))
             .order_by(KycDocument.created_time)
         )
@@ -128,16 +118,8 @@ class KycDocumentRepository:
 
     def for_customer(self, customer_id: str) -> list[KycDocument]:
         return list(
-            self.session.scalars(self._mine().where(KycDocument.customer_id == customer_id))
+            self.session.scalars(self.scoped().where(KycDocument.customer_id == customer_id))
         )
-
-    def page(self, query: CollectionQuery) -> tuple[list[KycDocument], int]:
-        return fetch_page(self.session, self._mine(), FIELDS, query)
-
-    def add(self, document: KycDocument) -> KycDocument:
-        self.session.add(document)
-        self.session.flush()
-        return document
 
     def tags_of(self, document_ids: Sequence[str]) -> dict[str, list[Tag]]:
         statement = (
@@ -160,12 +142,8 @@ class KycDocumentRepository:
             grouped[document_id].append(tag)
         return grouped
 
-    def files(self, file_ids: Sequence[str]) -> dict[str, File]:
-        """The organization's files among these ids (a KYC document may only point at its own)."""
-        return FileRepository(self.session, self.organization_id).get_many(file_ids)
-
     def _queue(self, wanted: QueueFilter, now: datetime, hold: timedelta) -> Select[Any]:
-        statement = self._mine().where(KycDocument.status == WAITING_FOR_A_PERSON)
+        statement = self.scoped().where(KycDocument.status == WAITING_FOR_A_PERSON)
         score = KycDocument.document_matches["score"].as_integer()
         conditions: list[ColumnElement[bool]] = []
         if wanted.document_type:
@@ -235,7 +213,7 @@ class KycDocumentRepository:
     def latest_scored(self, limit: int) -> list[KycDocument]:
         """The newest documents the analyser scored (their checks are stored)."""
         statement = (
-            self._mine()
+            self.scoped()
             .where(
                 KycDocument.document_type.in_(("identity-proof", "address-proof")),
                 KycDocument.document_matches.is_not(None),

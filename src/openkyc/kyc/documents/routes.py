@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from openkyc.db.models import KycDocument
@@ -22,7 +22,7 @@ from openkyc.web.collections import (
     member_response,
     page_response,
 )
-from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.deps import AppSettings, RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 from openkyc.wire import Links
 
 router = APIRouter(prefix="/kyc-documents", tags=["KYC documents"])
@@ -80,10 +80,10 @@ def create_kyc_document(
     session: Session,
     links: RequestLinks,
     body: KycDocumentIn,
-    request: Request,
+    settings: AppSettings,
 ) -> JSONResponse:
     """Add a document of a customer's files; identity and address proof are analysed at once."""
-    auto = request.app.state.settings.auto_analysis
+    auto = settings.auto_analysis
     return _acted(
         session,
         service.create(session, auth.organization_id, body, links, auto_analysis=auto),
@@ -116,10 +116,10 @@ def put_kyc_document(
     links: RequestLinks,
     id: ResourceIdPath,
     body: KycDocumentIn,
-    request: Request,
+    settings: AppSettings,
 ) -> JSONResponse:
     """Create the document with this id, or change its files, subtype, notes or reason."""
-    auto = request.app.state.settings.auto_analysis
+    auto = settings.auto_analysis
     document, created = service.upsert(
         session, auth.organization_id, id, body, links, auto_analysis=auto
     )

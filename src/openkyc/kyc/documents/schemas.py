@@ -5,7 +5,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from openkyc.db.models import KycDocument, KycDocumentDecision
-from openkyc.kyc.types import (
+from openkyc.kyc.enums import (
+    DecisionState,
     DocumentStatus,
     DocumentSubtype,
     DocumentType,
@@ -171,9 +172,9 @@ class KycDocumentOut(WireModel):
             id=document.id,
             customerId=document.customer_id,
             requestId=document.request_id,
-            documentType=document.document_type,  # type: ignore[arg-type]
-            documentSubtype=document.document_subtype,  # type: ignore[arg-type]
-            status=document.status,  # type: ignore[arg-type]
+            documentType=document.document_type,
+            documentSubtype=document.document_subtype,
+            status=document.status,
             fileIds=list(document.file_ids or []),
             rejectionReason=Rejection.model_validate(document.rejection_reason)
             if document.rejection_reason
@@ -186,7 +187,7 @@ class KycDocumentOut(WireModel):
             notes=document.notes,
             tags=tags or [],
             reason=document.reason,
-            matchLevel=document.match_level,  # type: ignore[arg-type]
+            matchLevel=document.match_level,
             revision=document.revision,
             documentMatches=DocumentMatches.model_validate(document.document_matches)
             if document.document_matches
@@ -209,7 +210,7 @@ class KycDocumentDecisionOut(WireModel):
 
     id: str
     status: str
-    state: Literal["proposed", "effective"]
+    state: DecisionState
     rejectionReason: dict[str, Any] | None
     authorId: str
     authorName: str
@@ -224,7 +225,7 @@ class KycDocumentDecisionOut(WireModel):
         return cls(
             id=decision.id,
             status=decision.status,
-            state=decision.state,  # type: ignore[arg-type]
+            state=decision.state,
             rejectionReason=decision.rejection_reason,
             authorId=decision.author_id,
             authorName=decision.author_name,

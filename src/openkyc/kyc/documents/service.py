@@ -17,17 +17,19 @@ from sqlalchemy.orm import Session
 from openkyc import analysis as analyser
 from openkyc import clock
 from openkyc.auth.principal import Principal
-from openkyc.customers.repository import CustomerRepository
-from openkyc.db.collection import CollectionQuery
+from openkyc.customers import service as customers
+from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import is_valid_id, new_id
 from openkyc.db.models import Customer, File, KycDocument, KycDocumentDecision, KycRequest
 from openkyc.errors import Conflict, InvalidField, NotFound, ValidationFailed
 from openkyc.events import service as events
 from openkyc.events import types as event_types
+from openkyc.files import service as file_service
 from openkyc.jobs import queue
-from openkyc.kyc.documents import decisions, transitions
+from openkyc.kyc.documents import decisions, fingerprints, transitions
 from openkyc.kyc.documents.fingerprints import FingerprintRepository
 from openkyc.kyc.documents.repository import (
+    FIELDS,
     WAITING_FOR_A_PERSON,
     KycDocumentRepository,
     QueueFilter,
@@ -35,25 +37,34 @@ from openkyc.kyc.documents.repository import (
 )
 from openkyc.kyc.documents.schemas import KycDocumentIn, MatchesOverwrite, RejectionIn
 from openkyc.kyc.documents.views import document_payload
+from openkyc.kyc.enums import (
+    ADDRESS,
+    ANALYSED_TYPES,
+    CREDIT_FILE,
+    DEFAULT_MAX_ATTEMPTS,
+    IDENTITY,
+    IDENTITY_FILE_ROLES,
+    MATCHES_VERSION,
+    DocumentStatus,
+    DocumentType,
+)
 from openkyc.kyc.requests import sync
 from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.kyc.settings.schemas import KycSettings
 from openkyc.kyc.status import PERMANENT
-from openkyc.kyc.types import ADDRESS, ANALYSED_TYPES, CREDIT_FILE, IDENTITY, IDENTITY_FILE_ROLES
 from openkyc.timeline import authors, changes
 from openkyc.timeline import service as timeline
 from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Links
 
-MATCHES_VERSION = "2.0"
 ANALYZE_DOCUMENT = "analyze-kyc-document"
 
 
 def queue_analysis(session: Session, document: KycDocument) -> None:
     """Hand the document to the analyser: ``in-progress`` until it decides. The job is written
     in this transaction, so it exists exactly when the document does."""
-    document.status = "in-progress"
+    transitions.move(document, transitions.IN_PROGRESS)
     document.analysis_pending = True
     document.analysis_error = None
     document.hints = None
@@ -147,7 +158,7 @@ def _on_timeline(session: Session, document: KycDocument, event: str, note: str 
 
 
 def _customer(session: Session, document: KycDocument) -> Customer:
-    customer = CustomerRepository(session, document.organization_id).get(document.customer_id)
+    customer = customers.find(session, document.organization_id, document.customer_id)
     assert customer is not None, "a document's customer is kept by a foreign key"
     return customer
 
@@ -155,18 +166,18 @@ def _customer(session: Session, document: KycDocument) -> Customer:
 def _check_files(session: Session, organization_id: str, data: KycDocumentIn) -> None:
     if data.documentType != CREDIT_FILE and not data.fileIds:
         raise ValidationFailed.field("fileIds", "a document needs at least one file")
-    files = KycDocumentRepository(session, organization_id).files(data.fileIds)
+    found = file_service.by_id(session, organization_id, data.fileIds)
     problems = [
         InvalidField(f"fileIds.{i}", f"no file {file_id} in this organization")
         for i, file_id in enumerate(data.fileIds)
-        if file_id not in files
+        if file_id not in found
     ]
     if problems:
         raise ValidationFailed(problems)
     if len(set(data.fileIds)) != len(data.fileIds):
         raise ValidationFailed.field("fileIds", "a file may appear once")
     if data.documentType == IDENTITY:
-        _check_identity_files([files[f] for f in data.fileIds])
+        _check_identity_files([found[f] for f in data.fileIds])
 
 
 def _check_identity_files(files: list[File]) -> None:
@@ -216,7 +227,8 @@ def _attach_to_request(
         for d in KycDocumentRepository(session, organization_id).for_request(request.id)
         if d.document_type == data.documentType
     )
-    if wanted.get("maxAttempts", 3) and used >= wanted["maxAttempts"]:
+    allowed_attempts = int(wanted.get("maxAttempts", DEFAULT_MAX_ATTEMPTS))
+    if allowed_attempts and used >= allowed_attempts:
         raise Conflict(f"No attempts left for {data.documentType} on KYC request {request.id}")
     return request
 
@@ -232,7 +244,7 @@ def create(
 ) -> KycDocument:
     """A new document: identity and address proof go to the analyser (unless automatic
     analysis is off), the others wait for a person."""
-    if CustomerRepository(session, organization_id).get(data.customerId) is None:
+    if customers.find(session, organization_id, data.customerId) is None:
         raise ValidationFailed.field(
             "customerId", f"no customer {data.customerId} in this organization"
         )
@@ -244,9 +256,9 @@ def create(
         organization_id=organization_id,
         customer_id=data.customerId,
         request_id=request.id if request else None,
-        document_type=data.documentType,
+        document_type=DocumentType(data.documentType),
         document_subtype=data.documentSubtype,
-        status="pending",
+        status=DocumentStatus.PENDING,
         file_ids=list(data.fileIds),
         notes=data.notes,
         reason=data.reason,
@@ -320,10 +332,10 @@ def _apply_decision(
         return event_types.KYC_DOCUMENT_MODIFIED
     document.proposal_id = None
     document.decision_id = decision.id
-    document.status = decision.status
+    transitions.move(document, decision.status)
     document.processed_time = now
     document.rejection_reason = decision.rejection_reason
-    if decision.status == "accepted":
+    if decision.status == DocumentStatus.ACCEPTED:
         return event_types.KYC_DOCUMENT_ACCEPTED
     return event_types.KYC_DOCUMENT_REJECTED
 
@@ -361,7 +373,7 @@ def accept(
     override: bool = False,
 ) -> KycDocument:
     """A person accepts the document, overriding the analyser (or reversing a rejection)."""
-    return _decide(session, principal, document_id, "accepted", None, links, override)
+    return _decide(session, principal, document_id, DocumentStatus.ACCEPTED, None, links, override)
 
 
 def reject(
@@ -375,7 +387,9 @@ def reject(
 ) -> KycDocument:
     """A person rejects the document with a reason the customer and merchant can read."""
     reason = rejection.model_dump(exclude_none=True)
-    return _decide(session, principal, document_id, "rejected", reason, links, override)
+    return _decide(
+        session, principal, document_id, DocumentStatus.REJECTED, reason, links, override
+    )
 
 
 def review(
@@ -491,7 +505,7 @@ def overwrite_matches(
 def archive(session: Session, document: KycDocument, links: Links) -> None:
     """Set a document aside for good (its request went away)."""
     transitions.ensure_open("archive", document)
-    document.status = "archived"
+    transitions.move(document, transitions.ARCHIVED)
     changed(session, document, links, [event_types.KYC_DOCUMENT_ARCHIVED])
 
 
@@ -612,3 +626,54 @@ def rescored(session: Session, organization_id: str, settings: KycSettings, last
         if old != new:
             changes[(old, new)] += 1
     return Rescored(len(recent), dict(changes))
+
+
+def find(
+    session: Session, organization_id: str, document_id: str, *, for_update: bool = False
+) -> KycDocument | None:
+    """The organization's document, or None (for other domains that check a reference)."""
+    return KycDocumentRepository(session, organization_id).get(document_id, for_update=for_update)
+
+
+def find_many(
+    session: Session, organization_id: str, document_ids: Sequence[str]
+) -> list[KycDocument]:
+    return KycDocumentRepository(session, organization_id).get_many(document_ids)
+
+
+def for_request(session: Session, organization_id: str, request_id: str) -> list[KycDocument]:
+    """The request's documents, oldest first."""
+    return KycDocumentRepository(session, organization_id).for_request(request_id)
+
+
+def add_decided(
+    session: Session, document: KycDocument, links: Links, decided_event: str, now: datetime
+) -> KycDocument:
+    """Store a document that was decided as it was made (a credit bureau's answer): both its
+    events, one status change of its request."""
+    KycDocumentRepository(session, document.organization_id).add(document)
+    events_now = [event_types.KYC_DOCUMENT_CREATED, decided_event]
+    changed(session, document, links, events_now, now, created=True)
+    return document
+
+
+def move_to_customer(
+    session: Session, source: Customer, target: Customer, links: Links, now: datetime
+) -> None:
+    """The customer's documents (and their fingerprints) become the target customer's; each
+    gets a new revision and kyc-document-modified, and the target's KYC flag is re-derived."""
+    organization_id = source.organization_id
+    for document in KycDocumentRepository(session, organization_id).for_customer(source.id):
+        document.customer_id = target.id
+        changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now)
+    fingerprints.FingerprintRepository(session, organization_id).reassign(source.id, target.id)
+
+
+def check_filter(text: str) -> None:
+    """Refuse a filter the KYC document collection does not understand (ValidationFailed)."""
+    filter_clause(FIELDS, text)
+
+
+def matches_filter(session: Session, organization_id: str, document_id: str, text: str) -> bool:
+    """Whether the document, as it is now, passes a filter of the KYC document collection."""
+    return KycDocumentRepository(session, organization_id).matches(document_id, text)

@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from openkyc.customers.repository import CustomerRepository
+from openkyc.customers import service as customer_service
 from openkyc.customers.schemas import CustomerOut
 from openkyc.db.models import Customer, File, KycDocument, Tag
+from openkyc.files import service as file_service
 from openkyc.files.views import file_out
 from openkyc.kyc.documents.repository import KycDocumentRepository
 from openkyc.kyc.documents.schemas import KycDocumentOut
@@ -46,12 +47,12 @@ def documents_out(
     tags = repository.tags_of([d.id for d in documents])
     customers: dict[str, Customer] = {}
     if "customer" in expand:
-        customer_repository = CustomerRepository(session, organization_id)
-        customers = {
-            c.id: c for c in customer_repository.get_many({d.customer_id for d in documents})
-        }
+        wanted = {d.customer_id for d in documents}
+        customers = {c.id: c for c in customer_service.find_many(session, organization_id, wanted)}
     files = (
-        repository.files([f for d in documents for f in d.file_ids]) if "files" in expand else {}
+        file_service.by_id(session, organization_id, [f for d in documents for f in d.file_ids])
+        if "files" in expand
+        else {}
     )
     rendered = []
     for document in documents:

@@ -9,7 +9,14 @@ from openkyc.db.models import KycLivenessSession
 from openkyc.kyc.liveness import service
 from openkyc.kyc.liveness.schemas import LivenessSessionIn, LivenessSessionOut
 from openkyc.web.collections import member_response
-from openkyc.web.deps import CustomerAuth, RequestLinks, ResourceIdPath, Session
+from openkyc.web.deps import (
+    AppSettings,
+    AppStorage,
+    CustomerAuth,
+    RequestLinks,
+    ResourceIdPath,
+    Session,
+)
 from openkyc.wire import Link, Links
 
 router = APIRouter(prefix="/storefront/kyc-liveness-sessions", tags=["Storefront KYC documents"])
@@ -85,14 +92,14 @@ def add_liveness_frame(
     session: Session,
     links: RequestLinks,
     id: ResourceIdPath,
-    request: Request,
+    storage: AppStorage,
+    settings: AppSettings,
     data: FrameBody,
     step: Annotated[int, Query(ge=0, le=20, description="The challenge step shown.")],
 ) -> JSONResponse:
     """An openkyc extension: one camera frame (JPEG, PNG or WebP, up to 512 KiB, as the body)
     taken while challenge step `step` was shown. Frames arrive as they are taken."""
-    state = request.app.state
-    liveness = service.add_frame(session, state.storage, state.settings, auth, id, step, data)
+    liveness = service.add_frame(session, storage, settings, auth, id, step, data)
     return member_response(_out(liveness, links))
 
 

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
 from openkyc.db.models import KycLivenessSession
+from openkyc.kyc.liveness.enums import LivenessStatus
 from openkyc.wire import Link, ResourceId, Timestamp, WireModel, links_field
-
-LivenessStatus = Literal["pending", "succeeded", "failed", "abandoned"]
 
 
 class LivenessSessionIn(WireModel):
@@ -43,7 +40,7 @@ class LivenessSessionOut(WireModel):
             customerId=liveness.customer_id,
             kycRequestId=liveness.request_id,
             sessionId=liveness.id,
-            status=liveness.status,  # type: ignore[arg-type]
+            status=liveness.status,
             referenceImage=reference_image,
             createdTime=liveness.created_time,
             updatedTime=liveness.updated_time,

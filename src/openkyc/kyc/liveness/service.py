@@ -23,12 +23,14 @@ from openkyc.db.models import KycDocument, KycLivenessSession, KycRequest
 from openkyc.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from openkyc.files import service as files
 from openkyc.files.content import JPEG, PNG, WEBP, ContentRefused, inspect_content
+from openkyc.files.enums import SourceType
 from openkyc.files.schemas import FileFields, Upload
 from openkyc.jobs import queue
+from openkyc.kyc.enums import FACE_PROOF, IDENTITY
+from openkyc.kyc.liveness.enums import LivenessStatus
 from openkyc.kyc.liveness.repository import LivenessRepository
 from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.status import PERMANENT
-from openkyc.kyc.types import IDENTITY
 from openkyc.storage import Storage, StoredObjectMissing
 from openkyc.storage.transactional import delete_after_commit, put_until_rollback
 
@@ -39,7 +41,7 @@ MAX_FRAME_BYTES = 512 * 1024
 MAX_SESSIONS_PER_REQUEST = 10
 CHALLENGE_LENGTH = 4  # poses after the first, frontal one
 FRAME_TYPES = (JPEG, PNG, WEBP)
-SELFIE_TAGS = ["kyc", "face-proof"]
+SELFIE_TAGS = ["kyc", FACE_PROOF]
 # Frames are stored under <organization>/liveness/<session>/<nn>, outside the files.
 FRAMES = "liveness"
 
@@ -85,7 +87,7 @@ def create(session: Session, principal: Principal, request_id: str) -> KycLivene
         organization_id=principal.organization_id,
         customer_id=request.customer_id,
         request_id=request.id,
-        status="pending",
+        status=LivenessStatus.PENDING,
         challenge=new_challenge(),
         frames=[],
         expiration_time=min(now + LIFETIME, request.expiration_time),
@@ -98,8 +100,8 @@ def create(session: Session, principal: Principal, request_id: str) -> KycLivene
 
 def _abandon_if_late(liveness: KycLivenessSession, now: datetime) -> None:
     late = now >= liveness.expiration_time
-    if liveness.status == "pending" and liveness.finish_time is None and late:
-        liveness.status = "abandoned"
+    if liveness.status == LivenessStatus.PENDING and liveness.finish_time is None and late:
+        liveness.status = LivenessStatus.ABANDONED
         liveness.failure_reason = "the session timed out before it was finished"
         liveness.touch()
 
@@ -122,7 +124,7 @@ def get(
 
 
 def _ensure_recording(liveness: KycLivenessSession) -> None:
-    if liveness.status != "pending" or liveness.finish_time is not None:
+    if liveness.status != LivenessStatus.PENDING or liveness.finish_time is not None:
         raise Conflict(f"KYC liveness session {liveness.id} is {liveness.status}: start a new one")
 
 
@@ -214,7 +216,11 @@ def _awaiting_check(
     liveness = LivenessRepository(session, organization_id).get(
         payload["sessionId"], for_update=True
     )
-    if liveness is None or liveness.status != "pending" or liveness.finish_time is None:
+    if (
+        liveness is None
+        or liveness.status != LivenessStatus.PENDING
+        or liveness.finish_time is None
+    ):
         return None
     return liveness
 
@@ -255,16 +261,16 @@ def apply(
     if result.passed and result.reference_index is not None:
         frame = liveness.frames[result.reference_index]
         upload = Upload(
-            FileFields(name="liveness-selfie.jpg", tags=SELFIE_TAGS, sourceType="camera"),
+            FileFields(name="liveness-selfie.jpg", tags=SELFIE_TAGS, sourceType=SourceType.CAMERA),
             data=storage.get(frame["key"]),
         )
         selfie = files.create(
             session, storage, settings, organization_id, upload, customer_id=liveness.customer_id
         )
         liveness.reference_file_id = selfie.id
-        liveness.status = "succeeded"
+        liveness.status = LivenessStatus.SUCCEEDED
     else:
-        liveness.status = "failed"
+        liveness.status = LivenessStatus.FAILED
         liveness.failure_reason = result.reason
     _forget_frames(session, storage, liveness)
     liveness.touch()
@@ -277,7 +283,7 @@ def unchecked(session: Session, organization_id: str, payload: dict[str, Any], r
     liveness = _awaiting_check(session, organization_id, payload)
     if liveness is None:
         return
-    liveness.status = "failed"
+    liveness.status = LivenessStatus.FAILED
     liveness.failure_reason = reason[:255]
     liveness.touch()
     session.flush()
@@ -304,6 +310,16 @@ def completed_for(session: Session, document: KycDocument) -> bool:
         document.request_id, list(document.file_ids)
     )
     return found is not None
+
+
+def move_to_customer(
+    session: Session, organization_id: str, customer_id: str, target_id: str
+) -> None:
+    """The customer's liveness sessions become the target customer's."""
+    for liveness in LivenessRepository(session, organization_id).for_customer(customer_id):
+        liveness.customer_id = target_id
+        liveness.touch()
+    session.flush()
 
 
 def for_request(

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page
+from openkyc.db.collection import Field, FieldSet
 from openkyc.db.models import KycRequest
+from openkyc.db.repository import TenantRepository
+from openkyc.kyc.enums import RequestStatus
 from openkyc.kyc.status import PERMANENT
 
 FIELDS = FieldSet.of(
@@ -18,48 +20,40 @@ FIELDS = FieldSet.of(
     Field("updatedTime", KycRequest.updated_time, "datetime"),
     Field("expirationTime", KycRequest.expiration_time, "datetime"),
 )
-TEMPORARY = ("gathering", "attempted", "partial", "pending-review")
+TEMPORARY = (
+    RequestStatus.GATHERING,
+    RequestStatus.ATTEMPTED,
+    RequestStatus.PARTIAL,
+    RequestStatus.PENDING_REVIEW,
+)
 assert not set(TEMPORARY) & PERMANENT
 
 
-class KycRequestRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
+class KycRequestRepository(TenantRepository[KycRequest]):
+    model = KycRequest
+    fields = FIELDS
 
-    def _visible(self):  # type: ignore[no-untyped-def]
-        return select(KycRequest).where(
-            KycRequest.organization_id == self.organization_id, KycRequest.deleted_time.is_(None)
-        )
+    def scoped(self) -> Select[KycRequest]:
+        """Deleted requests stay for the audit trail of their documents, invisible here."""
+        return super().scoped().where(KycRequest.deleted_time.is_(None))
 
     def get(self, request_id: str, *, for_update: bool = False) -> KycRequest | None:
-        statement = self._visible().where(KycRequest.id == request_id)
-        if for_update:
-            # Two document changes of one request must not derive its status from stale rows.
-            statement = statement.with_for_update()
-        return self.session.scalars(statement).one_or_none()
-
-    def page(self, query: CollectionQuery) -> tuple[list[KycRequest], int]:
-        return fetch_page(self.session, self._visible(), FIELDS, query)
+        # Locked: two document changes of one request must not derive its status from stale rows.
+        return self.get_scoped(request_id, for_update=for_update)
 
     def for_customer(self, customer_id: str) -> list[KycRequest]:
         return list(
-            self.session.scalars(self._visible().where(KycRequest.customer_id == customer_id))
+            self.session.scalars(self.scoped().where(KycRequest.customer_id == customer_id))
         )
 
     def withdrawn_for_customer(self, customer_id: str) -> list[KycRequest]:
         """The customer's deleted requests, kept for the audit trail of their documents."""
-        statement = select(KycRequest).where(
-            KycRequest.organization_id == self.organization_id,
-            KycRequest.customer_id == customer_id,
-            KycRequest.deleted_time.is_not(None),
+        statement = (
+            super()
+            .scoped()
+            .where(KycRequest.customer_id == customer_id, KycRequest.deleted_time.is_not(None))
         )
         return list(self.session.scalars(statement))
-
-    def add(self, request: KycRequest) -> KycRequest:
-        self.session.add(request)
-        self.session.flush()
-        return request
 
 
 def due_for_expiry(session: Session, now: datetime, limit: int) -> list[KycRequest]:

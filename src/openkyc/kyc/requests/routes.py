@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from openkyc.kyc.requests import service, views
@@ -13,7 +13,14 @@ from openkyc.web.collections import (
     member_response,
     page_response,
 )
-from openkyc.web.deps import ReadSessions, RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.deps import (
+    AppCreditBureau,
+    ReadSessions,
+    RequestLinks,
+    ResourceIdPath,
+    SecretKeyAuth,
+    Session,
+)
 
 router = APIRouter(prefix="/kyc-requests", tags=["KYC requests"])
 
@@ -25,13 +32,12 @@ def create_kyc_request(
     session: Session,
     links: RequestLinks,
     body: KycRequestIn,
-    request: Request,
+    bureau: AppCreditBureau,
     expand: Expand,
 ) -> JSONResponse:
     """Ask a customer for documents. The response's `gatherer` link is the customer's page; a
     requested credit file is checked first and may fulfil the request at once."""
     check_expand(expand, views.EXPANDABLE)
-    bureau = request.app.state.credit_bureau
     credit = service.consult_credit_bureau(readers, auth.organization_id, body, bureau)
     created = service.create(session, auth.organization_id, body, links, credit)
     out = views.requests_out(session, auth.organization_id, [created], links, expand)[0]

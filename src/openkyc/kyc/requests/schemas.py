@@ -6,7 +6,14 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from openkyc.db.models import KycRequest
-from openkyc.kyc.types import IDENTITY, DocumentSubtype, DocumentType, MatchLevel, RequestStatus
+from openkyc.kyc.enums import (
+    DEFAULT_MAX_ATTEMPTS,
+    IDENTITY,
+    DocumentSubtype,
+    DocumentType,
+    MatchLevel,
+    RequestStatus,
+)
 from openkyc.wire import (
     Link,
     ResourceId,
@@ -42,7 +49,7 @@ class RequestedDocument(WireModel):
     type: DocumentType
     subtypes: list[DocumentSubtype | None] | None = None
     maxAttempts: int = Field(
-        default=3, ge=0, le=100, description="Attempts allowed; 0 is unlimited."
+        default=DEFAULT_MAX_ATTEMPTS, ge=0, le=100, description="Attempts allowed; 0 is unlimited."
     )
     faceProofRequired: bool = False
     faceLivenessRequired: bool = False
@@ -112,10 +119,10 @@ class KycRequestOut(WireModel):
             id=request.id,
             customerId=request.customer_id,
             documents=[RequestedDocument.model_validate(d) for d in request.documents],
-            status=request.status,  # type: ignore[arg-type]
+            status=request.status,
             redirectUrl=request.redirect_url,
             reason=request.reason,
-            matchLevel=request.match_level,  # type: ignore[arg-type]
+            matchLevel=request.match_level,
             revision=request.revision,
             expirationTime=request.expiration_time,
             createdTime=request.created_time,

@@ -9,24 +9,24 @@ from sqlalchemy.orm import Session
 from openkyc import clock
 from openkyc.credit_file import service as credit_file
 from openkyc.credit_file.bureau import CreditBureau
-from openkyc.customers.repository import CustomerRepository
-from openkyc.db.collection import CollectionQuery
+from openkyc.customers import service as customers
+from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import new_id
-from openkyc.db.models import KycRequest
+from openkyc.db.models import Customer, KycRequest
 from openkyc.db.session import SessionFactory
 from openkyc.errors import Conflict, NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.kyc.enums import CREDIT_FILE, DocumentStatus, RequestStatus
 from openkyc.kyc.requests import sync
-from openkyc.kyc.requests.repository import KycRequestRepository, due_for_expiry
+from openkyc.kyc.requests.repository import FIELDS, KycRequestRepository, due_for_expiry
 from openkyc.kyc.requests.schemas import KycRequestIn, KycRequestPatch, RequestedDocument
 from openkyc.kyc.status import PERMANENT
-from openkyc.kyc.types import CREDIT_FILE
 from openkyc.wire import Links
 
 DEFAULT_LIFETIME = timedelta(hours=1)
-UNDECIDED = frozenset({"pending", "in-progress"})
+UNDECIDED = frozenset({DocumentStatus.PENDING, DocumentStatus.IN_PROGRESS})
 
 
 def _future(value: datetime, now: datetime) -> datetime:
@@ -49,7 +49,7 @@ def consult_credit_bureau(
     if not any(d.type == CREDIT_FILE for d in data.documents):
         return None
     with sessions() as session:
-        customer = CustomerRepository(session, organization_id).get(data.customerId)
+        customer = customers.find(session, organization_id, data.customerId)
         applicant = credit_file.applicant_of(customer) if customer else None
     if applicant is None:
         return None
@@ -66,7 +66,7 @@ def create(
     """A new request; a credit file asked for is recorded from the bureau's answer
     (``consult_credit_bureau``, asked before this transaction) and may fulfil it."""
     now = clock.now()
-    customer = CustomerRepository(session, organization_id).get(data.customerId)
+    customer = customers.find(session, organization_id, data.customerId)
     if customer is None:
         raise ValidationFailed.field(
             "customerId", f"no customer {data.customerId} in this organization"
@@ -76,7 +76,7 @@ def create(
         organization_id=organization_id,
         customer_id=customer.id,
         documents=_documents(data.documents),
-        status="gathering",
+        status=RequestStatus.GATHERING,
         redirect_url=data.redirectUrl,
         reason=data.reason,
         match_level=data.matchLevel,
@@ -166,3 +166,33 @@ def expire_due(
         if sync.apply_status(session, request, links, now):
             moved += 1
     return moved
+
+
+def find(
+    session: Session, organization_id: str, request_id: str, *, for_update: bool = False
+) -> KycRequest | None:
+    """The organization's request (deleted ones are gone), or None."""
+    return KycRequestRepository(session, organization_id).get(request_id, for_update=for_update)
+
+
+def move_to_customer(session: Session, source: Customer, target: Customer, links: Links) -> None:
+    """The customer's requests (withdrawn ones too) become the target customer's; each open
+    one gets a new revision and kyc-request-modified."""
+    repository = KycRequestRepository(session, source.organization_id)
+    for request in repository.withdrawn_for_customer(source.id):
+        request.customer_id = target.id
+    for request in repository.for_customer(source.id):
+        request.customer_id = target.id
+        request.touch()
+        session.flush()
+        sync.record_request_event(session, request, event_types.KYC_REQUEST_MODIFIED, links, target)
+
+
+def check_filter(text: str) -> None:
+    """Refuse a filter the KYC request collection does not understand (ValidationFailed)."""
+    filter_clause(FIELDS, text)
+
+
+def matches_filter(session: Session, organization_id: str, request_id: str, text: str) -> bool:
+    """Whether the request, as it is now, passes a filter of the KYC request collection."""
+    return KycRequestRepository(session, organization_id).matches(request_id, text)

@@ -16,11 +16,11 @@ from openkyc.db.models import Customer, KycDocument, KycRequest
 from openkyc.events import service as events
 from openkyc.events import types as event_types
 from openkyc.kyc.documents.repository import KycDocumentRepository
+from openkyc.kyc.enums import ADDRESS, CREDIT_FILE, DEFAULT_MAX_ATTEMPTS, IDENTITY, DocumentStatus
 from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.requests.schemas import KycRequestOut
 from openkyc.kyc.requests.tokens import gatherer_url
 from openkyc.kyc.status import PERMANENT, Provided, Requested, request_status_from
-from openkyc.kyc.types import ADDRESS, CREDIT_FILE, IDENTITY
 from openkyc.timeline import authors, changes
 from openkyc.timeline import service as timeline
 from openkyc.timeline.enums import TimelineType
@@ -40,7 +40,10 @@ def provided(documents: Iterable[KycDocument]) -> list[Provided]:
 
 
 def requested(request: KycRequest) -> list[Requested]:
-    return [Requested(d["type"], int(d.get("maxAttempts", 3))) for d in request.documents]
+    return [
+        Requested(d["type"], int(d.get("maxAttempts", DEFAULT_MAX_ATTEMPTS)))
+        for d in request.documents
+    ]
 
 
 def request_links(links: Links, request: KycRequest) -> list[Link]:
@@ -144,10 +147,12 @@ def refresh_request(
 
 def _fulfils_kyc(documents: list[KycDocument]) -> bool:
     """Accepted and reviewed identity and address proof, or an accepted credit file."""
-    if any(d.status == "accepted" and proves_identity(d) for d in documents):
+    if any(d.status == DocumentStatus.ACCEPTED and proves_identity(d) for d in documents):
         return True
     reviewed = {
-        d.document_type for d in documents if d.status == "accepted" and d.review_time is not None
+        d.document_type
+        for d in documents
+        if d.status == DocumentStatus.ACCEPTED and d.review_time is not None
     }
     return {IDENTITY, ADDRESS} <= reviewed
 
