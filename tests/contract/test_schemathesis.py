@@ -145,6 +145,8 @@ RULES_BEYOND_THE_SCHEMA: list[tuple[str, str | re.Pattern[str]]] = [
     (r"type", "as in the path"),
     # Depends on the clock.
     (r"expiredTime|expirationTime", "must be in the future"),
+    # The gatherer's brand colour must keep white text readable (WCAG AA), a ratio no pattern says.
+    (r"(.+\.)?primaryColor", "has a contrast under 4.5:1"),
     # A date-time at the calendar's very ends, which a time-zone offset would carry outside it.
     (r".+", "must be a date-time between the years 2 and 9998"),
     # Depends on what is stored: a custom event type's name is the organization's once, and
