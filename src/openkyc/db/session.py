@@ -19,7 +19,7 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -35,6 +35,11 @@ _HOLDS_WRITER_LOCK = "openkyc_holds_writer_lock"
 # busy timeout rather than failing.
 WRITER_QUEUE_TIMEOUT = 30.0
 _WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+
+
+# Errors that mean the database could not be reached or used (connection lost, server gone,
+# disk full): the API answers them with a 503 problem rather than a 500.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (OperationalError,)
 
 
 def begin_for_writing(session: Session) -> None:

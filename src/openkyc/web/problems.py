@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from openkyc.db.session import UNAVAILABLE_ERRORS
 from openkyc.errors import (
     BadRequest,
     InvalidField,
@@ -148,10 +148,12 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem_response(request, _from_http_exception(request, exc))
 
-    @app.exception_handler(OperationalError)
-    async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
+    async def _database_down(request: Request, exc: Exception) -> JSONResponse:
         log.error("the database is unavailable on %s %s: %s", request.method, request.url.path, exc)
         return problem_response(request, _unavailable("The database"))
+
+    for error in UNAVAILABLE_ERRORS:
+        app.add_exception_handler(error, _database_down)
 
     @app.exception_handler(OSError)
     async def _storage_down(request: Request, exc: OSError) -> JSONResponse:
