@@ -314,7 +314,8 @@ def test_the_document_page_shows_the_reading_beside_the_customer_and_the_duplica
         "mrz": mrz,
         "faceDistance": 0.31,
     }
-    store_findings(database, organization, document, {"lastName": "mismatch"}, parsed)
+    failed = {"lastName": "mismatch", "dateOfBirth": "mismatch"}
+    store_findings(database, organization, document, failed, parsed, unread={"dateOfBirth"})
     with database.write_sessionmaker() as session:
         fingerprints = FingerprintRepository(session, organization)
         fingerprints.replace(document, grace, Fingerprints(document="same-number-and-birth"))
@@ -349,6 +350,10 @@ def test_the_document_page_shows_the_reading_beside_the_customer_and_the_duplica
     assert re.search(
         r"<th scope=\"row\">lastName</th><td>failed</td><td>\d+</td><td>\d+</td><td>mismatch</td>",
         page,
+    )
+    # The birth date's failure was recorded as inconclusive: it could not be confirmed.
+    assert re.search(
+        r'data-check="dateOfBirth"><th scope="row">dateOfBirth</th><td>not read<', page
     )
     assert f'href="/backoffice/customers/{other}" class="duplicate"' in page
     assert "succeeded (asked: turn-left, tilt-right)" in page

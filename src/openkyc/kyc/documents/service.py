@@ -564,8 +564,8 @@ def for_requests(
     return KycDocumentRepository(session, organization_id).for_requests(request_ids)
 
 
-# Reasons of checks that failed because something could not be read, not because it was
-# seen to be wrong: alone they never reject (see openkyc.analysis.score_document).
+# Reasons of checks that failed because something could not be read, for findings stored
+# before each check recorded that itself (``conclusive``); see openkyc.analysis.score_document.
 UNREAD_REASONS = (
     "not-found",
     "not-detected",
@@ -577,6 +577,15 @@ UNREAD_REASONS = (
     "customer-address-missing",
     "dob-not-found",
 )
+
+
+def conclusive(check: dict[str, Any]) -> bool:
+    """Whether a stored check failed for what the analyser saw (True) or only because
+    something could not be read (False), as the analyser recorded it."""
+    recorded = check.get("conclusive")
+    if isinstance(recorded, bool):
+        return recorded
+    return not str(check.get("reason") or "").startswith(UNREAD_REASONS)
 
 
 @dataclass(frozen=True)
@@ -597,7 +606,7 @@ def _checks(document: KycDocument) -> list[analyser.Check]:
             name=str(check.get("name")),
             failed=bool(check.get("failed")),
             reason=check.get("reason"),
-            conclusive=not str(check.get("reason") or "").startswith(UNREAD_REASONS),
+            conclusive=conclusive(check),
         )
         for check in (document.document_matches or {}).get("checkList") or []
     ]
