@@ -5,7 +5,6 @@ the page's language, and a failed request says so plainly."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -120,6 +119,7 @@ def test_a_failed_request_says_so_and_never_all_done(
 ) -> None:
     request = live.kyc_request(live.customer(), [{**PASSPORT, "maxAttempts": 1}], redirectUrl=SHOP)
     with customer_at(browser, "desktop", "failed-request") as customer:
+        customer.page.clock.install()  # the page's timers, moved by the test below
         customer.open(gatherer_link(request))
         assert customer.page.inner_text("#expires").startswith("This link works until ")
         rejected = customer.send_after_attach("identity-proof", pictures["hopper-passport"])
@@ -135,7 +135,7 @@ def test_a_failed_request_says_so_and_never_all_done(
         customer.shot("failed-request")
         # The way back to the shop waits 8 seconds; the customer may stay (WCAG 2.2.1).
         customer.page.click("#stay")
-        time.sleep(9)
+        customer.page.clock.fast_forward(9_000)
         assert customer.page.url.startswith(gatherer_link(request).split("?")[0])
         assert customer.page.inner_text("#done-help").startswith("You stay on this page")
     assert live.status(request["id"]) == "failed"
