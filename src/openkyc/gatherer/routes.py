@@ -22,6 +22,7 @@ _STATIC = Path(__file__).parent / "static"
 ASSET_TYPES = {
     "gatherer.js": "text/javascript; charset=utf-8",
     "gatherer.css": "text/css; charset=utf-8",
+    "message.js": "text/javascript; charset=utf-8",
 }
 # Documents with a front and a back: both sides are asked for.
 TWO_SIDED = (
