@@ -191,19 +191,25 @@ def resend(person: Admin, session: Session, id: ResourceIdPath) -> Response:
 
 
 def _keys_page(
-    request: Request, session: Session, person: Principal, **context: object
+    request: Request,
+    session: Session,
+    person: Principal,
+    operations: frozenset[str],
+    **context: object,
 ) -> Response:
     keys, _ = api_keys.page(session, person.organization_id, CollectionQuery(limit=100))
     return render(
         request,
         "settings_keys.html",
-        {"keys": keys, "operations": sorted(request.app.state.operation_ids), **context},
+        {"keys": keys, "operations": sorted(operations), **context},
     )
 
 
 @router.get("/api-keys")
-def key_list(request: Request, person: Admin, session: Session) -> Response:
-    return _keys_page(request, session, person)
+def key_list(
+    request: Request, person: Admin, session: Session, operations: OperationIds
+) -> Response:
+    return _keys_page(request, session, person, operations)
 
 
 def _addresses(text: str) -> list[str] | None:
@@ -232,7 +238,7 @@ def add_key(
         {"description": description, "type": type, "acl": acl, "allowedIps": _addresses(addresses)},
     )
     key, secret = api_keys.make(session, person, data, operations)
-    return _keys_page(request, session, person, created=key, secret=secret)
+    return _keys_page(request, session, person, operations, created=key, secret=secret)
 
 
 @router.post("/api-keys/{id}/delete")
