@@ -245,6 +245,33 @@ def test_idle_for_too_long_before_the_sign_in_form_is_sent(app: FastAPI, team: T
     assert sent.status_code == 403
 
 
+def test_the_queue_pages_from_a_document_so_a_decision_meanwhile_skips_nothing(
+    app: FastAPI, api: TestClient, team: Team, clock: FrozenClock
+) -> None:
+    made = _waiting(api, clock, 5)
+
+    def shown(page: str) -> list[str]:
+        return [d for d in re.findall(r'href="/backoffice/documents/([^"]+)"', page) if d in made]
+
+    with screen(app, team.rita.email) as rita:
+        first = rita.get("/backoffice/queue", size=2).text
+        assert shown(first) == made[:2]
+        assert 'id="previous-page"' not in first
+        following = re.search(r'href="\?size=2&amp;after=([^"]+)" rel="next"', first)
+        assert following and following.group(1) == made[1]
+        # Someone decides a document of the first page: the next page still starts after it.
+        kyc.accept(api, made[0])
+        second = rita.get("/backoffice/queue", size=2, after=made[1]).text
+        assert shown(second) == made[2:4]
+        third = rita.get("/backoffice/queue", size=2, after=made[3]).text
+        assert shown(third) == made[4:] and 'id="next-page"' not in third
+        back = rita.get("/backoffice/queue", size=2, before=made[4]).text
+        assert shown(back) == made[2:4] and 'id="previous-page"' in back
+        assert shown(rita.get("/backoffice/queue", size=2, before=made[2]).text) == made[1:2]
+        unknown = rita.get("/backoffice/queue", after="kyc_doc_nope")
+    assert unknown.status_code == 422 and "after: no such document" in unknown.text
+
+
 def test_the_queue_filters_by_type_failed_check_score_age_tag_and_holder(
     app: FastAPI,
     api: TestClient,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Float, String
+from sqlalchemy import Boolean, Float, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -58,12 +58,48 @@ def _failed_check_sqlite(element: has_failed_check, compiler: SQLCompiler, **kw:
 
 @compiles(has_failed_check, "postgresql")
 def _failed_check_postgresql(element: has_failed_check, compiler: SQLCompiler, **kw: Any) -> str:
+    # The bare containment, as the GIN index of check_list holds it (NULL, no checks, is
+    # not true in a WHERE).
     matches, name = (compiler.process(c, **kw) for c in element.clauses)
     return (
-        f"COALESCE(({matches} -> 'checkList') @> "
-        f"jsonb_build_array(jsonb_build_object('name', CAST({name} AS TEXT), 'failed', true)), "
-        "false)"
+        f"(({matches} -> 'checkList') @> "
+        f"jsonb_build_array(jsonb_build_object('name', CAST({name} AS TEXT), 'failed', true)))"
     )
+
+
+class check_list(FunctionElement[Any]):
+    """``check_list(matches)``: the list of checks of a document's matches (PostgreSQL: the
+    expression its GIN index holds, for has_failed_check)."""
+
+    name = "check_list"
+    inherit_cache = True
+
+
+@compiles(check_list, "postgresql")
+def _check_list_postgresql(element: check_list, compiler: SQLCompiler, **kw: Any) -> str:
+    (matches,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({matches} -> 'checkList')"
+
+
+class matches_score(FunctionElement[int]):
+    """``matches_score(matches)``: the score of a document's matches as an integer (the
+    expression the review queue's score index holds)."""
+
+    type = Integer()
+    name = "matches_score"
+    inherit_cache = True
+
+
+@compiles(matches_score, "sqlite")
+def _score_sqlite(element: matches_score, compiler: SQLCompiler, **kw: Any) -> str:
+    (matches,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(json_extract({matches}, '$.score') AS INTEGER)"
+
+
+@compiles(matches_score, "postgresql")
+def _score_postgresql(element: matches_score, compiler: SQLCompiler, **kw: Any) -> str:
+    (matches,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST({matches} ->> 'score' AS INTEGER)"
 
 
 class utc_day(FunctionElement[str]):

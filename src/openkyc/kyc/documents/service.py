@@ -33,6 +33,7 @@ from openkyc.kyc.documents.repository import (
     WAITING_FOR_A_PERSON,
     KycDocumentRepository,
     QueueFilter,
+    QueuePosition,
     QueueSummary,
 )
 from openkyc.kyc.documents.schemas import KycDocumentIn, MatchesOverwrite, RejectionIn
@@ -509,17 +510,50 @@ def archive(session: Session, document: KycDocument, links: Links) -> None:
     changed(session, document, links, [event_types.KYC_DOCUMENT_ARCHIVED])
 
 
+@dataclass(frozen=True)
+class QueuePage:
+    documents: list[KycDocument]
+    summary: QueueSummary
+    # Whether documents of the filter come before the first shown and after the last.
+    earlier: bool
+    later: bool
+
+
 def review_queue(
-    session: Session, organization_id: str, wanted: QueueFilter, offset: int, limit: int
-) -> tuple[list[KycDocument], QueueSummary]:
-    """A page of the documents waiting for a person (oldest first), with how many wait and
-    since when."""
+    session: Session,
+    organization_id: str,
+    wanted: QueueFilter,
+    limit: int,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+) -> QueuePage:
+    """A page of the documents waiting for a person (oldest first): the first, or the one
+    right after (before) the document ``after`` (``before``) of the organization; with how
+    many wait and since when."""
     repository = KycDocumentRepository(session, organization_id)
+    position = None
+    for field, anchor in (("after", after), ("before", before)):
+        if anchor is not None:
+            document = repository.get(anchor)
+            if document is None:
+                raise ValidationFailed.field(field, "no such document")
+            position = QueuePosition(document.created_time, document.id, field == "before")
     now = clock.now()
-    return (
-        repository.queue(wanted, now, transitions.REVIEW_HOLD, offset, limit),
-        repository.queue_summary(wanted, now, transitions.REVIEW_HOLD),
-    )
+    hold = transitions.REVIEW_HOLD
+    found = repository.queue(wanted, now, hold, position, limit + 1)
+    more = len(found) > limit
+    if position is not None and position.backwards:
+        found, earlier, later = found[-limit:], more, True
+    else:
+        found, earlier, later = found[:limit], position is not None, more
+    return QueuePage(found, repository.queue_summary(wanted, now, hold), earlier, later)
+
+
+def queue_summary(session: Session, organization_id: str, wanted: QueueFilter) -> QueueSummary:
+    """How many documents of the filter wait for a person, of each type, and since when."""
+    repository = KycDocumentRepository(session, organization_id)
+    return repository.queue_summary(wanted, clock.now(), transitions.REVIEW_HOLD)
 
 
 # How many of the oldest free documents "take the next one" tries before giving up: each
