@@ -67,6 +67,16 @@ def _failed_check_postgresql(element: has_failed_check, compiler: SQLCompiler, *
     )
 
 
+def _one_argument(cls: type[FunctionElement[Any]], dialect: str, template: str) -> None:
+    """Compile a function of one argument on a dialect as ``template`` with ``{}`` for it."""
+
+    def compile_(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
+        (argument,) = (compiler.process(c, **kw) for c in element.clauses)
+        return template.format(argument)
+
+    compiles(cls, dialect)(compile_)
+
+
 class check_list(FunctionElement[Any]):
     """``check_list(matches)``: the list of checks of a document's matches (PostgreSQL: the
     expression its GIN index holds, for has_failed_check)."""
@@ -75,10 +85,7 @@ class check_list(FunctionElement[Any]):
     inherit_cache = True
 
 
-@compiles(check_list, "postgresql")
-def _check_list_postgresql(element: check_list, compiler: SQLCompiler, **kw: Any) -> str:
-    (matches,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"({matches} -> 'checkList')"
+_one_argument(check_list, "postgresql", "({} -> 'checkList')")
 
 
 class matches_score(FunctionElement[int]):
@@ -90,16 +97,8 @@ class matches_score(FunctionElement[int]):
     inherit_cache = True
 
 
-@compiles(matches_score, "sqlite")
-def _score_sqlite(element: matches_score, compiler: SQLCompiler, **kw: Any) -> str:
-    (matches,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(json_extract({matches}, '$.score') AS INTEGER)"
-
-
-@compiles(matches_score, "postgresql")
-def _score_postgresql(element: matches_score, compiler: SQLCompiler, **kw: Any) -> str:
-    (matches,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST({matches} ->> 'score' AS INTEGER)"
+_one_argument(matches_score, "sqlite", "CAST(json_extract({}, '$.score') AS INTEGER)")
+_one_argument(matches_score, "postgresql", "CAST({} ->> 'score' AS INTEGER)")
 
 
 class utc_day(FunctionElement[str]):
@@ -110,13 +109,5 @@ class utc_day(FunctionElement[str]):
     inherit_cache = True
 
 
-@compiles(utc_day, "sqlite")
-def _utc_day_sqlite(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
-    (moment,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"date({moment})"
-
-
-@compiles(utc_day, "postgresql")
-def _utc_day_postgresql(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
-    (moment,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"to_char(({moment}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+_one_argument(utc_day, "sqlite", "date({})")
+_one_argument(utc_day, "postgresql", "to_char(({}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
