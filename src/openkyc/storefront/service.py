@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from openkyc import clock
 from openkyc.auth import service as auth
-from openkyc.auth.principal import Principal
 from openkyc.db.models import KycDocument, KycRequest
 from openkyc.db.session import SessionFactory
 from openkyc.errors import Conflict, InvalidField, NotFound, Unauthorized, ValidationFailed
@@ -26,6 +25,7 @@ from openkyc.kyc.requests import service as requests
 from openkyc.kyc.requests.tokens import LinkExpired, read_gatherer_token
 from openkyc.kyc.status import PERMANENT
 from openkyc.organizations import service as organizations
+from openkyc.principal import Principal
 from openkyc.storage import Storage
 from openkyc.storefront.schemas import StorefrontKycDocumentIn, StorefrontKycDocumentPatch
 from openkyc.wire import Links
