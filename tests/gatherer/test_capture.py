@@ -121,13 +121,17 @@ def test_the_desktop_hands_off_to_the_phone_and_finishes_with_it(
         desktop.open(gatherer_link(request))
         code = desktop.page.wait_for_selector("#handoff-qr")
         assert code is not None
-        desktop.page.wait_for_function("document.getElementById('handoff-qr').complete")
+        desktop.page.wait_for_function("() => document.getElementById('handoff-qr').complete")
         link = _decoded(code.screenshot())
         assert link == gatherer_link(request)
-        assert desktop.page.get_attribute("#handoff-link", "href") == link
+        # Beside it, a short link to type on the phone: it opens the same page.
+        short = desktop.page.get_attribute("#handoff-short", "href")
+        assert short is not None and re.fullmatch(r"http://[\d.:]+/g/[2-9a-z]{10}", short)
+        assert desktop.page.inner_text("#handoff-short") == short.removeprefix("http://")
         desktop.shot("handoff")
         with customer_at(browser, "phone", "handoff-phone") as phone:
-            phone.open(link)
+            phone.open(short)
+            assert phone.page.url == link
             assert phone.page.query_selector("#handoff-qr") is None  # already on a phone
             accepted = phone.send_after_attach("identity-proof", passport)
             assert "ok" in accepted["class"], accepted
