@@ -18,7 +18,7 @@ from openkyc.kyc.requests import tokens as link_tokens
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.storefront import service as storefront
 from openkyc.storefront.routes import consent_text
-from openkyc.web.deps import RequestLinks, Session
+from openkyc.web.deps import AppCaptureGate, RequestLinks, Session
 
 router = APIRouter(prefix="/gatherer", include_in_schema=False)
 short_links = APIRouter(include_in_schema=False)
@@ -63,6 +63,7 @@ def gatherer_page(
     request: Request,
     session: Session,
     links: RequestLinks,
+    gate: AppCaptureGate,
     token: LinkToken = "",
     lang: Language = None,
 ) -> Response:
@@ -80,9 +81,9 @@ def gatherer_page(
         )
         return pages.closed_page(locale, kyc_request.status if kyc_request else None, go_to)
     issued = storefront.token_for_link(session, links.verifying, token)
-    if request.app.state.capture_gate is not None:
+    if gate is not None:
         # The models load while the customer takes the first photo.
-        request.app.state.capture_gate.start()
+        gate.start()
     settings = kyc_settings.get(session, issued.request.organization_id)
     brand = settings.gatherer
     locale = _locale(request, lang, brand.defaultLanguage)
