@@ -18,7 +18,7 @@ from openkyc.kyc.requests import tokens as link_tokens
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.storefront import service as storefront
 from openkyc.storefront.routes import consent_text
-from openkyc.web.deps import AppCaptureGate, RequestLinks, Session
+from openkyc.web.deps import AppCaptureGate, RequestLinks, Session, ShortLinkLimiter
 
 router = APIRouter(prefix="/gatherer", include_in_schema=False)
 short_links = APIRouter(include_in_schema=False)
@@ -170,6 +170,7 @@ def gatherer_short_link(
     request: Request,
     session: Session,
     links: RequestLinks,
+    limiter: ShortLinkLimiter,
     code: Annotated[str, Path(max_length=32)],
     lang: Language = None,
 ) -> Response:
@@ -179,7 +180,7 @@ def gatherer_short_link(
     locale = _locale(request, lang)
     client = request.client.host if request.client else "unknown"
     try:
-        request.app.state.short_link_limiter.hit(f"short-link/{client}")
+        limiter.hit(f"short-link/{client}")
     except RateLimited as limited:
         return pages.too_many_page(locale, limited.headers or {})
     found = kyc_requests.find_by_short_code(session, code.lower())
