@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from openkyc.aml import flows
 from openkyc.aml.lists import service as list_service
+from openkyc.aml.tasks import rescreen_handler
 from openkyc.db.models import OutboxEvent
 from openkyc.db.session import Database
-from openkyc.aml.tasks import rescreen_handler
 from openkyc.jobs.worker import Worker
 from openkyc.wire import Links
 from tests.fixtures import watchlists, webhooks
