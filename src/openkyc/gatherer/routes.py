@@ -15,13 +15,14 @@ from openkyc.errors import NotFound
 from openkyc.gatherer import i18n, pages
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.storefront import service as storefront
-from openkyc.web.deps import RequestLinks, Session
+from openkyc.web.deps import AppCaptureGate, RequestLinks, Session
 
 router = APIRouter(prefix="/gatherer", include_in_schema=False)
 _STATIC = Path(__file__).parent / "static"
 ASSET_TYPES = {
     "gatherer.js": "text/javascript; charset=utf-8",
     "gatherer.css": "text/css; charset=utf-8",
+    "message.js": "text/javascript; charset=utf-8",
 }
 # Documents with a front and a back: both sides are asked for.
 TWO_SIDED = (
@@ -58,6 +59,7 @@ def gatherer_page(
     request: Request,
     session: Session,
     links: RequestLinks,
+    gate: AppCaptureGate,
     token: LinkToken = "",
     lang: Language = None,
 ) -> Response:
@@ -75,9 +77,9 @@ def gatherer_page(
         )
         return pages.closed_page(locale, kyc_request.status if kyc_request else None, go_to)
     issued = storefront.token_for_link(session, links.verifying, token)
-    if request.app.state.capture_gate is not None:
+    if gate is not None:
         # The models load while the customer takes the first photo.
-        request.app.state.capture_gate.start()
+        gate.start()
     settings = kyc_settings.get(session, issued.request.organization_id)
     brand = settings.gatherer
     locale = _locale(request, lang, brand.defaultLanguage)

@@ -7,7 +7,8 @@ from fastapi.responses import JSONResponse
 
 from openkyc.config import Settings
 from openkyc.db.models import KycDocument
-from openkyc.kyc.documents.gate import CaptureGate, Screening
+from openkyc.db.session import SessionFactory
+from openkyc.kyc.documents.gate import CaptureGate
 from openkyc.storage import Storage
 from openkyc.storefront import service
 from openkyc.storefront.schemas import (
@@ -24,6 +25,7 @@ from openkyc.web.deps import (
     AppSettings,
     AppStorage,
     CustomerAuth,
+    ReadSessions,
     RequestLinks,
     ResourceIdPath,
     Session,
@@ -42,11 +44,13 @@ def _document(document: KycDocument, links: Links) -> StorefrontKycDocumentOut:
     return StorefrontKycDocumentOut.of(document, [Link(rel="self", href=href)])
 
 
-def _screening(gate: CaptureGate | None, storage: Storage, settings: Settings) -> Screening | None:
+def _screening(
+    gate: CaptureGate | None, storage: Storage, settings: Settings, sessions: SessionFactory
+) -> service.Screening | None:
     """The quality gate, when documents are analysed and the gate is on."""
     if gate is None or not settings.auto_analysis:
         return None
-    return Screening(gate, storage)
+    return service.Screening(gate, storage, sessions)
 
 
 @router.get(
@@ -88,6 +92,7 @@ def create_storefront_kyc_document(
     settings: AppSettings,
     storage: AppStorage,
     gate: AppCaptureGate,
+    sessions: ReadSessions,
 ) -> JSONResponse:
     """Provide a document for the token's KYC request from files the customer uploaded with
     the same token (`POST /files`); identity and address proof are analysed at once
@@ -103,7 +108,7 @@ def create_storefront_kyc_document(
         body,
         links,
         auto_analysis=settings.auto_analysis,
-        screening=_screening(gate, storage, settings),
+        screening=_screening(gate, storage, settings, sessions),
     )
     out = _document(document, links)
     return member_response(out, status_code=201, location=out.links[0].href)
@@ -138,6 +143,7 @@ def patch_storefront_kyc_document(
     settings: AppSettings,
     storage: AppStorage,
     gate: AppCaptureGate,
+    sessions: ReadSessions,
 ) -> JSONResponse:
     """Change the subtype or files of a document that is still waiting (`pending`, nobody
     decided yet); a decided document does not change: a new attempt is a new document."""
@@ -148,7 +154,7 @@ def patch_storefront_kyc_document(
         body,
         links,
         auto_analysis=settings.auto_analysis,
-        screening=_screening(gate, storage, settings),
+        screening=_screening(gate, storage, settings, sessions),
     )
     return member_response(_document(document, links))
 

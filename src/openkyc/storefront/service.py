@@ -14,10 +14,11 @@ from openkyc import clock
 from openkyc.auth import service as auth
 from openkyc.auth.principal import Principal
 from openkyc.db.models import KycDocument, KycRequest
+from openkyc.db.session import SessionFactory
 from openkyc.errors import Conflict, InvalidField, NotFound, Unauthorized, ValidationFailed
 from openkyc.files import service as file_service
 from openkyc.kyc.documents import service as documents
-from openkyc.kyc.documents.gate import Screening, ensure_analysable
+from openkyc.kyc.documents.gate import CaptureGate, capture_of, screen
 from openkyc.kyc.documents.schemas import KycDocumentIn
 from openkyc.kyc.enums import IDENTITY, DocumentStatus, RequestStatus, UploadableDocumentType
 from openkyc.kyc.liveness import service as liveness
@@ -25,6 +26,7 @@ from openkyc.kyc.requests import service as requests
 from openkyc.kyc.requests.tokens import LinkExpired, read_gatherer_token
 from openkyc.kyc.status import PERMANENT
 from openkyc.organizations import service as organizations
+from openkyc.storage import Storage
 from openkyc.storefront.schemas import StorefrontKycDocumentIn, StorefrontKycDocumentPatch
 from openkyc.wire import Links
 
@@ -49,6 +51,17 @@ class CustomerToken:
     request: KycRequest
     created: datetime
     expires: datetime
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The quality gate and where its sessions and the files' bytes come from: the gate reads
+    in a short session of its own and judges with none open, before the request's write
+    transaction begins (on SQLite, before it takes the write lock)."""
+
+    gate: CaptureGate
+    storage: Storage
+    sessions: SessionFactory
 
 
 @dataclass(frozen=True)
@@ -199,21 +212,27 @@ def create_document(
 ) -> KycDocument:
     """A document of the token's request, from the customer's own uploads; analysed at once.
     With ``screening``, files the analyser could not judge are refused first (no attempt
-    used)."""
+    used), before anything is written."""
+    if screening is not None:
+        with screening.sessions() as reading:
+            request = request_of(reading, principal)
+            _check_own_files(reading, principal, data.fileIds)
+            if data.documentType == IDENTITY and _liveness_required(request):
+                liveness.ensure_live_selfie(reading, request, data.fileIds)
+            ensure_open(reading, principal)
+            capture = capture_of(
+                reading,
+                screening.storage,
+                principal.organization_id,
+                data.documentType,
+                data.documentSubtype,
+                data.fileIds,
+            )
+        screen(screening.gate, capture)
     request = request_of(session, principal)
     _check_own_files(session, principal, data.fileIds)
     if data.documentType == IDENTITY and _liveness_required(request):
         liveness.ensure_live_selfie(session, request, data.fileIds)
-    if screening is not None:
-        ensure_open(session, principal)
-        ensure_analysable(
-            session,
-            screening,
-            principal.organization_id,
-            data.documentType,
-            data.documentSubtype,
-            data.fileIds,
-        )
     body = KycDocumentIn(
         customerId=request.customer_id,
         documentType=data.documentType,
@@ -224,6 +243,36 @@ def create_document(
     return documents.create(
         session, principal.organization_id, body, links, auto_analysis=auto_analysis
     )
+
+
+def _changeable(document: KycDocument) -> None:
+    if document.status != DocumentStatus.PENDING or document.review_time is not None:
+        raise Conflict(f"KYC document {document.id} is {document.status} and can no longer change")
+
+
+def _screen_patch(
+    screening: Screening, principal: Principal, document_id: str, data: StorefrontKycDocumentPatch
+) -> None:
+    """The gate for a document's new files, judged before the document is locked."""
+    given = data.model_fields_set
+    if "fileIds" not in given or data.fileIds is None:
+        return
+    with screening.sessions() as reading:
+        document = document_of(reading, principal, document_id)
+        _changeable(document)
+        if data.fileIds == list(document.file_ids):
+            return
+        _check_own_files(reading, principal, data.fileIds)
+        subtype = data.documentSubtype if "documentSubtype" in given else document.document_subtype
+        capture = capture_of(
+            reading,
+            screening.storage,
+            principal.organization_id,
+            document.document_type,
+            subtype,
+            data.fileIds,
+        )
+    screen(screening.gate, capture)
 
 
 def patch_document(
@@ -237,10 +286,12 @@ def patch_document(
     screening: Screening | None = None,
 ) -> KycDocument:
     """Change the subtype or files of a document nobody has decided on: a decided document
-    stays as it is (a new attempt is a new document). New files pass the gate first."""
+    stays as it is (a new attempt is a new document). New files pass the gate first,
+    before the document is locked for the change."""
+    if screening is not None:
+        _screen_patch(screening, principal, document_id, data)
     document = document_of(session, principal, document_id, for_update=True)
-    if document.status != DocumentStatus.PENDING or document.review_time is not None:
-        raise Conflict(f"KYC document {document.id} is {document.status} and can no longer change")
+    _changeable(document)
     if data.documentType is not None and data.documentType != document.document_type:
         raise ValidationFailed.field("documentType", "the type of a document cannot change")
     given = data.model_fields_set
@@ -250,11 +301,6 @@ def patch_document(
     request = request_of(session, principal)
     if request.status in PERMANENT:
         raise Conflict(f"KYC request {request.id} is {request.status} and takes no more changes")
-    subtype = data.documentSubtype if "documentSubtype" in given else document.document_subtype
-    if screening is not None and file_ids is not None and file_ids != list(document.file_ids):
-        ensure_analysable(
-            session, screening, principal.organization_id, document.document_type, subtype, file_ids
-        )
     body = KycDocumentIn(
         customerId=document.customer_id,
         documentType=UploadableDocumentType(document.document_type),

@@ -275,7 +275,7 @@ def _apply(
         return
     check.proposal_id = None
     check.decision_id = decision.id
-    check.status = decision.status
+    check.status = AmlCheckStatus(decision.status)
     if decision.status == AmlCheckStatus.FALSE_POSITIVE:
         _suppress(session, check, now)
 

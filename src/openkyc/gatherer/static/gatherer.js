@@ -703,7 +703,7 @@
   async function openCamera(type, slot) {
     const work = draft(type);
     closeCamera(work);
-    const capture = (work.capture = { slot, phase: 'starting', status: 'starting', good: 0 });
+    const capture = (work.capture = { slot, phase: 'starting', status: 'starting', good: 0, looks: 0 });
     render();
     try {
       capture.stream = await navigator.mediaDevices.getUserMedia({
@@ -790,11 +790,13 @@
     const status = verdict(seen);
     capture.good = status === 'good' ? capture.good + 1 : 0;
     capture.status = status;
+    capture.looks += 1;
     const line = document.getElementById(`capture-status-${type}`);
     if (line) {
       line.dataset.status = status;
       line.dataset.sharpness = seen.sharp.toFixed(2);
       line.dataset.brightness = seen.light.toFixed(0);
+      line.dataset.looks = String(capture.looks);
       const text = capture.good > 0 ? T.capture.holding : T.capture.status[status];
       if (line.textContent !== text) line.textContent = text;
     }
