@@ -3,8 +3,8 @@
 The short link of a request's gatherer page (``/g/{code}``), typed on a phone when the QR
 code cannot be scanned: random, unique over every organization, resolved to the request.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
