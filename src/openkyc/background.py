@@ -1,6 +1,6 @@
-"""The background side of openkyc: the job worker (document analysis), the webhook delivery
-worker and the periodic tasks (request expiry). `openkyc serve` runs it in-process;
-`openkyc worker` runs it alone."""
+"""The background side of openkyc: the job worker (document analysis, liveness checks, AML
+rescreening after a list load), the webhook delivery worker and the periodic tasks (request
+expiry). `openkyc serve` runs it in-process; `openkyc worker` runs it alone."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from openkyc.aml.flows import RESCREEN_CUSTOMERS
+from openkyc.aml.tasks import rescreen_handler
 from openkyc.config import Settings
 from openkyc.db.session import Database
 from openkyc.flows.files import Sweep, sweep_orphan_bytes
@@ -135,6 +137,7 @@ def background(
             database.write_sessionmaker, storage, runner, lambda: links
         ),
         CHECK_LIVENESS: liveness_handler(database.write_sessionmaker, storage, runner, settings),
+        RESCREEN_CUSTOMERS: rescreen_handler(database.write_sessionmaker, lambda: links),
     }
     worker = Worker(
         database.write_sessionmaker,

@@ -145,6 +145,9 @@ class Customer:
     def consent(self, document_type: str = "identity-proof") -> None:
         """Agree to pictures of the face, as the page asks before any is taken."""
         self.page.check(f"#consent-{document_type}")
+        self.page.wait_for_selector(
+            f"fieldset.consent.agreed #consent-{document_type}:not([disabled])"
+        )
 
     def attach(self, document_type: str, slot: str, picture: Path) -> None:
         if slot == "face-proof" and not self.page.is_checked(f"#consent-{document_type}"):

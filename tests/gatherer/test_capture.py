@@ -7,7 +7,6 @@ photo."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -20,6 +19,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from tests.analysis import documents as drawn
 from tests.fixtures.tools import require
+from tests.fixtures.waiting import until
 from tests.gatherer.browser import CHROMIUM, customer_at, launch, y4m
 from tests.gatherer.live import SHOP, Merchant, gatherer_link
 
@@ -84,7 +84,9 @@ def test_a_blurred_camera_is_not_taken_by_itself_and_its_photo_gets_the_blur_hin
         page = customer.page
         page.click("#capture-open-identity-proof-id-front")
         page.wait_for_selector("#capture-status-identity-proof[data-status='blur']")
-        time.sleep(3)  # twelve looks at the camera: none is good enough to take
+        # Twelve looks at the camera: none is good enough to take.
+        status = "#capture-status-identity-proof"
+        until(lambda: int(page.get_attribute(status, "data-looks") or 0) >= 12, 30, "12 looks")
         assert page.query_selector("[data-capture='review']") is None
         page.locator(".capture").scroll_into_view_if_needed()
         customer.shot("camera-not-sharp", full_page=False)
@@ -121,13 +123,17 @@ def test_the_desktop_hands_off_to_the_phone_and_finishes_with_it(
         desktop.open(gatherer_link(request))
         code = desktop.page.wait_for_selector("#handoff-qr")
         assert code is not None
-        desktop.page.wait_for_function("document.getElementById('handoff-qr').complete")
+        desktop.page.wait_for_function("() => document.getElementById('handoff-qr').complete")
         link = _decoded(code.screenshot())
         assert link == gatherer_link(request)
-        assert desktop.page.get_attribute("#handoff-link", "href") == link
+        # Beside it, a short link to type on the phone: it opens the same page.
+        short = desktop.page.get_attribute("#handoff-short", "href")
+        assert short is not None and re.fullmatch(r"http://[\d.:]+/g/[2-9a-z]{10}", short)
+        assert desktop.page.inner_text("#handoff-short") == short.removeprefix("http://")
         desktop.shot("handoff")
         with customer_at(browser, "phone", "handoff-phone") as phone:
-            phone.open(link)
+            phone.open(short)
+            assert phone.page.url == link
             assert phone.page.query_selector("#handoff-qr") is None  # already on a phone
             accepted = phone.send_after_attach("identity-proof", passport)
             assert "ok" in accepted["class"], accepted

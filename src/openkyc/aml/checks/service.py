@@ -81,7 +81,7 @@ def screen(
     now = clock.now()
     outcome = screening.evaluate(
         person,
-        lists.candidates(session, keys),
+        lists.candidates(session, screening.person_tokens(person)),
         settings,
         repository.suppressions(customer.id),
         now,

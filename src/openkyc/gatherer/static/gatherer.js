@@ -448,15 +448,35 @@
           id,
           checked: !!work.consent,
           'aria-describedby': `${id}-text`,
-          onchange: (event) => {
-            work.consent = event.target.checked;
-            remember(type, work);
-            render();
-          },
+          onchange: (event) => agree(type, work, event.target),
         }),
         el('label', { for: id }, T.consent.agree),
       ),
     );
+  }
+
+  /* The agreement is recorded on the server (who, when, the words' version) before the
+   * selfie's picker or the face check appears; unticking hides them again. */
+  async function agree(type, work, box) {
+    work.error = null;
+    if (!box.checked) {
+      work.consent = false;
+      remember(type, work);
+      render();
+      return;
+    }
+    box.disabled = true;
+    try {
+      await api('POST', `/storefront/kyc-requests/${boot.requestId}/consents`, { language: boot.lang, textVersion: boot.consentVersion });
+      work.consent = true;
+    } catch (error) {
+      work.consent = false;
+      work.error = problemText(error);
+    }
+    remember(type, work);
+    render();
+    const next = document.getElementById(work.consent ? `consent-${type}` : `error-${type}`);
+    if (next) next.focus();
   }
 
   /* The quality gate refused the pictures: what to fix for each, and that no attempt was
@@ -563,23 +583,29 @@
 
   /* On a computer: the same link as a QR code (drawn by the server) and as text, to take the
    * photos on a phone. This page follows the phone's progress (see follow()). */
+  /* The short link (/g/{code}) is what a customer can type on a phone; the whole link
+   * stays for requests made before short links existed. */
   function handoffBox() {
+    const short = boot.handoff.short;
     const copy = el('button', {
       type: 'button',
       class: 'button',
       id: 'handoff-copy',
       onclick: () => {
-        if (navigator.clipboard) navigator.clipboard.writeText(boot.handoff.link).catch(() => {});
+        if (navigator.clipboard) navigator.clipboard.writeText(short || boot.handoff.link).catch(() => {});
         copy.textContent = T.handoff.copied;
       },
     }, T.handoff.copy);
+    const typed = short
+      ? el('a', { href: short, id: 'handoff-short' }, short.replace(/^https?:\/\//, ''))
+      : el('a', { href: boot.handoff.link, id: 'handoff-link' }, boot.handoff.link);
     return el(
       'section',
       { class: 'handoff', 'aria-labelledby': 'handoff-title' },
       el('h2', { id: 'handoff-title' }, T.handoff.title),
       el('p', {}, T.handoff.text),
       el('img', { src: boot.handoff.qr, alt: T.handoff.qrTitle, id: 'handoff-qr', width: '148', height: '148' }),
-      el('p', { class: 'handoff-link' }, T.handoff.link, ' ', el('a', { href: boot.handoff.link, id: 'handoff-link' }, boot.handoff.link)),
+      el('p', { class: 'handoff-link' }, short ? T.handoff.short : T.handoff.link, ' ', typed),
       el('p', {}, copy),
     );
   }
@@ -703,7 +729,7 @@
   async function openCamera(type, slot) {
     const work = draft(type);
     closeCamera(work);
-    const capture = (work.capture = { slot, phase: 'starting', status: 'starting', good: 0 });
+    const capture = (work.capture = { slot, phase: 'starting', status: 'starting', good: 0, looks: 0 });
     render();
     try {
       capture.stream = await navigator.mediaDevices.getUserMedia({
@@ -790,11 +816,13 @@
     const status = verdict(seen);
     capture.good = status === 'good' ? capture.good + 1 : 0;
     capture.status = status;
+    capture.looks += 1;
     const line = document.getElementById(`capture-status-${type}`);
     if (line) {
       line.dataset.status = status;
       line.dataset.sharpness = seen.sharp.toFixed(2);
       line.dataset.brightness = seen.light.toFixed(0);
+      line.dataset.looks = String(capture.looks);
       const text = capture.good > 0 ? T.capture.holding : T.capture.status[status];
       if (line.textContent !== text) line.textContent = text;
     }
