@@ -57,15 +57,21 @@ def launch(playwright: Playwright, camera: Path | None = None) -> Browser:
 
 
 def y4m(
-    picture: Image.Image, path: Path, *, size: tuple[int, int] = (1280, 720), blur: float = 0
+    picture: Image.Image,
+    path: Path,
+    *,
+    size: tuple[int, int] = (1280, 720),
+    blur: float = 0,
+    fill: float = 0.8,
 ) -> Path:
     """A still video (Y4M, 4:2:0, 10 frames at 10 fps) of ``picture`` on a dark desk,
-    fitted inside ``size`` with a margin: what a phone held over the document films
-    (``blur``: out of focus by that radius, desk and all)."""
+    centred, ``fill`` of the frame's width or height (0.8: a margin all round; above 1 the
+    phone is held too close and the document runs off every side): what a phone held over
+    the document films (``blur``: out of focus by that radius, desk and all)."""
     width, height = size
     frame = Image.new("RGB", size, (58, 50, 44))
-    fitted = picture.copy()
-    fitted.thumbnail((int(width * 0.8), int(height * 0.8)))
+    factor = min(width * fill / picture.width, height * fill / picture.height)
+    fitted = picture.resize((round(picture.width * factor), round(picture.height * factor)))
     frame.paste(fitted, ((width - fitted.width) // 2, (height - fitted.height) // 2))
     if blur:
         frame = frame.filter(ImageFilter.GaussianBlur(blur))
