@@ -12,7 +12,6 @@ from pydantic import ValidationError
 
 from openkyc.api_keys import service as api_keys
 from openkyc.api_keys.schemas import ApiKeyIn
-from openkyc.auth.principal import Principal
 from openkyc.backoffice.deps import Admin
 from openkyc.backoffice.pages import PageRoute, render, validated
 from openkyc.db.collection import CollectionQuery
@@ -20,6 +19,7 @@ from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.kyc.settings.schemas import KycSettings
+from openkyc.principal import Principal
 from openkyc.service_credentials import service as credentials
 from openkyc.users import service as users
 from openkyc.users.enums import Role, UserStatus

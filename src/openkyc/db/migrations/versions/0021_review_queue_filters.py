@@ -5,16 +5,16 @@ The score is an index's expression on both backends (organization, status, score
 PostgreSQL the list of checks also has a GIN index, which answers "this check failed" by
 containment.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0021
+Revises: 0020
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0019"
-down_revision = "0018"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,8 @@
 A still of each pose of a liveness challenge is kept as a file of the customer, for the
 people who review the customer's identity document.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0020
+Revises: 0019
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from alembic import op
 
 from openkyc.db.types import JSONType
 
-revision = "0018"
-down_revision = "0017"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
