@@ -121,14 +121,19 @@ class KycDocument(ResourceMixin, Base):
         Index(None, "organization_id", "status"),
         Index(None, "organization_id", "created_time"),
         Index(None, "organization_id", "updated_time"),
-        # The review queue: the documents of one status, oldest first.
-        Index(None, "organization_id", "status", "created_time"),
+        # The review queue: the documents of one status, oldest first; with their type, its
+        # counts (how many of each type, the oldest) read the index alone.
+        Index(
+            "ix_kyc_documents_queue", "organization_id", "status", "created_time", "document_type"
+        ),
         # Its filters on the score and on a failed check.
         Index(
             "ix_kyc_documents_queue_score",
             "organization_id",
             "status",
             matches_score(document_matches),
+            "created_time",
+            "document_type",
         ),
         Index(
             "ix_kyc_documents_check_list", check_list(document_matches), postgresql_using="gin"
