@@ -31,10 +31,11 @@ from openkyc.web.deps import (
     UploadAuth,
 )
 from openkyc.web.links import Links
+from openkyc.web.routing import OneHopRoute
 
 # Uploads carry the file in the body: the app's body limit lets POST /files take up to
 # OPENKYC_MAX_FILE_BYTES (in base64 and with fields), every other route 1 MiB.
-router = APIRouter(prefix="/files", tags=["Files"])
+router = APIRouter(prefix="/files", tags=["Files"], route_class=OneHopRoute)
 
 
 UploadBody = Annotated[Upload, Depends(read_upload)]

@@ -16,8 +16,9 @@ from openkyc.gatherer import i18n, pages
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.storefront import service as storefront
 from openkyc.web.deps import RequestLinks, Session
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/gatherer", include_in_schema=False)
+router = APIRouter(prefix="/gatherer", include_in_schema=False, route_class=OneHopRoute)
 _STATIC = Path(__file__).parent / "static"
 ASSET_TYPES = {
     "gatherer.js": "text/javascript; charset=utf-8",
