@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     # Rate limit of mutating requests, per organization, in the `limits` notation.
     rate_limit: str = "3000/10minutes"
     rate_limit_storage: str = "memory://"
+    # Lookups of gatherer short links (`/g/{code}`), per client address: what keeps their
+    # codes from being guessed.
+    short_link_rate_limit: str = "30/10minutes"
 
     max_body_bytes: int = Field(default=1 * MIB, ge=1024)
     max_file_bytes: int = Field(default=20 * MIB, ge=1024)

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser
 
+from openkyc.storefront.service import consent_version
 from tests.fixtures import kyc
 from tests.fixtures.storefront import link_token
 from tests.gatherer.browser import customer_at
@@ -66,6 +67,13 @@ def test_a_brand_that_would_hurt_the_customer_is_refused(
     assert api.get("/kyc-settings").json()["gatherer"][field] is None
 
 
+def consents(api: Any, customer_id: str) -> list[dict[str, Any]]:
+    """The consent records on the customer's timeline, as the merchant reads it."""
+    response = api.get(f"/customers/{customer_id}/timeline", params={"sort": "occurredTime"})
+    assert response.status_code == 200, response.text
+    return [e for e in response.json() if e["type"] == "kyc-consent-given"]
+
+
 def test_the_qr_code_carries_the_link_of_an_open_request_only(
     client: TestClient, request_: dict[str, Any]
 ) -> None:
@@ -108,3 +116,11 @@ def test_the_customer_agrees_before_any_picture_of_the_face(
         page.reload()  # the consent is kept for the tab
         page.wait_for_selector("#file-identity-proof-face-proof", state="attached")
         assert page.is_checked("#consent-identity-proof")
+    # The server recorded it before the selfie could be chosen: who, when, which words.
+    [entry] = consents(live.api, request["customerId"])
+    assert entry["extraData"]["author"]["userFullName"] == "Customer"
+    rows = {row["attribute"]: row["value"] for row in entry["extraData"]["tables"][0]["data"]}
+    assert rows["KYC request"] == request["id"]
+    assert rows["Text"] == BRAND["consentText"]
+    assert rows["Text version"] == consent_version(BRAND["consentText"])
+    assert rows["Language"] == "en"

@@ -26,6 +26,7 @@ from openkyc.timeline.enums import TriggeredBy
 from openkyc.users import roles
 from openkyc.web.links import Links, links_for_request
 from openkyc.web.middleware import ORGANIZATION_IN_PATH, RESPONSE_HEADERS
+from openkyc.web.ratelimit import OrganizationRateLimiter
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -205,6 +206,15 @@ async def _capture_gate(request: Request) -> CaptureGate | None:
 
 AppSettings = Annotated[Settings, Depends(_settings)]
 AppCaptureGate = Annotated[CaptureGate | None, Depends(_capture_gate)]
+
+
+async def _short_link_limiter(request: Request) -> OrganizationRateLimiter:
+    """The counter of short-link lookups per client address."""
+    limiter: OrganizationRateLimiter = request.app.state.short_link_limiter
+    return limiter
+
+
+ShortLinkLimiter = Annotated[OrganizationRateLimiter, Depends(_short_link_limiter)]
 AppStorage = Annotated[Storage, Depends(_storage)]
 AppCreditBureau = Annotated[CreditBureau, Depends(_credit_bureau)]
 OperationIds = Annotated[frozenset[str], Depends(_operation_ids)]
