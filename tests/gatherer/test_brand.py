@@ -11,6 +11,7 @@ from playwright.sync_api import Browser
 
 from openkyc.storefront.service import consent_version
 from tests.fixtures import kyc
+from tests.fixtures.payloads import customer_body
 from tests.fixtures.storefront import link_token
 from tests.gatherer.browser import customer_at
 from tests.gatherer.live import Merchant, gatherer_link
@@ -46,6 +47,24 @@ def test_the_page_wears_the_merchants_brand_and_speaks_its_default_language(
     assert brand == {k: v for k, v in BRAND.items() if k not in ("name", "defaultLanguage")}
     english = client.get(page_path(request_), headers={"Accept-Language": "en-GB"})
     assert '<html lang="en">' in english.text  # the customer's own language comes first
+
+
+def test_a_request_speaks_the_language_the_merchant_gave_its_customer(
+    api: TestClient, client: TestClient
+) -> None:
+    assert api.put("/kyc-settings", json={"gatherer": BRAND}).status_code == 200
+    body = {**customer_body(first="Lucía"), "locale": "es-MX"}
+    customer = api.post("/customers", json=body)
+    assert customer.status_code == 201, customer.text
+    request = kyc.kyc_request(api, customer.json()["id"], "identity-proof", redirectUrl=SHOP)
+    english_browser = {"Accept-Language": "en-GB,en;q=0.9"}
+    page = client.get(page_path(request), headers=english_browser)
+    assert '<html lang="es">' in page.text  # the request's own, before the browser's
+    assert bootstrap(page.text)["lang"] == "es"
+    chosen = client.get(page_path(request) + "&lang=fr", headers=english_browser)
+    assert '<html lang="fr">' in chosen.text  # the customer's choice on the page first
+    other = kyc.kyc_request(api, kyc.customer(api), "identity-proof", redirectUrl=SHOP)
+    assert '<html lang="en">' in client.get(page_path(other), headers=english_browser).text
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,10 @@ def gatherer_page(
         gate.start()
     settings = kyc_settings.get(session, issued.request.organization_id)
     brand = settings.gatherer
-    locale = _locale(request, lang, brand.defaultLanguage)
+    # The customer's choice on the page first, then the language the merchant gave this
+    # customer (their ``locale``), then the browser's, then the merchant's default.
+    chosen = lang if lang in i18n.LOCALES else storefront.customer_language(session, issued.request)
+    locale = _locale(request, chosen, brand.defaultLanguage)
     ui = settings.uiVersion or "1"
     leave = "gatherer/leave?" + urlencode({"token": token, "lang": locale})
     link = f"{links.root}/gatherer?" + urlencode({"token": token})

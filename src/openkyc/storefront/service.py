@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from openkyc import clock
 from openkyc.auth import service as auth
-from openkyc.auth.principal import Principal
+from openkyc.customers import service as customers
 from openkyc.db.models import KycDocument, KycRequest
 from openkyc.db.session import SessionFactory
 from openkyc.errors import Conflict, InvalidField, NotFound, Unauthorized, ValidationFailed
@@ -27,6 +27,7 @@ from openkyc.kyc.requests import service as requests
 from openkyc.kyc.requests.tokens import LinkExpired, read_gatherer_token
 from openkyc.kyc.status import PERMANENT
 from openkyc.organizations import service as organizations
+from openkyc.principal import Principal
 from openkyc.storage import Storage
 from openkyc.storefront.schemas import StorefrontKycDocumentIn, StorefrontKycDocumentPatch
 from openkyc.timeline import service as timeline
@@ -320,6 +321,15 @@ def patch_document(
         session, principal.organization_id, document.id, body, links, auto_analysis=auto_analysis
     )
     return updated
+
+
+def customer_language(session: Session, request: KycRequest) -> str | None:
+    """The language the merchant gave the request's customer (``locale``, RFC 5646, such as
+    ``fr-FR``): its primary subtag, lower case, or None."""
+    customer = customers.find(session, request.organization_id, request.customer_id)
+    if customer is None or not customer.locale:
+        return None
+    return customer.locale.split("-")[0].split("_")[0].strip().lower() or None
 
 
 def consent_version(text: str) -> str:
