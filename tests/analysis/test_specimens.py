@@ -161,3 +161,22 @@ def test_grey_guilloches_and_a_grey_portrait_are_no_watermark(engines: Engines) 
     )
     assert result.parsed_data["specimen"] is None
     assert result.matches["isPublishedOnline"] is False
+
+
+@pytest.mark.slow
+def test_a_grey_watermark_is_looked_for_only_on_a_document_that_would_be_accepted(
+    engines: Engines,
+) -> None:
+    """Reading pale ink costs about as much as reading the page: a document that waits for
+    a person or is rejected for something else (here a birth date that is not the
+    customer's) is decided without it, and is never accepted for that."""
+    grey = (128, 128, 128)
+    page = stamped(passport(Holder()), "MUSTER", angle=0, colour=grey, opacity=0.3, size=150)
+    person = Person("Eileen", "Collins", dob=date(1986, 11, 20), country="GB")
+    file = InputFile(encode(page), "id-front")
+    result = analyze_identity([file], person, today=TODAY, engines=engines)
+    assert result.decision == "rejected"
+    assert result.rejection is not None and result.rejection.type == "dob-mismatch"
+    assert result.parsed_data["specimen"] is None
+    assert not any("MUST" in text.upper() for text in result.parsed_data["stamps"])
+    assert _analyse(engines, page) == "specimen-marking"  # the customer's own birth date

@@ -5,7 +5,7 @@ the page's language, and a failed request says so plainly."""
 
 from __future__ import annotations
 
-import time
+import re
 from pathlib import Path
 
 import pytest
@@ -120,6 +120,7 @@ def test_a_failed_request_says_so_and_never_all_done(
 ) -> None:
     request = live.kyc_request(live.customer(), [{**PASSPORT, "maxAttempts": 1}], redirectUrl=SHOP)
     with customer_at(browser, "desktop", "failed-request") as customer:
+        customer.page.clock.install()  # the page's timers, moved on by the test
         customer.open(gatherer_link(request))
         assert customer.page.inner_text("#expires").startswith("This link works until ")
         rejected = customer.send_after_attach("identity-proof", pictures["hopper-passport"])
@@ -135,7 +136,22 @@ def test_a_failed_request_says_so_and_never_all_done(
         customer.shot("failed-request")
         # The way back to the shop waits 8 seconds; the customer may stay (WCAG 2.2.1).
         customer.page.click("#stay")
-        time.sleep(9)
+        customer.page.clock.fast_forward(30_000)
         assert customer.page.url.startswith(gatherer_link(request).split("?")[0])
         assert customer.page.inner_text("#done-help").startswith("You stay on this page")
+        # The link of the failed request: it no longer works, and its way back waits too.
+        assert customer.reopen(gatherer_link(request)) == 410
+        help_text = customer.page.inner_text("#redirect-help")
+        assert help_text == "You will be taken back to the website in 10 seconds."
+        customer.shot("link-closed-redirect")
+        customer.page.click("#stay")
+        customer.page.clock.fast_forward(30_000)
+        assert customer.page.url == gatherer_link(request)
+        assert customer.page.inner_text("#redirect-help").startswith("You stay on this page")
+        assert customer.page.query_selector("#stay") is None
+        # Left alone, the page goes back to the shop by itself after the 10 seconds.
+        assert customer.reopen(gatherer_link(request)) == 410
+        with customer.page.expect_request(re.compile(r"^https://shop\.example/")) as went:
+            customer.page.clock.fast_forward(11_000)
+        assert "info=token_expired" in went.value.url
     assert live.status(request["id"]) == "failed"

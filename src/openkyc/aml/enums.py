@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from openkyc.enums import WireEnum
 
-class AmlCheckStatus(StrEnum):
+
+class AmlCheckStatus(WireEnum):
     PENDING_REVIEW = "pending-review"
     IN_REVIEW = "in-review"
     NO_MATCH = "no-match"
@@ -15,7 +17,7 @@ class AmlCheckStatus(StrEnum):
 DECISIONS = frozenset({AmlCheckStatus.CONFIRMED_MATCH, AmlCheckStatus.FALSE_POSITIVE})
 
 
-class ScreeningSource(StrEnum):
+class ScreeningSource(WireEnum):
     """Why a customer was screened: their data was new or changed, or the lists changed."""
 
     SIGN_UP = "sign-up"
@@ -86,12 +88,13 @@ class PlaceMatch(StrEnum):
     NO_COUNTRY = "noCountry"
 
 
-class NoMatchReason(StrEnum):
+class NoMatchReason(WireEnum):
     NO_HITS_FOUND = "no_hits_found"
     MISMATCHED_HITS = "mismatched_hits"
     BELOW_THRESHOLD = "hits_are_below_relevance_score_threshold"
+    INTERNAL_SYSTEM_ERROR = "internal_system_error"
 
 
-class ReviewerType(StrEnum):
+class ReviewerType(WireEnum):
     HUMAN = "human"
     BOT = "bot"

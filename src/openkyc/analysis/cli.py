@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -77,14 +77,14 @@ def analyze(
     first_name: str,
     last_name: str,
     middle_name: str | None,
-    dob: object,
+    dob: datetime | None,
     line1: str | None,
     city: str | None,
     region: str | None,
     postal_code: str | None,
     country: str | None,
     match_level: int,
-    today: object,
+    today: datetime | None,
     as_json: bool,
 ) -> None:
     """Analyse identity or address documents and print each decision.
@@ -96,14 +96,14 @@ def analyze(
         first_name,
         last_name,
         middle_name,
-        dob.date() if dob else None,  # type: ignore[attr-defined]
+        dob.date() if dob else None,
         line1=line1,
         city=city,
         region=region,
         postal_code=postal_code,
         country=country,
     )
-    day = today.date() if today else date.today()  # type: ignore[attr-defined]
+    day = today.date() if today else date.today()
     groups = _groups(files, together, {"id-front": front, "id-back": back, "face-proof": selfie})
     if not groups:
         raise click.UsageError("give FILES or --front / --back / --selfie")

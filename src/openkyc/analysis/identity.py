@@ -45,7 +45,12 @@ from openkyc.analysis.models import (
 )
 from openkyc.analysis.mrz import MrzResult
 from openkyc.analysis.names import name_matches, normalize
-from openkyc.analysis.reading import PageReading, read_document_page, read_selfie
+from openkyc.analysis.reading import (
+    PageReading,
+    add_watermarks,
+    read_document_page,
+    read_selfie,
+)
 from openkyc.analysis.scoring import check_match_level, decided, subtype_check, weigh
 from openkyc.analysis.settings import DEFAULT_IDENTITY_SETTINGS, IdentitySettings, minimum_age_for
 from openkyc.analysis.specimens import hash_distance, specimen_reason
@@ -722,27 +727,56 @@ def analyze_identity(
     :class:`UnsupportedInput` for a call without a document.
     """
     check_match_level(match_level)
-    reading = _read(files, engines or default_engines(), today)
-    facts, fingerprints = _facts(reading, today, known_references)
+    engines = engines or default_engines()
+    reading = _read(files, engines, today)
+    options = _Options(person, settings, match_level, today, known_references, subtypes_allowed)
+    result, facts = _analysis(reading, options, face_proof_required)
+    # Pale watermarks cost about a reading of the page: they are looked for only when
+    # nothing cheaper showed a specimen and the document would otherwise be accepted
+    # (anything else already waits for a person or is rejected).
+    if facts.specimen is None and result.decision == "accepted":
+        found = [add_watermarks(doc, engines) for doc in reading.documents]
+        if any(found):
+            result, facts = _analysis(reading, options, face_proof_required)
+    return result
+
+
+@dataclass(frozen=True)
+class _Options:
+    person: Person
+    settings: IdentitySettings
+    match_level: int
+    today: date
+    known_references: Sequence[str]
+    subtypes_allowed: Sequence[str] | None
+
+
+def _analysis(
+    reading: _Reading, options: _Options, face_proof_required: bool
+) -> tuple[IdentityAnalysis, IdentityFacts]:
+    """The decision on what ``reading`` holds, and the facts it rests on."""
+    settings, subtypes_allowed = options.settings, options.subtypes_allowed
+    facts, fingerprints = _facts(reading, options.today, options.known_references)
     checks = identity_checks(
         facts,
-        person,
+        options.person,
         settings,
-        match_level,
-        today=today,
+        options.match_level,
+        today=options.today,
         subtypes_allowed=subtypes_allowed,
         face_proof_required=face_proof_required,
     )
     quality = [] if facts.blank else _quality(reading)
     hints = [NOT_A_DOCUMENT] if facts.blank else hints_for(checks, quality, subtypes_allowed)
-    return decided(
+    result = decided(
         IdentityAnalysis,
         checks,
         settings.weights,
         settings.thresholds,
         hints=tuple(hints),
-        matches=_matches(facts, checks, person),
+        matches=_matches(facts, checks, options.person),
         parsed_data=_parsed(facts, reading),
         quality=tuple(quality),
         fingerprints=fingerprints,
     )
+    return result, facts

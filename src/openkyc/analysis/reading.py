@@ -16,7 +16,7 @@ from openkyc.analysis.engines import Engines, Face, TextLine
 from openkyc.analysis.imaging import Page, rotated, straighten
 from openkyc.analysis.licences import AamvaRecord, parse_aamva, read_barcode_text
 from openkyc.analysis.mrz import MrzResult
-from openkyc.analysis.stamps import read_stamps
+from openkyc.analysis.stamps import read_coloured_stamps, read_watermarks
 from openkyc.analysis.tampering import mrz_viz_disagreements
 from openkyc.analysis.zones import (
     VisualZone,
@@ -26,7 +26,13 @@ from openkyc.analysis.zones import (
     worth_rereading,
 )
 
-__all__ = ["PageReading", "read_document_page", "read_selfie", "text_skew"]
+__all__ = [
+    "PageReading",
+    "add_watermarks",
+    "read_document_page",
+    "read_selfie",
+    "text_skew",
+]
 
 
 @dataclass
@@ -42,6 +48,7 @@ class PageReading:
     corners_found: bool = False
     rotation: int = 0
     stamps: list[str] = field(default_factory=list)
+    watermarks_read: bool = False  # pale grey watermarks searched too (see add_watermarks)
     licence: AamvaRecord | None = None  # a North American licence's barcode
 
     @property
@@ -204,7 +211,8 @@ def _better(
 
 
 def read_document_page(page: Page, engines: Engines, *, today: date) -> PageReading:
-    """Straighten the page, read its text and MRZ upright, and find the faces on it.
+    """Straighten the page, read its text and MRZ upright, find the faces on it and read
+    its coloured stamps.
 
     The picture as uploaded is read instead of the straightened one when straightening lost
     the MRZ or the portrait: a wrong outline (a table edge, a card inside a larger card, a
@@ -217,8 +225,20 @@ def read_document_page(page: Page, engines: Engines, *, today: date) -> PageRead
             reading = plain
     if not _trusted(reading.mrz):  # no MRZ: perhaps the back of a North American licence
         reading.licence = _licence_barcode(page.image)
-    reading.stamps = read_stamps(reading.image, engines.text, [face.box for face in reading.faces])
+    reading.stamps = read_coloured_stamps(reading.image, engines.text)
     return reading
+
+
+def add_watermarks(reading: PageReading, engines: Engines) -> bool:
+    """Read the pale grey watermarks of a page :func:`read_document_page` read (it reads
+    only the coloured stamps, the cheap part); whether any text was found."""
+    if reading.watermarks_read:
+        return False
+    reading.watermarks_read = True
+    faces = [face.box for face in reading.faces]
+    found = read_watermarks(reading.image, engines.text, faces)
+    reading.stamps += found
+    return bool(found)
 
 
 def _licence_barcode(image: np.ndarray) -> AamvaRecord | None:

@@ -27,7 +27,13 @@ import numpy as np
 
 from openkyc.analysis.engines import TextLine, TextReader
 
-__all__ = ["coloured_ink", "pale_ink", "read_stamps", "stamp_strips"]
+__all__ = [
+    "coloured_ink",
+    "pale_ink",
+    "read_coloured_stamps",
+    "read_watermarks",
+    "stamp_strips",
+]
 
 INK_ABOVE = 12.0  # a* above the page's median: red or magenta ink
 LEAST_INK = 0.002  # share of the picture; less is a seal or a flag, not a stamp
@@ -180,26 +186,36 @@ def _strips(image: np.ndarray, mask: np.ndarray, scale: float) -> Iterator[np.nd
         yield np.ascontiguousarray(strip[::-1, ::-1])
 
 
-def read_stamps(
-    image: np.ndarray, reader: TextReader, faces: Sequence[tuple[int, int, int, int]] = ()
-) -> list[str]:
-    """What the stamps and watermarks on ``image`` say: each separated ink read as a page,
-    then each of its strokes read level. Empty when the page carries no such ink.
-    ``faces`` (boxes) are left out of the search for pale ink."""
+def read_coloured_stamps(image: np.ndarray, reader: TextReader) -> list[str]:
+    """What the red or magenta stamps on ``image`` say: the separated ink read as a page,
+    then each of its strokes read level. Empty, at the cost of one colour conversion, when
+    the page carries no such ink."""
     small, scale = _small(image)
     ink = coloured_ink(small)
-    texts = []
     red = (ink > INK_ABOVE).astype(np.uint8)
-    if red.mean() >= LEAST_INK:
-        texts += _read_ink(_as_print(ink), reader, _strips(image, red, scale))
-    # Pale ink is read when some lies outside the portraits (whose backdrop and hair are
-    # full of it): the layer as a page, since a word may cross the portrait, and each long
-    # stroke of it outside them, level.
+    if red.mean() < LEAST_INK:
+        return []
+    return _texts(_read_ink(_as_print(ink), reader, _strips(image, red, scale)))
+
+
+def read_watermarks(
+    image: np.ndarray, reader: TextReader, faces: Sequence[tuple[int, int, int, int]] = ()
+) -> list[str]:
+    """What pale grey watermarks on ``image`` say; ``faces`` (boxes) are left out of the
+    search. Pale ink is read when some lies outside the portraits (whose backdrop and hair
+    are full of it): the layer as a page, since a word may cross the portrait, and each
+    long stroke of it outside them, level. This costs about as much as reading the page
+    itself, so :mod:`openkyc.analysis.identity` asks for it only when nothing cheaper
+    showed a specimen and the document would otherwise be accepted."""
     pixels, work_scale = _pale_pixels(image)
     outside = _strokes(pixels, work_scale, faces, PORTRAIT)
-    if outside.mean() >= LEAST_INK:
-        pale = _mask_as_print(_strokes(pixels, work_scale, faces, 0.0))
-        texts += _read_ink(pale, reader, _strips(_mask_as_print(outside), outside, 1.0))
+    if outside.mean() < LEAST_INK:
+        return []
+    pale = _mask_as_print(_strokes(pixels, work_scale, faces, 0.0))
+    return _texts(_read_ink(pale, reader, _strips(_mask_as_print(outside), outside, 1.0)))
+
+
+def _texts(texts: list[str]) -> list[str]:
     return [text for text in texts if text.strip()]
 
 

@@ -11,17 +11,17 @@ from pydantic import ValidationError
 
 from openkyc.api_keys import service as api_keys
 from openkyc.api_keys.schemas import ApiKeyIn
-from openkyc.auth.principal import Principal
 from openkyc.backoffice.deps import Admin
 from openkyc.backoffice.pages import PageRoute, render
 from openkyc.db.collection import CollectionQuery
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.kyc.settings.schemas import KycSettings
+from openkyc.principal import Principal
 from openkyc.users import service as users
 from openkyc.users.enums import Role, UserStatus
 from openkyc.users.schemas import UserIn, UserPatch
-from openkyc.web.deps import ResourceIdPath, Session
+from openkyc.web.deps import OperationIds, ResourceIdPath, Session
 from openkyc.webhooks import service as webhooks
 
 router = APIRouter(prefix="/backoffice/settings", route_class=PageRoute, include_in_schema=False)
@@ -131,12 +131,13 @@ def add_key(
     request: Request,
     person: Admin,
     session: Session,
+    operations: OperationIds,
     description: Annotated[str, Form(min_length=1, max_length=255)],
     type: Annotated[Literal["secret", "publishable"], Form()] = "secret",
 ) -> Response:
     """A new key for every operation; its secret is shown on this page once."""
     data = ApiKeyIn(description=description, type=type)
-    api_keys.check_grant(person, data, request.app.state.operation_ids)
+    api_keys.check_grant(person, data, operations)
     key, secret = api_keys.create(session, person.organization_id, data)
     return _keys_page(request, session, person, created=key, secret=secret)
 

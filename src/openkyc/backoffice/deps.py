@@ -10,33 +10,31 @@ from fastapi import Depends, Request, Response
 
 from openkyc import clock
 from openkyc.auth import service as auth
-from openkyc.auth.principal import Principal
 from openkyc.backoffice.pages import FormTokenMissing, SignInRequired
 from openkyc.backoffice.sessions import COOKIE, PATH, SessionCookies, Visit
-from openkyc.config import Settings
 from openkyc.db.session import Session as OrmSession
 from openkyc.errors import Forbidden, Unauthorized, ValidationFailed
+from openkyc.principal import Principal
 from openkyc.timeline import authors
 from openkyc.timeline.enums import TriggeredBy
 from openkyc.users import roles
 from openkyc.users.enums import Role
-from openkyc.web.deps import Session
+from openkyc.web.deps import AppSettings, Session
 
 FORM_TOKEN = "csrf_token"
 
 
-def cookies_of(request: Request) -> SessionCookies:
-    state = request.app.state
-    if getattr(state, "backoffice_cookies", None) is None:
-        state.backoffice_cookies = SessionCookies(state.settings)
-    cookies: SessionCookies = state.backoffice_cookies
-    return cookies
+def _cookies(settings: AppSettings) -> SessionCookies:
+    """The seals of the back office's cookies (keys derived from the deployment's secret)."""
+    return SessionCookies(settings)
 
 
-def keep(request: Request, name: str, value: str) -> None:
+Cookies = Annotated[SessionCookies, Depends(_cookies)]
+
+
+def keep(request: Request, cookies: SessionCookies, name: str, value: str) -> None:
     """Send the cookie with whatever response the request ends with."""
-    settings: Settings = request.app.state.settings
-    secure = request.url.scheme == "https" or settings.environment == "production"
+    secure = request.url.scheme == "https" or cookies.production
 
     def set_cookie(response: Response) -> None:
         response.set_cookie(name, value, path=PATH, httponly=True, secure=secure, samesite="strict")
@@ -74,16 +72,15 @@ def _principal(session: OrmSession, visit: Visit | None) -> Principal:
     return principal
 
 
-async def signed_in(request: Request, session: Session) -> Principal:
+async def signed_in(request: Request, session: Session, cookies: Cookies) -> Principal:
     """The signed-in person; every request renews the idle timeout."""
-    cookies = cookies_of(request)
     now = clock.now()
     visit = cookies.open(request.cookies.get(COOKIE), now)
     principal = _principal(session, visit)
     assert visit is not None
     request.state.visit = visit
     request.state.person = principal
-    keep(request, COOKIE, cookies.seal(visit, now))
+    keep(request, cookies, COOKIE, cookies.seal(visit, now))
     await check_form_token(request, visit)
     authors.bind(session, authors.Author(principal.actor_id, principal.name, TriggeredBy.APP))
     return principal

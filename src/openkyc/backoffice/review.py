@@ -19,7 +19,7 @@ from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.schemas import RejectionIn
 from openkyc.kyc.enums import RejectionType, UploadableDocumentType
 from openkyc.kyc.liveness import service as liveness
-from openkyc.web.deps import RequestLinks, ResourceIdPath, Session
+from openkyc.web.deps import AppSettings, AppStorage, RequestLinks, ResourceIdPath, Session
 
 router = APIRouter(prefix="/backoffice", route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
@@ -193,11 +193,16 @@ def release(person: Person, session: Session, links: RequestLinks, id: ResourceI
 
 
 @router.get("/files/{id}")
-def file_bytes(request: Request, person: Person, session: Session, id: ResourceIdPath) -> Response:
+def file_bytes(
+    person: Person,
+    session: Session,
+    storage: AppStorage,
+    settings: AppSettings,
+    id: ResourceIdPath,
+) -> Response:
     """A file of the organization, for the document page's viewer (scaled to fit 1600 px)."""
     file = files.get(session, person.organization_id, id)
-    storage = request.app.state.storage
-    download = files.download(storage, file, "1600x1600", request.app.state.settings)
+    download = files.download(storage, file, "1600x1600", settings)
     content = (
         download.content if isinstance(download.content, bytes) else b"".join(download.content)
     )

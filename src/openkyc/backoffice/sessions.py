@@ -42,6 +42,7 @@ class SessionCookies:
         self._keys = keys_for(_PURPOSE, settings.resolved_secret_key, settings.previous_secret_keys)
         self.idle = timedelta(minutes=settings.backoffice_idle_minutes)
         self.lifetime = timedelta(hours=settings.backoffice_session_hours)
+        self.production = settings.environment == "production"
 
     def seal(self, visit: Visit, now: datetime) -> str:
         data = json.dumps({"c": visit.csrf, "t": visit.token}).encode()

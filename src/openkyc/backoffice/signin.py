@@ -11,12 +11,12 @@ from fastapi.responses import RedirectResponse
 
 from openkyc import clock
 from openkyc.auth import service as auth
-from openkyc.backoffice.deps import Person, check_form_token, cookies_of, keep
+from openkyc.backoffice.deps import Cookies, Person, check_form_token, keep
 from openkyc.backoffice.pages import FormTokenMissing, PageRoute, render
-from openkyc.backoffice.sessions import COOKIE, PATH, SIGN_IN_COOKIE, Visit
+from openkyc.backoffice.sessions import COOKIE, PATH, SIGN_IN_COOKIE, SessionCookies, Visit
 from openkyc.errors import ValidationFailed
 from openkyc.users import service as users
-from openkyc.web.deps import Session
+from openkyc.web.deps import AppSealer, Session
 
 router = APIRouter(prefix="/backoffice", route_class=PageRoute, include_in_schema=False)
 HOME = "/backoffice/queue"
@@ -29,11 +29,12 @@ def _next(target: str | None) -> str:
     return HOME
 
 
-def _form(request: Request, status: int = 200, **context: object) -> Response:
-    cookies = cookies_of(request)
+def _form(
+    request: Request, cookies: SessionCookies, status: int = 200, **context: object
+) -> Response:
     visit = Visit.new()
     request.state.visit = visit
-    keep(request, SIGN_IN_COOKIE, cookies.seal(visit, clock.now()))
+    keep(request, cookies, SIGN_IN_COOKIE, cookies.seal(visit, clock.now()))
     return render(
         request, "signin.html", {"next": _next(request.query_params.get("next")), **context}, status
     )
@@ -45,22 +46,23 @@ def home() -> Response:
 
 
 @router.get("/signin")
-def sign_in_form(request: Request) -> Response:
+def sign_in_form(request: Request, cookies: Cookies) -> Response:
     """The sign-in form."""
-    return _form(request)
+    return _form(request, cookies)
 
 
 @router.post("/signin")
 async def sign_in(
     request: Request,
     session: Session,
+    cookies: Cookies,
+    sealer: AppSealer,
     email: Annotated[str, Form(max_length=255)],
     password: Annotated[str, Form(max_length=256)],
     otp: Annotated[str, Form(max_length=12)] = "",
     organization: Annotated[str, Form(max_length=50)] = "",
     next: Annotated[str, Form(max_length=2000)] = HOME,
 ) -> Response:
-    cookies = cookies_of(request)
     now = clock.now()
     pending = cookies.open(request.cookies.get(SIGN_IN_COOKIE), now)
     if pending is None:
@@ -69,7 +71,7 @@ async def sign_in(
     try:
         outcome = users.sign_in(
             session,
-            request.app.state.sealer,
+            sealer,
             email,
             password,
             otp.strip() or None,
@@ -78,6 +80,7 @@ async def sign_in(
     except ValidationFailed:
         return _form(
             request,
+            cookies,
             400,
             email=email,
             ask_organization=True,
@@ -85,12 +88,12 @@ async def sign_in(
         )
     if outcome.user is None:
         session.commit()  # the count of failures stays, though the answer is a refusal
-        return _form(request, 401, email=email, error=outcome.refusal)
+        return _form(request, cookies, 401, email=email, error=outcome.refusal)
     token = auth.user_token(
         session, outcome.user.organization_id, outcome.user.id, now + cookies.lifetime
     )
     response = RedirectResponse(_next(next), status_code=303)
-    keep(request, COOKIE, cookies.seal(Visit.new(token), now))
+    keep(request, cookies, COOKIE, cookies.seal(Visit.new(token), now))
     response.delete_cookie(SIGN_IN_COOKIE, path=PATH)
     return response
 

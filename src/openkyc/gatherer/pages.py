@@ -18,6 +18,7 @@ from openkyc.gatherer import i18n
 
 _TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = "gatherer/assets"  # relative to the page, so any path prefix works
+REDIRECT_SECONDS = 10  # before a closed link's page goes back to the merchant by itself
 # Own scripts, styles and API only; pictures and the camera stay in the browser until sent.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -94,14 +95,21 @@ def message_page(
     go_to: str | None = None,
     button: str = "",
 ) -> Response:
-    """A page with one message; with ``go_to``, a button there and an automatic redirect
-    a few seconds later (time to read, and to use the button)."""
-    refresh = action = ""
+    """A page with one message; with ``go_to``, a button there and, when scripts run, an
+    automatic redirect a few seconds later that the customer can stop (WCAG 2.2.1)."""
+    action = script = ""
     if go_to:
-        refresh = f'<meta http-equiv="refresh" content="5;url={escape(go_to)}">\n'
+        redirect = i18n.messages(locale)["pages"]["redirect"]
         action = (
-            f'<p><a class="button" id="continue" href="{escape(go_to)}">{escape(button)}</a></p>'
+            f'<p><a class="button primary" id="continue" href="{escape(go_to)}">'
+            f"{escape(button)}</a></p>\n"
+            f'  <div id="redirect" data-seconds="{REDIRECT_SECONDS}" hidden>'
+            f'<p class="help" id="redirect-help" data-stayed="{escape(redirect["stayed"])}">'
+            f"{escape(redirect['auto'].format(seconds=REDIRECT_SECONDS))}</p>"
+            f'<p><button type="button" class="button" id="stay">{escape(redirect["stay"])}'
+            "</button></p></div>"
         )
+        script = f'<script src="{ASSETS}/message.js" defer></script>\n'
     body = _template("message.html").substitute(
         lang=locale,
         title=escape(title),
@@ -109,17 +117,31 @@ def message_page(
         state=escape(state),
         ui=escape(ui),
         assets=ASSETS,
-        refresh=refresh,
+        script=script,
         action=action,
     )
     return _html(body, status)
 
 
-def invalid_page(locale: str) -> Response:
+def invalid_page(locale: str, status: int = 403) -> Response:
     pages = i18n.messages(locale)["pages"]
     return message_page(
-        locale, pages["invalidTitle"], pages["invalid"], status=403, state="invalid"
+        locale, pages["invalidTitle"], pages["invalid"], status=status, state="invalid"
     )
+
+
+def too_many_page(locale: str, headers: dict[str, str]) -> Response:
+    """Too many short links looked up from one address: wait, or use the whole link."""
+    text = i18n.messages(locale)
+    page = message_page(
+        locale,
+        text["pages"]["tooManyTitle"],
+        text["problems"]["rate-limit-exceeded"],
+        status=429,
+        state="too-many",
+    )
+    page.headers.update({k: v for k, v in headers.items() if k.lower().startswith("x-ratelimit")})
+    return page
 
 
 def closed_page(locale: str, status: str | None, go_to: str | None) -> Response:
@@ -127,8 +149,6 @@ def closed_page(locale: str, status: str | None, go_to: str | None) -> Response:
     text = i18n.messages(locale)
     closed = text["pages"]["closed"]
     reason = closed.get(status or "", closed["ended"])
-    if go_to:
-        reason = f"{reason} {text['pages']['redirecting']}"
     return message_page(
         locale,
         text["pages"]["closedTitle"],

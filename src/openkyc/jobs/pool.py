@@ -51,16 +51,19 @@ class Runner(Protocol):
     def shutdown(self) -> None: ...
 
 
-class InlineRunner:
-    """Runs the work in the calling thread, one call at a time: the analyser's native parts
-    (dlib's face detector) are not safe in two threads at once, so the worker's other threads
-    wait their turn rather than crash the process."""
+# The analyser's native parts (dlib's face detector, PDFium) are not safe in two threads at
+# once: every runner in the calling thread (the analyses' and the quality gate's) takes this
+# one lock, so a gate check and an analysis in the same process wait their turn rather than
+# crash it. The work holds nothing else while it runs (no transaction, no other lock).
+_IN_THREAD = threading.Lock()
 
-    def __init__(self) -> None:
-        self._one_at_a_time = threading.Lock()
+
+class InlineRunner:
+    """Runs the work in the calling thread, one call at a time in the whole process (see
+    ``_IN_THREAD``): the worker's other threads and the gate wait their turn."""
 
     def run(self, function: Callable[..., T], *args: Any) -> T:
-        with self._one_at_a_time:
+        with _IN_THREAD:
             return function(*args)
 
     def start(self) -> None:

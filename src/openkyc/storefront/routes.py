@@ -7,10 +7,15 @@ from fastapi.responses import JSONResponse
 
 from openkyc.config import Settings
 from openkyc.db.models import KycDocument
-from openkyc.kyc.documents.gate import CaptureGate, Screening
+from openkyc.db.session import SessionFactory
+from openkyc.gatherer import i18n
+from openkyc.kyc.documents.gate import CaptureGate
+from openkyc.kyc.settings import service as kyc_settings
 from openkyc.storage import Storage
 from openkyc.storefront import service
 from openkyc.storefront.schemas import (
+    ConsentIn,
+    ConsentOut,
     CustomerJWTIn,
     CustomerJWTOut,
     StorefrontKycDocumentIn,
@@ -24,6 +29,7 @@ from openkyc.web.deps import (
     AppSettings,
     AppStorage,
     CustomerAuth,
+    ReadSessions,
     RequestLinks,
     ResourceIdPath,
     Session,
@@ -43,11 +49,13 @@ def _document(document: KycDocument, links: Links) -> StorefrontKycDocumentOut:
     return StorefrontKycDocumentOut.of(document, [Link(rel="self", href=href)])
 
 
-def _screening(gate: CaptureGate | None, storage: Storage, settings: Settings) -> Screening | None:
+def _screening(
+    gate: CaptureGate | None, storage: Storage, settings: Settings, sessions: SessionFactory
+) -> service.Screening | None:
     """The quality gate, when documents are analysed and the gate is on."""
     if gate is None or not settings.auto_analysis:
         return None
-    return Screening(gate, storage)
+    return service.Screening(gate, storage, sessions)
 
 
 @router.get(
@@ -89,6 +97,7 @@ def create_storefront_kyc_document(
     settings: AppSettings,
     storage: AppStorage,
     gate: AppCaptureGate,
+    sessions: ReadSessions,
 ) -> JSONResponse:
     """Provide a document for the token's KYC request from files the customer uploaded with
     the same token (`POST /files`); identity and address proof are analysed at once
@@ -104,7 +113,7 @@ def create_storefront_kyc_document(
         body,
         links,
         auto_analysis=settings.auto_analysis,
-        screening=_screening(gate, storage, settings),
+        screening=_screening(gate, storage, settings, sessions),
     )
     out = _document(document, links)
     return member_response(out, status_code=201, location=out.links[0].href)
@@ -139,6 +148,7 @@ def patch_storefront_kyc_document(
     settings: AppSettings,
     storage: AppStorage,
     gate: AppCaptureGate,
+    sessions: ReadSessions,
 ) -> JSONResponse:
     """Change the subtype or files of a document that is still waiting (`pending`, nobody
     decided yet); a decided document does not change: a new attempt is a new document."""
@@ -149,9 +159,51 @@ def patch_storefront_kyc_document(
         body,
         links,
         auto_analysis=settings.auto_analysis,
-        screening=_screening(gate, storage, settings),
+        screening=_screening(gate, storage, settings, sessions),
     )
     return member_response(_document(document, links))
+
+
+@router.post(
+    "/storefront/kyc-requests/{id}/consents",
+    openapi_extra=CUSTOMER_JWT,
+    response_model=ConsentOut,
+    status_code=201,
+    operation_id="StorefrontPostKycConsent",
+)
+def post_storefront_kyc_consent(
+    id: ResourceIdPath, body: ConsentIn, auth: CustomerAuth, session: Session
+) -> JSONResponse:
+    """openkyc: record that the customer agreed to pictures of their face for the token's
+    request, before any is taken: who, when, and the words shown (`textVersion`, given to
+    the gatherer's page with the text: the merchant's consent text, or openkyc's in
+    `language`). The record is an entry of type `kyc-consent-given` on the customer's
+    timeline. A version that is not the current text's is a 409 (show the text again)."""
+    brand = kyc_settings.get(session, auth.organization_id).gatherer
+    text = consent_text(brand.consentText, body.language)
+    consent = service.record_consent(
+        session,
+        auth,
+        id,
+        language=body.language,
+        version=body.textVersion,
+        text=text,
+        privacy_notice=brand.privacyNoticeUrl,
+    )
+    out = ConsentOut(
+        id=consent.id,
+        requestId=consent.request.id,
+        customerId=consent.request.customer_id,
+        language=consent.language,
+        textVersion=consent.version,
+        givenTime=consent.given,
+    )
+    return member_response(out, status_code=201)
+
+
+def consent_text(custom: str | None, language: str) -> str:
+    """The words the gatherer shows before pictures of the face, in ``language``."""
+    return custom or str(i18n.messages(language)["consent"]["text"])
 
 
 @tokens.post(

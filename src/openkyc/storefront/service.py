@@ -3,6 +3,7 @@ and the documents made with it use only that customer's uploads."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from openkyc import clock
 from openkyc.auth import service as auth
-from openkyc.auth.principal import Principal
+from openkyc.customers import service as customers
 from openkyc.db.models import KycDocument, KycRequest
+from openkyc.db.session import SessionFactory
 from openkyc.errors import Conflict, InvalidField, NotFound, Unauthorized, ValidationFailed
 from openkyc.files import service as file_service
 from openkyc.kyc.documents import service as documents
-from openkyc.kyc.documents.gate import Screening, ensure_analysable
+from openkyc.kyc.documents.gate import CaptureGate, capture_of, screen
 from openkyc.kyc.documents.schemas import KycDocumentIn
 from openkyc.kyc.enums import IDENTITY, DocumentStatus, RequestStatus, UploadableDocumentType
 from openkyc.kyc.liveness import service as liveness
@@ -25,7 +27,11 @@ from openkyc.kyc.requests import service as requests
 from openkyc.kyc.requests.tokens import LinkExpired, read_gatherer_token
 from openkyc.kyc.status import PERMANENT
 from openkyc.organizations import service as organizations
+from openkyc.principal import Principal
+from openkyc.storage import Storage
 from openkyc.storefront.schemas import StorefrontKycDocumentIn, StorefrontKycDocumentPatch
+from openkyc.timeline import service as timeline
+from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Links
 
 # Everything a customer token may do: the storefront KYC operations and file uploads.
@@ -38,6 +44,7 @@ CUSTOMER_PERMISSIONS = [
     "StorefrontGetKycLivenessSession",
     "StorefrontPostKycLivenessSessionFinish",
     "StorefrontPostKycLivenessSessionFrame",
+    "StorefrontPostKycConsent",
     "PostFile",
 ]
 
@@ -49,6 +56,17 @@ class CustomerToken:
     request: KycRequest
     created: datetime
     expires: datetime
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The quality gate and where its sessions and the files' bytes come from: the gate reads
+    in a short session of its own and judges with none open, before the request's write
+    transaction begins (on SQLite, before it takes the write lock)."""
+
+    gate: CaptureGate
+    storage: Storage
+    sessions: SessionFactory
 
 
 @dataclass(frozen=True)
@@ -199,21 +217,27 @@ def create_document(
 ) -> KycDocument:
     """A document of the token's request, from the customer's own uploads; analysed at once.
     With ``screening``, files the analyser could not judge are refused first (no attempt
-    used)."""
+    used), before anything is written."""
+    if screening is not None:
+        with screening.sessions() as reading:
+            request = request_of(reading, principal)
+            _check_own_files(reading, principal, data.fileIds)
+            if data.documentType == IDENTITY and _liveness_required(request):
+                liveness.ensure_live_selfie(reading, request, data.fileIds)
+            ensure_open(reading, principal)
+            capture = capture_of(
+                reading,
+                screening.storage,
+                principal.organization_id,
+                data.documentType,
+                data.documentSubtype,
+                data.fileIds,
+            )
+        screen(screening.gate, capture)
     request = request_of(session, principal)
     _check_own_files(session, principal, data.fileIds)
     if data.documentType == IDENTITY and _liveness_required(request):
         liveness.ensure_live_selfie(session, request, data.fileIds)
-    if screening is not None:
-        ensure_open(session, principal)
-        ensure_analysable(
-            session,
-            screening,
-            principal.organization_id,
-            data.documentType,
-            data.documentSubtype,
-            data.fileIds,
-        )
     body = KycDocumentIn(
         customerId=request.customer_id,
         documentType=data.documentType,
@@ -224,6 +248,36 @@ def create_document(
     return documents.create(
         session, principal.organization_id, body, links, auto_analysis=auto_analysis
     )
+
+
+def _changeable(document: KycDocument) -> None:
+    if document.status != DocumentStatus.PENDING or document.review_time is not None:
+        raise Conflict(f"KYC document {document.id} is {document.status} and can no longer change")
+
+
+def _screen_patch(
+    screening: Screening, principal: Principal, document_id: str, data: StorefrontKycDocumentPatch
+) -> None:
+    """The gate for a document's new files, judged before the document is locked."""
+    given = data.model_fields_set
+    if "fileIds" not in given or data.fileIds is None:
+        return
+    with screening.sessions() as reading:
+        document = document_of(reading, principal, document_id)
+        _changeable(document)
+        if data.fileIds == list(document.file_ids):
+            return
+        _check_own_files(reading, principal, data.fileIds)
+        subtype = data.documentSubtype if "documentSubtype" in given else document.document_subtype
+        capture = capture_of(
+            reading,
+            screening.storage,
+            principal.organization_id,
+            document.document_type,
+            subtype,
+            data.fileIds,
+        )
+    screen(screening.gate, capture)
 
 
 def patch_document(
@@ -237,10 +291,12 @@ def patch_document(
     screening: Screening | None = None,
 ) -> KycDocument:
     """Change the subtype or files of a document nobody has decided on: a decided document
-    stays as it is (a new attempt is a new document). New files pass the gate first."""
+    stays as it is (a new attempt is a new document). New files pass the gate first,
+    before the document is locked for the change."""
+    if screening is not None:
+        _screen_patch(screening, principal, document_id, data)
     document = document_of(session, principal, document_id, for_update=True)
-    if document.status != DocumentStatus.PENDING or document.review_time is not None:
-        raise Conflict(f"KYC document {document.id} is {document.status} and can no longer change")
+    _changeable(document)
     if data.documentType is not None and data.documentType != document.document_type:
         raise ValidationFailed.field("documentType", "the type of a document cannot change")
     given = data.model_fields_set
@@ -250,11 +306,6 @@ def patch_document(
     request = request_of(session, principal)
     if request.status in PERMANENT:
         raise Conflict(f"KYC request {request.id} is {request.status} and takes no more changes")
-    subtype = data.documentSubtype if "documentSubtype" in given else document.document_subtype
-    if screening is not None and file_ids is not None and file_ids != list(document.file_ids):
-        ensure_analysable(
-            session, screening, principal.organization_id, document.document_type, subtype, file_ids
-        )
     body = KycDocumentIn(
         customerId=document.customer_id,
         documentType=UploadableDocumentType(document.document_type),
@@ -270,6 +321,72 @@ def patch_document(
         session, principal.organization_id, document.id, body, links, auto_analysis=auto_analysis
     )
     return updated
+
+
+def customer_language(session: Session, request: KycRequest) -> str | None:
+    """The language the merchant gave the request's customer (``locale``, RFC 5646, such as
+    ``fr-FR``): its primary subtag, lower case, or None."""
+    customer = customers.find(session, request.organization_id, request.customer_id)
+    if customer is None or not customer.locale:
+        return None
+    return customer.locale.split("-")[0].split("_")[0].strip().lower() or None
+
+
+def consent_version(text: str) -> str:
+    """The version of a consent text: the start of its SHA-256, so a record names exactly
+    the words the customer agreed to."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Consent:
+    id: str
+    request: KycRequest
+    language: str
+    version: str
+    given: datetime
+
+
+def record_consent(
+    session: Session,
+    principal: Principal,
+    request_id: str,
+    *,
+    language: str,
+    version: str,
+    text: str,
+    privacy_notice: str | None,
+) -> Consent:
+    """Record, on the customer's timeline, that they agreed to pictures of their face for
+    this request: who (the customer), when, and the words (``text``, its version, the
+    language and the privacy notice linked). ``version`` must be the one of ``text``: a
+    page that showed an older text (the merchant changed it since) gets a 409."""
+    request = request_of(session, principal, request_id)
+    ensure_open(session, principal)
+    if version != consent_version(text):
+        raise Conflict("The consent text has changed since the page was opened: show it again")
+    rows = [
+        ("KYC request", request.id),
+        ("Language", language),
+        ("Text version", version),
+        ("Text", text),
+        ("Privacy notice", privacy_notice or "(none)"),
+    ]
+    entry = timeline.record(
+        session,
+        request.organization_id,
+        request.customer_id,
+        TimelineType.KYC_CONSENT_GIVEN,
+        f"Customer agreed to pictures of their face for KYC request {request.id} "
+        f"(consent text {version}, {language})",
+        links=[timeline.Link("kyc-request", request.id, "KYC request")],
+        table={
+            "type": "two-columns",
+            "title": "Consent",
+            "data": [{"attribute": name, "value": value} for name, value in rows],
+        },
+    )
+    return Consent(entry.id, request, language, version, entry.occurred_time)
 
 
 def redirect_info(status: str) -> str:

@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from openkyc.aml.checks.repository import DecisionRepository
-from openkyc.auth.principal import Principal
 from openkyc.db.ids import new_id
 from openkyc.db.models import AmlCheck, AmlCheckDecision
 from openkyc.errors import Conflict
 from openkyc.kyc.settings import service as kyc_settings
+from openkyc.principal import Principal
 
 PROPOSED = "proposed"
 EFFECTIVE = "effective"

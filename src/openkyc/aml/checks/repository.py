@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
-from openkyc.db.collection import CollectionQuery, Field, FieldSet, fetch_page, filter_clause
+from openkyc.db.collection import Field, FieldSet, filter_clause
 from openkyc.db.models import (
     AmlCheck,
     AmlCheckDecision,
@@ -17,6 +17,7 @@ from openkyc.db.models import (
     AmlSuppression,
     Tag,
 )
+from openkyc.db.repository import TenantRepository
 
 
 def _tagged(name: Any) -> ColumnElement[bool]:
@@ -49,29 +50,13 @@ FIELDS = FieldSet.of(
 )
 
 
-class AmlCheckRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
-
-    def _mine(self):  # type: ignore[no-untyped-def]
-        return select(AmlCheck).where(AmlCheck.organization_id == self.organization_id)
-
-    def get(self, check_id: str, *, for_update: bool = False) -> AmlCheck | None:
-        statement = self._mine().where(AmlCheck.id == check_id)
-        if for_update:
-            statement = statement.with_for_update()
-        return self.session.scalars(statement).one_or_none()
-
-    def get_many(self, check_ids: Sequence[str]) -> list[AmlCheck]:
-        return list(self.session.scalars(self._mine().where(AmlCheck.id.in_(check_ids))))
-
-    def page(self, query: CollectionQuery) -> tuple[list[AmlCheck], int]:
-        return fetch_page(self.session, self._mine(), FIELDS, query)
+class AmlCheckRepository(TenantRepository[AmlCheck]):
+    model = AmlCheck
+    fields = FIELDS
 
     def latest_for(self, customer_id: str) -> AmlCheck | None:
         statement = (
-            self._mine()
+            self.scoped()
             .where(AmlCheck.customer_id == customer_id)
             .order_by(AmlCheck.created_time.desc(), AmlCheck.id.desc())
             .limit(1)
@@ -80,7 +65,7 @@ class AmlCheckRepository:
 
     def for_customer(self, customer_id: str) -> list[AmlCheck]:
         statement = (
-            self._mine()
+            self.scoped()
             .where(AmlCheck.customer_id == customer_id)
             .order_by(AmlCheck.created_time, AmlCheck.id)
         )
@@ -106,11 +91,6 @@ class AmlCheckRepository:
         return [
             (created, status, int(n or 0)) for created, status, n in self.session.execute(statement)
         ]
-
-    def add(self, check: AmlCheck) -> AmlCheck:
-        self.session.add(check)
-        self.session.flush()
-        return check
 
     def tags_of(self, check_ids: Sequence[str]) -> dict[str, list[Tag]]:
         statement = (

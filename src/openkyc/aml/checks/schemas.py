@@ -7,7 +7,13 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from openkyc.aml.enums import AmlCheckStatus, Confidence, ScreeningSource
+from openkyc.aml.enums import (
+    AmlCheckStatus,
+    Confidence,
+    NoMatchReason,
+    ReviewerType,
+    ScreeningSource,
+)
 from openkyc.wire import Link, ResourceId, Timestamp, WireModel, links_field
 
 ConfidenceFactor = Literal[
@@ -119,7 +125,7 @@ class AmlCheckOut(WireModel):
     updatedTime: Timestamp
     websiteId: str | None
     reviewerId: str | None
-    reviewerType: Literal["human", "bot"] | None
+    reviewerType: ReviewerType | None
     reviewerName: str | None
     reviewStartTime: Timestamp | None
     reviewTime: Timestamp | None
@@ -130,15 +136,7 @@ class AmlCheckOut(WireModel):
     hits: list[AmlHit]
     tags: list[dict[str, Any]]
     provenance: dict[str, Any] | None = None
-    noMatchReason: (
-        Literal[
-            "no_hits_found",
-            "mismatched_hits",
-            "hits_are_below_relevance_score_threshold",
-            "internal_system_error",
-        ]
-        | None
-    )
+    noMatchReason: NoMatchReason | None
     noMatchDetails: list[str]
     revision: int = Field(description="openkyc: how many times the check changed.")
     links: list[Link] = links_field()

@@ -21,13 +21,13 @@ from openkyc.aml.checks.repository import AmlCheckRepository, DecisionRepository
 from openkyc.aml.enums import DECISIONS, AmlCheckStatus, ReviewerType, ScreeningSource
 from openkyc.aml.lists import service as lists
 from openkyc.aml.settings import service as aml_settings
-from openkyc.auth.principal import Principal
 from openkyc.customers.events import record_customer_event
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import AmlCheck, AmlCheckDecision, AmlSuppression, Customer
 from openkyc.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from openkyc.events import types as event_types
+from openkyc.principal import Principal
 from openkyc.timeline import service as timeline
 from openkyc.timeline.enums import TimelineType
 from openkyc.users.enums import Role
@@ -81,7 +81,7 @@ def screen(
     now = clock.now()
     outcome = screening.evaluate(
         person,
-        lists.candidates(session, keys),
+        lists.candidates(session, screening.person_tokens(person)),
         settings,
         repository.suppressions(customer.id),
         now,
@@ -275,7 +275,7 @@ def _apply(
         return
     check.proposal_id = None
     check.decision_id = decision.id
-    check.status = decision.status
+    check.status = AmlCheckStatus(decision.status)
     if decision.status == AmlCheckStatus.FALSE_POSITIVE:
         _suppress(session, check, now)
 

@@ -42,13 +42,13 @@ def _out(check: AmlCheck, links: Links, tags: list[dict[str, Any]]) -> AmlCheckO
         updatedTime=check.updated_time,
         websiteId=check.website_id,
         reviewerId=check.reviewer_id,
-        reviewerType=check.reviewer_type,  # type: ignore[arg-type]
+        reviewerType=check.reviewer_type,
         reviewerName=check.reviewer_name,
         reviewStartTime=check.review_start_time,
         reviewTime=check.review_time,
         priority=check.priority,
-        source=check.source,  # type: ignore[arg-type]
-        status=check.status,  # type: ignore[arg-type]
+        source=check.source,
+        status=check.status,
         customer=ScreenedCustomer(
             id=check.customer_id,
             primaryAddress=ScreenedPerson.model_validate(check.customer_data),
@@ -57,7 +57,7 @@ def _out(check: AmlCheck, links: Links, tags: list[dict[str, Any]]) -> AmlCheckO
         hits=[hit_out(h) for h in check.hits],
         tags=tags,
         provenance=None,
-        noMatchReason=check.no_match_reason,  # type: ignore[arg-type]
+        noMatchReason=check.no_match_reason,
         noMatchDetails=list(check.no_match_details),
         revision=check.revision,
         links=check_links(links, check),

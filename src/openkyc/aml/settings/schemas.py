@@ -3,6 +3,7 @@ a PUT takes its default."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field
@@ -39,7 +40,7 @@ def _compound(birth: str, name: str) -> CompoundConfidence:
 
 
 def _default(birth: str, name: str) -> CompoundConfidence:
-    return Field(default_factory=lambda: _compound(birth, name))  # type: ignore[no-any-return]
+    return Field(default_factory=partial(_compound, birth, name))
 
 
 class DobConfidence(StrictWireModel):
@@ -80,7 +81,7 @@ class SourcePriority(StrictWireModel):
 
 
 def _priority(source: str) -> SourcePriority:
-    return Field(default_factory=lambda: SourcePriority.model_validate(PRIORITIES[source]))  # type: ignore[no-any-return]
+    return Field(default_factory=partial(SourcePriority.model_validate, PRIORITIES[source]))
 
 
 class PrioritySettings(StrictWireModel):

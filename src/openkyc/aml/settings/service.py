@@ -54,7 +54,8 @@ def confidence(
     compound: CompoundConfidence | None = getattr(row, str(name), None)
     if compound is None:
         return None
-    return getattr(getattr(compound, str(address)), str(country))  # type: ignore[no-any-return]
+    found: Confidence | None = getattr(getattr(compound, str(address)), str(country))
+    return found
 
 
 def priority(settings: AmlSettings, source_types: list[str], level: Confidence) -> Priority | None:

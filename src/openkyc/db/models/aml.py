@@ -13,8 +13,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from openkyc.aml.enums import AmlCheckStatus, NoMatchReason, ReviewerType, ScreeningSource
 from openkyc.db.base import Base, ResourceMixin, TimestampedMixin, tenant_table_args
-from openkyc.db.types import JSONType, UTCDateTime
+from openkyc.db.types import EnumText, JSONType, UTCDateTime
 
 
 class AmlListEntry(TimestampedMixin, Base):
@@ -87,18 +88,18 @@ class AmlCheck(ResourceMixin, Base):
 
     customer_id: Mapped[str] = mapped_column(String(50), nullable=False)
     website_id: Mapped[str | None] = mapped_column(String(50))
-    source: Mapped[str] = mapped_column(String(20), nullable=False)
-    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    source: Mapped[ScreeningSource] = mapped_column(EnumText(ScreeningSource, 20), nullable=False)
+    status: Mapped[AmlCheckStatus] = mapped_column(EnumText(AmlCheckStatus, 20), nullable=False)
     priority: Mapped[str | None] = mapped_column(String(2))
     # The customer's data screened (the wire's primaryAddress) and its digest.
     customer_data: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)
     customer_digest: Mapped[str] = mapped_column(String(64), nullable=False)
     hits: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, nullable=False)
-    no_match_reason: Mapped[str | None] = mapped_column(String(60))
+    no_match_reason: Mapped[NoMatchReason | None] = mapped_column(EnumText(NoMatchReason, 60))
     no_match_details: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list)
     reviewer_id: Mapped[str | None] = mapped_column(String(50))
     reviewer_name: Mapped[str | None] = mapped_column(String(255))
-    reviewer_type: Mapped[str | None] = mapped_column(String(10))
+    reviewer_type: Mapped[ReviewerType | None] = mapped_column(EnumText(ReviewerType, 10))
     review_start_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The person's decision in force, and one waiting for a second person (four eyes).

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from openkyc.auth.principal import Principal
 from openkyc.db.ids import new_id
 from openkyc.db.models import KycDocument, KycDocumentDecision
 from openkyc.errors import Conflict
 from openkyc.kyc.enums import DecisionState, DocumentStatus
 from openkyc.kyc.settings import service as kyc_settings
+from openkyc.principal import Principal
 
 PROPOSED, EFFECTIVE = DecisionState.PROPOSED, DecisionState.EFFECTIVE
 

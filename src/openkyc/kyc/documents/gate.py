@@ -8,7 +8,6 @@ not gated: a merchant sends what it has."""
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from openkyc.analysis import AnalysisError, CaptureCheck, InputFile, check_captu
 from openkyc.config import Settings
 from openkyc.errors import InvalidField, RetakeNeeded
 from openkyc.files import service as file_service
-from openkyc.jobs.pool import InlineRunner, LimitExceeded, ProcessDied, Runner, runner_for
+from openkyc.jobs.pool import LimitExceeded, ProcessDied, Runner, runner_for
 from openkyc.kyc.enums import ANALYSED_TYPES, IDENTITY_FILE_ROLES
 from openkyc.metrics import GATE_SECONDS
 from openkyc.storage import Storage, StoredObjectMissing
@@ -28,12 +27,12 @@ log = logging.getLogger(__name__)
 
 class CaptureGate:
     """Where the gate's checks run: processes of its own (models loaded once in each, with
-    the analyses' memory limit and a time limit), or the caller's thread, one at a time
-    (the face models are not safe in concurrent threads)."""
+    the analyses' memory limit and a time limit), or the caller's thread, one check or
+    analysis at a time in the process (the face models and PDFium are not safe in
+    concurrent threads). The caller holds no transaction meanwhile (see :func:`screen`)."""
 
     def __init__(self, runner: Runner) -> None:
         self.runner = runner
-        self._one_at_a_time = threading.Lock() if isinstance(runner, InlineRunner) else None
 
     def start(self) -> None:
         """Start the processes (their models load in the background); again is a no-op."""
@@ -49,11 +48,7 @@ class CaptureGate:
         then judges the files)."""
         started = time.perf_counter()
         try:
-            if self._one_at_a_time is None:
-                result = self.runner.run(check_capture, files, document_type, subtype)
-            else:
-                with self._one_at_a_time:
-                    result = check_capture(files, document_type, subtype)
+            result = self.runner.run(check_capture, files, document_type, subtype)
         except (LimitExceeded, ProcessDied, AnalysisError) as error:
             log.warning("the quality gate gave up, the analysis will judge: %s", error)
             GATE_SECONDS.labels("skipped").observe(time.perf_counter() - started)
@@ -63,44 +58,56 @@ class CaptureGate:
         return result
 
 
-@dataclass(frozen=True)
-class Screening:
-    """What the gate needs besides the files' ids: where it runs and where the bytes are."""
-
-    gate: CaptureGate
-    storage: Storage
-
-
 def _role(tags: list[str]) -> str | None:
     return next((t for t in tags if t in IDENTITY_FILE_ROLES), None)
 
 
-def ensure_analysable(
+@dataclass(frozen=True)
+class Capture:
+    """The files of one document about to be sent, read while a short read session was open:
+    the gate judges them after it closed, so that no transaction waits on the analysis."""
+
+    document_type: str
+    subtype: str | None
+    file_ids: tuple[str, ...]
+    files: tuple[InputFile, ...]
+
+
+def capture_of(
     session: Session,
-    screening: Screening,
+    storage: Storage,
     organization_id: str,
     document_type: str,
     subtype: str | None,
     file_ids: list[str],
-) -> None:
-    """Refuse (RetakeNeeded, with a hint per file) files the analyser could not judge."""
+) -> Capture | None:
+    """The files the gate will judge, or None when it has nothing to judge (a type the
+    analyser does not read, or a file missing: the document's own checks name it)."""
     if document_type not in ANALYSED_TYPES or not file_ids:
-        return
+        return None
     rows = file_service.by_id(session, organization_id, file_ids)
     try:
         files = tuple(
-            InputFile(screening.storage.get(rows[f].storage_key), _role(rows[f].tags), rows[f].name)
+            InputFile(storage.get(rows[f].storage_key), _role(rows[f].tags), rows[f].name)
             for f in file_ids
         )
     except (KeyError, StoredObjectMissing):
-        return  # the document's own checks name what is missing
-    result = screening.gate.check(files, document_type, subtype)
+        return None
+    return Capture(document_type, subtype, tuple(file_ids), files)
+
+
+def screen(gate: CaptureGate, capture: Capture | None) -> None:
+    """Refuse (RetakeNeeded, with a hint per file) files the analyser could not judge. Call
+    it with no transaction open: the check takes about a second of OCR."""
+    if capture is None:
+        return
+    result = gate.check(capture.files, capture.document_type, capture.subtype)
     if result is None or result.passed:
         return
     fields: list[InvalidField] = []
     hints: list[dict[str, object]] = []
     for problem in result.problems:
-        file_id = file_ids[problem.file_index]
+        file_id = capture.file_ids[problem.file_index]
         fields.append(InvalidField(f"fileIds.{problem.file_index}", problem.message))
         hints.append(
             {

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from openkyc.auth.principal import Principal
 from openkyc.db.models import KycDocument
 from openkyc.errors import Conflict, Forbidden, ValidationFailed
 from openkyc.kyc.enums import DocumentStatus
+from openkyc.principal import Principal
 from openkyc.users.enums import Role
 
 PENDING, IN_PROGRESS = DocumentStatus.PENDING, DocumentStatus.IN_PROGRESS
