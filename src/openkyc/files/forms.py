@@ -24,7 +24,6 @@ from starlette.exceptions import HTTPException
 
 from openkyc.errors import BadRequest, ValidationFailed
 from openkyc.files.schemas import FileCreateFromInline, FileCreateFromUrl, FileFields, Upload
-from openkyc.web.routing import credentials_first
 
 _DATA_URL = re.compile(r"^data:[^,]*;base64,", re.IGNORECASE)
 _FORM_FIELDS = ("name", "description", "sourceType", "isPublic")
@@ -32,8 +31,7 @@ Model = TypeVar("Model", bound=FileFields)
 
 
 async def read_upload(request: Request) -> Upload:
-    """The upload in the request body, whatever its form (the credentials checked first)."""
-    await credentials_first(request)
+    """The upload in the request body, whatever its form."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "application/json" or media_type.endswith("+json"):
         # Parsing and decoding up to the upload limit is CPU work: off the event loop.
