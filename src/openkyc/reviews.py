@@ -26,10 +26,10 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from openkyc.auth.principal import Principal
 from openkyc.errors import Conflict, Forbidden
 from openkyc.kyc.enums import DecisionState
 from openkyc.kyc.settings import service as kyc_settings
+from openkyc.principal import Principal
 from openkyc.users.enums import Role
 
 PROPOSED, EFFECTIVE = DecisionState.PROPOSED, DecisionState.EFFECTIVE

@@ -3,6 +3,7 @@ settings, ongoing monitoring after a delta, the webhook and the timeline."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,10 @@ from sqlalchemy import select
 
 from openkyc.aml import flows
 from openkyc.aml.lists import service as list_service
+from openkyc.aml.tasks import rescreen_handler
 from openkyc.db.models import OutboxEvent
 from openkyc.db.session import Database
+from openkyc.jobs.worker import Worker
 from openkyc.wire import Links
 from tests.fixtures import watchlists, webhooks
 from tests.fixtures.payloads import customer_body
@@ -53,6 +56,23 @@ def events(database: Database, organization_id: str, event_type: str) -> list[Ou
             OutboxEvent.organization_id == organization_id, OutboxEvent.event_type == event_type
         )
         return list(session.scalars(statement))
+
+
+def _links() -> Links:
+    return Links("http://openkyc.test")
+
+
+def run_rescreen_jobs(database: Database) -> Counter[str]:
+    """Two workers take the queued rescreening jobs in turn until none is left; how many
+    each ran."""
+    ran: Counter[str] = Counter()
+    handlers = {flows.RESCREEN_CUSTOMERS: rescreen_handler(database.write_sessionmaker, _links)}
+    workers = [Worker(database.write_sessionmaker, handlers, name=n) for n in ("a", "b")]
+    while True:
+        busy = [w.name for w in workers if w.run_one()]
+        if not busy:
+            return ran
+        ran.update(busy)
 
 
 def listen(api: TestClient) -> None:
@@ -235,9 +255,14 @@ def test_a_delta_screens_again_the_customers_it_could_match(
         # Only customers whose names share more than a first name are screened again.
         matching = list_service.customers_matching(session, result.changed_names)
         assert {c for _, c in matching} == {olga, ivan}
-        made = flows.rescreen(session, result.changed_names, Links("http://openkyc.test"))
+        # One customer a job, so that two workers share them.
+        queued = flows.queue_rescreen(session, result.changed_names, batch=1)
         session.commit()
-    assert made == 2
+    assert (queued.customers, queued.jobs) == (2, 2)
+    # Nothing is screened until a worker takes the jobs.
+    assert len(checks_of(api, olga)) == 1
+    ran = run_rescreen_jobs(database)
+    assert sorted(ran.values()) == [1, 1]
     assert len(checks_of(api, namesake)) == 1
     [_, recurring] = checks_of(api, olga)
     assert (recurring["source"], recurring["status"]) == ("recurring", "pending-review")

@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from openkyc import reviews
-from openkyc.auth.principal import Principal
 from openkyc.db.ids import new_id
 from openkyc.db.models import AmlCheck, AmlCheckDecision
+from openkyc.principal import Principal
 from openkyc.reviews import PROPOSED, Overridden
 
 __all__ = ["PROPOSED", "Overridden", "decide", "describe", "history"]

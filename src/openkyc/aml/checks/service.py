@@ -21,13 +21,13 @@ from openkyc.aml.checks.repository import AmlCheckRepository
 from openkyc.aml.enums import DECISIONS, AmlCheckStatus, ReviewerType, ScreeningSource
 from openkyc.aml.lists import service as lists
 from openkyc.aml.settings import service as aml_settings
-from openkyc.auth.principal import Principal
 from openkyc.customers.events import record_customer_event
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import AmlCheck, AmlCheckDecision, AmlSuppression, Customer
 from openkyc.errors import NotFound, ValidationFailed
 from openkyc.events import types as event_types
+from openkyc.principal import Principal
 from openkyc.timeline import service as timeline
 from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Links
@@ -79,7 +79,7 @@ def screen(
     now = clock.now()
     outcome = screening.evaluate(
         person,
-        lists.candidates(session, keys),
+        lists.candidates(session, screening.person_tokens(person)),
         settings,
         repository.suppressions(customer.id),
         now,

@@ -21,7 +21,7 @@ from followthemoney.proxy import EntityProxy
 from followthemoney.schema import Schema
 
 from openkyc.aml.enums import SourceType
-from openkyc.aml.matching import index_keys, name_tokens, place_text
+from openkyc.aml.matching import name_keys, name_tokens, place_text
 
 # The entity's topics that say which kind of list it is on.
 TOPIC_SOURCE_TYPES: dict[str, SourceType] = {
@@ -265,7 +265,7 @@ def entry_from(data: dict[str, Any], related: RelatedIndex) -> EntryData:
         birth_dates=_values(proxy, "birthDate"),
         places=_places(proxy, addresses),
         hit=hit,
-        keys=frozenset(k for n in names for k in index_keys(n["tokens"])),
+        keys=frozenset(k for n in names for k in name_keys(n["tokens"])),
     )
     return entry
 

@@ -8,7 +8,7 @@ be screened again (ongoing monitoring)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from openkyc import clock
+from openkyc.aml import matching
 from openkyc.aml.lists.entities import (
     Change,
     EntryData,
@@ -109,7 +110,7 @@ class _Loader:
         self.load_id = load_id
         self.progress = progress
         self.result = LoadResult(source)
-        self.new: list[tuple[AmlListEntry, frozenset[str]]] = []
+        self.new: list[tuple[dict[str, Any], frozenset[str]]] = []
 
     def apply(self, batch: list[Change], related: RelatedIndex) -> None:
         if not batch:
@@ -140,13 +141,13 @@ class _Loader:
         digest = data.digest
         now = clock.now()
         if entry is None:
-            entry = AmlListEntry(
-                source=self.source,
-                entity_id=data.entity_id,
-                created_time=now,
-            )
-            self._fill(entry, data, digest, now)
-            self.new.append((entry, data.keys))
+            row = {
+                "source": self.source,
+                "entity_id": data.entity_id,
+                "created_time": now,
+                **self._columns(data, digest, now),
+            }
+            self.new.append((row, data.keys))
             self.result.added += 1
             self.result.changed_names.add(data.keys)
             return
@@ -159,16 +160,22 @@ class _Loader:
         self.repository.replace_keys(entry.id, data.keys)
         self.result.modified += 1
 
+    def _columns(self, data: EntryData, digest: str, now: datetime) -> dict[str, Any]:
+        return {
+            "schema": data.schema,
+            "caption": data.caption,
+            "names": data.names,
+            "birth_dates": data.birth_dates,
+            "places": data.places,
+            "hit": data.hit,
+            "digest": digest,
+            "load_id": self.load_id,
+            "updated_time": now,
+        }
+
     def _fill(self, entry: AmlListEntry, data: EntryData, digest: str, now: datetime) -> None:
-        entry.schema = data.schema
-        entry.caption = data.caption
-        entry.names = data.names
-        entry.birth_dates = data.birth_dates
-        entry.places = data.places
-        entry.hit = data.hit
-        entry.digest = digest
-        entry.load_id = self.load_id
-        entry.updated_time = now
+        for name, value in self._columns(data, digest, now).items():
+            setattr(entry, name, value)
 
     def remove_unseen(self) -> None:
         gone = self.repository.not_seen(self.source, self.load_id)
@@ -184,10 +191,12 @@ def sources(session: Session) -> list[tuple[str, int]]:
     return ListRepository(session).sources()
 
 
-def candidates(session: Session, keys: Iterable[str]) -> list[Any]:
-    """The entries worth comparing with a name of these keys (id, source, entity_id, names,
-    birth_dates, places, digest)."""
-    return ListRepository(session).candidates(set(keys))
+def candidates(session: Session, tokens: Sequence[str]) -> list[Any]:
+    """The entries worth comparing with a name of these tokens (id, source, entity_id,
+    names, birth_dates, places, digest), found through the index."""
+    return ListRepository(session).candidates(
+        matching.index_keys(tokens), matching.pair_keys(tokens)
+    )
 
 
 def hits_of(session: Session, entry_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -204,7 +213,9 @@ def customers_matching(
     common first name is left alone."""
     repository = ListRepository(session)
     found: set[tuple[str, str]] = set()
-    for keys in changed_names:
+    for names in changed_names:
+        # A customer is known by the keys of their tokens (not the entries' pair keys).
+        keys = {k for k in names if not matching.is_pair_key(k)}
         found |= set(repository.customers_with_keys(keys, 3 if len(keys) >= 4 else 1))
     return sorted(found)
 

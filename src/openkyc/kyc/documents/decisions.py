@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from openkyc import reviews
-from openkyc.auth.principal import Principal
 from openkyc.db.ids import new_id
 from openkyc.db.models import KycDocument, KycDocumentDecision
 from openkyc.kyc.enums import DocumentStatus
+from openkyc.principal import Principal
 from openkyc.reviews import PROPOSED, Overridden
 
 __all__ = ["PROPOSED", "Overridden", "decide", "describe", "history"]

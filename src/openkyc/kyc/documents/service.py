@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from openkyc import analysis as analyser
 from openkyc import clock, reviews
-from openkyc.auth.principal import Principal
 from openkyc.customers import service as customers
 from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import is_valid_id, new_id
@@ -53,6 +52,7 @@ from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.kyc.settings.schemas import KycSettings
 from openkyc.kyc.status import PERMANENT
+from openkyc.principal import Principal
 from openkyc.timeline import authors, changes
 from openkyc.timeline import service as timeline
 from openkyc.timeline.enums import TimelineType
