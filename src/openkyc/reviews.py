@@ -26,9 +26,8 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from openkyc.enums import DecisionState
 from openkyc.errors import Conflict, Forbidden
-from openkyc.kyc.enums import DecisionState
-from openkyc.kyc.settings import service as kyc_settings
 from openkyc.principal import Principal
 from openkyc.users.enums import Role
 
@@ -170,13 +169,14 @@ def rule(
     status: str,
     principal: Principal,
     already: Callable[[Decision], str],
+    *,
+    four_eyes: bool,
 ) -> Ruling:
     """How a person's decision of ``status`` on ``subject`` is recorded, or a 409 when it
     changes nothing (``already`` words the refusal of a decision that is in force). Under
-    four eyes (the organization's KYC settings, for documents and AML checks alike) a first
-    decision is a proposal; the same decision by a second, different person confirms it and
+    ``four_eyes`` (the organization's KYC settings, for documents and AML checks alike) a
+    first decision is a proposal; the same decision by a second, different person confirms it and
     takes effect."""
-    four_eyes = kyc_settings.four_eyes(history.session, history.organization_id)
     in_force: Decision | None = history.get(subject.decision_id)
     proposal: Decision | None = history.get(subject.proposal_id)
     _ensure_new(subject, in_force, proposal, status, principal, already)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from openkyc import reviews
 from openkyc.db.ids import new_id
 from openkyc.db.models import AmlCheck, AmlCheckDecision
+from openkyc.kyc.settings import service as kyc_settings
 from openkyc.principal import Principal
 from openkyc.reviews import PROPOSED, Overridden
 
@@ -34,7 +35,12 @@ def decide(
     """Record a person's decision; the caller applies it to the check when effective."""
     decisions = history(session, check.organization_id)
     ruling = reviews.rule(
-        decisions, check, status, principal, lambda in_force: _already(check, status, in_force)
+        decisions,
+        check,
+        status,
+        principal,
+        lambda in_force: _already(check, status, in_force),
+        four_eyes=kyc_settings.four_eyes(session, check.organization_id),
     )
     record = AmlCheckDecision(
         id=new_id("aml_dec"),

@@ -13,6 +13,7 @@ from openkyc import reviews
 from openkyc.db.ids import new_id
 from openkyc.db.models import KycDocument, KycDocumentDecision
 from openkyc.kyc.enums import DocumentStatus
+from openkyc.kyc.settings import service as kyc_settings
 from openkyc.principal import Principal
 from openkyc.reviews import PROPOSED, Overridden
 
@@ -36,7 +37,9 @@ def decide(
 ) -> KycDocumentDecision:
     """Record a person's decision; the caller applies it to the document when effective."""
     decisions = history(session, document.organization_id)
-    ruling = reviews.rule(decisions, document, status, principal, _already(document, status))
+    four_eyes = kyc_settings.four_eyes(session, document.organization_id)
+    already = _already(document, status)
+    ruling = reviews.rule(decisions, document, status, principal, already, four_eyes=four_eyes)
     record = KycDocumentDecision(
         id=new_id("kyc_dec"),
         organization_id=document.organization_id,
