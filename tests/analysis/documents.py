@@ -527,3 +527,14 @@ def cut(page: Image.Image, *, right: float = 0.0, bottom: float = 0.0) -> Image.
     """The photo with a share of its right or bottom side outside the frame."""
     width, height = page.size
     return page.crop((0, 0, int(width * (1 - right)), int(height * (1 - bottom))))
+
+
+def glared(page: Image.Image, *spots: tuple[int, int, int, int]) -> Image.Image:
+    """The page with light reflected off it: white ellipses (left, top, right, bottom)
+    fading out at their rims, washing out the print under them."""
+    mask = Image.new("L", page.size, 0)
+    draw = ImageDraw.Draw(mask)
+    for spot in spots:
+        draw.ellipse(spot, fill=255)
+    white = Image.new("RGB", page.size, (252, 252, 250))
+    return Image.composite(white, page.convert("RGB"), mask.filter(ImageFilter.GaussianBlur(6)))
