@@ -482,8 +482,9 @@ def us_licence(holder: Holder, payload: str | None = None) -> tuple[Image.Image,
     return front, back
 
 
-def eu_licence(holder: Holder) -> Image.Image:
-    """An EU driving licence's front: its fields numbered as the directive numbers them."""
+def eu_licence(holder: Holder, address: str | None = None) -> Image.Image:
+    """An EU driving licence's front: its fields numbered as the directive numbers them,
+    with the holder's ``address`` as field 8 when given."""
     card = Image.new("RGB", (1010, 640), (238, 220, 226))
     draw = ImageDraw.Draw(card)
     draw.text((40, 24), "DRIVING LICENCE  UK", fill=(30, 50, 110), font=font(38))
@@ -497,6 +498,7 @@ def eu_licence(holder: Holder) -> Image.Image:
         f"4a. {holder.issue_date:%d.%m.%Y}   4b. {holder.expiry_date:%d.%m.%Y}",
         "4c. DVLA",
         f"5. {holder.number}",
+        *([f"8. {address}"] if address else []),
         "9. AM/B",
     ]
     for i, row in enumerate(rows):
