@@ -8,7 +8,6 @@ the real app through HTTP; each test's writes are rolled back when it ends.
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from tests.fixtures.live import Live, LiveServer, live_server
 from tests.fixtures.seaweedfs import SeaweedFS, seaweedfs
 from tests.fixtures.tenants import Tenant, make_tenant
 from tests.fixtures.tools import in_ci
+from tests.fixtures.waiting import until
 from tests.fixtures.webhooks import LISTENER, subscribe
 from tests.security.processes import command_line, descendants
 
@@ -215,10 +215,11 @@ def no_stray_child_processes() -> Iterator[None]:
     worker) is left: every test stops what it starts. (multiprocessing's resource tracker
     lives as long as this process and ends with it.)"""
     yield
-    deadline = time.monotonic() + 10
-    while (stray := _openkyc_children()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not stray, f"openkyc processes left running after the tests: {stray}"
+    try:
+        until(lambda: not _openkyc_children(), 10, "the suite's processes to end")
+    except AssertionError:
+        stray = _openkyc_children()
+        raise AssertionError(f"openkyc processes left running after the tests: {stray}") from None
 
 
 def _openkyc_children() -> dict[int, str]:

@@ -7,7 +7,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,8 @@ from openkyc.webhooks import service as webhooks
 from openkyc.webhooks.enums import HttpMethod
 from openkyc.webhooks.schemas import WebhookIn
 from tests.conftest import POSTGRES_URL
+from tests.fixtures import kyc
+from tests.fixtures.waiting import reachable, until
 
 OPENKYC = [sys.executable, "-m", "openkyc"]
 
@@ -85,12 +86,13 @@ def test_serve_answers_with_the_printed_key(database_env: dict[str, str]) -> Non
             lines.append(line)
         key = re.search(r"(sk_\S+)", lines[-1]).group(1)  # type: ignore[union-attr]
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                response = httpx.get(f"{base}/customers", headers={"REB-APIKEY": key})
-                break
-            except httpx.ConnectError:
-                time.sleep(0.1)
+        response = until(
+            reachable(
+                lambda: httpx.get(f"{base}/customers", headers={"REB-APIKEY": key}),
+                httpx.ConnectError,
+            ),
+            what="the server to listen",
+        )
         assert response.status_code == 200 and response.json() == []
         assert httpx.get(f"{base}/customers").status_code == 401
     finally:
@@ -192,12 +194,7 @@ def test_a_separate_worker_process_analyses_what_the_server_receives(
         api = httpx.Client(
             base_url=f"http://127.0.0.1:{port}", headers={"REB-APIKEY": "sk_worker_test_0123456789"}
         )
-        for _ in range(100):
-            try:
-                api.get("/health")
-                break
-            except httpx.ConnectError:
-                time.sleep(0.1)
+        until(reachable(lambda: api.get("/health"), httpx.ConnectError), what="the server")
         customer = api.post(
             "/customers",
             json={
@@ -219,10 +216,7 @@ def test_a_separate_worker_process_analyses_what_the_server_receives(
             },
         ).json()
         assert document["status"] == "in-progress"
-        deadline = time.monotonic() + 120
-        while document["status"] == "in-progress" and time.monotonic() < deadline:
-            time.sleep(0.2)
-            document = api.get(f"/kyc-documents/{document['id']}").json()
+        document = kyc.decided(api, document["id"], seconds=120)
         assert document["status"] == "accepted"
         assert document["documentMatches"]["data"]["documentNumber"] == "X4821937"
     finally:

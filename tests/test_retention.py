@@ -3,7 +3,6 @@ the deployment's retention; anything still owed or recent stays."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +23,7 @@ from openkyc.web.app import create_app
 from openkyc.webhooks.enums import DeliveryStatus
 from tests.fixtures import kyc, webhooks
 from tests.fixtures.tenants import Tenant, make_tenant
+from tests.fixtures.waiting import until
 
 LONG_AGO = datetime.now(UTC) - timedelta(days=100)
 
@@ -130,7 +130,5 @@ def test_the_running_service_prunes_on_its_own(
         _age(database, old["id"], DeliveryStatus("delivered"))
     pruning = create_app(Settings(**settings, retention_interval_seconds=0.2), database, storage)
     with TestClient(pruning, headers=tenant.headers) as client:
-        deadline = time.monotonic() + 10
-        while old["id"] in _log_ids(client) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        until(lambda: old["id"] not in _log_ids(client), 10, "the periodic pruning")
         assert _log_ids(client) == [new["id"]]

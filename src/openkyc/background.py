@@ -1,6 +1,6 @@
-"""The background side of openkyc: the job worker (document analysis), the webhook delivery
-worker and the periodic tasks (request expiry). `openkyc serve` runs it in-process;
-`openkyc worker` runs it alone."""
+"""The background side of openkyc: the job worker (document analysis, liveness checks, AML
+rescreening after a list load), the webhook delivery worker and the periodic tasks (request
+expiry). `openkyc serve` runs it in-process; `openkyc worker` runs it alone."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from openkyc.aml.flows import RESCREEN_CUSTOMERS
+from openkyc.aml.tasks import rescreen_handler
 from openkyc.config import Settings
 from openkyc.db.session import Database
-from openkyc.files.flows import Sweep, sweep_orphan_bytes
+from openkyc.flows.files import Sweep, sweep_orphan_bytes
 from openkyc.jobs.periodic import PeriodicRunner, PeriodicTask
 from openkyc.jobs.pool import Runner, runner_for
 from openkyc.jobs.worker import Worker
@@ -24,8 +26,8 @@ from openkyc.kyc.requests.service import expire_due
 from openkyc.retention import BATCH as RETENTION_BATCH
 from openkyc.retention import prune_history
 from openkyc.storage import Storage
-from openkyc.web.links import links_for_settings
 from openkyc.webhooks.tasks import DeliveryWorker, delivery_worker
+from openkyc.wire import links_for_settings
 
 log = logging.getLogger(__name__)
 # Requests moved to abandoned or expired per transaction.
@@ -135,6 +137,7 @@ def background(
             database.write_sessionmaker, storage, runner, lambda: links
         ),
         CHECK_LIVENESS: liveness_handler(database.write_sessionmaker, storage, runner, settings),
+        RESCREEN_CUSTOMERS: rescreen_handler(database.write_sessionmaker, lambda: links),
     }
     worker = Worker(
         database.write_sessionmaker,

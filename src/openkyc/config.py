@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     # Rate limit of mutating requests, per organization, in the `limits` notation.
     rate_limit: str = "3000/10minutes"
     rate_limit_storage: str = "memory://"
+    # Lookups of gatherer short links (`/g/{code}`), per client address: what keeps their
+    # codes from being guessed.
+    short_link_rate_limit: str = "30/10minutes"
 
     max_body_bytes: int = Field(default=1 * MIB, ge=1024)
     max_file_bytes: int = Field(default=20 * MIB, ge=1024)
@@ -263,3 +266,8 @@ class Settings(BaseSettings):
     def max_upload_body_bytes(self) -> int:
         # Base64 in JSON grows a file by a third; leave room for the other fields.
         return self.max_file_bytes * 4 // 3 + 64 * 1024
+
+
+def settings_with(**overrides: Any) -> Settings:
+    """The settings of the environment, with the command-line options that were given."""
+    return Settings(**{name: value for name, value in overrides.items() if value is not None})

@@ -3,6 +3,7 @@ settings, ongoing monitoring after a delta, the webhook and the timeline."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,10 @@ from sqlalchemy import select
 
 from openkyc.aml import flows
 from openkyc.aml.lists import service as list_service
+from openkyc.aml.tasks import rescreen_handler
 from openkyc.db.models import OutboxEvent
 from openkyc.db.session import Database
+from openkyc.jobs.worker import Worker
 from openkyc.wire import Links
 from tests.fixtures import watchlists, webhooks
 from tests.fixtures.payloads import customer_body
@@ -53,6 +56,23 @@ def events(database: Database, organization_id: str, event_type: str) -> list[Ou
             OutboxEvent.organization_id == organization_id, OutboxEvent.event_type == event_type
         )
         return list(session.scalars(statement))
+
+
+def _links() -> Links:
+    return Links("http://openkyc.test")
+
+
+def run_rescreen_jobs(database: Database) -> Counter[str]:
+    """Two workers take the queued rescreening jobs in turn until none is left; how many
+    each ran."""
+    ran: Counter[str] = Counter()
+    handlers = {flows.RESCREEN_CUSTOMERS: rescreen_handler(database.write_sessionmaker, _links)}
+    workers = [Worker(database.write_sessionmaker, handlers, name=n) for n in ("a", "b")]
+    while True:
+        busy = [w.name for w in workers if w.run_one()]
+        if not busy:
+            return ran
+        ran.update(busy)
 
 
 def listen(api: TestClient) -> None:
@@ -105,6 +125,14 @@ def test_a_new_customer_on_a_sanctions_list_is_a_hit_with_its_reasons(
             "match_fuzzy_nationality",
         ],
     }
+    # Where the hit comes from, as the publisher says (not when it last exported it).
+    assert hit["metadata"] == {
+        "lookupId": "ivan",
+        "datasets": ["eu_fsf"],
+        "sourceUrl": ["https://sanctions.example/eu/ivan"],
+        "firstSeen": "2022-03-01T10:00:00",
+        "lastChange": "2024-01-10T08:00:00",
+    }
     assert "entryKey" not in hit and "priority" not in hit
     assert check["noMatchReason"] is None
     assert {link["rel"] for link in check["_links"]} == {"self", "customer"}
@@ -120,6 +148,25 @@ def test_a_new_customer_on_a_sanctions_list_is_a_hit_with_its_reasons(
     assert entry["extraData"]["links"] == [
         {"resourceType": "aml-check", "resourceId": check["id"], "placeholder": "AML check"}
     ]
+
+
+def test_customer_created_comes_with_the_customer_and_the_screening_after_it(
+    api: TestClient, database: Database, tenant: Tenant
+) -> None:
+    """Rebilly's customer carries no AML result: ``customer-created`` says the customer
+    exists, ``aml-list-possibly-matched`` (same payload, with the check) what screening
+    found. Both are written in the transaction that creates the customer."""
+    webhooks.subscribe(
+        api, webhooks.LISTENER, eventsFilter=["customer-created", "aml-list-possibly-matched"]
+    )
+    customer_id = create(api, "Ivan", "Petrov", dob="1970-03-15", country="RU")
+    [check] = checks_of(api, customer_id)
+    [created] = events(database, tenant.organization_id, "customer-created")
+    [matched] = events(database, tenant.organization_id, "aml-list-possibly-matched")
+    assert created.payload["customerId"] == matched.payload["customerId"] == customer_id
+    assert "amlCheckId" not in created.payload
+    assert matched.payload["amlCheckId"] == check["id"]
+    assert created.payload["_embedded"]["customer"] == matched.payload["_embedded"]["customer"]
 
 
 def test_a_customer_nobody_lists_gets_a_no_match_check_and_no_webhook(
@@ -235,9 +282,14 @@ def test_a_delta_screens_again_the_customers_it_could_match(
         # Only customers whose names share more than a first name are screened again.
         matching = list_service.customers_matching(session, result.changed_names)
         assert {c for _, c in matching} == {olga, ivan}
-        made = flows.rescreen(session, result.changed_names, Links("http://openkyc.test"))
+        # One customer a job, so that two workers share them.
+        queued = flows.queue_rescreen(session, result.changed_names, batch=1)
         session.commit()
-    assert made == 2
+    assert (queued.customers, queued.jobs) == (2, 2)
+    # Nothing is screened until a worker takes the jobs.
+    assert len(checks_of(api, olga)) == 1
+    ran = run_rescreen_jobs(database)
+    assert sorted(ran.values()) == [1, 1]
     assert len(checks_of(api, namesake)) == 1
     [_, recurring] = checks_of(api, olga)
     assert (recurring["source"], recurring["status"]) == ("recurring", "pending-review")

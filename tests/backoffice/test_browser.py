@@ -7,7 +7,6 @@ dashboard and a settings preview. axe-core checks every page; screenshots of eac
 from __future__ import annotations
 
 import base64
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from openkyc.users import service as users
 from openkyc.users.enums import Role
 from openkyc.users.schemas import UserIn
 from tests.analysis import documents as drawn
+from tests.fixtures import kyc
 from tests.fixtures.people import PASSWORD
 from tests.fixtures.tools import in_ci, require
 from tests.gatherer.browser import CHROMIUM, SCREENSHOTS, launch
@@ -103,13 +103,7 @@ def _document(merchant: Merchant, body: dict[str, Any]) -> str:
 
 
 def _analysed(merchant: Merchant, document_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        document = merchant.api.get(f"/kyc-documents/{document_id}").json()
-        if document["status"] != "in-progress":
-            return dict(document)
-        time.sleep(0.5)
-    raise AssertionError(f"{document_id} was not analysed in time")
+    return kyc.decided(merchant.api, document_id, seconds=240)
 
 
 def _people(database: Database, url: str, organization_id: str) -> dict[str, str]:

@@ -8,7 +8,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from sqlalchemy import text
 from openkyc.db import locks
 from openkyc.db.session import Database, make_engine
 from tests.conftest import POSTGRES_URL
+from tests.fixtures.waiting import reachable, until
 
 OPENKYC = [sys.executable, "-m", "openkyc"]
 
@@ -42,13 +42,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _healthy(port: int, deadline: float) -> int:
-    while time.monotonic() < deadline:
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code
-        except httpx.TransportError:
-            time.sleep(0.1)
-    return 0
+def _healthy(port: int, seconds: float) -> int:
+    """The status /health answers once the server listens (0 if it never does)."""
+    health = reachable(
+        lambda: httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code,
+        httpx.TransportError,
+    )
+    try:
+        return until(health, seconds, f"the server on port {port} to listen")
+    except AssertionError:
+        return 0
 
 
 @pytest.mark.slow
@@ -74,8 +77,7 @@ def test_three_servers_started_at_once_on_a_fresh_database_all_serve(
         for port in ports
     ]
     try:
-        deadline = time.monotonic() + 240
-        statuses = [_healthy(port, deadline) for port in ports]
+        statuses = [_healthy(port, 240) for port in ports]
         alive = [server.poll() is None for server in servers]
     finally:
         for server in servers:

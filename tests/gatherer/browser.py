@@ -57,15 +57,21 @@ def launch(playwright: Playwright, camera: Path | None = None) -> Browser:
 
 
 def y4m(
-    picture: Image.Image, path: Path, *, size: tuple[int, int] = (1280, 720), blur: float = 0
+    picture: Image.Image,
+    path: Path,
+    *,
+    size: tuple[int, int] = (1280, 720),
+    blur: float = 0,
+    fill: float = 0.8,
 ) -> Path:
     """A still video (Y4M, 4:2:0, 10 frames at 10 fps) of ``picture`` on a dark desk,
-    fitted inside ``size`` with a margin: what a phone held over the document films
-    (``blur``: out of focus by that radius, desk and all)."""
+    centred, ``fill`` of the frame's width or height (0.8: a margin all round; above 1 the
+    phone is held too close and the document runs off every side): what a phone held over
+    the document films (``blur``: out of focus by that radius, desk and all)."""
     width, height = size
     frame = Image.new("RGB", size, (58, 50, 44))
-    fitted = picture.copy()
-    fitted.thumbnail((int(width * 0.8), int(height * 0.8)))
+    factor = min(width * fill / picture.width, height * fill / picture.height)
+    fitted = picture.resize((round(picture.width * factor), round(picture.height * factor)))
     frame.paste(fitted, ((width - fitted.width) // 2, (height - fitted.height) // 2))
     if blur:
         frame = frame.filter(ImageFilter.GaussianBlur(blur))
@@ -145,6 +151,9 @@ class Customer:
     def consent(self, document_type: str = "identity-proof") -> None:
         """Agree to pictures of the face, as the page asks before any is taken."""
         self.page.check(f"#consent-{document_type}")
+        self.page.wait_for_selector(
+            f"fieldset.consent.agreed #consent-{document_type}:not([disabled])"
+        )
 
     def attach(self, document_type: str, slot: str, picture: Path) -> None:
         if slot == "face-proof" and not self.page.is_checked(f"#consent-{document_type}"):

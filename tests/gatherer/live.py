@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from openkyc.db.session import Database
 from openkyc.storage.local import LocalStorage
 from openkyc.web.app import create_app
 from tests.fixtures.tenants import Tenant, make_tenant
+from tests.fixtures.waiting import until
 
 COLLINS_ADDRESS = {
     "firstName": "Eileen",
@@ -57,11 +57,9 @@ def running_openkyc(engine: Engine, folder: Path) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("openkyc did not start")
-        time.sleep(0.05)
+    until(lambda: server.started or not thread.is_alive(), 30, "openkyc to start")
+    if not server.started:
+        raise RuntimeError("openkyc did not start")
     try:
         yield url
     finally:

@@ -9,7 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser
 
+from openkyc.storefront.service import consent_version
 from tests.fixtures import kyc
+from tests.fixtures.payloads import customer_body
 from tests.fixtures.storefront import link_token
 from tests.gatherer.browser import customer_at
 from tests.gatherer.live import Merchant, gatherer_link
@@ -47,6 +49,24 @@ def test_the_page_wears_the_merchants_brand_and_speaks_its_default_language(
     assert '<html lang="en">' in english.text  # the customer's own language comes first
 
 
+def test_a_request_speaks_the_language_the_merchant_gave_its_customer(
+    api: TestClient, client: TestClient
+) -> None:
+    assert api.put("/kyc-settings", json={"gatherer": BRAND}).status_code == 200
+    body = {**customer_body(first="Lucía"), "locale": "es-MX"}
+    customer = api.post("/customers", json=body)
+    assert customer.status_code == 201, customer.text
+    request = kyc.kyc_request(api, customer.json()["id"], "identity-proof", redirectUrl=SHOP)
+    english_browser = {"Accept-Language": "en-GB,en;q=0.9"}
+    page = client.get(page_path(request), headers=english_browser)
+    assert '<html lang="es">' in page.text  # the request's own, before the browser's
+    assert bootstrap(page.text)["lang"] == "es"
+    chosen = client.get(page_path(request) + "&lang=fr", headers=english_browser)
+    assert '<html lang="fr">' in chosen.text  # the customer's choice on the page first
+    other = kyc.kyc_request(api, kyc.customer(api), "identity-proof", redirectUrl=SHOP)
+    assert '<html lang="en">' in client.get(page_path(other), headers=english_browser).text
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
@@ -64,6 +84,13 @@ def test_a_brand_that_would_hurt_the_customer_is_refused(
     problem = assert_problem(api.put("/kyc-settings", json={"gatherer": {field: value}}), 422)
     assert [f["field"] for f in problem["invalidFields"]] == [f"gatherer.{field}"]
     assert api.get("/kyc-settings").json()["gatherer"][field] is None
+
+
+def consents(api: Any, customer_id: str) -> list[dict[str, Any]]:
+    """The consent records on the customer's timeline, as the merchant reads it."""
+    response = api.get(f"/customers/{customer_id}/timeline", params={"sort": "occurredTime"})
+    assert response.status_code == 200, response.text
+    return [e for e in response.json() if e["type"] == "kyc-consent-given"]
 
 
 def test_the_qr_code_carries_the_link_of_an_open_request_only(
@@ -108,3 +135,11 @@ def test_the_customer_agrees_before_any_picture_of_the_face(
         page.reload()  # the consent is kept for the tab
         page.wait_for_selector("#file-identity-proof-face-proof", state="attached")
         assert page.is_checked("#consent-identity-proof")
+    # The server recorded it before the selfie could be chosen: who, when, which words.
+    [entry] = consents(live.api, request["customerId"])
+    assert entry["extraData"]["author"]["userFullName"] == "Customer"
+    rows = {row["attribute"]: row["value"] for row in entry["extraData"]["tables"][0]["data"]}
+    assert rows["KYC request"] == request["id"]
+    assert rows["Text"] == BRAND["consentText"]
+    assert rows["Text version"] == consent_version(BRAND["consentText"])
+    assert rows["Language"] == "en"

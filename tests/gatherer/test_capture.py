@@ -7,7 +7,6 @@ photo."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -20,7 +19,8 @@ from playwright.sync_api import Browser, sync_playwright
 
 from tests.analysis import documents as drawn
 from tests.fixtures.tools import require
-from tests.gatherer.browser import CHROMIUM, customer_at, launch, y4m
+from tests.fixtures.waiting import until
+from tests.gatherer.browser import CHROMIUM, Customer, customer_at, launch, y4m
 from tests.gatherer.live import SHOP, Merchant, gatherer_link
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -38,6 +38,30 @@ def filming(video: Path) -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def camera_open(
+    live: Merchant, folder: Path, name: str, *, blur: float = 0, fill: float = 0.8
+) -> Iterator[tuple[Customer, str]]:
+    """A phone filming a passport (``blur``, ``fill``: see ``y4m``), its camera opened on a
+    passport request's front; yields the customer and the request's id."""
+    request = live.kyc_request(live.customer(), [PASSPORT], redirectUrl=SHOP)
+    video = y4m(drawn.passport(drawn.Holder()), folder / f"{name}.y4m", blur=blur, fill=fill)
+    with (
+        filming(video) as browser,
+        customer_at(browser, "phone", name, drawn_camera=False) as customer,
+    ):
+        customer.open(gatherer_link(request))
+        customer.page.click("#capture-open-identity-proof-id-front")
+        yield customer, request["id"]
+
+
+def not_taken_after_twelve_looks(customer: Customer) -> None:
+    """Twelve looks at the camera: none is good enough to take."""
+    page, status = customer.page, "#capture-status-identity-proof"
+    until(lambda: int(page.get_attribute(status, "data-looks") or 0) >= 12, 30, "12 looks")
+    assert page.query_selector("[data-capture='review']") is None
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
@@ -74,25 +98,36 @@ def test_the_camera_takes_the_passport_by_itself_and_the_photo_is_accepted(
 def test_a_blurred_camera_is_not_taken_by_itself_and_its_photo_gets_the_blur_hint(
     live: Merchant, tmp_path: Path
 ) -> None:
-    request = live.kyc_request(live.customer(), [PASSPORT], redirectUrl=SHOP)
-    video = y4m(drawn.passport(drawn.Holder()), tmp_path / "blurred.y4m", blur=3)
-    with (
-        filming(video) as browser,
-        customer_at(browser, "phone", "camera-blurred", drawn_camera=False) as customer,
-    ):
-        customer.open(gatherer_link(request))
+    with camera_open(live, tmp_path, "camera-blurred", blur=3) as (customer, request_id):
         page = customer.page
-        page.click("#capture-open-identity-proof-id-front")
         page.wait_for_selector("#capture-status-identity-proof[data-status='blur']")
-        time.sleep(3)  # twelve looks at the camera: none is good enough to take
-        assert page.query_selector("[data-capture='review']") is None
+        not_taken_after_twelve_looks(customer)
         page.locator(".capture").scroll_into_view_if_needed()
         customer.shot("camera-not-sharp", full_page=False)
         page.click("#capture-take-identity-proof")  # the customer insists
         page.click("#capture-use-identity-proof")
         page.click("#send-identity-proof")
         page.wait_for_selector("#retake-identity-proof [data-hint='blur']", timeout=60_000)
-    assert live.documents(request["id"]) == []
+    assert live.documents(request_id) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_document_running_off_the_picture_is_not_taken_and_the_page_says_move_back(
+    live: Merchant, tmp_path: Path
+) -> None:
+    with camera_open(live, tmp_path, "camera-too-close", fill=1.3) as (customer, _):
+        page, status = customer.page, "#capture-status-identity-proof"
+        line = page.wait_for_selector(f"{status}[data-status='corners']")
+        assert line is not None
+        assert line.inner_text() == (
+            "Move the phone back: all four corners of the document inside the picture."
+        )
+        # Sharp and well lit, but cut by the picture's sides: never taken by itself.
+        not_taken_after_twelve_looks(customer)
+        assert page.get_attribute(status, "data-status") == "corners"
+        assert (page.get_attribute(status, "data-cut") or "").split()  # the sides it runs into
+        page.locator(".capture").scroll_into_view_if_needed()
+        customer.shot("camera-too-close", full_page=False)
 
 
 def _decoded(png: bytes) -> str:
@@ -121,13 +156,17 @@ def test_the_desktop_hands_off_to_the_phone_and_finishes_with_it(
         desktop.open(gatherer_link(request))
         code = desktop.page.wait_for_selector("#handoff-qr")
         assert code is not None
-        desktop.page.wait_for_function("document.getElementById('handoff-qr').complete")
+        desktop.page.wait_for_function("() => document.getElementById('handoff-qr').complete")
         link = _decoded(code.screenshot())
         assert link == gatherer_link(request)
-        assert desktop.page.get_attribute("#handoff-link", "href") == link
+        # Beside it, a short link to type on the phone: it opens the same page.
+        short = desktop.page.get_attribute("#handoff-short", "href")
+        assert short is not None and re.fullmatch(r"http://[\d.:]+/g/[2-9a-z]{10}", short)
+        assert desktop.page.inner_text("#handoff-short") == short.removeprefix("http://")
         desktop.shot("handoff")
         with customer_at(browser, "phone", "handoff-phone") as phone:
-            phone.open(link)
+            phone.open(short)
+            assert phone.page.url == link
             assert phone.page.query_selector("#handoff-qr") is None  # already on a phone
             accepted = phone.send_after_attach("identity-proof", passport)
             assert "ok" in accepted["class"], accepted

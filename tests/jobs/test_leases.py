@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -13,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, func, select
 
+from openkyc.clock import FrozenClock
 from openkyc.db import locks
 from openkyc.db.models import Job
 from openkyc.db.session import Database
@@ -30,7 +30,7 @@ def real_database(engines: dict[str, Engine], backend: str) -> Database:
 
 
 def test_a_job_running_longer_than_its_lease_keeps_it_and_runs_once(
-    real_database: Database,
+    real_database: Database, clock: FrozenClock
 ) -> None:
     kind = f"test-{uuid.uuid4().hex[:10]}"
     runs: Counter[str] = Counter()
@@ -40,7 +40,7 @@ def test_a_job_running_longer_than_its_lease_keeps_it_and_runs_once(
         runs[job.id] += 1
         release.wait(10)
 
-    lease = timedelta(seconds=3)
+    lease = timedelta(seconds=0.6)  # the heartbeat renews it every 0.2 s
     workers = [
         Worker(
             real_database.write_sessionmaker,
@@ -56,9 +56,12 @@ def test_a_job_running_longer_than_its_lease_keeps_it_and_runs_once(
     try:
         [job_id] = _enqueue(real_database, kind)
         _wait(lambda: sum(runs.values()) == 1)
-        time.sleep(2.5 * lease.total_seconds())  # leases renewed, never lapsed
-        expires = _job(real_database, job_id).lease_expires_at
-        assert expires is not None and expires > datetime.now(UTC)
+        # Twice the lease passes in steps of half of it: each time the heartbeat renews the
+        # lease before it lapses, so the other worker never takes the job.
+        for _ in range(4):
+            clock.advance(lease / 2)
+            renewed = clock.now() + lease
+            _wait(lambda: _job(real_database, job_id).lease_expires_at == renewed)  # noqa: B023
         release.set()
         _wait(lambda: _job(real_database, job_id).status == "done")
     finally:
@@ -136,7 +139,7 @@ def test_workers_wait_quietly_while_the_database_is_away(
     )
     with caplog.at_level(logging.INFO):
         worker.start()
-        time.sleep(1.5)
+        _wait(lambda: worker.outage.failures >= 4)  # both threads have tried again
         worker.stop()
     away.dispose()
     lines = [r for r in caplog.records if r.name.startswith("openkyc")]

@@ -4,20 +4,21 @@ a dead worker's jobs are taken over, and concurrent workers never run a job twic
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
+from openkyc.clock import FrozenClock
 from openkyc.db.models import Job
 from openkyc.db.session import Database
 from openkyc.jobs import queue, repository
 from openkyc.jobs.worker import Handler, Worker
+from tests.fixtures.waiting import until
 
 
 @pytest.fixture
@@ -46,11 +47,9 @@ def _job(database: Database, job_id: str) -> Job:
         return job
 
 
-def _wait(predicate, seconds: float = 10) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
+def _wait(predicate: Callable[[], object], seconds: float = 10) -> None:
+    """Until another thread (a worker) has done what ``predicate`` checks."""
+    until(predicate, seconds, "the workers")
 
 
 @pytest.fixture
@@ -91,7 +90,7 @@ def test_a_committed_job_runs_at_once_and_is_done(
 
 
 def test_failures_retry_with_back_off_then_succeed(
-    real_database: Database, kind: str, started: list[Worker]
+    real_database: Database, kind: str, clock: FrozenClock
 ) -> None:
     calls = Counter[str]()
 
@@ -100,23 +99,26 @@ def test_failures_retry_with_back_off_then_succeed(
         if calls[job.id] < 3:
             raise RuntimeError("receiver down")
 
-    worker = Worker(
-        real_database.write_sessionmaker,
-        {kind: Handler(flaky)},
-        poll_seconds=0.05,
-        retry_base_seconds=0.01,
-    )
-    worker.start()
-    started.append(worker)
+    # The worker's rounds, one at a time: a retry is due only once its back-off has passed.
+    worker = Worker(real_database.write_sessionmaker, {kind: Handler(flaky)}, retry_base_seconds=2)
     [job_id] = _enqueue(real_database, kind)
-    _wait(lambda: _job(real_database, job_id).status == "done")
+    for attempt, nominal in [(1, 2.0), (2, 4.0)]:
+        assert worker.run_one()
+        job = _job(real_database, job_id)
+        assert (job.status, job.attempts) == ("queued", attempt)
+        waits = (job.run_after - clock.now()).total_seconds()  # jittered by ±25 %
+        assert 0.75 * nominal <= waits <= 1.25 * nominal
+        clock.advance(seconds=0.7 * nominal)
+        assert not worker.run_one()
+        clock.advance(seconds=0.6 * nominal)
+    assert worker.run_one()
     job = _job(real_database, job_id)
-    assert (job.attempts, calls[job_id]) == (3, 3)
+    assert (job.status, job.attempts, calls[job_id]) == ("done", 3, 3)
     assert "receiver down" in (job.last_error or "")
 
 
 def test_the_last_failure_gives_up_once(
-    real_database: Database, kind: str, started: list[Worker]
+    real_database: Database, kind: str, clock: FrozenClock
 ) -> None:
     gave_up: list[tuple[str, str]] = []
 
@@ -126,43 +128,39 @@ def test_the_last_failure_gives_up_once(
     handler = Handler(
         broken, gave_up=lambda job, error: gave_up.append((job.id, error.splitlines()[-1]))
     )
-    worker = Worker(
-        real_database.write_sessionmaker,
-        {kind: handler},
-        poll_seconds=0.05,
-        retry_base_seconds=0.01,
-    )
-    worker.start()
-    started.append(worker)
+    worker = Worker(real_database.write_sessionmaker, {kind: handler}, retry_base_seconds=2)
     [job_id] = _enqueue(real_database, kind, max_attempts=2)
-    _wait(lambda: _job(real_database, job_id).status == "failed")
-    _wait(lambda: len(gave_up) == 1)
+    assert worker.run_one()
+    assert gave_up == []
+    clock.advance(seconds=3)
+    assert worker.run_one()
+    clock.advance(hours=1)
+    assert not worker.run_one()
     assert gave_up == [(job_id, "ValueError: cannot read this file")]
-    assert _job(real_database, job_id).attempts == 2
+    job = _job(real_database, job_id)
+    assert (job.status, job.attempts) == ("failed", 2)
 
 
 def test_a_dead_workers_job_is_taken_over_after_its_lease(
-    real_database: Database, kind: str, started: list[Worker]
+    real_database: Database, kind: str, clock: FrozenClock
 ) -> None:
     [job_id] = _enqueue(real_database, kind)
     with real_database.write_sessionmaker.begin() as session:
         # A worker claims the job and dies without a word.
         assert [
-            j.id for j in queue.claim(session, "dead-worker", [kind], timedelta(seconds=0.5))
+            j.id for j in queue.claim(session, "dead-worker", [kind], timedelta(seconds=30))
         ] == [job_id]
     ran: list[str] = []
     worker = Worker(
-        real_database.write_sessionmaker,
-        {kind: Handler(lambda job: ran.append(job.id))},
-        poll_seconds=0.05,
+        real_database.write_sessionmaker, {kind: Handler(lambda job: ran.append(job.id))}
     )
-    worker.start()
-    started.append(worker)
-    time.sleep(0.2)
+    clock.advance(seconds=29)
+    assert not worker.run_one()
     assert ran == []
-    _wait(lambda: _job(real_database, job_id).status == "done")
+    clock.advance(seconds=2)
+    assert worker.run_one()
     job = _job(real_database, job_id)
-    assert (ran, job.attempts) == ([job_id], 2)
+    assert (ran, job.status, job.attempts) == ([job_id], "done", 2)
     assert job.worker_id == worker.name
 
 

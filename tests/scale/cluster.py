@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,7 @@ from sqlalchemy import Engine, text
 from openkyc.db.migrate import upgrade
 from openkyc.db.session import make_engine
 from tests.fixtures.processes import die_with_parent, free_ports, stop
+from tests.fixtures.waiting import reachable, until
 
 OPENKYC = [sys.executable, "-m", "openkyc"]
 STARTUP_TIMEOUT = 90.0
@@ -103,23 +104,30 @@ class Cluster:
     def wait_until_serving(self, node: Node) -> float:
         """Seconds until the node answers /health (it fails if the process ends first)."""
         started = time.monotonic()
-        while True:
+
+        def serving() -> bool:
             assert node.process is not None and node.process.poll() is None, node.log.read_text()
-            try:
-                if httpx.get(f"{node.url}/health", timeout=2).status_code == 200:
-                    return time.monotonic() - started
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() - started < STARTUP_TIMEOUT, node.log.read_text()[-3000:]
-            time.sleep(0.1)
+            return httpx.get(f"{node.url}/health", timeout=2).status_code == 200
+
+        self._until(node, reachable(serving, httpx.HTTPError), "to serve")
+        return time.monotonic() - started
 
     def wait_until_working(self, node: Node) -> float:
         started = time.monotonic()
-        while "is running" not in node.log.read_text():
+
+        def working() -> bool:
             assert node.process is not None and node.process.poll() is None, node.log.read_text()
-            assert time.monotonic() - started < STARTUP_TIMEOUT, node.log.read_text()[-3000:]
-            time.sleep(0.1)
+            return "is running" in node.log.read_text()
+
+        self._until(node, working, "to work")
         return time.monotonic() - started
+
+    @staticmethod
+    def _until(node: Node, fact: Callable[[], object], what: str) -> None:
+        try:
+            until(fact, STARTUP_TIMEOUT, f"{node.name} {what}")
+        except AssertionError as error:
+            raise AssertionError(f"{error}:\n{node.log.read_text()[-3000:]}") from None
 
 
 @contextmanager

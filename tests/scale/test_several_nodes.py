@@ -22,6 +22,7 @@ from sqlalchemy import text
 from tests.analysis import documents as drawn
 from tests.conftest import POSTGRES_URL
 from tests.fixtures.seaweedfs import SeaweedFS
+from tests.fixtures.waiting import until
 from tests.fixtures.webhooks import allow_private_networks, subscribe
 from tests.scale.cluster import Cluster, cluster
 from tests.webhooks.receivers import Receiver, running
@@ -99,9 +100,10 @@ def _one_round(client: httpx.Client, written: Written, round_: int) -> None:
 
 def _wait_for(what: str, done: Any, seconds: float, state: Any = lambda: None) -> float:
     started = time.monotonic()
-    while not done():
-        assert time.monotonic() - started < seconds, f"timed out waiting for {what}: {state()}"
-        time.sleep(0.25)
+    try:
+        until(done, seconds, what)
+    except AssertionError as error:
+        raise AssertionError(f"{error}: {state()}") from None
     return time.monotonic() - started
 
 

@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from tests.analysis import documents as drawn
 from tests.conftest import BACKENDS, POSTGRES_URL
 from tests.fixtures.live import Live, live_server
 from tests.fixtures.tools import require
+from tests.fixtures.waiting import until
 
 SDK_DIR = Path(__file__).parent
 WHY = "Rebilly's JS SDK runs on Node.js (apt-get install nodejs npm)"
@@ -520,16 +520,14 @@ def test_attachments_through_the_sdk(sdk: Path, live: Live) -> None:
 
 
 def _analysis_done(live: Live, document_id: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    def done() -> bool:
         with live.server.database.sessionmaker() as session:
             document = session.scalars(
                 select(KycDocument).where(KycDocument.id == document_id)
             ).one()
-            if not document.analysis_pending:
-                return
-        time.sleep(0.2)
-    raise AssertionError(f"the analysis of {document_id} did not end in {seconds} s")
+            return not document.analysis_pending
+
+    until(done, seconds, f"the analysis of {document_id} to end")
 
 
 @pytest.mark.slow

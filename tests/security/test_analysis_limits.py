@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import base64
 import os
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -46,10 +44,8 @@ def test_work_over_its_time_is_stopped_and_its_process_replaced(
     runner: ProcessRunner, seconds: float
 ) -> None:
     first = runner.run(helpers.pid)
-    started = time.monotonic()
     with pytest.raises(LimitExceeded, match=r"longer than 1\.5 seconds and was stopped"):
         runner.run(helpers.sleep, seconds)
-    assert time.monotonic() - started < seconds
     assert not os.path.exists(f"/proc/{first}")  # killed, not left to finish
     assert runner.pids() and first not in runner.pids()
     assert runner.run(helpers.square, 4) == 16
@@ -125,16 +121,6 @@ def _upload(api: TestClient, data: bytes, tags: list[str]) -> str:
     return str(response.json()["id"])
 
 
-def _decided(api: TestClient, document_id: str, seconds: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        document = api.get(f"/kyc-documents/{document_id}").json()
-        if document["status"] != "in-progress":
-            return dict(document)
-        time.sleep(0.1)
-    raise AssertionError(f"{document_id} still in progress after {seconds} s")
-
-
 def test_a_document_whose_analysis_goes_over_its_time_gets_the_reason(
     slow_analysis_api: TestClient,
 ) -> None:
@@ -146,7 +132,7 @@ def test_a_document_whose_analysis_goes_over_its_time_gets_the_reason(
         body = {"customerId": customer_id, "documentType": "identity-proof", "fileIds": [page]}
         response = api.post("/kyc-documents", json=body)
         assert response.status_code == 201, response.text
-        documents.append(_decided(api, response.json()["id"]))
+        documents.append(kyc.decided(api, response.json()["id"]))
     for document in documents:
         assert document["status"] == "pending"
         assert document["analysisError"] == (

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from openkyc.gatherer import i18n
+from openkyc.storefront.service import consent_version
 from tests.fixtures import kyc
 from tests.fixtures.storefront import bearer, customer_token, customer_upload, link_token
 from tests.fixtures.tenants import Tenant
@@ -22,6 +24,7 @@ CUSTOMER_OPERATIONS = [
     "StorefrontGetKycLivenessSession",
     "StorefrontPostKycLivenessSessionFinish",
     "StorefrontPostKycLivenessSessionFrame",
+    "StorefrontPostKycConsent",
     "PostFile",
 ]
 
@@ -253,3 +256,46 @@ def test_a_request_asking_for_liveness_wants_a_live_selfie(
 def test_customer_uploads_are_private(client: TestClient, token: str) -> None:
     body = {"file": "aGVsbG8=", "isPublic": True}
     assert_problem(client.post("/files", json=body, headers=bearer(token)), 403)
+
+
+def test_the_customers_consent_is_recorded_on_their_timeline(
+    api: TestClient, client: TestClient, request_: dict[str, Any], token: str
+) -> None:
+    french = i18n.messages("fr")["consent"]["text"]
+    path = f"/storefront/kyc-requests/{request_['id']}/consents"
+    body = {"language": "fr", "textVersion": consent_version(french)}
+    stale = {"language": "fr", "textVersion": consent_version("Older words")}
+    assert_problem(client.post(path, json=stale, headers=bearer(token)), 409)
+    given = client.post(path, json=body, headers=bearer(token))
+    assert given.status_code == 201, given.text
+    out = given.json()
+    assert (out["requestId"], out["customerId"], out["textVersion"], out["language"]) == (
+        request_["id"],
+        request_["customerId"],
+        body["textVersion"],
+        "fr",
+    )
+    entries = api.get(f"/customers/{request_['customerId']}/timeline").json()
+    [entry] = [e for e in entries if e["type"] == "kyc-consent-given"]
+    assert entry["id"] == out["id"] and entry["occurredTime"] == out["givenTime"]
+    assert entry["extraData"]["author"]["userFullName"] == "Customer"
+    rows = {row["attribute"]: row["value"] for row in entry["extraData"]["tables"][0]["data"]}
+    assert rows == {
+        "KYC request": request_["id"],
+        "Language": "fr",
+        "Text version": body["textVersion"],
+        "Text": french,
+        "Privacy notice": "(none)",
+    }
+    # The merchant's own words, once set, are the ones agreed to.
+    words = "Acme compares your face with your document's photo."
+    assert api.put("/kyc-settings", json={"gatherer": {"consentText": words}}).status_code == 200
+    assert_problem(client.post(path, json=body, headers=bearer(token)), 409)
+    mine = {"language": "en", "textVersion": consent_version(words)}
+    assert client.post(path, json=mine, headers=bearer(token)).status_code == 201
+    # Another request's consent, or a merchant's key: not this token's to give.
+    other = kyc.kyc_request(api, request_["customerId"], "identity-proof")
+    elsewhere = f"/storefront/kyc-requests/{other['id']}/consents"
+    assert_problem(client.post(elsewhere, json=mine, headers=bearer(token)), 404)
+    assert_problem(api.post(path, json=mine), 401)
+    assert_problem(client.post(path, json={**mine, "language": "de"}, headers=bearer(token)), 422)

@@ -16,6 +16,8 @@ from typing import Any
 
 import uvicorn
 
+from tests.fixtures.waiting import until
+
 
 @dataclass(frozen=True)
 class Received:
@@ -108,10 +110,8 @@ class Receiver:
             target=self._server.run, kwargs={"sockets": [listener]}, daemon=True
         )
         self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            assert time.monotonic() < deadline, "the receiver did not start"
-            time.sleep(0.01)
+        server = self._server
+        until(lambda: server.started, 10, "the receiver to start")
 
     def stop(self) -> None:
         """Close the port: until ``start`` again, connections are refused."""
@@ -169,7 +169,4 @@ def digest_auth(
 
 
 def wait_for(predicate: Callable[[], bool], seconds: float = 20, what: str = "it") -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
+    until(predicate, seconds, what)

@@ -3,7 +3,9 @@ changes, on demand, and again after a list load changed an entry their name coul
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +25,7 @@ from openkyc.db.models import AmlCheck, Attachment, Customer
 from openkyc.errors import NotFound, ValidationFailed
 from openkyc.files import service as files
 from openkyc.files.schemas import FileFields, Upload
+from openkyc.jobs import queue
 from openkyc.kyc.documents import service as documents
 from openkyc.storage import Storage
 from openkyc.wire import Links
@@ -48,17 +51,47 @@ def screen_on_demand(
     return check
 
 
-def rescreen(
-    session: Session,
-    changed_names: Iterable[frozenset[str]],
-    links: Links,
-) -> int:
-    """Screen again every customer whose name could match a changed entry (the key sets a
-    load reports); how many new checks that made (a customer found the same way as before
-    gets none)."""
-    made = 0
+# The job that screens again some customers of one organization after a list load, and
+# how many customers one job takes: several workers share a large rescreening.
+RESCREEN_CUSTOMERS = "aml-rescreen-customers"
+RESCREEN_BATCH = 100
+
+
+@dataclass(frozen=True)
+class Rescreening:
+    customers: int
+    jobs: int
+
+
+def queue_rescreen(
+    session: Session, changed_names: Iterable[frozenset[str]], batch: int = RESCREEN_BATCH
+) -> Rescreening:
+    """Queue the screening of every customer whose name could match a changed entry (the
+    key sets a load reports), in jobs of ``batch`` customers of one organization, written in
+    the caller's transaction: the load and its jobs commit together."""
+    by_organization: dict[str, list[str]] = defaultdict(list)
     for organization_id, customer_id in lists.customers_matching(session, changed_names):
-        customer = customers.get(session, organization_id, customer_id)
+        by_organization[organization_id].append(customer_id)
+    jobs = 0
+    for organization_id, customer_ids in sorted(by_organization.items()):
+        for start in range(0, len(customer_ids), batch):
+            part = customer_ids[start : start + batch]
+            queue.enqueue(session, organization_id, RESCREEN_CUSTOMERS, {"customerIds": part})
+            jobs += 1
+    return Rescreening(sum(len(ids) for ids in by_organization.values()), jobs)
+
+
+def rescreen_customers(
+    session: Session, organization_id: str, customer_ids: Iterable[str], links: Links
+) -> int:
+    """Screen these customers again (``recurring``); how many new checks that made (a
+    customer found the same way as before gets none, one deleted since is skipped)."""
+    made = 0
+    for customer_id in customer_ids:
+        try:
+            customer = customers.get(session, organization_id, customer_id)
+        except NotFound:
+            continue
         if checks.screen(session, customer, links, ScreeningSource.RECURRING):
             made += 1
     return made

@@ -52,17 +52,64 @@ def sound(token: str) -> str:
     return metaphone(token) if len(token) >= 3 else ""
 
 
+@functools.lru_cache(maxsize=65536)
+def token_keys(token: str) -> tuple[str, ...]:
+    """A token's keys: its sound and its consonant skeleton (none for a single letter)."""
+    if len(token) < 2:
+        return ()
+    code = sound(token)
+    found = (f"m:{code}"[:40],) if code else ()
+    return (*found, f"s:{skeleton(token)}"[:40])
+
+
 def index_keys(tokens: Iterable[str]) -> set[str]:
     """The keys a name is found by: each token's sound and consonant skeleton. A customer
     and an entry that share a key are compared; those that share none never are."""
+    return {key for token in tokens for key in token_keys(token)}
+
+
+# Pairs are made of a name's first tokens only (a long company name would give hundreds).
+PAIRED_TOKENS = 6
+# Tokens this long are also paired by their first two and last two letters.
+TYPO_ENDS = 4
+
+
+def _part(key: str) -> str:
+    return key.replace(":", "", 1)[:18]
+
+
+def pair_keys(tokens: Sequence[str]) -> set[str]:
+    """The keys of two tokens of one name together: a key of one and a key of the other.
+    Few entries share one with a customer (``james`` and ``smith`` are common, the two
+    together are not), so candidates sharing two tokens are found without reading every
+    entry that shares one."""
+    usable = list(dict.fromkeys(t for t in tokens if len(t) >= 2))[:PAIRED_TOKENS]
     keys: set[str] = set()
-    for token in tokens:
-        if len(token) < 2:
-            continue
-        if code := sound(token):
-            keys.add(f"m:{code}"[:40])
-        keys.add(f"s:{skeleton(token)}"[:40])
+
+    def add(one: str, other: str) -> None:
+        low, high = sorted((one, other))
+        keys.add(f"p:{low}|{high}")
+
+    for a, b in itertools.combinations(usable, 2):
+        for key_a in token_keys(a):
+            for key_b in token_keys(b):
+                add(_part(key_a), _part(key_b))
+        # A typo changes a token's sound and consonants, rarely both its first two letters
+        # and its last two: one token whole with the other's ends still finds the pair.
+        for whole, typed in ((a, b), (b, a)):
+            if len(typed) >= TYPO_ENDS:
+                add(f"s{skeleton(whole)}"[:18], f"<{typed[:2]}")
+                add(f"s{skeleton(whole)}"[:18], f">{typed[-2:]}")
     return keys
+
+
+def is_pair_key(key: str) -> bool:
+    return key.startswith("p:")
+
+
+def name_keys(tokens: Sequence[str]) -> set[str]:
+    """Every key a name of a list entry is indexed by: each token's, and each pair's."""
+    return index_keys(tokens) | pair_keys(tokens)
 
 
 class TokenMatch(IntEnum):

@@ -123,11 +123,25 @@ def message_page(
     return _html(body, status)
 
 
-def invalid_page(locale: str) -> Response:
+def invalid_page(locale: str, status: int = 403) -> Response:
     pages = i18n.messages(locale)["pages"]
     return message_page(
-        locale, pages["invalidTitle"], pages["invalid"], status=403, state="invalid"
+        locale, pages["invalidTitle"], pages["invalid"], status=status, state="invalid"
     )
+
+
+def too_many_page(locale: str, headers: dict[str, str]) -> Response:
+    """Too many short links looked up from one address: wait, or use the whole link."""
+    text = i18n.messages(locale)
+    page = message_page(
+        locale,
+        text["pages"]["tooManyTitle"],
+        text["problems"]["rate-limit-exceeded"],
+        status=429,
+        state="too-many",
+    )
+    page.headers.update({k: v for k, v in headers.items() if k.lower().startswith("x-ratelimit")})
+    return page
 
 
 def closed_page(locale: str, status: str | None, go_to: str | None) -> Response:

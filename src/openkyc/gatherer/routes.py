@@ -4,21 +4,25 @@ own front end would."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from openkyc.errors import NotFound
+from openkyc.errors import NotFound, RateLimited
 from openkyc.gatherer import i18n, pages
+from openkyc.kyc.requests import service as kyc_requests
+from openkyc.kyc.requests import tokens as link_tokens
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.storefront import service as storefront
-from openkyc.web.deps import AppCaptureGate, RequestLinks, Session
+from openkyc.storefront.routes import consent_text
+from openkyc.web.deps import AppCaptureGate, RequestLinks, Session, ShortLinkLimiter
 
 router = APIRouter(prefix="/gatherer", include_in_schema=False)
-_STATIC = Path(__file__).parent / "static"
+short_links = APIRouter(include_in_schema=False)
+_STATIC = FilePath(__file__).parent / "static"
 ASSET_TYPES = {
     "gatherer.js": "text/javascript; charset=utf-8",
     "gatherer.css": "text/css; charset=utf-8",
@@ -82,7 +86,10 @@ def gatherer_page(
         gate.start()
     settings = kyc_settings.get(session, issued.request.organization_id)
     brand = settings.gatherer
-    locale = _locale(request, lang, brand.defaultLanguage)
+    # The customer's choice on the page first, then the language the merchant gave this
+    # customer (their ``locale``), then the browser's, then the merchant's default.
+    chosen = lang if lang in i18n.LOCALES else storefront.customer_language(session, issued.request)
+    locale = _locale(request, chosen, brand.defaultLanguage)
     ui = settings.uiVersion or "1"
     leave = "gatherer/leave?" + urlencode({"token": token, "lang": locale})
     link = f"{links.root}/gatherer?" + urlencode({"token": token})
@@ -93,10 +100,17 @@ def gatherer_page(
         "hasRedirect": bool(issued.request.redirect_url),
         "leave": {"back": leave + "&why=back", "done": leave + "&why=done"},
         # Continue on the phone: the same link, as a QR code drawn here and as text.
-        "handoff": {"qr": "gatherer/qr.svg?" + urlencode({"token": token}), "link": link},
+        "handoff": {
+            "qr": "gatherer/qr.svg?" + urlencode({"token": token}),
+            "link": link,
+            "short": link_tokens.short_url(links, issued.request),
+        },
         "twoSided": list(TWO_SIDED),
         "defaultSubtypes": DEFAULT_SUBTYPES,
         "brand": brand.model_dump(exclude={"name", "defaultLanguage"}),
+        # The words of the consent step, by version: the page records the customer's
+        # agreement to exactly these (StorefrontPostKycConsent).
+        "consentVersion": storefront.consent_version(consent_text(brand.consentText, locale)),
     }
     return pages.app_page(locale, ui, token, bootstrap, brand.name)
 
@@ -151,4 +165,30 @@ def gatherer_asset(name: str) -> Response:
         (_STATIC / name).read_bytes(),
         media_type=media_type,
         headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@short_links.get("/g/{code}")
+def gatherer_short_link(
+    request: Request,
+    session: Session,
+    links: RequestLinks,
+    limiter: ShortLinkLimiter,
+    code: Annotated[str, Path(max_length=32)],
+    lang: Language = None,
+) -> Response:
+    """A request's short link, typed on a phone: to the request's gatherer page (a link of
+    its own, valid until the request expires), or why not. Each client address may look up
+    a few codes in a while (``OPENKYC_SHORT_LINK_RATE_LIMIT``): codes cannot be guessed."""
+    locale = _locale(request, lang)
+    client = request.client.host if request.client else "unknown"
+    try:
+        limiter.hit(f"short-link/{client}")
+    except RateLimited as limited:
+        return pages.too_many_page(locale, limited.headers or {})
+    found = kyc_requests.find_by_short_code(session, code.lower())
+    if found is None:
+        return pages.invalid_page(locale, status=404)
+    return RedirectResponse(
+        link_tokens.gatherer_url(links, found), 303, headers=pages.SECURITY_HEADERS
     )

@@ -8,10 +8,14 @@ from fastapi.responses import JSONResponse
 from openkyc.config import Settings
 from openkyc.db.models import KycDocument
 from openkyc.db.session import SessionFactory
+from openkyc.gatherer import i18n
 from openkyc.kyc.documents.gate import CaptureGate
+from openkyc.kyc.settings import service as kyc_settings
 from openkyc.storage import Storage
 from openkyc.storefront import service
 from openkyc.storefront.schemas import (
+    ConsentIn,
+    ConsentOut,
     CustomerJWTIn,
     CustomerJWTOut,
     StorefrontKycDocumentIn,
@@ -157,6 +161,48 @@ def patch_storefront_kyc_document(
         screening=_screening(gate, storage, settings, sessions),
     )
     return member_response(_document(document, links))
+
+
+@router.post(
+    "/storefront/kyc-requests/{id}/consents",
+    openapi_extra=CUSTOMER_JWT,
+    response_model=ConsentOut,
+    status_code=201,
+    operation_id="StorefrontPostKycConsent",
+)
+def post_storefront_kyc_consent(
+    id: ResourceIdPath, body: ConsentIn, auth: CustomerAuth, session: Session
+) -> JSONResponse:
+    """openkyc: record that the customer agreed to pictures of their face for the token's
+    request, before any is taken: who, when, and the words shown (`textVersion`, given to
+    the gatherer's page with the text: the merchant's consent text, or openkyc's in
+    `language`). The record is an entry of type `kyc-consent-given` on the customer's
+    timeline. A version that is not the current text's is a 409 (show the text again)."""
+    brand = kyc_settings.get(session, auth.organization_id).gatherer
+    text = consent_text(brand.consentText, body.language)
+    consent = service.record_consent(
+        session,
+        auth,
+        id,
+        language=body.language,
+        version=body.textVersion,
+        text=text,
+        privacy_notice=brand.privacyNoticeUrl,
+    )
+    out = ConsentOut(
+        id=consent.id,
+        requestId=consent.request.id,
+        customerId=consent.request.customer_id,
+        language=consent.language,
+        textVersion=consent.version,
+        givenTime=consent.given,
+    )
+    return member_response(out, status_code=201)
+
+
+def consent_text(custom: str | None, language: str) -> str:
+    """The words the gatherer shows before pictures of the face, in ``language``."""
+    return custom or str(i18n.messages(language)["consent"]["text"])
 
 
 @tokens.post(

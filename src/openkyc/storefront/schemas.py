@@ -5,9 +5,9 @@ settings, scores or reviewers."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from openkyc.api_keys.schemas import AclEntry, AclScope
 from openkyc.db.models import KycDocument, KycRequest
@@ -205,3 +205,20 @@ class CustomerJWTOut(WireModel):
             expiredTime=expires,
             links=links,
         )
+
+
+class ConsentIn(WireModel):
+    """openkyc: the customer agrees to pictures of their face for this request, in the words
+    shown to them (``textVersion``, as the gatherer's page gives it, in ``language``)."""
+
+    language: Literal["en", "fr", "es"]
+    textVersion: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+
+
+class ConsentOut(WireModel):
+    id: str
+    requestId: str
+    customerId: str
+    language: str
+    textVersion: str
+    givenTime: Timestamp

@@ -3,6 +3,7 @@ and the documents made with it use only that customer's uploads."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from openkyc import clock
 from openkyc.auth import service as auth
-from openkyc.auth.principal import Principal
+from openkyc.customers import service as customers
 from openkyc.db.models import KycDocument, KycRequest
 from openkyc.db.session import SessionFactory
 from openkyc.errors import Conflict, InvalidField, NotFound, Unauthorized, ValidationFailed
@@ -26,8 +27,11 @@ from openkyc.kyc.requests import service as requests
 from openkyc.kyc.requests.tokens import LinkExpired, read_gatherer_token
 from openkyc.kyc.status import PERMANENT
 from openkyc.organizations import service as organizations
+from openkyc.principal import Principal
 from openkyc.storage import Storage
 from openkyc.storefront.schemas import StorefrontKycDocumentIn, StorefrontKycDocumentPatch
+from openkyc.timeline import service as timeline
+from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Links
 
 # Everything a customer token may do: the storefront KYC operations and file uploads.
@@ -40,6 +44,7 @@ CUSTOMER_PERMISSIONS = [
     "StorefrontGetKycLivenessSession",
     "StorefrontPostKycLivenessSessionFinish",
     "StorefrontPostKycLivenessSessionFrame",
+    "StorefrontPostKycConsent",
     "PostFile",
 ]
 
@@ -316,6 +321,72 @@ def patch_document(
         session, principal.organization_id, document.id, body, links, auto_analysis=auto_analysis
     )
     return updated
+
+
+def customer_language(session: Session, request: KycRequest) -> str | None:
+    """The language the merchant gave the request's customer (``locale``, RFC 5646, such as
+    ``fr-FR``): its primary subtag, lower case, or None."""
+    customer = customers.find(session, request.organization_id, request.customer_id)
+    if customer is None or not customer.locale:
+        return None
+    return customer.locale.split("-")[0].split("_")[0].strip().lower() or None
+
+
+def consent_version(text: str) -> str:
+    """The version of a consent text: the start of its SHA-256, so a record names exactly
+    the words the customer agreed to."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Consent:
+    id: str
+    request: KycRequest
+    language: str
+    version: str
+    given: datetime
+
+
+def record_consent(
+    session: Session,
+    principal: Principal,
+    request_id: str,
+    *,
+    language: str,
+    version: str,
+    text: str,
+    privacy_notice: str | None,
+) -> Consent:
+    """Record, on the customer's timeline, that they agreed to pictures of their face for
+    this request: who (the customer), when, and the words (``text``, its version, the
+    language and the privacy notice linked). ``version`` must be the one of ``text``: a
+    page that showed an older text (the merchant changed it since) gets a 409."""
+    request = request_of(session, principal, request_id)
+    ensure_open(session, principal)
+    if version != consent_version(text):
+        raise Conflict("The consent text has changed since the page was opened: show it again")
+    rows = [
+        ("KYC request", request.id),
+        ("Language", language),
+        ("Text version", version),
+        ("Text", text),
+        ("Privacy notice", privacy_notice or "(none)"),
+    ]
+    entry = timeline.record(
+        session,
+        request.organization_id,
+        request.customer_id,
+        TimelineType.KYC_CONSENT_GIVEN,
+        f"Customer agreed to pictures of their face for KYC request {request.id} "
+        f"(consent text {version}, {language})",
+        links=[timeline.Link("kyc-request", request.id, "KYC request")],
+        table={
+            "type": "two-columns",
+            "title": "Consent",
+            "data": [{"attribute": name, "value": value} for name, value in rows],
+        },
+    )
+    return Consent(entry.id, request, language, version, entry.occurred_time)
 
 
 def redirect_info(status: str) -> str:

@@ -19,6 +19,8 @@ class TimelineType(StrEnum):
     # openkyc's own: a person's review of an AML check (hold, release, decision).
     AML_CHECK_MODIFIED = "aml-check-modified"
     AML_CHECK_REVIEWED = "aml-check-reviewed"
+    # openkyc's own: the customer agreed, on the gatherer, to pictures of their face.
+    KYC_CONSENT_GIVEN = "kyc-consent-given"
     COMMENT = "customer-comment-created"
     CUSTOM_EVENT = "custom-event"
 

@@ -46,6 +46,7 @@ def api_routers() -> list[APIRouter]:
     from openkyc.customers.routes import router as customers
     from openkyc.files.routes import router as files
     from openkyc.gatherer.routes import router as gatherer
+    from openkyc.gatherer.routes import short_links
     from openkyc.kyc.documents.routes import router as kyc_documents
     from openkyc.kyc.liveness.routes import router as kyc_liveness
     from openkyc.kyc.requests.routes import router as kyc_requests
@@ -85,6 +86,7 @@ def api_routers() -> list[APIRouter]:
         kyc_liveness,
         authentication_tokens,
         gatherer,
+        short_links,
         reports,
         sign_in,
         users,
@@ -166,6 +168,9 @@ def create_app(
     app.state.capture_gate = capture_gate_for(settings)
     app.state.rate_limiter = OrganizationRateLimiter(
         settings.rate_limit, settings.rate_limit_storage
+    )
+    app.state.short_link_limiter = OrganizationRateLimiter(
+        settings.short_link_rate_limit, settings.rate_limit_storage
     )
     app.state.metrics = registry_for(app.state.database.sessionmaker)
     problems.install(app)

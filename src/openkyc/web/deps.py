@@ -10,7 +10,6 @@ from fastapi import Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from openkyc.auth import service as auth
-from openkyc.auth.principal import Principal
 from openkyc.config import Settings
 from openkyc.credit_file.bureau import CreditBureau
 from openkyc.db.ids import ID_PATTERN
@@ -18,6 +17,7 @@ from openkyc.db.session import Session as OrmSession
 from openkyc.db.session import SessionFactory, unit_of_work
 from openkyc.errors import Forbidden, Unauthorized
 from openkyc.kyc.documents.gate import CaptureGate
+from openkyc.principal import Principal
 from openkyc.sealing import Sealer
 from openkyc.storage import Storage
 from openkyc.storefront import service as storefront
@@ -26,6 +26,7 @@ from openkyc.timeline.enums import TriggeredBy
 from openkyc.users import roles
 from openkyc.web.links import Links, links_for_request
 from openkyc.web.middleware import ORGANIZATION_IN_PATH, RESPONSE_HEADERS
+from openkyc.web.ratelimit import OrganizationRateLimiter
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -205,6 +206,15 @@ async def _capture_gate(request: Request) -> CaptureGate | None:
 
 AppSettings = Annotated[Settings, Depends(_settings)]
 AppCaptureGate = Annotated[CaptureGate | None, Depends(_capture_gate)]
+
+
+async def _short_link_limiter(request: Request) -> OrganizationRateLimiter:
+    """The counter of short-link lookups per client address."""
+    limiter: OrganizationRateLimiter = request.app.state.short_link_limiter
+    return limiter
+
+
+ShortLinkLimiter = Annotated[OrganizationRateLimiter, Depends(_short_link_limiter)]
 AppStorage = Annotated[Storage, Depends(_storage)]
 AppCreditBureau = Annotated[CreditBureau, Depends(_credit_bureau)]
 OperationIds = Annotated[frozenset[str], Depends(_operation_ids)]

@@ -6,7 +6,6 @@ These run with committed transactions (the worker has its own), on both database
 from __future__ import annotations
 
 import base64
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -25,6 +24,7 @@ from openkyc.web.app import create_app
 from tests.analysis import documents as drawn
 from tests.fixtures import kyc, webhooks
 from tests.fixtures.tenants import Tenant, make_tenant
+from tests.fixtures.waiting import until
 from tests.fixtures.webhooks import LISTENER
 
 COLLINS = {
@@ -63,13 +63,7 @@ class Merchant:
         return dict(response.json())
 
     def decided(self, document_id: str, seconds: float = 60) -> dict[str, Any]:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            document = self.api.get(f"/kyc-documents/{document_id}").json()
-            if document["status"] != "in-progress":
-                return dict(document)
-            time.sleep(0.1)
-        raise AssertionError(f"{document_id} still in progress after {seconds} s")
+        return kyc.decided(self.api, document_id, seconds)
 
     def passport(
         self,
@@ -114,6 +108,10 @@ def merchant_factory(
 @pytest.fixture
 def merchant(merchant_factory: Callable[..., Merchant]) -> Merchant:
     return merchant_factory()
+
+
+def _if_matched(document: dict[str, Any]) -> dict[str, Any] | None:
+    return document if document["documentMatches"] is not None else None
 
 
 def _accepted_analyses() -> float:
@@ -293,11 +291,11 @@ def test_a_result_after_a_persons_decision_is_kept_and_the_decision_stands(
     assert rejected.status_code == 201, rejected.text
     assert (rejected.json()["status"], rejected.json()["documentMatches"]) == ("rejected", None)
     merchant_factory()  # a running worker, which picks the waiting job up
-    deadline = time.monotonic() + 120
-    while waiting.api.get(f"/kyc-documents/{document_id}").json()["documentMatches"] is None:
-        assert time.monotonic() < deadline, "the analysis never ran"
-        time.sleep(0.2)
-    after = waiting.api.get(f"/kyc-documents/{document_id}").json()
+    after = until(
+        lambda: _if_matched(waiting.api.get(f"/kyc-documents/{document_id}").json()),
+        seconds=120,
+        what="the analysis to run",
+    )
     assert (after["status"], after["rejectionReason"], after["reviewerName"]) == (
         "rejected",
         rejection,

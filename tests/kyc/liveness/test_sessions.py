@@ -3,7 +3,6 @@ the real worker and analyser, and the selfie it keeps for the identity document.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 from itertools import pairwise
@@ -26,6 +25,7 @@ from tests.analysis import poses
 from tests.fixtures import kyc
 from tests.fixtures.storefront import bearer, customer_token, customer_upload
 from tests.fixtures.tenants import make_tenant
+from tests.fixtures.waiting import until
 from tests.web.test_conventions import assert_problem
 
 LIVE_IDENTITY = [
@@ -189,13 +189,11 @@ def running(
 
 
 def _checked(client: TestClient, token: str, session_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def checked() -> dict[str, Any] | None:
         found = client.get(f"/storefront/kyc-liveness-sessions/{session_id}", headers=bearer(token))
-        if found.json()["status"] != "pending":
-            return dict(found.json())
-        time.sleep(0.1)
-    raise AssertionError(f"{session_id} still pending")
+        return dict(found.json()) if found.json()["status"] != "pending" else None
+
+    return until(checked, 60, f"the check of {session_id}")
 
 
 def _record(
@@ -219,16 +217,6 @@ def _live_request(merchant: TestClient, **person: Any) -> tuple[dict[str, Any], 
     return request, customer_token(merchant, request)
 
 
-def _decided(merchant: TestClient, document_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        document = merchant.get(f"/kyc-documents/{document_id}").json()
-        if document["status"] != "in-progress":
-            return dict(document)
-        time.sleep(0.1)
-    raise AssertionError(f"{document_id} still in progress")
-
-
 def test_a_live_customer_passes_and_the_selfie_proves_the_identity_document(
     running: tuple[TestClient, TestClient],
 ) -> None:
@@ -250,7 +238,7 @@ def test_a_live_customer_passes_and_the_selfie_proves_the_identity_document(
     }
     created = customer.post("/storefront/kyc-documents", json=body, headers=bearer(token))
     assert created.status_code == 201, created.text
-    document = _decided(merchant, created.json()["id"])
+    document = kyc.decided(merchant, created.json()["id"])
     assert document["status"] == "accepted", document["documentMatches"]
     data = document["documentMatches"]["data"]
     assert (data["hasMatchingFaceProof"], data["hasCompletedFaceLiveness"]) == (True, True)
@@ -266,14 +254,13 @@ def test_a_still_picture_fails_the_check_and_its_frames_are_not_kept(
     checked = _record(customer, token, session, [(still, step) for step in range(5)])
     assert (checked["status"], checked["failureReason"]) == ("failed", "still-image")
     assert "referenceFileId" not in checked
-    assert _frames_left(tmp_path / "files", seconds=5) == []
+    assert _no_frames_left(tmp_path / "files", seconds=5)
 
 
-def _frames_left(folder: Path, seconds: float) -> list[Path]:
-    """Frames still stored; they go right after the decision's commit, so wait a little."""
-    deadline = time.monotonic() + seconds
-    while True:
-        left = [p for p in folder.rglob("*") if p.is_file() and "liveness" in p.parts]
-        if not left or time.monotonic() > deadline:
-            return left
-        time.sleep(0.05)
+def _no_frames_left(folder: Path, seconds: float) -> bool:
+    """No frame stored any more; they go right after the decision's commit."""
+    return until(
+        lambda: not [p for p in folder.rglob("*") if p.is_file() and "liveness" in p.parts],
+        seconds,
+        "the frames to be deleted",
+    )

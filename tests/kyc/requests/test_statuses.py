@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from openkyc.web.app import create_app
 from openkyc.web.links import links_for_settings
 from tests.fixtures import kyc
 from tests.fixtures.tenants import Tenant, make_tenant
+from tests.fixtures.waiting import until
 
 
 @pytest.mark.usefixtures("listening")
@@ -117,14 +117,11 @@ def test_expiry_abandons_or_expires_and_nothing_moves_after(
 
 
 def _wait_for_status(client: TestClient, request_id: str, status: str, seconds: float) -> str:
-    deadline = time.monotonic() + seconds
-    current = ""
-    while time.monotonic() < deadline:
-        current = client.get(f"/kyc-requests/{request_id}").json()["status"]
-        if current == status:
-            break
-        time.sleep(0.1)
-    return current
+    def current() -> str | None:
+        found = str(client.get(f"/kyc-requests/{request_id}").json()["status"])
+        return found if found == status else None
+
+    return until(current, seconds, f"{request_id} to be {status}")
 
 
 def test_the_running_service_expires_requests_and_catches_up_after_a_restart(

@@ -60,10 +60,12 @@ def person_digest(person: Mapping[str, str | None]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def person_tokens(person: Mapping[str, str | None]) -> tuple[str, ...]:
+    return matching.name_tokens(person.get("firstName"), person.get("lastName"))
+
+
 def person_keys(person: Mapping[str, str | None]) -> set[str]:
-    return matching.index_keys(
-        matching.name_tokens(person.get("firstName"), person.get("lastName"))
-    )
+    return matching.index_keys(person_tokens(person))
 
 
 def _place(person: Mapping[str, str | None]) -> matching.Place:

@@ -48,20 +48,19 @@ def load(file: Path, source: str, delta: bool, no_rescreen: bool, data_dir: Path
     """Load a file of FollowTheMoney entities (one JSON object a line) into a named source.
 
     A full export replaces the source (entries it lacks are removed); with --delta, the
-    changes are applied. Afterwards the customers whose names could match a changed entry
-    are screened again (ongoing monitoring)."""
+    changes are applied. The customers whose names could match a changed entry are queued
+    to be screened again by the workers (ongoing monitoring)."""
     from sqlalchemy.orm import Session
 
     from openkyc.aml import flows
     from openkyc.aml.lists import service
     from openkyc.aml.lists.entities import EntityFileError
-    from openkyc.cli import _settings
+    from openkyc.config import settings_with
     from openkyc.db.migrate import upgrade
     from openkyc.db.session import Database
     from openkyc.errors import OpenKycError
-    from openkyc.web.links import links_for_settings
 
-    settings = _settings(data_dir=data_dir)
+    settings = settings_with(data_dir=data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database.from_settings(settings)
     bar = _Bar(f"Loading {source}")
@@ -74,16 +73,20 @@ def load(file: Path, source: str, delta: bool, no_rescreen: bool, data_dir: Path
                 raise click.ClickException(f"{file}: {error}") from error
             finally:
                 bar.close()
+            queued = None
+            if not no_rescreen and result.changed:
+                queued = flows.queue_rescreen(session, result.changed_names)
+            # The load and the jobs that screen its customers again commit together.
             session.commit()
             click.echo(
                 f"{source}: {result.added} added, {result.modified} changed, "
                 f"{result.unchanged} unchanged, {result.removed} removed"
             )
-            if no_rescreen or not result.changed:
-                return
-            made = flows.rescreen(session, result.changed_names, links_for_settings(settings))
-            session.commit()
-            click.echo(f"Screened again the customers a change could match: {made} new AML checks")
+            if queued is not None:
+                click.echo(
+                    f"{queued.customers} customers a change could match will be screened "
+                    f"again by the workers ({queued.jobs} jobs queued)"
+                )
     finally:
         database.dispose()
 
@@ -95,11 +98,11 @@ def sources(data_dir: Path | None) -> None:
     from sqlalchemy.orm import Session
 
     from openkyc.aml.lists import service
-    from openkyc.cli import _settings
+    from openkyc.config import settings_with
     from openkyc.db.migrate import upgrade
     from openkyc.db.session import Database
 
-    database = Database.from_settings(_settings(data_dir=data_dir))
+    database = Database.from_settings(settings_with(data_dir=data_dir))
     try:
         upgrade(database.engine)
         with Session(database.engine) as session:

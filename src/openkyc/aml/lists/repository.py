@@ -6,13 +6,22 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from openkyc.db.models import AmlCustomerKey, AmlListEntry, AmlListKey
 
 # Entries compared with one customer at most: the ones sharing the most keys with them.
 CANDIDATES = 50
+# How deep one token key's entries are read, and all pair keys' together.
+PER_KEY = 200
+PAIR_POSTINGS = 2000
+# An entry sharing two tokens with the name outranks any sharing single tokens.
+PAIR_WEIGHT = 100
+
+
+def _inline(key: str) -> Any:
+    return literal(key, literal_execute=True)
 
 
 class ListRepository:
@@ -25,19 +34,35 @@ class ListRepository:
         )
         return {e.entity_id: e for e in self.session.scalars(statement)}
 
-    def add_many(self, entries: Sequence[tuple[AmlListEntry, Collection[str]]]) -> None:
-        """New entries and their keys, in one round trip each."""
-        self.session.add_all([entry for entry, _ in entries])
-        self.session.flush()
-        rows = [{"key": k, "entry_id": entry.id} for entry, keys in entries for k in sorted(keys)]
-        if rows:
-            self.session.execute(insert(AmlListKey), rows)
+    def add_many(self, entries: Sequence[tuple[dict[str, Any], Collection[str]]]) -> None:
+        """New entries (their columns) and their keys, in one round trip each: a load
+        writes a million of them, the unit of work would cost more than the database."""
+        if not entries:
+            return
+        statement = insert(AmlListEntry).returning(AmlListEntry.id, sort_by_parameter_order=True)
+        ids = list(self.session.scalars(statement, [row for row, _ in entries]))
+        rows = [
+            (k, entry_id)
+            for entry_id, (_, keys) in zip(ids, entries, strict=True)
+            for k in sorted(keys)
+        ]
+        self._insert_keys(rows)
+
+    def _insert_keys(self, rows: list[tuple[str, int]]) -> None:
+        """Index rows straight through the driver: a load writes some fifteen a name, and
+        building a parameter dictionary for each costs more than the database's work."""
+        if not rows:
+            return
+        connection = self.session.connection()
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        table = AmlListKey.__tablename__
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} (key, entry_id) VALUES ({mark}, {mark})", rows
+        )
 
     def replace_keys(self, entry_id: int, keys: Collection[str]) -> None:
         self.session.execute(delete(AmlListKey).where(AmlListKey.entry_id == entry_id))
-        if keys:
-            rows = [{"key": k, "entry_id": entry_id} for k in sorted(keys)]
-            self.session.execute(insert(AmlListKey), rows)
+        self._insert_keys([(k, entry_id) for k in sorted(keys)])
 
     def keys_by_entry(self, entry_ids: Sequence[int]) -> set[frozenset[str]]:
         """The key set of each of these entries."""
@@ -75,32 +100,57 @@ class ListRepository:
         )
         return [(source, int(n)) for source, n in self.session.execute(statement)]
 
-    def candidates(self, keys: Collection[str], limit: int = CANDIDATES) -> list[Any]:
-        """The entries sharing the most index keys with a customer's name: what matching
-        reads of them (not the hit shown to reviewers, read for the few that match)."""
-        if not keys:
+    def candidates(
+        self, keys: Collection[str], pairs: Collection[str], limit: int = CANDIDATES
+    ) -> list[Any]:
+        """The entries most worth comparing with a customer's name, in one query: those
+        sharing a pair of its tokens (``pairs``) first, then those sharing the most token
+        keys. A token key as common as a first name is read only ``PER_KEY`` entries deep,
+        so the work stays the same however long the list grows. What matching reads of them
+        (not the hit shown to reviewers, read for the few that match)."""
+        if not keys and not pairs:
             return []
-        shared = func.count(AmlListKey.key)
+        # The keys are written into the statement: a plan made for one customer's keys
+        # (PostgreSQL's generic plan of a prepared statement) reads the whole index for a
+        # rarer or commoner key.
+        parts = []
+        if pairs:
+            parts.append(
+                select(AmlListKey.entry_id, literal(PAIR_WEIGHT).label("weight"))
+                .where(AmlListKey.key.in_([_inline(k) for k in sorted(pairs)]))
+                .limit(PAIR_POSTINGS)
+                .subquery()
+            )
+        for key in sorted(keys):
+            parts.append(
+                select(AmlListKey.entry_id, literal(1).label("weight"))
+                .where(AmlListKey.key == _inline(key))
+                .limit(PER_KEY)
+                .subquery()
+            )
+        postings = union_all(*[select(p.c.entry_id, p.c.weight) for p in parts]).subquery()
+        shared = func.sum(postings.c.weight).label("shared")
         best = (
-            select(AmlListKey.entry_id)
-            .where(AmlListKey.key.in_(sorted(keys)))
-            .group_by(AmlListKey.entry_id)
-            .order_by(shared.desc(), AmlListKey.entry_id)
+            select(postings.c.entry_id, shared)
+            .group_by(postings.c.entry_id)
+            .order_by(shared.desc(), postings.c.entry_id)
             .limit(limit)
+            .subquery()
         )
-        ids = list(self.session.scalars(best))
-        if not ids:
-            return []
-        statement = select(
-            AmlListEntry.id,
-            AmlListEntry.source,
-            AmlListEntry.entity_id,
-            AmlListEntry.names,
-            AmlListEntry.birth_dates,
-            AmlListEntry.places,
-            AmlListEntry.digest,
-        ).where(AmlListEntry.id.in_(ids))
-        return sorted(self.session.execute(statement), key=lambda e: ids.index(e.id))
+        statement = (
+            select(
+                AmlListEntry.id,
+                AmlListEntry.source,
+                AmlListEntry.entity_id,
+                AmlListEntry.names,
+                AmlListEntry.birth_dates,
+                AmlListEntry.places,
+                AmlListEntry.digest,
+            )
+            .join(best, best.c.entry_id == AmlListEntry.id)
+            .order_by(best.c.shared.desc(), AmlListEntry.id)
+        )
+        return list(self.session.execute(statement))
 
     def hits_of(self, entry_ids: Collection[int]) -> dict[int, dict[str, Any]]:
         if not entry_ids:

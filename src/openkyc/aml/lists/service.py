@@ -8,7 +8,7 @@ be screened again (ongoing monitoring)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from openkyc import clock
+from openkyc.aml import matching
 from openkyc.aml.lists.entities import (
     Change,
     EntryData,
@@ -41,7 +42,7 @@ class LoadResult:
     modified: int = 0
     unchanged: int = 0
     removed: int = 0
-    # The index keys of each entry added, changed (before and after) or removed: the
+    # The token keys of each entry added, changed (before and after) or removed: the
     # customers whose names share enough of one may now match differently.
     changed_names: set[frozenset[str]] = field(default_factory=set)
 
@@ -58,6 +59,11 @@ class Progress(Protocol):
     def start(self, total: int) -> None: ...
 
     def advance(self, done: int) -> None: ...
+
+
+def _tokens_only(key_sets: Iterable[frozenset[str]]) -> set[frozenset[str]]:
+    """The keys of single tokens, the ones a customer is known by (not pair keys)."""
+    return {frozenset(k for k in keys if not matching.is_pair_key(k)) for keys in key_sets}
 
 
 def _lines(path: Path) -> Iterable[str]:
@@ -109,7 +115,7 @@ class _Loader:
         self.load_id = load_id
         self.progress = progress
         self.result = LoadResult(source)
-        self.new: list[tuple[AmlListEntry, frozenset[str]]] = []
+        self.new: list[tuple[dict[str, Any], frozenset[str]]] = []
 
     def apply(self, batch: list[Change], related: RelatedIndex) -> None:
         if not batch:
@@ -128,7 +134,7 @@ class _Loader:
                 continue
             self._store(entry_from(change.data, related), stored.get(entity_id))
         if removed:
-            self.result.changed_names |= self.repository.keys_by_entry(removed)
+            self.result.changed_names |= _tokens_only(self.repository.keys_by_entry(removed))
             self.repository.remove(removed)
             self.result.removed += len(removed)
         self.repository.add_many(self.new)
@@ -140,41 +146,49 @@ class _Loader:
         digest = data.digest
         now = clock.now()
         if entry is None:
-            entry = AmlListEntry(
-                source=self.source,
-                entity_id=data.entity_id,
-                created_time=now,
-            )
-            self._fill(entry, data, digest, now)
-            self.new.append((entry, data.keys))
+            row = {
+                "source": self.source,
+                "entity_id": data.entity_id,
+                "created_time": now,
+                **self._columns(data, digest, now),
+            }
+            self.new.append((row, data.keys))
             self.result.added += 1
-            self.result.changed_names.add(data.keys)
+            self.result.changed_names |= _tokens_only([data.keys])
             return
         entry.load_id = self.load_id
         if entry.digest == digest:
             self.result.unchanged += 1
             return
-        self.result.changed_names |= self.repository.keys_by_entry([entry.id]) | {data.keys}
+        self.result.changed_names |= _tokens_only(
+            [*self.repository.keys_by_entry([entry.id]), data.keys]
+        )
         self._fill(entry, data, digest, now)
         self.repository.replace_keys(entry.id, data.keys)
         self.result.modified += 1
 
+    def _columns(self, data: EntryData, digest: str, now: datetime) -> dict[str, Any]:
+        return {
+            "schema": data.schema,
+            "caption": data.caption,
+            "names": data.names,
+            "birth_dates": data.birth_dates,
+            "places": data.places,
+            "hit": data.hit,
+            "digest": digest,
+            "load_id": self.load_id,
+            "updated_time": now,
+        }
+
     def _fill(self, entry: AmlListEntry, data: EntryData, digest: str, now: datetime) -> None:
-        entry.schema = data.schema
-        entry.caption = data.caption
-        entry.names = data.names
-        entry.birth_dates = data.birth_dates
-        entry.places = data.places
-        entry.hit = data.hit
-        entry.digest = digest
-        entry.load_id = self.load_id
-        entry.updated_time = now
+        for name, value in self._columns(data, digest, now).items():
+            setattr(entry, name, value)
 
     def remove_unseen(self) -> None:
         gone = self.repository.not_seen(self.source, self.load_id)
         for start in range(0, len(gone), BATCH):
             part = gone[start : start + BATCH]
-            self.result.changed_names |= self.repository.keys_by_entry(part)
+            self.result.changed_names |= _tokens_only(self.repository.keys_by_entry(part))
             self.repository.remove(part)
         self.result.removed += len(gone)
 
@@ -184,10 +198,12 @@ def sources(session: Session) -> list[tuple[str, int]]:
     return ListRepository(session).sources()
 
 
-def candidates(session: Session, keys: Iterable[str]) -> list[Any]:
-    """The entries worth comparing with a name of these keys (id, source, entity_id, names,
-    birth_dates, places, digest)."""
-    return ListRepository(session).candidates(set(keys))
+def candidates(session: Session, tokens: Sequence[str]) -> list[Any]:
+    """The entries worth comparing with a name of these tokens (id, source, entity_id,
+    names, birth_dates, places, digest), found through the index."""
+    return ListRepository(session).candidates(
+        matching.index_keys(tokens), matching.pair_keys(tokens)
+    )
 
 
 def hits_of(session: Session, entry_ids: Iterable[int]) -> dict[int, dict[str, Any]]:

@@ -56,6 +56,8 @@ class KycRequest(ResourceMixin, Base):
     status: Mapped[RequestStatus] = mapped_column(EnumText(RequestStatus, 20), nullable=False)
     redirect_url: Mapped[str | None] = mapped_column(String(2048))
     reason: Mapped[str | None] = mapped_column(String(255))
+    # The gatherer's short link (``/g/{code}``), unique over every organization.
+    short_code: Mapped[str | None] = mapped_column(String(16))
     match_level: Mapped[MatchLevel] = mapped_column(Integer, nullable=False, default=2)
     expiration_time: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     # Deleted requests stay for the audit trail of their documents, invisible to the API.
@@ -70,6 +72,7 @@ class KycRequest(ResourceMixin, Base):
         Index(None, "organization_id", "expiration_time"),
         # The expiry job's scan: temporary requests by expiration, across organizations.
         Index(None, "status", "expiration_time"),
+        Index("ix_kyc_requests_short_code", "short_code", unique=True),
     )
 
 

@@ -448,15 +448,35 @@
           id,
           checked: !!work.consent,
           'aria-describedby': `${id}-text`,
-          onchange: (event) => {
-            work.consent = event.target.checked;
-            remember(type, work);
-            render();
-          },
+          onchange: (event) => agree(type, work, event.target),
         }),
         el('label', { for: id }, T.consent.agree),
       ),
     );
+  }
+
+  /* The agreement is recorded on the server (who, when, the words' version) before the
+   * selfie's picker or the face check appears; unticking hides them again. */
+  async function agree(type, work, box) {
+    work.error = null;
+    if (!box.checked) {
+      work.consent = false;
+      remember(type, work);
+      render();
+      return;
+    }
+    box.disabled = true;
+    try {
+      await api('POST', `/storefront/kyc-requests/${boot.requestId}/consents`, { language: boot.lang, textVersion: boot.consentVersion });
+      work.consent = true;
+    } catch (error) {
+      work.consent = false;
+      work.error = problemText(error);
+    }
+    remember(type, work);
+    render();
+    const next = document.getElementById(work.consent ? `consent-${type}` : `error-${type}`);
+    if (next) next.focus();
   }
 
   /* The quality gate refused the pictures: what to fix for each, and that no attempt was
@@ -563,23 +583,29 @@
 
   /* On a computer: the same link as a QR code (drawn by the server) and as text, to take the
    * photos on a phone. This page follows the phone's progress (see follow()). */
+  /* The short link (/g/{code}) is what a customer can type on a phone; the whole link
+   * stays for requests made before short links existed. */
   function handoffBox() {
+    const short = boot.handoff.short;
     const copy = el('button', {
       type: 'button',
       class: 'button',
       id: 'handoff-copy',
       onclick: () => {
-        if (navigator.clipboard) navigator.clipboard.writeText(boot.handoff.link).catch(() => {});
+        if (navigator.clipboard) navigator.clipboard.writeText(short || boot.handoff.link).catch(() => {});
         copy.textContent = T.handoff.copied;
       },
     }, T.handoff.copy);
+    const typed = short
+      ? el('a', { href: short, id: 'handoff-short' }, short.replace(/^https?:\/\//, ''))
+      : el('a', { href: boot.handoff.link, id: 'handoff-link' }, boot.handoff.link);
     return el(
       'section',
       { class: 'handoff', 'aria-labelledby': 'handoff-title' },
       el('h2', { id: 'handoff-title' }, T.handoff.title),
       el('p', {}, T.handoff.text),
       el('img', { src: boot.handoff.qr, alt: T.handoff.qrTitle, id: 'handoff-qr', width: '148', height: '148' }),
-      el('p', { class: 'handoff-link' }, T.handoff.link, ' ', el('a', { href: boot.handoff.link, id: 'handoff-link' }, boot.handoff.link)),
+      el('p', { class: 'handoff-link' }, short ? T.handoff.short : T.handoff.link, ' ', typed),
       el('p', {}, copy),
     );
   }
@@ -699,11 +725,16 @@
   // about 0.8 for a sharp document at 480 px, 0.4 for one blurred by 3 px, whatever its
   // contrast or how much text it has.
   const CAPTURE = { tick: 250, steady: 4, dark: 60, bright: 235, sharp: 0.55, shake: 12, side: 480, edge: 20 };
+  // The four corners inside the picture: the outer 3 % of the whole picture, at 192 px, must
+  // show the desk around the document, not the document itself (print, its photo, its edge
+  // running along the side): at most 1.5 % of a side's band may be an edge. A cut document
+  // is refused by the server's gate too (cut-off); this spares the customer the round trip.
+  const CORNERS = { side: 192, band: 0.03, edges: 0.015, edge: 40 };
 
   async function openCamera(type, slot) {
     const work = draft(type);
     closeCamera(work);
-    const capture = (work.capture = { slot, phase: 'starting', status: 'starting', good: 0 });
+    const capture = (work.capture = { slot, phase: 'starting', status: 'starting', good: 0, looks: 0 });
     render();
     try {
       capture.stream = await navigator.mediaDevices.getUserMedia({
@@ -774,10 +805,52 @@
     return { grey, light: light / grey.length, sharp: slope ? steep / slope : 0, moved: previous ? moved : Infinity };
   }
 
+  /* Which sides of the whole picture the document runs into (print or edges in the band
+   * along that side); none when all four corners are inside. */
+  function cutSides(video) {
+    const width = video.videoWidth;
+    const height = video.videoHeight;
+    const canvas = document.createElement('canvas');
+    canvas.width = CORNERS.side;
+    canvas.height = Math.max(8, Math.round((CORNERS.side * height) / width));
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    context.drawImage(video, 0, 0, canvas.width, canvas.height);
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    const w = canvas.width;
+    const h = canvas.height;
+    const grey = (x, y) => {
+      const i = 4 * (y * w + x);
+      return 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+    };
+    const edge = (x, y) =>
+      Math.abs(grey(x + 1, y) - grey(x - 1, y)) + Math.abs(grey(x, y + 1) - grey(x, y - 1)) > CORNERS.edge;
+    const band = Math.max(2, Math.round(CORNERS.band * Math.min(w, h)));
+    const sides = {
+      left: [1, band, 1, h - 1],
+      right: [w - 1 - band, w - 1, 1, h - 1],
+      top: [1, w - 1, 1, band],
+      bottom: [1, w - 1, h - 1 - band, h - 1],
+    };
+    const cut = [];
+    for (const [side, [x0, x1, y0, y1]] of Object.entries(sides)) {
+      let edges = 0;
+      let all = 0;
+      for (let y = y0; y < y1; y += 1) {
+        for (let x = x0; x < x1; x += 1) {
+          edges += edge(x, y) ? 1 : 0;
+          all += 1;
+        }
+      }
+      if (all && edges / all > CORNERS.edges) cut.push(side);
+    }
+    return cut;
+  }
+
   function verdict(seen) {
     if (seen.light < CAPTURE.dark) return 'dark';
     if (seen.light > CAPTURE.bright) return 'bright';
     if (seen.moved > CAPTURE.shake) return 'steady';
+    if (seen.cut.length) return 'corners';
     if (seen.sharp < CAPTURE.sharp) return 'blur';
     return 'good';
   }
@@ -786,15 +859,19 @@
     if (capture.phase !== 'live' || draft(type).capture !== capture) return;
     const seen = measure(capture.video, capture.previous);
     if (!seen) return;
+    seen.cut = cutSides(capture.video);
     capture.previous = seen.grey;
     const status = verdict(seen);
     capture.good = status === 'good' ? capture.good + 1 : 0;
     capture.status = status;
+    capture.looks += 1;
     const line = document.getElementById(`capture-status-${type}`);
     if (line) {
       line.dataset.status = status;
       line.dataset.sharpness = seen.sharp.toFixed(2);
       line.dataset.brightness = seen.light.toFixed(0);
+      line.dataset.looks = String(capture.looks);
+      line.dataset.cut = seen.cut.join(' ');
       const text = capture.good > 0 ? T.capture.holding : T.capture.status[status];
       if (line.textContent !== text) line.textContent = text;
     }

@@ -71,3 +71,12 @@ def due_for_expiry(session: Session, now: datetime, limit: int) -> list[KycReque
         .with_for_update(skip_locked=True)
     )
     return list(session.scalars(statement))
+
+
+def by_short_code(session: Session, code: str) -> KycRequest | None:
+    """The request of a gatherer short link, whatever its organization (the code is the
+    only thing the customer has: it is unique over all of them)."""
+    statement = select(KycRequest).where(
+        KycRequest.short_code == code, KycRequest.deleted_time.is_(None)
+    )
+    return session.scalars(statement).first()

@@ -19,8 +19,13 @@ from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.documents.repository import KycDocumentRepository
 from openkyc.kyc.enums import CREDIT_FILE, DocumentStatus, RequestStatus
-from openkyc.kyc.requests import sync
-from openkyc.kyc.requests.repository import FIELDS, KycRequestRepository, due_for_expiry
+from openkyc.kyc.requests import sync, tokens
+from openkyc.kyc.requests.repository import (
+    FIELDS,
+    KycRequestRepository,
+    by_short_code,
+    due_for_expiry,
+)
 from openkyc.kyc.requests.schemas import KycRequestIn, KycRequestPatch, RequestedDocument
 from openkyc.kyc.status import PERMANENT
 from openkyc.wire import Links
@@ -79,6 +84,7 @@ def create(
         status=RequestStatus.GATHERING,
         redirect_url=data.redirectUrl,
         reason=data.reason,
+        short_code=tokens.new_short_code(),
         match_level=data.matchLevel,
         expiration_time=_future(data.expirationTime, now)
         if data.expirationTime
@@ -92,7 +98,8 @@ def create(
     if any(d.type == CREDIT_FILE for d in data.documents):
         if credit is None:
             raise ValueError("a credit file was asked for and the bureau was not consulted")
-        credit_file.check_at_creation(session, request, customer, credit, links)
+        document, decided = credit_file.decided_document(request, customer, credit)
+        documents.add_decided(session, document, links, decided, credit.consulted)
     return request
 
 
@@ -173,6 +180,13 @@ def find(
 ) -> KycRequest | None:
     """The organization's request (deleted ones are gone), or None."""
     return KycRequestRepository(session, organization_id).get(request_id, for_update=for_update)
+
+
+def find_by_short_code(session: Session, code: str) -> KycRequest | None:
+    """The request a gatherer short link names (any organization), or None."""
+    if not tokens.is_short_code(code):
+        return None
+    return by_short_code(session, code)
 
 
 def move_to_customer(session: Session, source: Customer, target: Customer, links: Links) -> None:

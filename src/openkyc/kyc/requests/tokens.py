@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -72,3 +73,23 @@ def read_gatherer_token(
 
 def gatherer_url(links: Links, request: KycRequest) -> str:
     return f"{links.root}/gatherer?token={quote(gatherer_token(links.secret, request))}"
+
+
+# The short link's code: 10 characters of 31 that cannot be mistaken for one another when
+# typed from a screen (no 0/o, 1/l/i), about 50 bits: with the lookups' rate limit (see
+# ``short_link_rate_limit``), guessing one of a million open requests' codes takes longer
+# than any request lives.
+SHORT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+SHORT_LENGTH = 10
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_ALPHABET) for _ in range(SHORT_LENGTH))
+
+
+def is_short_code(text: str) -> bool:
+    return len(text) == SHORT_LENGTH and all(ch in SHORT_ALPHABET for ch in text)
+
+
+def short_url(links: Links, request: KycRequest) -> str | None:
+    return f"{links.root}/g/{request.short_code}" if request.short_code else None
