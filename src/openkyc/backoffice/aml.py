@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from openkyc import clock
+from openkyc import clock, reviews
 from openkyc.aml.checks import service as aml_checks
 from openkyc.aml.enums import DECISIONS, AmlCheckStatus
 from openkyc.backoffice import views
@@ -56,7 +56,7 @@ def check_list(
             "statuses": STATUSES,
             "page": page,
             "more": len(found) == PAGE_SIZE and total > page * PAGE_SIZE,
-            "holder": lambda c: aml_checks.review_holder(c, clock.now()),
+            "holder": lambda c: reviews.review_holder(c, clock.now()),
         },
     )
 
@@ -79,7 +79,7 @@ def check_page(request: Request, person: Person, session: Session, id: ResourceI
     entries, _ = timeline.page(
         session, person.organization_id, check.customer_id, CollectionQuery(limit=TIMELINE_READ)
     )
-    holder = aml_checks.review_holder(check, clock.now())
+    holder = reviews.review_holder(check, clock.now())
     return render(
         request,
         "aml_check.html",

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from openkyc import analysis as analyser
-from openkyc import clock
+from openkyc import clock, reviews
 from openkyc.customers import service as customers
 from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import is_valid_id, new_id
@@ -354,7 +354,7 @@ def _decide(
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_open(status[:-2], document)
     held_by = document.reviewer_name
-    holder = transitions.ensure_may_act(document, principal, now, override=override)
+    holder = reviews.ensure_may_act(document, principal, now, override=override)
     overridden = decisions.Overridden(holder, held_by) if holder else None
     decision = decisions.decide(
         session, principal, document, status, rejection_reason, now, overridden
@@ -406,7 +406,7 @@ def review(
     now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_open("review", document)
-    transitions.ensure_may_act(document, principal, now, override=override)
+    reviews.ensure_may_act(document, principal, now, override=override)
     if document.decision_id is None:
         document.review_time = now
         document.reviewer_id = principal.actor_id
@@ -430,7 +430,7 @@ def start_review(
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_reviewable(document)
     held_by = document.reviewer_name
-    overrode = transitions.ensure_may_act(document, principal, now, override=override)
+    overrode = reviews.ensure_may_act(document, principal, now, override=override)
     document.reviewer_id = principal.actor_id
     document.reviewer_name = principal.name
     document.review_start_time = now
@@ -453,10 +453,10 @@ def stop_review(
     now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_open("stop-review", document)
-    if transitions.review_holder(document, now) is None:
+    if reviews.review_holder(document, now) is None:
         raise ValidationFailed.field("reviewStartTime", f"nobody is reviewing {document.id}")
     held_by = document.reviewer_name
-    overrode = transitions.ensure_may_act(document, principal, now, override=override)
+    overrode = reviews.ensure_may_act(document, principal, now, override=override)
     document.review_start_time = None
     if document.decision_id is None:
         document.reviewer_id = None
@@ -471,7 +471,7 @@ def stop_review(
 def history(session: Session, organization_id: str, document_id: str) -> list[KycDocumentDecision]:
     """The decisions people made on the document, oldest first."""
     get(session, organization_id, document_id)
-    return decisions.DecisionRepository(session, organization_id).for_document(document_id)
+    return decisions.history(session, organization_id).of(document_id)
 
 
 def overwrite_matches(
@@ -491,7 +491,7 @@ def overwrite_matches(
             "type", f"the document is {document.document_type}, not {body.type}"
         )
     transitions.ensure_open("matches", document)
-    transitions.ensure_may_act(document, principal, now, override=override)
+    reviews.ensure_may_act(document, principal, now, override=override)
     data = body.model_dump(exclude={"type"}, exclude_unset=True)
     current = document.document_matches or {
         "version": MATCHES_VERSION,
@@ -540,7 +540,7 @@ def review_queue(
                 raise ValidationFailed.field(field, "no such document")
             position = QueuePosition(document.created_time, document.id, field == "before")
     now = clock.now()
-    hold = transitions.REVIEW_HOLD
+    hold = reviews.REVIEW_HOLD
     found = repository.queue(wanted, now, hold, position, limit + 1)
     more = len(found) > limit
     if position is not None and position.backwards:
@@ -553,7 +553,7 @@ def review_queue(
 def queue_summary(session: Session, organization_id: str, wanted: QueueFilter) -> QueueSummary:
     """How many documents of the filter wait for a person, of each type, and since when."""
     repository = KycDocumentRepository(session, organization_id)
-    return repository.queue_summary(wanted, clock.now(), transitions.REVIEW_HOLD)
+    return repository.queue_summary(wanted, clock.now(), reviews.REVIEW_HOLD)
 
 
 # How many of the oldest free documents "take the next one" tries before giving up: each
@@ -569,11 +569,11 @@ def take_next(
     repository = KycDocumentRepository(session, principal.organization_id)
     now = clock.now()
     candidates = repository.free_for(
-        principal.actor_id, wanted, now, transitions.REVIEW_HOLD, TAKE_ATTEMPTS
+        principal.actor_id, wanted, now, reviews.REVIEW_HOLD, TAKE_ATTEMPTS
     )
     for candidate in candidates:
         document = get(session, principal.organization_id, candidate, for_update=True)
-        holder = transitions.review_holder(document, now)
+        holder = reviews.review_holder(document, now)
         if document.status != WAITING_FOR_A_PERSON or holder not in (None, principal.actor_id):
             continue  # taken or decided since it was listed
         return start_review(session, principal, document.id, links)
