@@ -190,10 +190,11 @@ class KycDocumentRepository(TenantRepository[KycDocument]):
         order = (created.desc(), key.desc()) if backwards else (created.asc(), key.asc())
         if position is not None:
             at = position.created_time
+            # The plain bound first: it is what the index's range starts (ends) at.
             if backwards:
-                beyond = or_(created < at, and_(created == at, key < position.id))
+                beyond = and_(created <= at, or_(created < at, key < position.id))
             else:
-                beyond = or_(created > at, and_(created == at, key > position.id))
+                beyond = and_(created >= at, or_(created > at, key > position.id))
             statement = statement.where(beyond)
         found = list(self.session.scalars(statement.order_by(*order).limit(limit)))
         return found[::-1] if backwards else found
