@@ -31,8 +31,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import text
 
 from openkyc.api_keys.repository import find_by_secret_hash
+from openkyc.api_keys.secrets import hash_secret
 from openkyc.api_keys.service import create_initial_key
-from openkyc.auth.secrets import hash_secret
 from openkyc.auth.service import principal_from_api_key
 from openkyc.db.migrate import upgrade
 from openkyc.db.session import Database, make_engine

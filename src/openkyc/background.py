@@ -14,7 +14,7 @@ from openkyc.aml.flows import RESCREEN_CUSTOMERS
 from openkyc.aml.tasks import rescreen_handler
 from openkyc.config import Settings
 from openkyc.db.session import Database
-from openkyc.files.flows import Sweep, sweep_orphan_bytes
+from openkyc.flows.files import Sweep, sweep_orphan_bytes
 from openkyc.jobs.periodic import PeriodicRunner, PeriodicTask
 from openkyc.jobs.pool import Runner, runner_for
 from openkyc.jobs.worker import Worker
@@ -26,8 +26,8 @@ from openkyc.kyc.requests.service import expire_due
 from openkyc.retention import BATCH as RETENTION_BATCH
 from openkyc.retention import prune_history
 from openkyc.storage import Storage
-from openkyc.web.links import links_for_settings
 from openkyc.webhooks.tasks import DeliveryWorker, delivery_worker
+from openkyc.wire import links_for_settings
 
 log = logging.getLogger(__name__)
 # Requests moved to abandoned or expired per transaction.

@@ -7,13 +7,8 @@ from typing import Any
 
 import click
 
-from openkyc.config import Settings
+from openkyc.config import Settings, settings_with
 from openkyc.logs import configure_logging
-
-
-def _settings(**overrides: Any) -> Settings:
-    given = {name: value for name, value in overrides.items() if value is not None}
-    return Settings(**given)
 
 
 @click.group()
@@ -98,7 +93,9 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_worker: 
 
     from openkyc.web.app import create_app
 
-    settings = _settings(host=host, port=port, data_dir=data_dir, **(API_ONLY if no_worker else {}))
+    settings = settings_with(
+        host=host, port=port, data_dir=data_dir, **(API_ONLY if no_worker else {})
+    )
     _refuse_misconfigured_background(settings, settings.embedded_worker)
     _prepare(settings)
     configure_logging(settings.log_format, settings.log_level)
@@ -143,7 +140,9 @@ def worker(threads: int | None, processes: int | None, data_dir: Path | None) ->
     from openkyc.metrics import registry_for
     from openkyc.storage import storage_from_url
 
-    settings = _settings(worker_threads=threads, analysis_processes=processes, data_dir=data_dir)
+    settings = settings_with(
+        worker_threads=threads, analysis_processes=processes, data_dir=data_dir
+    )
     _refuse_misconfigured_background(settings, True)
     database = Database.from_settings(settings)
     work = background(
@@ -169,7 +168,7 @@ def worker(threads: int | None, processes: int | None, data_dir: Path | None) ->
 )
 def migrate(data_dir: Path | None) -> None:
     """Bring the database to the newest schema and create the first organization if none."""
-    _prepare(_settings(data_dir=data_dir))
+    _prepare(settings_with(data_dir=data_dir))
 
 
 def _register_analyze() -> None:

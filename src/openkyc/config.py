@@ -266,3 +266,8 @@ class Settings(BaseSettings):
     def max_upload_body_bytes(self) -> int:
         # Base64 in JSON grows a file by a third; leave room for the other fields.
         return self.max_file_bytes * 4 // 3 + 64 * 1024
+
+
+def settings_with(**overrides: Any) -> Settings:
+    """The settings of the environment, with the command-line options that were given."""
+    return Settings(**{name: value for name, value in overrides.items() if value is not None})

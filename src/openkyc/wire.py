@@ -18,6 +18,7 @@ from pydantic import (
     field_validator,
 )
 
+from openkyc.config import Settings
 from openkyc.db.ids import ID_PATTERN
 
 
@@ -142,3 +143,9 @@ class Links:
 
     def self_link(self, *parts: str) -> list[Link]:
         return [Link(rel="self", href=self.href(*parts))]
+
+
+def links_for_settings(settings: Settings) -> Links:
+    """Links for work done outside a request (jobs, commands): the configured public URL."""
+    root = settings.public_url.rstrip("/") or f"http://{settings.host}:{settings.port}"
+    return Links(root, root, settings.resolved_secret_key, settings.previous_secret_keys)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from openkyc.api_keys.repository import credentials_by_secret_hash
-from openkyc.auth.secrets import hash_secret
+from openkyc.api_keys.secrets import hash_secret
 from openkyc.db.session import Database
 from tests.fixtures.tenants import Tenant
 

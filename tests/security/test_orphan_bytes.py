@@ -24,7 +24,7 @@ from openkyc.clock import FrozenClock
 from openkyc.config import Settings
 from openkyc.db.models import File
 from openkyc.db.session import Database
-from openkyc.files.flows import sweep_orphan_bytes
+from openkyc.flows.files import sweep_orphan_bytes
 from openkyc.jobs.periodic import PeriodicRunner
 from openkyc.kyc.liveness import service as liveness
 from openkyc.storage import Storage

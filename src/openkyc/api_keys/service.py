@@ -7,16 +7,16 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
+from openkyc.api_keys import grants
 from openkyc.api_keys import repository as lookups
 from openkyc.api_keys.repository import ApiKeyRepository
 from openkyc.api_keys.schemas import ApiKeyIn
-from openkyc.auth import grants
-from openkyc.auth.principal import Principal
-from openkyc.auth.secrets import hash_secret, new_secret
+from openkyc.api_keys.secrets import hash_secret, new_secret
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import is_valid_id, new_id
 from openkyc.db.models import ApiKey
 from openkyc.errors import Conflict, NotFound, ValidationFailed
+from openkyc.principal import Principal
 
 
 def credentials_by_secret_hash(session: Session, digest: str) -> Row[Any] | None:

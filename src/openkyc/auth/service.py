@@ -13,16 +13,16 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from openkyc import clock
+from openkyc.api_keys import grants
 from openkyc.api_keys import service as api_keys
-from openkyc.auth import grants
-from openkyc.auth.principal import ALL_OPERATIONS, Principal
+from openkyc.api_keys.secrets import hash_secret, same_digest
 from openkyc.auth.repository import SessionTokenRepository
-from openkyc.auth.secrets import hash_secret, same_digest
 from openkyc.config import Settings
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.models import ApiKey, Organization, SessionToken
 from openkyc.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from openkyc.organizations import service as organizations
+from openkyc.principal import ALL_OPERATIONS, Principal
 from openkyc.users import service as users
 
 JWT_ALGORITHM = "HS256"

@@ -11,13 +11,13 @@ from pydantic import ValidationError
 
 from openkyc.api_keys import service as api_keys
 from openkyc.api_keys.schemas import ApiKeyIn
-from openkyc.auth.principal import Principal
 from openkyc.backoffice.deps import Admin
 from openkyc.backoffice.pages import PageRoute, render
 from openkyc.db.collection import CollectionQuery
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.kyc.settings.schemas import KycSettings
+from openkyc.principal import Principal
 from openkyc.users import service as users
 from openkyc.users.enums import Role, UserStatus
 from openkyc.users.schemas import UserIn, UserPatch

@@ -63,7 +63,7 @@ def comment(
 ) -> Response:
     ensure_may(person, "PostCustomerTimeline")
     customers.get(session, person.organization_id, id)
-    timeline.comment(session, person.organization_id, id, message.strip(), None, None)
+    timeline.comment(session, person.organization_id, id, message.strip())
     return RedirectResponse(f"/backoffice/customers/{id}#timeline", status_code=303)
 
 

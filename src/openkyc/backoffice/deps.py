@@ -10,11 +10,11 @@ from fastapi import Depends, Request, Response
 
 from openkyc import clock
 from openkyc.auth import service as auth
-from openkyc.auth.principal import Principal
 from openkyc.backoffice.pages import FormTokenMissing, SignInRequired
 from openkyc.backoffice.sessions import COOKIE, PATH, SessionCookies, Visit
 from openkyc.db.session import Session as OrmSession
 from openkyc.errors import Forbidden, Unauthorized, ValidationFailed
+from openkyc.principal import Principal
 from openkyc.timeline import authors
 from openkyc.timeline.enums import TriggeredBy
 from openkyc.users import roles

@@ -1,4 +1,4 @@
-"""Asking the bureau when a request is created, and recording its answer as a document."""
+"""Asking the bureau when a request is created, and its answer as a decided document."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-
-from sqlalchemy.orm import Session
 
 from openkyc.credit_file.bureau import (
     Applicant,
@@ -18,9 +16,7 @@ from openkyc.credit_file.bureau import (
 from openkyc.db.ids import new_id
 from openkyc.db.models import Customer, KycDocument, KycRequest
 from openkyc.events import types as event_types
-from openkyc.kyc.documents import service as documents
 from openkyc.kyc.enums import CREDIT_FILE, MATCHES_VERSION, DocumentStatus
-from openkyc.wire import Links
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +56,11 @@ def consult(bureau: CreditBureau, applicant: Applicant, now: datetime) -> Bureau
         return BureauAnswer(None, "The credit bureau could not be reached", now)
 
 
-def check_at_creation(
-    session: Session,
-    request: KycRequest,
-    customer: Customer,
-    answer: BureauAnswer,
-    links: Links,
-) -> KycDocument:
-    """The credit file is tried first: the bureau's answer becomes a document of the request."""
+def decided_document(
+    request: KycRequest, customer: Customer, answer: BureauAnswer
+) -> tuple[KycDocument, str]:
+    """The credit file is tried first: the bureau's answer becomes a document of the request,
+    decided already (the document, not yet stored, and the event its decision announces)."""
     decision, trouble, now = answer.decision, answer.trouble, answer.consulted
     accepted = decision is not None and decision.proves_identity
     matches = {
@@ -111,4 +104,4 @@ def check_at_creation(
         updated_time=now,
     )
     decided = event_types.KYC_DOCUMENT_ACCEPTED if accepted else event_types.KYC_DOCUMENT_REJECTED
-    return documents.add_decided(session, document, links, decided, now)
+    return document, decided

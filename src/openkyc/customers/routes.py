@@ -6,10 +6,11 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from openkyc.aml import flows as aml
-from openkyc.customers import merge, service, views
+from openkyc.customers import service, views
 from openkyc.customers.schemas import CustomerIn, CustomerOut
 from openkyc.db.ids import ID_PATTERN
 from openkyc.db.models import Customer
+from openkyc.flows import merge
 from openkyc.web.collections import (
     Collection,
     Expand,

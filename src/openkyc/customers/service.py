@@ -13,7 +13,7 @@ from openkyc.customers.schemas import CustomerIn
 from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import new_id
 from openkyc.db.models import Customer, Tag
-from openkyc.errors import NotFound
+from openkyc.errors import NotFound, ValidationFailed
 from openkyc.events.types import CUSTOMER_CREATED, CUSTOMER_UPDATED
 from openkyc.wire import Links
 
@@ -88,6 +88,31 @@ def get(session: Session, organization_id: str, customer_id: str) -> Customer:
     if customer is None:
         raise NotFound.resource("Customer", customer_id)
     return customer
+
+
+def lock_for_merge(
+    session: Session, organization_id: str, customer_id: str, target_id: str, field: str
+) -> tuple[Customer, Customer]:
+    """The duplicate and the target, locked (in id order, so two merges cannot deadlock) so
+    that nothing is added to the duplicate while it moves, nor the target deleted. ``field``
+    names the target in the problem when it is missing or the duplicate itself."""
+    repository = CustomerRepository(session, organization_id)
+    if target_id == customer_id:
+        if repository.get(customer_id) is None:
+            raise NotFound.resource("Customer", customer_id)
+        raise ValidationFailed.field(field, "must be another customer than the one deleted")
+    locked = {i: repository.get(i, for_update=True) for i in sorted({customer_id, target_id})}
+    source, target = locked[customer_id], locked[target_id]
+    if source is None:
+        raise NotFound.resource("Customer", customer_id)
+    if target is None:
+        raise ValidationFailed.field(field, f"no customer {target_id} in this organization")
+    return source, target
+
+
+def delete(session: Session, customer: Customer) -> None:
+    """Delete a customer nothing names any more (what named it was moved first)."""
+    CustomerRepository(session, customer.organization_id).delete(customer)
 
 
 def get_with_tags(

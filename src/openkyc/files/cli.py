@@ -25,12 +25,12 @@ def storage() -> None:
 def sweep(dry_run: bool, grace_seconds: float | None, data_dir: Path | None) -> None:
     """Remove the stored objects that no file or liveness check refers to (bytes a crash
     left behind), once older than the grace age; print each one and the total."""
-    from openkyc.cli import _settings
+    from openkyc.config import settings_with
     from openkyc.db.session import Database
-    from openkyc.files.flows import sweep_orphan_bytes
+    from openkyc.flows.files import sweep_orphan_bytes
     from openkyc.storage import storage_from_url
 
-    settings = _settings(data_dir=data_dir)
+    settings = settings_with(data_dir=data_dir)
     grace = timedelta(seconds=grace_seconds or settings.storage_sweep_grace_seconds)
     database = Database.from_url(settings.resolved_database_url)
     stored = storage_from_url(settings.resolved_storage_url, settings.s3_options)

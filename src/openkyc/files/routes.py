@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from openkyc.db.models import File
-from openkyc.files import flows, service
+from openkyc.files import service
 from openkyc.files.content import FILE_TYPES, JPEG
 from openkyc.files.forms import read_upload
 from openkyc.files.schemas import (
@@ -20,6 +20,7 @@ from openkyc.files.schemas import (
     tags_item_schema,
 )
 from openkyc.files.views import file_out
+from openkyc.flows import files as flows
 from openkyc.web.collections import Collection, Fields, member_response, page_response
 from openkyc.web.deps import (
     AppSettings,

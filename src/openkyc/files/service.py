@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from openkyc.auth.principal import Principal
 from openkyc.config import Settings
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
@@ -27,6 +26,7 @@ from openkyc.files.content import (
 from openkyc.files.fetch import FetchPolicy, FetchRefused, fetch_url
 from openkyc.files.repository import FileRepository
 from openkyc.files.schemas import FileIn, Upload
+from openkyc.principal import Principal
 from openkyc.storage import Storage
 from openkyc.storage.transactional import delete_after_commit, put_until_rollback
 

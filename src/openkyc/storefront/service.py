@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from openkyc import clock
 from openkyc.auth import service as auth
-from openkyc.auth.principal import Principal
 from openkyc.customers import service as customers
 from openkyc.db.models import KycDocument, KycRequest
 from openkyc.db.session import SessionFactory
@@ -28,6 +27,7 @@ from openkyc.kyc.requests import service as requests
 from openkyc.kyc.requests.tokens import LinkExpired, read_gatherer_token
 from openkyc.kyc.status import PERMANENT
 from openkyc.organizations import service as organizations
+from openkyc.principal import Principal
 from openkyc.storage import Storage
 from openkyc.storefront.schemas import StorefrontKycDocumentIn, StorefrontKycDocumentPatch
 from openkyc.timeline import service as timeline

@@ -5,7 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
 
+from openkyc.flows import tagging
 from openkyc.tags import service
+from openkyc.tags.enums import TagType
 from openkyc.tags.schemas import (
     TAG_PATTERN,
     AmlCheckIds,
@@ -19,6 +21,7 @@ from openkyc.web.collections import Collection, Fields, member_response, page_re
 from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 
 router = APIRouter(prefix="/tags", tags=["Tags"])
+DOCUMENT, CUSTOMER = TagType.KYC_DOCUMENT, TagType.CUSTOMER
 TagPath = Annotated[str, Path(max_length=255, pattern=TAG_PATTERN, description="Name of the tag.")]
 
 
@@ -70,7 +73,9 @@ def tag_kyc_documents(
     auth: SecretKeyAuth, session: Session, links: RequestLinks, tag: TagPath, body: KycDocumentIds
 ) -> Response:
     """Tag KYC documents (created as a `kyc-document` tag on first use)."""
-    service.tag_documents(session, auth.organization_id, tag, body.kycDocumentIds, links, add=True)
+    tagging.tag_many(
+        session, auth.organization_id, tag, DOCUMENT, body.kycDocumentIds, links, add=True
+    )
     return Response(status_code=204)
 
 
@@ -81,7 +86,9 @@ def untag_kyc_documents(
     auth: SecretKeyAuth, session: Session, links: RequestLinks, tag: TagPath, body: KycDocumentIds
 ) -> Response:
     """Remove the tag from KYC documents."""
-    service.tag_documents(session, auth.organization_id, tag, body.kycDocumentIds, links, add=False)
+    tagging.tag_many(
+        session, auth.organization_id, tag, DOCUMENT, body.kycDocumentIds, links, add=False
+    )
     return Response(status_code=204)
 
 
@@ -96,7 +103,7 @@ def tag_kyc_document(
     kycDocumentId: ResourceIdPath,
 ) -> Response:
     """Tag one KYC document."""
-    service.tag_document(session, auth.organization_id, tag, kycDocumentId, links, add=True)
+    tagging.tag_one(session, auth.organization_id, tag, DOCUMENT, kycDocumentId, links, add=True)
     return Response(status_code=204)
 
 
@@ -111,7 +118,7 @@ def untag_kyc_document(
     kycDocumentId: ResourceIdPath,
 ) -> Response:
     """Remove the tag from one KYC document."""
-    service.tag_document(session, auth.organization_id, tag, kycDocumentId, links, add=False)
+    tagging.tag_one(session, auth.organization_id, tag, DOCUMENT, kycDocumentId, links, add=False)
     return Response(status_code=204)
 
 
@@ -120,7 +127,9 @@ def tag_customers(
     auth: SecretKeyAuth, session: Session, links: RequestLinks, tag: TagPath, body: CustomerIds
 ) -> Response:
     """Tag customers (created as a `customer` tag on first use)."""
-    service.tag_customers(session, auth.organization_id, tag, body.customerIds, links, add=True)
+    tagging.tag_many(
+        session, auth.organization_id, tag, CUSTOMER, body.customerIds, links, add=True
+    )
     return Response(status_code=204)
 
 
@@ -129,7 +138,9 @@ def untag_customers(
     auth: SecretKeyAuth, session: Session, links: RequestLinks, tag: TagPath, body: CustomerIds
 ) -> Response:
     """Remove the tag from customers."""
-    service.tag_customers(session, auth.organization_id, tag, body.customerIds, links, add=False)
+    tagging.tag_many(
+        session, auth.organization_id, tag, CUSTOMER, body.customerIds, links, add=False
+    )
     return Response(status_code=204)
 
 
@@ -142,7 +153,7 @@ def tag_customer(
     customerId: ResourceIdPath,
 ) -> Response:
     """Tag one customer."""
-    service.tag_customer(session, auth.organization_id, tag, customerId, links, add=True)
+    tagging.tag_one(session, auth.organization_id, tag, CUSTOMER, customerId, links, add=True)
     return Response(status_code=204)
 
 
@@ -155,7 +166,7 @@ def untag_customer(
     customerId: ResourceIdPath,
 ) -> Response:
     """Remove the tag from one customer."""
-    service.tag_customer(session, auth.organization_id, tag, customerId, links, add=False)
+    tagging.tag_one(session, auth.organization_id, tag, CUSTOMER, customerId, links, add=False)
     return Response(status_code=204)
 
 
@@ -165,7 +176,7 @@ def tag_aml_checks(
 ) -> Response:
     """Tag AML checks (created as an `aml-check` tag on first use); checks that have it
     already are left alone."""
-    service.tag_aml_checks(session, auth.organization_id, tag, body.amlCheckIds, add=True)
+    tagging.tag_aml_checks(session, auth.organization_id, tag, body.amlCheckIds, add=True)
     return Response(status_code=204)
 
 
@@ -174,7 +185,7 @@ def untag_aml_checks(
     auth: SecretKeyAuth, session: Session, tag: TagPath, body: AmlCheckIds
 ) -> Response:
     """Remove the tag from AML checks."""
-    service.tag_aml_checks(session, auth.organization_id, tag, body.amlCheckIds, add=False)
+    tagging.tag_aml_checks(session, auth.organization_id, tag, body.amlCheckIds, add=False)
     return Response(status_code=204)
 
 
@@ -183,7 +194,7 @@ def tag_aml_check(
     auth: SecretKeyAuth, session: Session, tag: TagPath, amlCheckId: ResourceIdPath
 ) -> Response:
     """Tag one AML check."""
-    service.tag_aml_check(session, auth.organization_id, tag, amlCheckId, add=True)
+    tagging.tag_aml_check(session, auth.organization_id, tag, amlCheckId, add=True)
     return Response(status_code=204)
 
 
@@ -192,5 +203,5 @@ def untag_aml_check(
     auth: SecretKeyAuth, session: Session, tag: TagPath, amlCheckId: ResourceIdPath
 ) -> Response:
     """Remove the tag from one AML check."""
-    service.tag_aml_check(session, auth.organization_id, tag, amlCheckId, add=False)
+    tagging.tag_aml_check(session, auth.organization_id, tag, amlCheckId, add=False)
     return Response(status_code=204)

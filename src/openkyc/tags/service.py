@@ -7,19 +7,13 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from openkyc import clock
-from openkyc.aml.checks import service as aml_checks
-from openkyc.customers import service as customers
-from openkyc.customers.events import record_customer_event
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import Tag
-from openkyc.errors import Conflict, InvalidField, NotFound, ValidationFailed
-from openkyc.events import types as event_types
-from openkyc.kyc.documents import service as documents
+from openkyc.errors import Conflict, NotFound, ValidationFailed
 from openkyc.tags.enums import TagType
 from openkyc.tags.repository import TagRepository
 from openkyc.tags.schemas import TagIn
-from openkyc.wire import Links
 
 
 def page(session: Session, organization_id: str, query: CollectionQuery) -> tuple[list[Tag], int]:
@@ -66,7 +60,7 @@ def delete(session: Session, organization_id: str, name: str) -> None:
     TagRepository(session, organization_id).delete(get(session, organization_id, name))
 
 
-def _tag_of_type(session: Session, organization_id: str, name: str, tag_type: TagType) -> Tag:
+def of_type(session: Session, organization_id: str, name: str, tag_type: TagType) -> Tag:
     """The tag to apply, created on first use; a tag of another type is refused."""
     tag = TagRepository(session, organization_id).by_name(name)
     if tag is None:
@@ -78,83 +72,21 @@ def _tag_of_type(session: Session, organization_id: str, name: str, tag_type: Ta
     return tag
 
 
-def _missing(found: set[str], wanted: Sequence[str], field: str) -> list[InvalidField]:
-    return [
-        InvalidField(f"{field}.{i}", f"{w} was not found")
-        for i, w in enumerate(wanted)
-        if w not in found
-    ]
-
-
-def tag_documents(
-    session: Session,
-    organization_id: str,
-    name: str,
-    document_ids: Sequence[str],
-    links: Links,
-    *,
-    add: bool,
-) -> None:
-    """Tag (or untag) documents; those already so are left alone. Each changed document gets a
-    new revision and a ``kyc-document-modified`` event."""
-    found = documents.find_many(session, organization_id, list(dict.fromkeys(document_ids)))
-    problems = _missing({d.id for d in found}, document_ids, "kycDocumentIds")
-    if problems:
-        raise ValidationFailed(problems)
-    tag = _tag_of_type(session, organization_id, name, TagType.KYC_DOCUMENT)
+def set_on(
+    session: Session, organization_id: str, tag: Tag, resource_ids: Sequence[str], *, add: bool
+) -> set[str]:
+    """Tag (or untag) customers or KYC documents (by the tag's type); those already so are
+    left alone. The ids that changed."""
     repository = TagRepository(session, organization_id)
-    have = repository.document_tag_ids(tag, [d.id for d in found])
-    targets = [d for d in found if (d.id not in have) == add]
+    documents = tag.type == TagType.KYC_DOCUMENT
+    tagged = repository.document_tag_ids if documents else repository.customer_tag_ids
+    have = tagged(tag, resource_ids)
+    changed = [i for i in resource_ids if (i not in have) == add]
     if add:
-        repository.tag_documents(tag, [d.id for d in targets])
+        (repository.tag_documents if documents else repository.tag_customers)(tag, changed)
     else:
-        repository.untag_documents(tag, [d.id for d in targets])
-    for document in targets:
-        documents.changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED])
-
-
-def tag_customers(
-    session: Session,
-    organization_id: str,
-    name: str,
-    customer_ids: Sequence[str],
-    links: Links,
-    *,
-    add: bool,
-) -> None:
-    """Tag (or untag) customers, each change with a new revision and ``customer-updated``."""
-    found = customers.find_many(session, organization_id, list(dict.fromkeys(customer_ids)))
-    problems = _missing({c.id for c in found}, customer_ids, "customerIds")
-    if problems:
-        raise ValidationFailed(problems)
-    tag = _tag_of_type(session, organization_id, name, TagType.CUSTOMER)
-    repository = TagRepository(session, organization_id)
-    have = repository.customer_tag_ids(tag, [c.id for c in found])
-    targets = [c for c in found if (c.id not in have) == add]
-    if add:
-        repository.tag_customers(tag, [c.id for c in targets])
-    else:
-        repository.untag_customers(tag, [c.id for c in targets])
-    for customer in targets:
-        customer.touch()
-        session.flush()
-        record_customer_event(session, customer, event_types.CUSTOMER_UPDATED, links)
-
-
-def tag_document(
-    session: Session, organization_id: str, name: str, document_id: str, links: Links, *, add: bool
-) -> None:
-    if documents.find(session, organization_id, document_id) is None:
-        raise NotFound.resource("KYC document", document_id)
-    tag_documents(session, organization_id, name, [document_id], links, add=add)
-
-
-def tag_customer(
-    session: Session, organization_id: str, name: str, customer_id: str, links: Links, *, add: bool
-) -> None:
-    if customers.find(session, organization_id, customer_id) is None:
-        raise NotFound.resource("Customer", customer_id)
-    tag_customers(session, organization_id, name, [customer_id], links, add=add)
+        (repository.untag_documents if documents else repository.untag_customers)(tag, changed)
+    return set(changed)
 
 
 def of_customers(
@@ -168,23 +100,3 @@ def copy_customer_tags(
 ) -> int:
     """Give the target every tag of the customer it lacks; how many it gained."""
     return TagRepository(session, organization_id).copy_customer_tags(customer_id, target_id)
-
-
-def tag_aml_checks(
-    session: Session, organization_id: str, name: str, check_ids: Sequence[str], *, add: bool
-) -> None:
-    """Tag (or untag) AML checks; those already so are left alone, the others get a new
-    revision."""
-    found = aml_checks.get_many(session, organization_id, list(dict.fromkeys(check_ids)))
-    problems = _missing({c.id for c in found}, check_ids, "amlCheckIds")
-    if problems:
-        raise ValidationFailed(problems)
-    tag = _tag_of_type(session, organization_id, name, TagType.AML_CHECK)
-    aml_checks.set_tag(session, organization_id, tag.id, found, add=add)
-
-
-def tag_aml_check(
-    session: Session, organization_id: str, name: str, check_id: str, *, add: bool
-) -> None:
-    aml_checks.get(session, organization_id, check_id)
-    tag_aml_checks(session, organization_id, name, [check_id], add=add)

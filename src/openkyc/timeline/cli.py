@@ -18,11 +18,11 @@ def audit() -> None:
 def verify(organization: str | None, data_dir: Path | None) -> None:
     """Walk each organization's hash chain from its first entry; name the first entry that
     does not fit (changed, removed or reordered) and exit with status 1."""
-    from openkyc.cli import _settings
+    from openkyc.config import settings_with
     from openkyc.db.session import Database
     from openkyc.timeline import service
 
-    settings = _settings(data_dir=data_dir)
+    settings = settings_with(data_dir=data_dir)
     database = Database.from_url(settings.resolved_database_url)
     try:
         with database.sessionmaker() as session:

@@ -8,7 +8,6 @@ from fastapi.responses import JSONResponse
 from openkyc.customers import service as customers
 from openkyc.db.ids import ID_PATTERN
 from openkyc.db.models import CustomerTimelineEntry, TimelineCustomEvent
-from openkyc.errors import ValidationFailed
 from openkyc.timeline import service
 from openkyc.timeline.enums import TimelineType
 from openkyc.timeline.schemas import CustomEventIn, CustomEventOut, TimelineIn, TimelineOut
@@ -59,14 +58,14 @@ def post_timeline(
     """Comment on the customer's timeline, or add a custom event of a type defined with
     `POST /customer-timeline-custom-events`."""
     customers.get(session, auth.organization_id, id)
-    kind = body.type or TimelineType.COMMENT
-    if kind not in (TimelineType.COMMENT, TimelineType.CUSTOM_EVENT):
-        raise ValidationFailed.field("type", "only comments and custom events can be created")
-    if kind == TimelineType.CUSTOM_EVENT and body.customEventType is None:
-        raise ValidationFailed.field("customEventType", "a custom event names its type")
-    custom_type = body.customEventType if kind == TimelineType.CUSTOM_EVENT else None
     entry = service.comment(
-        session, auth.organization_id, id, body.message, custom_type, body.customData
+        session,
+        auth.organization_id,
+        id,
+        body.message,
+        body.type or TimelineType.COMMENT,
+        body.customEventType,
+        body.customData,
     )
     out = _out(entry, links)
     return member_response(out, status_code=201, location=out.links[0].href)

@@ -163,14 +163,19 @@ def comment(
     organization_id: str,
     customer_id: str,
     message: str | None,
-    custom_event_type: str | None,
-    custom_data: dict[str, Any] | None,
+    kind: str = TimelineType.COMMENT,
+    custom_event_type: str | None = None,
+    custom_data: dict[str, Any] | None = None,
 ) -> CustomerTimelineEntry:
     """A person's comment, or a custom event of a type the organization defined."""
-    if custom_event_type is None:
+    if kind not in (TimelineType.COMMENT, TimelineType.CUSTOM_EVENT):
+        raise ValidationFailed.field("type", "only comments and custom events can be created")
+    if kind == TimelineType.COMMENT:
         if not message:
             raise ValidationFailed.field("message", "a comment needs a message")
         return record(session, organization_id, customer_id, TimelineType.COMMENT, message)
+    if custom_event_type is None:
+        raise ValidationFailed.field("customEventType", "a custom event names its type")
     custom = CustomEventRepository(session, organization_id).named(custom_event_type)
     if custom is None:
         raise ValidationFailed.field(

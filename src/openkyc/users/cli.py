@@ -43,7 +43,7 @@ def create(
     """Add a user (by default an admin, who then adds the others through the API)."""
     from pydantic import ValidationError
 
-    from openkyc.cli import _settings
+    from openkyc.config import settings_with
     from openkyc.db.migrate import upgrade
     from openkyc.db.session import Database
     from openkyc.errors import OpenKycError
@@ -63,7 +63,7 @@ def create(
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
         raise click.ClickException(problems) from error
-    settings = _settings(data_dir=data_dir)
+    settings = settings_with(data_dir=data_dir)
     database = Database.from_url(settings.resolved_database_url)
     try:
         upgrade(database.engine)

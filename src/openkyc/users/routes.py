@@ -6,10 +6,10 @@ from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 
 from openkyc.auth import service as auth_service
-from openkyc.auth.principal import Principal
 from openkyc.db.models import User
 from openkyc.errors import Forbidden, Unauthorized
 from openkyc.organizations import service as organizations
+from openkyc.principal import Principal
 from openkyc.users import service
 from openkyc.users.enums import Role
 from openkyc.users.passwords import totp_uri

@@ -10,7 +10,6 @@ from fastapi import Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from openkyc.auth import service as auth
-from openkyc.auth.principal import Principal
 from openkyc.config import Settings
 from openkyc.credit_file.bureau import CreditBureau
 from openkyc.db.ids import ID_PATTERN
@@ -18,6 +17,7 @@ from openkyc.db.session import Session as OrmSession
 from openkyc.db.session import SessionFactory, unit_of_work
 from openkyc.errors import Forbidden, Unauthorized
 from openkyc.kyc.documents.gate import CaptureGate
+from openkyc.principal import Principal
 from openkyc.sealing import Sealer
 from openkyc.storage import Storage
 from openkyc.storefront import service as storefront

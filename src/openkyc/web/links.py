@@ -6,7 +6,7 @@ from fastapi import Request
 
 from openkyc.config import Settings
 from openkyc.web.middleware import PATH_PREFIX
-from openkyc.wire import Links
+from openkyc.wire import Links, links_for_settings
 
 __all__ = ["Links", "links_for_request", "links_for_settings"]
 
@@ -29,9 +29,3 @@ def links_for_request(request: Request) -> Links:
         settings.resolved_secret_key,
         settings.previous_secret_keys,
     )
-
-
-def links_for_settings(settings: Settings) -> Links:
-    """Links for work done outside a request (jobs): the configured public URL."""
-    root = settings.public_url.rstrip("/") or f"http://{settings.host}:{settings.port}"
-    return Links(root, root, settings.resolved_secret_key, settings.previous_secret_keys)

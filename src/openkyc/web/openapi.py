@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from openkyc.auth.principal import ALL_OPERATIONS
+from openkyc.principal import ALL_OPERATIONS
 from openkyc.web.problems import PROBLEM_MEDIA_TYPE
 
 ERROR_STATUSES = {

@@ -55,12 +55,12 @@ def load(file: Path, source: str, delta: bool, no_rescreen: bool, data_dir: Path
     from openkyc.aml import flows
     from openkyc.aml.lists import service
     from openkyc.aml.lists.entities import EntityFileError
-    from openkyc.cli import _settings
+    from openkyc.config import settings_with
     from openkyc.db.migrate import upgrade
     from openkyc.db.session import Database
     from openkyc.errors import OpenKycError
 
-    settings = _settings(data_dir=data_dir)
+    settings = settings_with(data_dir=data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database.from_settings(settings)
     bar = _Bar(f"Loading {source}")
@@ -98,11 +98,11 @@ def sources(data_dir: Path | None) -> None:
     from sqlalchemy.orm import Session
 
     from openkyc.aml.lists import service
-    from openkyc.cli import _settings
+    from openkyc.config import settings_with
     from openkyc.db.migrate import upgrade
     from openkyc.db.session import Database
 
-    database = Database.from_settings(_settings(data_dir=data_dir))
+    database = Database.from_settings(settings_with(data_dir=data_dir))
     try:
         upgrade(database.engine)
         with Session(database.engine) as session:

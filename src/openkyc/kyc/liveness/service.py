@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from openkyc import clock
 from openkyc.analysis import CHALLENGE_STEPS, LivenessFrame, LivenessResult
-from openkyc.auth.principal import Principal
 from openkyc.config import Settings
 from openkyc.db.ids import new_id
 from openkyc.db.models import KycDocument, KycLivenessSession, KycRequest
@@ -31,6 +30,7 @@ from openkyc.kyc.liveness.enums import LivenessStatus
 from openkyc.kyc.liveness.repository import LivenessRepository
 from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.status import PERMANENT
+from openkyc.principal import Principal
 from openkyc.storage import Storage, StoredObjectMissing
 from openkyc.storage.transactional import delete_after_commit, put_until_rollback
 

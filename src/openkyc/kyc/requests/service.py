@@ -98,7 +98,8 @@ def create(
     if any(d.type == CREDIT_FILE for d in data.documents):
         if credit is None:
             raise ValueError("a credit file was asked for and the bureau was not consulted")
-        credit_file.check_at_creation(session, request, customer, credit, links)
+        document, decided = credit_file.decided_document(request, customer, credit)
+        documents.add_decided(session, document, links, decided, credit.consulted)
     return request
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Sequence
 
-from openkyc.auth.principal import ALL_OPERATIONS, Principal
 from openkyc.errors import Forbidden, ValidationFailed
+from openkyc.principal import ALL_OPERATIONS, Principal
 
 
 def token_permissions(

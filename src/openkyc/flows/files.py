@@ -1,4 +1,4 @@
-"""File work that reaches into other domains."""
+"""Deleting a file that KYC documents may stand on, and sweeping stored bytes no row names."""
 
 from __future__ import annotations
 
