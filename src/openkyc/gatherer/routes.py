@@ -19,9 +19,10 @@ from openkyc.kyc.settings import service as kyc_settings
 from openkyc.storefront import service as storefront
 from openkyc.storefront.routes import consent_text
 from openkyc.web.deps import AppCaptureGate, RequestLinks, Session, ShortLinkLimiter
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/gatherer", include_in_schema=False)
-short_links = APIRouter(include_in_schema=False)
+router = APIRouter(prefix="/gatherer", include_in_schema=False, route_class=OneHopRoute)
+short_links = APIRouter(include_in_schema=False, route_class=OneHopRoute)
 _STATIC = FilePath(__file__).parent / "static"
 ASSET_TYPES = {
     "gatherer.js": "text/javascript; charset=utf-8",
