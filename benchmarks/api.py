@@ -29,8 +29,8 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -336,8 +336,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str, folder: Path, api_key: str) -> Iterator[tuple[int, int]]:
-    """``openkyc serve`` as a deployment runs it, bootstrapped with a known key."""
+def server(
+    url: str, folder: Path, api_key: str, source: str | None = None, name: str = "server"
+) -> Iterator[tuple[int, int]]:
+    """``openkyc serve`` as a deployment runs it, bootstrapped with a known key; ``source``
+    is another tree's ``src`` folder to run instead of the installed openkyc."""
     port = free_port()
     environment = {
         **os.environ,
@@ -350,7 +353,9 @@ def server(url: str, folder: Path, api_key: str) -> Iterator[tuple[int, int]]:
         # The benchmark measures the work of a request, not the throttle.
         "OPENKYC_RATE_LIMIT": "1000000000/minute",
     }
-    log = folder / "server.log"
+    if source:
+        environment["PYTHONPATH"] = source
+    log = folder / f"{name}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "openkyc", "serve"],
@@ -480,6 +485,62 @@ def table(results: list[Result], bare: Result) -> str:
     return "\n".join(rows)
 
 
+def customer_read_rounds(
+    url: str, folder: Path, ids: list[str], pid: int, args: argparse.Namespace
+) -> list[dict[str, Result]]:
+    """``GET /customers/{id}`` of openkyc, of the minimal app and of each ``--compare-with``
+    tree, in turn for ``--rounds`` rounds (the order moves by one each round), on the same
+    database and rows: what each costs beside the others under the same load."""
+    api_key = args.api_key
+    randomizer = random.Random(5)
+    with ExitStack() as stack:
+        servers = {"openkyc": pid}
+        ports = {"openkyc": args.port}
+        ports["minimal app"], servers["minimal app"] = stack.enter_context(
+            minimal_server(url, folder)
+        )
+        for name, source in args.compare_with:
+            ports[name], servers[name] = stack.enter_context(
+                server(url, folder, api_key, source, name)
+            )
+        names = list(servers)
+        rounds = []
+        for number in range(args.rounds):
+            turn = names[number % len(names) :] + names[: number % len(names)]
+            rounds.append(
+                {
+                    name: measure(
+                        name,
+                        ("127.0.0.1", ports[name], api_key),
+                        lambda: Request("GET", f"/customers/{randomizer.choice(ids)}"),
+                        200,
+                        args,
+                        servers[name],
+                    )
+                    for name in turn
+                }
+            )
+    return rounds
+
+
+def rounds_table(rounds: list[dict[str, Result]]) -> str:
+    rows = [
+        f"GET /customers/{{id}} in {len(rounds)} rounds, each server in turn",
+        f"{'round':<6} {'server':<24} {'req/s':>6} {'p50 ms':>7} {'CPU ms':>7} "
+        f"{'req/s vs minimal':>16} {'CPU vs minimal':>14} {'errors':>6}",
+    ]
+    for number, results in enumerate(rounds, start=1):
+        minimal = results["minimal app"]
+        for name in sorted(results, key=lambda n: (n != "openkyc", n == "minimal app", n)):
+            r = results[name]
+            rows.append(
+                f"{number:<6} {name:<24} {r.rps:>6.0f} {r.percentile(0.5):>7.2f} "
+                f"{r.cpu_ms:>7.2f} {r.rps / minimal.rps:>16.2f} "
+                f"{r.cpu_ms / minimal.cpu_ms:>14.2f} {r.errors:>6}"
+            )
+    return "\n".join(rows)
+
+
 def run(args: argparse.Namespace) -> None:
     api_key = "sk_bench_" + uuid.uuid4().hex
     with tempfile.TemporaryDirectory() as tmp:
@@ -489,6 +550,7 @@ def run(args: argparse.Namespace) -> None:
             server(url, folder, api_key) as (port, pid),
         ):
             base = ("127.0.0.1", port, api_key)
+            args.api_key, args.port = api_key, port
             ids = asyncio.run(seed(base, args.customers, args.connections))
             seeded = time.perf_counter()
             documents = seed_kyc_requests(url, ids, args.kyc_requests)
@@ -534,19 +596,11 @@ def run(args: argparse.Namespace) -> None:
                 ),
             ]
             results = [measure(name, base, make, status, args, pid) for name, make, status in plan]
-            if not args.no_baseline:
-                with minimal_server(url, folder) as (minimal_port, minimal_pid):
-                    results.insert(
-                        2,
-                        measure(
-                            "  minimal FastAPI + ORM app",
-                            ("127.0.0.1", minimal_port, api_key),
-                            lambda: Request("GET", f"/customers/{randomizer.choice(ids)}"),
-                            200,
-                            args,
-                            minimal_pid,
-                        ),
-                    )
+            rounds = [] if args.no_baseline else customer_read_rounds(url, folder, ids, pid, args)
+            if rounds:
+                results.insert(
+                    2, replace(rounds[0]["minimal app"], name="  minimal FastAPI + ORM app")
+                )
             sizes = []
             have = args.customers
             for size in args.list_sizes:
@@ -570,6 +624,9 @@ def run(args: argparse.Namespace) -> None:
         f"{args.warmup:g} s warm-up"
     )
     print(table(results, results[0]))
+    if rounds:
+        print()
+        print(rounds_table(rounds))
     if sizes:
         print()
         print(table(sizes, results[0]))
@@ -587,6 +644,21 @@ def main() -> None:
     )
     parser.add_argument(
         "--no-baseline", action="store_true", help="leave out the minimal FastAPI + ORM app"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of GET /customers/{id} beside the minimal app (and --compare-with)",
+    )
+    parser.add_argument(
+        "--compare-with",
+        type=lambda text: tuple(text.split("=", 1)),
+        action="append",
+        default=[],
+        metavar="NAME=SRC",
+        help="also serve the openkyc of another tree's src folder (same schema version) on "
+        "the same database and measure it in the same rounds",
     )
     parser.add_argument(
         "--list-sizes",

@@ -23,3 +23,11 @@ class WireEnum(StrEnum):
                 str, return_schema=words
             ),
         )
+
+
+class DecisionState(WireEnum):
+    """A person's decision on something under review (a KYC document, an AML check):
+    proposed (waits for a second person) or effective."""
+
+    PROPOSED = "proposed"
+    EFFECTIVE = "effective"

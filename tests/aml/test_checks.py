@@ -125,6 +125,14 @@ def test_a_new_customer_on_a_sanctions_list_is_a_hit_with_its_reasons(
             "match_fuzzy_nationality",
         ],
     }
+    # Where the hit comes from, as the publisher says (not when it last exported it).
+    assert hit["metadata"] == {
+        "lookupId": "ivan",
+        "datasets": ["eu_fsf"],
+        "sourceUrl": ["https://sanctions.example/eu/ivan"],
+        "firstSeen": "2022-03-01T10:00:00",
+        "lastChange": "2024-01-10T08:00:00",
+    }
     assert "entryKey" not in hit and "priority" not in hit
     assert check["noMatchReason"] is None
     assert {link["rel"] for link in check["_links"]} == {"self", "customer"}
@@ -140,6 +148,25 @@ def test_a_new_customer_on_a_sanctions_list_is_a_hit_with_its_reasons(
     assert entry["extraData"]["links"] == [
         {"resourceType": "aml-check", "resourceId": check["id"], "placeholder": "AML check"}
     ]
+
+
+def test_customer_created_comes_with_the_customer_and_the_screening_after_it(
+    api: TestClient, database: Database, tenant: Tenant
+) -> None:
+    """Rebilly's customer carries no AML result: ``customer-created`` says the customer
+    exists, ``aml-list-possibly-matched`` (same payload, with the check) what screening
+    found. Both are written in the transaction that creates the customer."""
+    webhooks.subscribe(
+        api, webhooks.LISTENER, eventsFilter=["customer-created", "aml-list-possibly-matched"]
+    )
+    customer_id = create(api, "Ivan", "Petrov", dob="1970-03-15", country="RU")
+    [check] = checks_of(api, customer_id)
+    [created] = events(database, tenant.organization_id, "customer-created")
+    [matched] = events(database, tenant.organization_id, "aml-list-possibly-matched")
+    assert created.payload["customerId"] == matched.payload["customerId"] == customer_id
+    assert "amlCheckId" not in created.payload
+    assert matched.payload["amlCheckId"] == check["id"]
+    assert created.payload["_embedded"]["customer"] == matched.payload["_embedded"]["customer"]
 
 
 def test_a_customer_nobody_lists_gets_a_no_match_check_and_no_webhook(

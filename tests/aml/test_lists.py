@@ -14,7 +14,7 @@ from openkyc.cli import main
 from openkyc.db.models import AmlListEntry, AmlListKey
 from openkyc.db.session import Database
 from tests.fixtures import watchlists
-from tests.fixtures.watchlists import ACME, IVAN, LI, MARIA, person, write
+from tests.fixtures.watchlists import ACME, IVAN, IVAN_RELATED, LI, MARIA, person, write
 
 
 def entries(database: Database, source: str = "test-list") -> dict[str, AmlListEntry]:
@@ -82,6 +82,18 @@ def test_loading_the_same_export_again_changes_nothing(database: Database, tmp_p
     again = watchlists.load(database, path)
     assert (again.added, again.modified, again.unchanged, again.removed) == (0, 0, 4, 0)
     assert again.changed_keys == set()
+
+
+def test_an_export_that_only_saw_the_entries_again_changes_nothing(
+    database: Database, tmp_path: Path
+) -> None:
+    watchlists.load(database, watchlists.full_export(tmp_path))
+    rest = [*IVAN_RELATED, MARIA, ACME, LI]
+    seen_again = IVAN | {"last_seen": "2026-12-01T06:00:00"}
+    again = watchlists.load(database, write(tmp_path / "again.json", [seen_again, *rest]))
+    assert (again.modified, again.unchanged) == (0, 4)
+    changed = IVAN | {"last_change": "2026-12-01T06:00:00"}
+    assert watchlists.load(database, write(tmp_path / "mod.json", [changed, *rest])).modified == 1
 
 
 def test_a_full_export_removes_what_it_no_longer_lists(database: Database, tmp_path: Path) -> None:

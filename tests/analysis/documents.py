@@ -482,8 +482,9 @@ def us_licence(holder: Holder, payload: str | None = None) -> tuple[Image.Image,
     return front, back
 
 
-def eu_licence(holder: Holder) -> Image.Image:
-    """An EU driving licence's front: its fields numbered as the directive numbers them."""
+def eu_licence(holder: Holder, address: str | None = None) -> Image.Image:
+    """An EU driving licence's front: its fields numbered as the directive numbers them,
+    with the holder's ``address`` as field 8 when given."""
     card = Image.new("RGB", (1010, 640), (238, 220, 226))
     draw = ImageDraw.Draw(card)
     draw.text((40, 24), "DRIVING LICENCE  UK", fill=(30, 50, 110), font=font(38))
@@ -497,6 +498,7 @@ def eu_licence(holder: Holder) -> Image.Image:
         f"4a. {holder.issue_date:%d.%m.%Y}   4b. {holder.expiry_date:%d.%m.%Y}",
         "4c. DVLA",
         f"5. {holder.number}",
+        *([f"8. {address}"] if address else []),
         "9. AM/B",
     ]
     for i, row in enumerate(rows):
@@ -527,3 +529,14 @@ def cut(page: Image.Image, *, right: float = 0.0, bottom: float = 0.0) -> Image.
     """The photo with a share of its right or bottom side outside the frame."""
     width, height = page.size
     return page.crop((0, 0, int(width * (1 - right)), int(height * (1 - bottom))))
+
+
+def glared(page: Image.Image, *spots: tuple[int, int, int, int]) -> Image.Image:
+    """The page with light reflected off it: white ellipses (left, top, right, bottom)
+    fading out at their rims, washing out the print under them."""
+    mask = Image.new("L", page.size, 0)
+    draw = ImageDraw.Draw(mask)
+    for spot in spots:
+        draw.ellipse(spot, fill=255)
+    white = Image.new("RGB", page.size, (252, 252, 250))
+    return Image.composite(white, page.convert("RGB"), mask.filter(ImageFilter.GaussianBlur(6)))

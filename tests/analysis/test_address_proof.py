@@ -9,7 +9,17 @@ import pytest
 from openkyc.analysis import AddressAnalysis, Engines, InputFile, Person, analyze_address
 
 from .conftest import TODAY
-from .documents import bill_image, bill_lines, encode, pdf_with_text, photographed, scanned_pdf
+from .documents import (
+    Holder,
+    bill_image,
+    bill_lines,
+    encode,
+    eu_licence,
+    pdf_with_text,
+    photographed,
+    scanned_pdf,
+    us_licence,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -113,3 +123,30 @@ def test_a_blank_page_goes_to_review(engines: Engines, customer: Person) -> None
     assert result.decision == "pending"
     assert all(not check.conclusive for check in result.checks if check.failed)
     assert "address-not-read" in [hint.code for hint in result.hints]
+
+
+def accepted_licence(engines: Engines, person: Person, card: object) -> AddressAnalysis:
+    """The analysis of a licence that proves ``person``'s address (it has no phone)."""
+    result = run(engines, person, encode(card))  # type: ignore[arg-type]
+    assert failures(result) == {"phone": "not-found"}
+    assert result.decision == "accepted"
+    assert result.matches["documentSubtype"] == "driver-license"
+    return result
+
+
+def test_a_us_licence_proves_the_address_its_barcode_holds(engines: Engines) -> None:
+    """Issued years ago, but valid: the barcode's name and address are the customer's."""
+    _, back = us_licence(Holder())
+    city = "Sacramento"
+    person = Person("Eileen", "Collins", line1="12 Harbour Street", city=city, postal_code="95822")
+    accepted_licence(engines, person, back)
+    elsewhere = Person("Eileen", "Collins", line1="7 Mill Lane", city=city)
+    assert "line1" in failures(run(engines, elsewhere, encode(back)))
+
+
+def test_an_eu_licence_proves_the_address_of_its_field_8(engines: Engines) -> None:
+    address = "12 HARBOUR STREET, LONDON SE1 7PB"
+    person = Person("Eileen", "Collins", line1="12 Harbour Street", postal_code="SE1 7PB")
+    accepted_licence(engines, person, eu_licence(Holder(), address=address))
+    expired = eu_licence(Holder(expiry_date=date(2026, 3, 1)), address=address)
+    assert failures(run(engines, person, encode(expired)))["date"] == "expired"

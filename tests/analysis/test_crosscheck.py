@@ -66,6 +66,10 @@ def test_a_number_with_three_slips_is_repaired_only_by_a_printed_one() -> None:
         ("KOWA SKA", "Kowalska", ("KOWALSKA", True)),
         ("COLLINS", "Collins", ("COLLINS", True)),
         ("EILEEN MAR", "EILEEN MARIE", ("EILEEN MAR", True)),  # cut at the line's end
+        ("CASTELLANOS", "CASTELL", ("CASTELLANOS", True)),  # the printed line's end lost
+        ("CASTELLANOS", "TELLANOS", ("CASTELLANOS", True)),  # ... or its start
+        ("CASTELLANOS", "CAST", ("CASTELLANOS", False)),  # too little of it to confirm
+        ("CASTELLANOS", "CASTELO", ("CASTELLANOS", False)),
         ("KOWAISKA", "KOWALSKA", ("KOWAISKA", False)),
         ("COLLINS", None, ("COLLINS", True)),
         (None, "COLLINS", ("COLLINS", True)),
@@ -100,6 +104,14 @@ def test_a_birth_date_the_two_zones_disagree_on_is_uncertain() -> None:
     assert fields.uncertain == {"birth_date"}
     agreeing = VisualZone(birth_date=date(1986, 11, 19), dates=(date(1986, 11, 19),))
     assert reconcile(mrz, agreeing).uncertain == frozenset()
+
+
+def test_a_printed_date_that_lost_its_first_digit_confirms_a_verified_one() -> None:
+    mrz = mrz_of(td3(Holder(birth_date=date(1990, 5, 18))))
+    cut = VisualZone(birth_date=date(1990, 5, 8), dates=(date(1990, 5, 8),))
+    assert reconcile(mrz, cut).uncertain == frozenset()
+    other = VisualZone(birth_date=date(1990, 5, 28), dates=(date(1990, 5, 28),))
+    assert reconcile(mrz, other).uncertain == {"birth_date"}
 
 
 def test_a_printed_date_that_satisfies_a_failed_check_digit_is_taken() -> None:

@@ -186,3 +186,20 @@ def test_a_card_photographed_with_both_sides_in_one_picture_is_read(
     assert result.parsed_data["mrz"]["lines"] == td1(Holder())
     assert result.matches["containsImage"] is True
     assert result.decision == "accepted", [c for c in result.checks if c.failed]
+
+
+@pytest.mark.slow
+def test_a_passport_photographed_from_afar_is_read_and_its_portrait_found(
+    engines: Engines,
+) -> None:
+    """A data page 260 pixels wide (print three pixels high) is enlarged before it is read:
+    its MRZ verifies and its portrait is found, so the holder is accepted."""
+    page = passport(Holder())
+    small = page.resize((260, round(page.height * 260 / page.width)), Image.Resampling.LANCZOS)
+    person = Person("Eileen", "Collins", dob=date(1986, 11, 19), country="GB")
+    result = analyze_identity(
+        [InputFile(encode(small), "id-front")], person, today=TODAY, engines=engines
+    )
+    assert result.decision == "accepted"
+    assert result.matches["documentNumber"] == "X4821937"
+    assert result.matches["containsImage"] is True

@@ -11,7 +11,7 @@ import pytest
 from openkyc.analysis import Engines, IdentityAnalysis, InputFile, Person, analyze_identity
 
 from .conftest import TODAY
-from .documents import Holder, encode, passport, td3
+from .documents import Holder, encode, glared, passport, td3
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +37,17 @@ def test_a_number_misread_with_valid_check_digits_is_taken_from_the_visual_zone(
     assert result.matches["documentNumber"] == "BD0002028"
     as_printed = run(engines, passport(holder))
     assert result.fingerprints.document == as_printed.fingerprints.document
+
+
+def test_a_printed_field_glare_cut_short_confirms_the_verified_mrz(engines: Engines) -> None:
+    """Glare washes out the end of the printed surname (``COLLIN``) and the first digit of
+    the birth date (``9 NOV 1986``): what the visual zone still shows agrees with the MRZ,
+    so the genuine holder is accepted rather than asked for another picture."""
+    page = glared(passport(Holder()), (540, 125, 640, 185), (425, 318, 472, 375))
+    result = run(engines, page)
+    assert result.decision == "accepted"
+    assert result.parsed_data["surname"] == "COLLINS"
+    assert result.parsed_data["dateOfBirth"] == date(1986, 11, 19)
 
 
 def test_a_confusable_number_nothing_settles_asks_for_a_retake(engines: Engines) -> None:

@@ -52,17 +52,20 @@ def sound(token: str) -> str:
     return metaphone(token) if len(token) >= 3 else ""
 
 
+@functools.lru_cache(maxsize=65536)
+def token_keys(token: str) -> tuple[str, ...]:
+    """A token's keys: its sound and its consonant skeleton (none for a single letter)."""
+    if len(token) < 2:
+        return ()
+    code = sound(token)
+    found = (f"m:{code}"[:40],) if code else ()
+    return (*found, f"s:{skeleton(token)}"[:40])
+
+
 def index_keys(tokens: Iterable[str]) -> set[str]:
     """The keys a name is found by: each token's sound and consonant skeleton. A customer
     and an entry that share a key are compared; those that share none never are."""
-    keys: set[str] = set()
-    for token in tokens:
-        if len(token) < 2:
-            continue
-        if code := sound(token):
-            keys.add(f"m:{code}"[:40])
-        keys.add(f"s:{skeleton(token)}"[:40])
-    return keys
+    return {key for token in tokens for key in token_keys(token)}
 
 
 # Pairs are made of a name's first tokens only (a long company name would give hundreds).
@@ -88,8 +91,8 @@ def pair_keys(tokens: Sequence[str]) -> set[str]:
         keys.add(f"p:{low}|{high}")
 
     for a, b in itertools.combinations(usable, 2):
-        for key_a in index_keys([a]):
-            for key_b in index_keys([b]):
+        for key_a in token_keys(a):
+            for key_b in token_keys(b):
                 add(_part(key_a), _part(key_b))
         # A typo changes a token's sound and consonants, rarely both its first two letters
         # and its last two: one token whole with the other's ends still finds the pair.

@@ -1,7 +1,13 @@
-"""Address proof: utility bills, bank statements, leases and the like, as PDF or photo.
+"""Address proof: utility bills, bank statements, leases and the like, as PDF or photo,
+and driving licences.
 
 Text comes from the PDF's own text layer when it has one (exact and instant) and from
 OCR otherwise. :func:`address_checks` decides from the text alone.
+
+A driving licence proves the address it states while it is valid: a US or Canadian
+licence's PDF417 barcode (its holder's name and address, as AAMVA lays them out) adds
+their lines to the text, an EU licence prints the address as its field ``8.``; either
+way the licence's expiry date stands for the date a bill is issued on.
 """
 
 from __future__ import annotations
@@ -19,6 +25,13 @@ from openkyc.analysis.engines import Engines, default_engines
 from openkyc.analysis.errors import UnsupportedInput
 from openkyc.analysis.hints import hints_for
 from openkyc.analysis.imaging import Page, load_page, quality_findings, straighten
+from openkyc.analysis.licences import (
+    AamvaRecord,
+    licence_dates,
+    numbered_fields,
+    parse_aamva,
+    read_barcode_text,
+)
 from openkyc.analysis.models import AddressAnalysis, Check, InputFile, Person, QualityFinding
 from openkyc.analysis.names import (
     address_line_matches,
@@ -52,6 +65,8 @@ class AddressFacts:
     phone: str | None = None
     subtype: str | None = None
     tamper_signals: tuple[str, ...] = ()
+    licence: bool = False  # a driving licence: valid_until stands for the issue date
+    valid_until: date | None = None
 
     @property
     def text(self) -> str:
@@ -178,7 +193,9 @@ def address_checks(
     ]
     return [
         *checks,
-        _date_check(facts.document_date, weights, today, max_age_days),
+        _licence_date_check(facts.valid_until, weights, today)
+        if facts.licence
+        else _date_check(facts.document_date, weights, today, max_age_days),
         weigh("phone", facts.phone is None, weights, "not-found", conclusive=False),
         subtype_check(facts.subtype, weights, subtypes_allowed),
         weigh(
@@ -198,6 +215,13 @@ def _date_check(
     return weigh("date", today - found > timedelta(days=max_age_days), weights, "too-old")
 
 
+def _licence_date_check(valid_until: date | None, weights: dict[str, int], today: date) -> Check:
+    """A licence proves its address while it is valid, however long ago it was issued."""
+    if valid_until is None:
+        return weigh("date", True, weights, "not-found", conclusive=False)
+    return weigh("date", valid_until < today, weights, "expired")
+
+
 def _page_lines(page: Page, engines: Engines) -> tuple[list[str], bool]:
     """The page's text lines and whether they came from OCR."""
     if len(page.text_layer) >= MIN_TEXT_LAYER:
@@ -207,21 +231,61 @@ def _page_lines(page: Page, engines: Engines) -> tuple[list[str], bool]:
     return [" ".join(item.text for item in row) for row in rows], True
 
 
-def _read(
-    files: Sequence[InputFile], engines: Engines
-) -> tuple[list[str], list[Page], list[QualityFinding]]:
+def _barcode(page: Page) -> AamvaRecord | None:
+    if len(page.text_layer) >= MIN_TEXT_LAYER:
+        return None
+    records = (parse_aamva(text) for text in read_barcode_text(page.image))
+    return next((record for record in records if record is not None), None)
+
+
+def _barcode_lines(record: AamvaRecord) -> list[str]:
+    name = " ".join(filter(None, (record.given_names, record.surname)))
+    place = " ".join(filter(None, (record.city, record.region, record.postal_code)))
+    return [line for line in (name, record.line1, record.line2, place) if line]
+
+
+@dataclass(frozen=True)
+class _Licence:
+    """A driving licence among the pages: its subtype, issue and expiry dates."""
+
+    subtype: str
+    issued: date | None
+    valid_until: date | None
+
+
+def _licence(lines: Sequence[str], records: Sequence[AamvaRecord]) -> _Licence | None:
+    for record in records:
+        return _Licence(record.subtype, record.issue_date, record.expiry_date)
+    numbered = numbered_fields(list(lines))
+    if "8" not in numbered:  # an EU licence without its address proves none
+        return None
+    dates = licence_dates(numbered)
+    return _Licence("driver-license", dates.get("issue"), dates.get("expiry"))
+
+
+@dataclass
+class _Reading:
+    lines: list[str]
+    pages: list[Page]
+    quality: list[QualityFinding]
+    barcodes: list[AamvaRecord]
+
+
+def _read(files: Sequence[InputFile], engines: Engines) -> _Reading:
     if not files:
         raise UnsupportedInput("no file to analyse")
-    lines: list[str] = []
-    pages: list[Page] = []
-    quality: list[QualityFinding] = []
+    reading = _Reading([], [], [], [])
     for index, file in enumerate(files):
         page = load_page(file, index, pdf_pages=3)
         page_lines, ocr = _page_lines(page, engines)
-        lines += page_lines
-        pages.append(page)
-        quality += quality_findings(page, photo=ocr and page.kind != "pdf")
-    return lines, pages, quality
+        reading.lines += page_lines
+        record = _barcode(page)
+        if record is not None:
+            reading.barcodes.append(record)
+            reading.lines += _barcode_lines(record)
+        reading.pages.append(page)
+        reading.quality += quality_findings(page, photo=ocr and page.kind != "pdf")
+    return reading
 
 
 def _matches(facts: AddressFacts, checks: list[Check], person: Person) -> dict[str, Any]:
@@ -267,14 +331,20 @@ def analyze_address(
     that is no image or PDF.
     """
     check_match_level(match_level)
-    lines, pages, quality = _read(files, engines or default_engines())
+    reading = _read(files, engines or default_engines())
+    lines, pages, quality = reading.lines, reading.pages, reading.quality
     month_first = (person.country or "").upper() == "US"
+    licence = _licence(lines, reading.barcodes)
     facts = AddressFacts(
         lines=tuple(lines),
-        document_date=document_date(lines, today, month_first=month_first),
+        document_date=licence.issued
+        if licence
+        else document_date(lines, today, month_first=month_first),
         phone=find_phone(lines),
-        subtype=guess_address_subtype("\n".join(lines)),
+        subtype=licence.subtype if licence else guess_address_subtype("\n".join(lines)),
         tamper_signals=tuple(s for page in pages for s in _signals(page)),
+        licence=licence is not None,
+        valid_until=licence.valid_until if licence else None,
     )
     checks = address_checks(
         facts,

@@ -161,7 +161,21 @@ def resolve_name(
         return machine, True
     if _lost_letters(machine, printed):
         return printed.upper(), True
+    if split and _cut_short(printed, machine):
+        return machine, True
     return machine, False
+
+
+def _cut_short(printed: str, machine: str) -> bool:
+    """Whether the visual zone's ``printed`` name is the MRZ's with its end or its start
+    lost (glare over the line, the picture's edge): four letters at least and half the
+    name, every one of them the MRZ's. The two agree on all the visual zone shows."""
+    part, whole = _compact(printed), _compact(machine)
+    return (
+        4 <= len(part) < len(whole)
+        and 2 * len(part) >= len(whole)
+        and (whole.startswith(part) or whole.endswith(part))
+    )
 
 
 def _resolve_date(
@@ -171,10 +185,23 @@ def _resolve_date(
     did not verify, the printed one if it satisfies the MRZ's check digit."""
     machine: date | None = getattr(mrz, name)
     if machine is not None and mrz.checks.get(f"check_{name}", False):
-        return machine, printed is None or printed == machine or machine in dates
+        agrees = printed is None or printed == machine or machine in dates
+        return machine, agrees or _lost_first_digit(machine, printed)
     if printed is not None:
         return printed, _verifies(printed, mrz, name)
     return machine, machine is None
+
+
+def _lost_first_digit(machine: date, printed: date | None) -> bool:
+    """Whether the printed date is the MRZ's read without the first digit of its day
+    (``8.05.1990`` for ``18.05.1990``: glare or the picture's edge took the start of the
+    line), which says nothing against a date whose check digit holds."""
+    return (
+        printed is not None
+        and machine.day >= 10
+        and (printed.day, printed.month, printed.year)
+        == (machine.day % 10, machine.month, machine.year)
+    )
 
 
 @dataclass(frozen=True)

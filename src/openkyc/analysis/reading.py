@@ -216,13 +216,18 @@ def read_document_page(page: Page, engines: Engines, *, today: date) -> PageRead
 
     The picture as uploaded is read instead of the straightened one when straightening lost
     the MRZ or the portrait: a wrong outline (a table edge, a card inside a larger card, a
-    light card on a white desk) cuts them off."""
+    light card on a white desk) cuts them off. A small picture that gave no verified MRZ or
+    no portrait is read again enlarged (see ``LEGIBLE_SIDE``)."""
     image, corners = straighten(page.image)
     reading = _read_upright(page, image, corners, engines, today)
     if corners and (reading.mrz is None or (page.tag != "id-back" and not reading.faces)):
         plain = _read_upright(page, page.image, False, engines, today)
         if _keeps_more(plain, reading):
-            reading = plain
+            reading, image = plain, page.image
+    if _lacking(reading) and max(image.shape[:2]) < LEGIBLE_SIDE:
+        larger = _read_upright(page, _legible(image), reading.corners_found, engines, today)
+        if _rank(larger) > _rank(reading):
+            reading = larger
     if not _trusted(reading.mrz):  # no MRZ: perhaps the back of a North American licence
         reading.licence = _licence_barcode(page.image)
     reading.stamps = read_coloured_stamps(reading.image, engines.text)
@@ -241,6 +246,24 @@ def add_watermarks(reading: PageReading, engines: Engines) -> bool:
     return bool(found)
 
 
+# The fast text detector works on the picture scaled to at most 640 px (see engines): a
+# smaller picture is enlarged to that size first, so that print a few pixels high (a card
+# photographed from afar, a thumbnail) becomes lines it finds, and faces the finder's size.
+LEGIBLE_SIDE = 640
+
+
+def _legible(image: np.ndarray) -> np.ndarray:
+    """``image`` enlarged (bicubic) so that its longer side is ``LEGIBLE_SIDE``, when less."""
+    import cv2
+
+    longest = max(image.shape[:2])
+    if longest >= LEGIBLE_SIDE:
+        return image
+    scale = LEGIBLE_SIDE / longest
+    size = (round(image.shape[1] * scale), round(image.shape[0] * scale))
+    return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_CUBIC))
+
+
 def _licence_barcode(image: np.ndarray) -> AamvaRecord | None:
     records = (parse_aamva(text) for text in read_barcode_text(image))
     return next((record for record in records if record is not None), None)
@@ -253,6 +276,17 @@ def _read_upright(
     lines, viz = _confirmed_viz(image, lines, mrz, engines)
     faces = engines.faces.faces(image, small=True) if page.tag != "id-back" else []
     return PageReading(page, image, lines, mrz, viz, faces, corners, rotation)
+
+
+def _lacking(reading: PageReading) -> bool:
+    """Whether a reading misses what a page should show: a verified MRZ, a portrait."""
+    return not _trusted(reading.mrz) or (reading.page.tag != "id-back" and not reading.faces)
+
+
+def _rank(reading: PageReading) -> tuple[bool, int, bool]:
+    """What a reading found, best first: a verified MRZ, check digits holding, a portrait."""
+    held = sum(reading.mrz.checks.values()) + 1 if reading.mrz else 0
+    return _trusted(reading.mrz), held, bool(reading.faces)
 
 
 def _keeps_more(plain: PageReading, straightened: PageReading) -> bool:

@@ -102,6 +102,7 @@ _REJECTIONS: tuple[tuple[str, str | None, str, str], ...] = (
     ("expirationDate", "expired", "document-expired", "The document has expired."),
     ("hasMinimalAge", None, "underage-person", "The person is under the minimum age."),
     ("date", "too-old", "document-expired", "The document is too old to prove the address."),
+    ("date", "expired", "document-expired", "The licence has expired."),
     ("isIdentityDocument", None, "document-invalid", "This is not an identity document."),
     ("mrzChecksum", None, "document-invalid", "The machine-readable zone does not verify."),
     ("isPhotocopy", None, "document-invalid", "The document is a photocopy, not the original."),

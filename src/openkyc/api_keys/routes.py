@@ -9,8 +9,9 @@ from openkyc.db.models import ApiKey
 from openkyc.web.collections import Collection, member_response, page_response
 from openkyc.web.deps import OperationIds, RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 from openkyc.web.links import Links
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/api-keys", tags=["API keys"])
+router = APIRouter(prefix="/api-keys", tags=["API keys"], route_class=OneHopRoute)
 
 
 def _out(key: ApiKey, links: Links, secret: str | None = None) -> ApiKeyOut:

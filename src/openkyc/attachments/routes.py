@@ -16,8 +16,9 @@ from openkyc.web.collections import (
 )
 from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 from openkyc.web.links import Links
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/attachments", tags=["Files"])
+router = APIRouter(prefix="/attachments", tags=["Files"], route_class=OneHopRoute)
 
 
 def _one(

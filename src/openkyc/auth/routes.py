@@ -8,8 +8,9 @@ from openkyc.auth.schemas import SessionIn, SessionOut
 from openkyc.db.models import SessionToken
 from openkyc.web.collections import Collection, member_response, page_response
 from openkyc.web.deps import AppSettings, OperationIds, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/sessions", tags=["Sessions"])
+router = APIRouter(prefix="/sessions", tags=["Sessions"], route_class=OneHopRoute)
 
 
 def _out(row: SessionToken, token: str | None = None) -> SessionOut:

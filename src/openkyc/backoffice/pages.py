@@ -11,11 +11,11 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from openkyc import clock
 from openkyc.errors import OpenKycError, ValidationFailed
+from openkyc.web.routing import OneHopRoute
 
 _FOLDER = Path(__file__).parent
 STATIC = _FOLDER / "static"
@@ -105,7 +105,7 @@ def error_page(request: Request, status: int, title: str, detail: str) -> HTMLRe
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
-class PageRoute(APIRoute):
+class PageRoute(OneHopRoute):
     """A back-office route: a refusal becomes a page for the person (not problem JSON), a
     missing or ended session a way to the sign-in form."""
 

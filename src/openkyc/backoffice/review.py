@@ -27,7 +27,7 @@ DOCUMENT_TYPES: tuple[str, ...] = tuple(UploadableDocumentType)
 Score = Annotated[int | None, Query(ge=0, le=100)]
 
 
-def _filter(
+async def _filter(
     type: Annotated[UploadableDocumentType | None, Query()] = None,
     tag: Annotated[str | None, Query(max_length=255)] = None,
     check: Annotated[str | None, Query(max_length=50)] = None,

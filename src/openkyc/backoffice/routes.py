@@ -8,12 +8,13 @@ from fastapi import APIRouter, Response
 from openkyc.backoffice import admin, customers, dashboard, review, signin
 from openkyc.backoffice.pages import STATIC
 from openkyc.errors import NotFound
+from openkyc.web.routing import OneHopRoute
 
 ASSET_TYPES = {
     "backoffice.css": "text/css; charset=utf-8",
     "backoffice.js": "text/javascript; charset=utf-8",
 }
-assets = APIRouter(prefix="/backoffice", include_in_schema=False)
+assets = APIRouter(prefix="/backoffice", include_in_schema=False, route_class=OneHopRoute)
 
 
 @assets.get("/static/{name}")

@@ -21,8 +21,9 @@ from openkyc.web.collections import (
 )
 from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 from openkyc.web.links import Links
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/customers", tags=["Customers"])
+router = APIRouter(prefix="/customers", tags=["Customers"], route_class=OneHopRoute)
 
 
 def _one(

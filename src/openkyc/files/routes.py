@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from openkyc.db.models import File
@@ -32,13 +32,21 @@ from openkyc.web.deps import (
     UploadAuth,
 )
 from openkyc.web.links import Links
+from openkyc.web.routing import OneHopRoute, credentials_first
 
 # Uploads carry the file in the body: the app's body limit lets POST /files take up to
 # OPENKYC_MAX_FILE_BYTES (in base64 and with fields), every other route 1 MiB.
-router = APIRouter(prefix="/files", tags=["Files"])
+router = APIRouter(prefix="/files", tags=["Files"], route_class=OneHopRoute)
 
 
-UploadBody = Annotated[Upload, Depends(read_upload)]
+async def _upload(request: Request) -> Upload:
+    """The upload, decoded only once the credentials are checked (a caller without them is
+    refused before the work of decoding up to the upload limit)."""
+    await credentials_first(request)
+    return await read_upload(request)
+
+
+UploadBody = Annotated[Upload, Depends(_upload)]
 ImageSize = Annotated[
     str | None,
     Query(

@@ -19,9 +19,10 @@ from openkyc.kyc.settings import service as kyc_settings
 from openkyc.storefront import service as storefront
 from openkyc.storefront.routes import consent_text
 from openkyc.web.deps import AppCaptureGate, RequestLinks, Session, ShortLinkLimiter
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/gatherer", include_in_schema=False)
-short_links = APIRouter(include_in_schema=False)
+router = APIRouter(prefix="/gatherer", include_in_schema=False, route_class=OneHopRoute)
+short_links = APIRouter(include_in_schema=False, route_class=OneHopRoute)
 _STATIC = FilePath(__file__).parent / "static"
 ASSET_TYPES = {
     "gatherer.js": "text/javascript; charset=utf-8",
@@ -107,12 +108,12 @@ def gatherer_page(
         },
         "twoSided": list(TWO_SIDED),
         "defaultSubtypes": DEFAULT_SUBTYPES,
-        "brand": brand.model_dump(exclude={"name", "defaultLanguage"}),
+        "brand": brand.model_dump(exclude={"name", "logo", "defaultLanguage"}),
         # The words of the consent step, by version: the page records the customer's
         # agreement to exactly these (StorefrontPostKycConsent).
         "consentVersion": storefront.consent_version(consent_text(brand.consentText, locale)),
     }
-    return pages.app_page(locale, ui, token, bootstrap, brand.name)
+    return pages.app_page(locale, ui, token, bootstrap, brand.name, brand.logo)
 
 
 @router.get("/leave")

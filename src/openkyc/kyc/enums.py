@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from openkyc.enums import DecisionState as DecisionState  # people's reviews share it
 from openkyc.enums import WireEnum
 
 
@@ -93,13 +94,6 @@ class RejectionType(WireEnum):
     OLD_ADDRESS_ON_ID = "old-address-on-id"
     TAMPERED_DOCUMENT = "tampered-document"
     OTHER = "other"
-
-
-class DecisionState(WireEnum):
-    """A person's decision: proposed (waits for a second person) or effective."""
-
-    PROPOSED = "proposed"
-    EFFECTIVE = "effective"
 
 
 MatchLevel = Literal[1, 2, 3]

@@ -10,11 +10,12 @@ from openkyc.reports.schemas import AcceptanceSummary, RejectionSummary, Request
 from openkyc.reports.service import Period
 from openkyc.web.deps import SecretKeyAuth, Session
 from openkyc.web.openapi import PAGINATION_HEADERS
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/experimental/reports", tags=["Reports"])
+router = APIRouter(prefix="/experimental/reports", tags=["Reports"], route_class=OneHopRoute)
 
 
-def _period(
+async def _period(
     periodStart: Annotated[
         str | None,
         Query(

@@ -16,14 +16,17 @@ from openkyc.service_credentials.schemas import (
 from openkyc.web.collections import Collection, member_response, page_response
 from openkyc.web.deps import AppSealer, RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 from openkyc.web.links import Links
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/service-credentials", tags=["Service credentials"])
+router = APIRouter(
+    prefix="/service-credentials", tags=["Service credentials"], route_class=OneHopRoute
+)
 UNSUPPORTED: dict[int | str, dict[str, Any]] = {
     422: {"description": "Invalid data, or a credential type other than webhook."}
 }
 
 
-def _supported_type(
+async def _supported_type(
     type: Annotated[
         CredentialType,
         # The contract lists many credential types; openkyc keeps webhook credentials only.

@@ -35,10 +35,11 @@ from openkyc.web.deps import (
     Session,
     UploadAuth,
 )
+from openkyc.web.routing import OneHopRoute
 from openkyc.wire import Link, Links
 
-router = APIRouter(tags=["Storefront KYC documents"])
-tokens = APIRouter(tags=["Customer authentication"])
+router = APIRouter(tags=["Storefront KYC documents"], route_class=OneHopRoute)
+tokens = APIRouter(tags=["Customer authentication"], route_class=OneHopRoute)
 CUSTOMER_JWT: dict[str, Any] = {"security": [{"CustomerJWT": []}]}
 LinkToken = Annotated[str, Path(max_length=4096, description="The gatherer link's token.")]
 

@@ -19,8 +19,9 @@ from openkyc.tags.schemas import (
 )
 from openkyc.web.collections import Collection, Fields, member_response, page_response
 from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/tags", tags=["Tags"])
+router = APIRouter(prefix="/tags", tags=["Tags"], route_class=OneHopRoute)
 DOCUMENT, CUSTOMER = TagType.KYC_DOCUMENT, TagType.CUSTOMER
 TagPath = Annotated[str, Path(max_length=255, pattern=TAG_PATTERN, description="Name of the tag.")]
 

@@ -14,8 +14,9 @@ from openkyc.timeline.schemas import CustomEventIn, CustomEventOut, TimelineIn, 
 from openkyc.web.collections import Collection, member_response, page_response
 from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 from openkyc.web.links import Links
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(tags=["Customers timeline"])
+router = APIRouter(tags=["Customers timeline"], route_class=OneHopRoute)
 MessageIdPath = Annotated[
     str,
     Path(max_length=50, pattern=ID_PATTERN.pattern, description="ID of the timeline message."),

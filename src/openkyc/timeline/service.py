@@ -2,7 +2,13 @@
 
 Entries are written as the change happens but take their place in the organization's chain
 when the unit of work commits: the chain's head is the last lock a transaction takes, so
-adding to the trail never waits on a lock held by someone who waits for it."""
+adding to the trail never waits on a lock held by someone who waits for it.
+
+How: ``record`` keeps the entry with the session that wrote it and, the first time, hooks
+*that session* (not every session of the process) to chain its entries just before it
+commits and to forget them if it rolls back. Nothing happens to a session that records
+nothing; the whole mechanism is ``record``, ``_pending``, ``_chain_pending`` and
+``_drop_pending`` below."""
 
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ from openkyc.timeline.repository import (
 )
 
 _PENDING = "openkyc.timeline.pending"
+_HOOKED = "openkyc.timeline.hooked"
 
 
 @dataclass(frozen=True)
@@ -80,11 +87,21 @@ def record(
         triggered_by=author.triggered_by.value,
         occurred_time=utcnow(),
     )
-    session.info.setdefault(_PENDING, []).append(entry)
+    _pending(session).append(entry)
     return entry
 
 
-@event.listens_for(Session, "before_commit")
+def _pending(session: Session) -> list[CustomerTimelineEntry]:
+    """The entries ``session`` recorded in its current transaction; the first one hooks the
+    session to chain them at its commit."""
+    if not session.info.get(_HOOKED):
+        event.listen(session, "before_commit", _chain_pending)
+        event.listen(session, "after_rollback", _drop_pending)
+        session.info[_HOOKED] = True
+    pending: list[CustomerTimelineEntry] = session.info.setdefault(_PENDING, [])
+    return pending
+
+
 def _chain_pending(session: Session) -> None:
     pending: list[CustomerTimelineEntry] = session.info.pop(_PENDING, [])
     by_organization: dict[str, list[CustomerTimelineEntry]] = {}
@@ -96,7 +113,6 @@ def _chain_pending(session: Session) -> None:
         session.flush()
 
 
-@event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
 

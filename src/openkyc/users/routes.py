@@ -33,11 +33,12 @@ from openkyc.web.deps import (
     Session,
 )
 from openkyc.web.links import Links
+from openkyc.web.routing import OneHopRoute, in_endpoint_thread
 
-router = APIRouter(prefix="/users", tags=["Users"])
-sign_in_router = APIRouter(tags=["Users"])
+router = APIRouter(prefix="/users", tags=["Users"], route_class=OneHopRoute)
+sign_in_router = APIRouter(tags=["Users"], route_class=OneHopRoute)
 # The signed-in person's own account (apart from /users/{id}, which an admin manages).
-profile_router = APIRouter(prefix="/profile", tags=["Users"])
+profile_router = APIRouter(prefix="/profile", tags=["Users"], route_class=OneHopRoute)
 
 
 def _person(auth: SecretKeyAuth) -> Principal:
@@ -52,8 +53,8 @@ def _admin(auth: SecretKeyAuth) -> Principal:
     return auth
 
 
-PersonAuth = Annotated[Principal, Depends(_person)]
-AdminAuth = Annotated[Principal, Depends(_admin)]
+PersonAuth = Annotated[Principal, Depends(in_endpoint_thread(_person))]
+AdminAuth = Annotated[Principal, Depends(in_endpoint_thread(_admin))]
 
 
 def _out(user: User, links: Links) -> UserOut:

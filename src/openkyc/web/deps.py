@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -14,7 +13,7 @@ from openkyc.config import Settings
 from openkyc.credit_file.bureau import CreditBureau
 from openkyc.db.ids import ID_PATTERN
 from openkyc.db.session import Session as OrmSession
-from openkyc.db.session import SessionFactory, unit_of_work
+from openkyc.db.session import SessionFactory
 from openkyc.errors import Forbidden, Unauthorized
 from openkyc.kyc.documents.gate import CaptureGate
 from openkyc.principal import Principal
@@ -27,32 +26,37 @@ from openkyc.users import roles
 from openkyc.web.links import Links, links_for_request
 from openkyc.web.middleware import ORGANIZATION_IN_PATH, RESPONSE_HEADERS
 from openkyc.web.ratelimit import OrganizationRateLimiter
+from openkyc.web.routing import in_endpoint_thread, open_unit_of_work
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 async def _session(request: Request) -> AsyncIterator[OrmSession]:
-    """The request's unit of work: services flush, this commits before the response leaves
-    (a collision with another request's writes is a 409, see ``unit_of_work``).
+    """The request's unit of work: services flush, the transaction commits before the response
+    leaves (a collision with another request's writes is a 409, see ``unit_of_work``).
 
-    Opening a session touches no database, so it happens on the event loop; only the end of
-    the transaction goes to a worker thread: one hand-off per request, not two."""
+    Opening a session touches no database, so it happens on the event loop. On a
+    ``OneHopRoute`` the endpoint's thread commits or rolls back (``openkyc.web.routing``);
+    what is left to end here (an endpoint that never ran) is ended without a hand-off when it
+    read nothing."""
     state = request.app.state
     maker = state.write_sessionmaker if request.method not in SAFE_METHODS else state.sessionmaker
-    work = unit_of_work(maker)
-    session = next(work)
+    work = open_unit_of_work(request, maker)
     try:
-        yield session
+        yield work.session
     except BaseException as error:
-        await run_in_threadpool(_end_failed, work, error)
+        if not work.ended:
+            await _end(work.idle, work.roll_back, error)
         raise
-    await run_in_threadpool(next, work, None)
+    if not work.ended:
+        await _end(work.idle, work.commit)
 
 
-def _end_failed(work: Generator[OrmSession], error: BaseException) -> None:
-    """Roll the unit of work back (it raises what the caller should see)."""
-    with contextlib.suppress(StopIteration):
-        work.throw(error)
+async def _end(idle: bool, end: Callable[..., None], *arguments: BaseException) -> None:
+    if idle:
+        end(*arguments)
+    else:
+        await run_in_threadpool(end, *arguments)
 
 
 Session = Annotated[OrmSession, Depends(_session, scope="function")]
@@ -162,9 +166,10 @@ def require_customer(request: Request, session: Session) -> Principal:
     return _acting(session, _authorize(request, principal))
 
 
-SecretKeyAuth = Annotated[Principal, Depends(require_secret)]
-CustomerAuth = Annotated[Principal, Depends(require_customer)]
-UploadAuth = Annotated[Principal, Depends(allow_publishable)]
+# Each runs in the endpoint's worker thread, just before it (openkyc.web.routing).
+SecretKeyAuth = Annotated[Principal, Depends(in_endpoint_thread(require_secret))]
+CustomerAuth = Annotated[Principal, Depends(in_endpoint_thread(require_customer))]
+UploadAuth = Annotated[Principal, Depends(in_endpoint_thread(allow_publishable))]
 
 
 async def _sealer(request: Request) -> Sealer:

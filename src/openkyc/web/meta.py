@@ -11,8 +11,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from openkyc.errors import PROBLEM_TYPES, NotFound
 from openkyc.jobs import repository as jobs
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(tags=["Service"])
+router = APIRouter(tags=["Service"], route_class=OneHopRoute)
 
 
 @router.get("/health", operation_id="GetHealth", openapi_extra={"security": []})

@@ -14,6 +14,7 @@ from openkyc.web.deps import (
     SecretKeyAuth,
     Session,
 )
+from openkyc.web.routing import OneHopRoute
 from openkyc.webhooks import service
 from openkyc.webhooks.schemas import (
     TrackingOut,
@@ -24,7 +25,7 @@ from openkyc.webhooks.schemas import (
 )
 from openkyc.webhooks.tasks import DeliveryConfig
 
-router = APIRouter(tags=["Webhooks"])
+router = APIRouter(tags=["Webhooks"], route_class=OneHopRoute)
 
 
 @router.get("/webhooks", operation_id="GetWebhookCollection", response_model=list[WebhookOut])

@@ -6,12 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, select
-from sqlalchemy.orm import Session
 
 from openkyc.db.collection import Field, FieldSet, filter_clause
 from openkyc.db.models import (
     AmlCheck,
-    AmlCheckDecision,
     AmlCheckTag,
     AmlCustomerKey,
     AmlSuppression,
@@ -177,30 +175,3 @@ class AmlCheckRepository(TenantRepository[AmlCheck]):
             check.customer_id = target_customer_id
         self.session.flush()
         return len(checks)
-
-
-class DecisionRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
-
-    def get(self, decision_id: str | None) -> AmlCheckDecision | None:
-        if decision_id is None:
-            return None
-        return self.session.get(AmlCheckDecision, (self.organization_id, decision_id))
-
-    def for_check(self, check_id: str) -> list[AmlCheckDecision]:
-        statement = (
-            select(AmlCheckDecision)
-            .where(
-                AmlCheckDecision.organization_id == self.organization_id,
-                AmlCheckDecision.aml_check_id == check_id,
-            )
-            .order_by(AmlCheckDecision.created_time, AmlCheckDecision.id)
-        )
-        return list(self.session.scalars(statement))
-
-    def add(self, decision: AmlCheckDecision) -> AmlCheckDecision:
-        self.session.add(decision)
-        self.session.flush()
-        return decision

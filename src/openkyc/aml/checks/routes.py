@@ -22,11 +22,12 @@ from openkyc.files.routes import AppSettings, AppStorage
 from openkyc.reports import service as report_service
 from openkyc.web.collections import Collection, Fields, member_response, page_response
 from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.routing import OneHopRoute
 from openkyc.wire import NUL_FREE_PATTERN, Links
 
-router = APIRouter(prefix="/aml-checks", tags=["AML"])
-reports = APIRouter(prefix="/customers", tags=["Customers"])
-experimental = APIRouter(prefix="/experimental")
+router = APIRouter(prefix="/aml-checks", tags=["AML"], route_class=OneHopRoute)
+reports = APIRouter(prefix="/customers", tags=["Customers"], route_class=OneHopRoute)
+experimental = APIRouter(prefix="/experimental", route_class=OneHopRoute)
 Override = Annotated[
     bool,
     Query(

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from openkyc import clock
+from openkyc import clock, reviews
 from openkyc.aml.checks import decisions, screening
-from openkyc.aml.checks.repository import AmlCheckRepository, DecisionRepository
+from openkyc.aml.checks.repository import AmlCheckRepository
 from openkyc.aml.enums import DECISIONS, AmlCheckStatus, ReviewerType, ScreeningSource
 from openkyc.aml.lists import service as lists
 from openkyc.aml.settings import service as aml_settings
@@ -25,16 +25,14 @@ from openkyc.customers.events import record_customer_event
 from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import new_id
 from openkyc.db.models import AmlCheck, AmlCheckDecision, AmlSuppression, Customer
-from openkyc.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from openkyc.errors import NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.principal import Principal
 from openkyc.timeline import service as timeline
 from openkyc.timeline.enums import TimelineType
-from openkyc.users.enums import Role
 from openkyc.wire import Links
 
 # A review left open by a reviewer who went away stops blocking others after this long.
-REVIEW_HOLD = timedelta(minutes=30)
 OPEN = frozenset({AmlCheckStatus.PENDING_REVIEW, AmlCheckStatus.IN_REVIEW})
 
 
@@ -143,31 +141,6 @@ def _announce(session: Session, check: AmlCheck, customer: Customer, links: Link
     )
 
 
-def review_holder(check: AmlCheck, now: datetime) -> str | None:
-    """Who is reviewing the check right now, if anyone."""
-    if check.reviewer_id is None or check.review_start_time is None:
-        return None
-    if now - check.review_start_time >= REVIEW_HOLD:
-        return None
-    return check.reviewer_id
-
-
-def _ensure_may_act(
-    check: AmlCheck, principal: Principal, now: datetime, *, override: bool
-) -> str | None:
-    holder = review_holder(check, now)
-    if holder is None or holder == principal.actor_id:
-        return None
-    if not override:
-        raise Conflict(
-            f"{check.reviewer_name or holder} is reviewing {check.id}; "
-            "an admin may override the hold (override=true)"
-        )
-    if principal.role != Role.ADMIN:
-        raise Forbidden("Only an admin may override another person's review hold")
-    return holder
-
-
 def _changed(
     session: Session, check: AmlCheck, now: datetime, type_: TimelineType, note: str
 ) -> None:
@@ -195,7 +168,7 @@ def start_review(
             "status", f"{check.id} is {check.status}; only a check waiting for review is held"
         )
     held_by = check.reviewer_name
-    overrode = _ensure_may_act(check, principal, now, override=override)
+    overrode = reviews.ensure_may_act(check, principal, now, override=override)
     check.status = AmlCheckStatus.IN_REVIEW
     check.reviewer_id = principal.actor_id
     check.reviewer_name = principal.name
@@ -214,10 +187,10 @@ def stop_review(
     """The person lets the check go; it waits for review again."""
     now = clock.now()
     check = get(session, principal.organization_id, check_id, for_update=True)
-    if check.status != AmlCheckStatus.IN_REVIEW or review_holder(check, now) is None:
+    if check.status != AmlCheckStatus.IN_REVIEW or reviews.review_holder(check, now) is None:
         raise ValidationFailed.field("reviewStartTime", f"nobody is reviewing {check.id}")
     held_by = check.reviewer_name
-    overrode = _ensure_may_act(check, principal, now, override=override)
+    overrode = reviews.ensure_may_act(check, principal, now, override=override)
     check.status = AmlCheckStatus.PENDING_REVIEW
     check.review_start_time = None
     check.reviewer_id = check.reviewer_name = check.reviewer_type = None
@@ -247,7 +220,7 @@ def review(
             "status", f"{check.id} found no hits; there is nothing to review"
         )
     held_by = check.reviewer_name
-    holder = _ensure_may_act(check, principal, now, override=override)
+    holder = reviews.ensure_may_act(check, principal, now, override=override)
     overridden = decisions.Overridden(holder, held_by) if holder else None
     decision = decisions.decide(session, principal, check, status, now, overridden)
     note = decisions.describe(session, decision, check)
@@ -304,7 +277,7 @@ def _suppress(session: Session, check: AmlCheck, now: datetime) -> None:
 def history(session: Session, organization_id: str, check_id: str) -> list[AmlCheckDecision]:
     """The decisions people made on the check, oldest first."""
     get(session, organization_id, check_id)
-    return DecisionRepository(session, organization_id).for_check(check_id)
+    return decisions.history(session, organization_id).of(check_id)
 
 
 def move_to_customer(

@@ -255,7 +255,7 @@ def entry_from(data: dict[str, Any], related: RelatedIndex) -> EntryData:
         "aliases": [_alias(a, person, authenticity) for a, authenticity in aliases],
         "passport": _passports(proxy, found),
         "comments": next(iter(_values(proxy, "notes", "summary", "description")), None),
-        "metadata": None,
+        "metadata": _provenance(data, proxy),
     }
     entry = EntryData(
         entity_id=str(proxy.id),
@@ -268,6 +268,23 @@ def entry_from(data: dict[str, Any], related: RelatedIndex) -> EntryData:
         keys=frozenset(k for n in names for k in name_keys(n["tokens"])),
     )
     return entry
+
+
+def _provenance(data: dict[str, Any], proxy: EntityProxy) -> dict[str, Any]:
+    """Where the entry comes from, as the publisher says: its id there (to look it up),
+    the datasets that list it, the pages it was read from, when it was first seen and last
+    changed. ``last_seen`` is left out: it moves with every export, and a hit that changed
+    would be screened again."""
+    found: dict[str, Any] = {"lookupId": str(proxy.id)}
+    datasets = [str(d) for d in data.get("datasets") or [] if isinstance(d, str)]
+    if datasets:
+        found["datasets"] = datasets[:MAX_VALUES]
+    if urls := _values(proxy, "sourceUrl"):
+        found["sourceUrl"] = urls
+    for field_name, key in (("first_seen", "firstSeen"), ("last_change", "lastChange")):
+        if isinstance(data.get(field_name), str):
+            found[key] = data[field_name][:40]
+    return found
 
 
 def _authorities(found: Related) -> list[str]:

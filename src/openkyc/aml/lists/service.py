@@ -42,7 +42,7 @@ class LoadResult:
     modified: int = 0
     unchanged: int = 0
     removed: int = 0
-    # The index keys of each entry added, changed (before and after) or removed: the
+    # The token keys of each entry added, changed (before and after) or removed: the
     # customers whose names share enough of one may now match differently.
     changed_names: set[frozenset[str]] = field(default_factory=set)
 
@@ -59,6 +59,11 @@ class Progress(Protocol):
     def start(self, total: int) -> None: ...
 
     def advance(self, done: int) -> None: ...
+
+
+def _tokens_only(key_sets: Iterable[frozenset[str]]) -> set[frozenset[str]]:
+    """The keys of single tokens, the ones a customer is known by (not pair keys)."""
+    return {frozenset(k for k in keys if not matching.is_pair_key(k)) for keys in key_sets}
 
 
 def _lines(path: Path) -> Iterable[str]:
@@ -129,7 +134,7 @@ class _Loader:
                 continue
             self._store(entry_from(change.data, related), stored.get(entity_id))
         if removed:
-            self.result.changed_names |= self.repository.keys_by_entry(removed)
+            self.result.changed_names |= _tokens_only(self.repository.keys_by_entry(removed))
             self.repository.remove(removed)
             self.result.removed += len(removed)
         self.repository.add_many(self.new)
@@ -149,13 +154,15 @@ class _Loader:
             }
             self.new.append((row, data.keys))
             self.result.added += 1
-            self.result.changed_names.add(data.keys)
+            self.result.changed_names |= _tokens_only([data.keys])
             return
         entry.load_id = self.load_id
         if entry.digest == digest:
             self.result.unchanged += 1
             return
-        self.result.changed_names |= self.repository.keys_by_entry([entry.id]) | {data.keys}
+        self.result.changed_names |= _tokens_only(
+            [*self.repository.keys_by_entry([entry.id]), data.keys]
+        )
         self._fill(entry, data, digest, now)
         self.repository.replace_keys(entry.id, data.keys)
         self.result.modified += 1
@@ -181,7 +188,7 @@ class _Loader:
         gone = self.repository.not_seen(self.source, self.load_id)
         for start in range(0, len(gone), BATCH):
             part = gone[start : start + BATCH]
-            self.result.changed_names |= self.repository.keys_by_entry(part)
+            self.result.changed_names |= _tokens_only(self.repository.keys_by_entry(part))
             self.repository.remove(part)
         self.result.removed += len(gone)
 
@@ -213,9 +220,7 @@ def customers_matching(
     common first name is left alone."""
     repository = ListRepository(session)
     found: set[tuple[str, str]] = set()
-    for names in changed_names:
-        # A customer is known by the keys of their tokens (not the entries' pair keys).
-        keys = {k for k in names if not matching.is_pair_key(k)}
+    for keys in changed_names:
         found |= set(repository.customers_with_keys(keys, 3 if len(keys) >= 4 else 1))
     return sorted(found)
 

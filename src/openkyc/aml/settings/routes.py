@@ -6,8 +6,9 @@ from fastapi.responses import JSONResponse
 from openkyc.aml.settings import service
 from openkyc.aml.settings.schemas import AmlSettings
 from openkyc.web.deps import SecretKeyAuth, Session
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/aml-settings", tags=["AML"])
+router = APIRouter(prefix="/aml-settings", tags=["AML"], route_class=OneHopRoute)
 
 
 @router.get("", operation_id="GetAmlSettings", response_model=AmlSettings)

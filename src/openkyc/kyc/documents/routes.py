@@ -23,9 +23,10 @@ from openkyc.web.collections import (
     page_response,
 )
 from openkyc.web.deps import AppSettings, RequestLinks, ResourceIdPath, SecretKeyAuth, Session
+from openkyc.web.routing import OneHopRoute
 from openkyc.wire import Links
 
-router = APIRouter(prefix="/kyc-documents", tags=["KYC documents"])
+router = APIRouter(prefix="/kyc-documents", tags=["KYC documents"], route_class=OneHopRoute)
 # An admin's action on a document another person holds for review (recorded as an override).
 Override = Annotated[
     bool,

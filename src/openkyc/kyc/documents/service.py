@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from openkyc import analysis as analyser
-from openkyc import clock
+from openkyc import clock, reviews
 from openkyc.customers import service as customers
 from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import is_valid_id, new_id
@@ -355,7 +355,7 @@ def _decide(
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_open(status[:-2], document)
     held_by = document.reviewer_name
-    holder = transitions.ensure_may_act(document, principal, now, override=override)
+    holder = reviews.ensure_may_act(document, principal, now, override=override)
     overridden = decisions.Overridden(holder, held_by) if holder else None
     decision = decisions.decide(
         session, principal, document, status, rejection_reason, now, overridden
@@ -407,7 +407,7 @@ def review(
     now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_open("review", document)
-    transitions.ensure_may_act(document, principal, now, override=override)
+    reviews.ensure_may_act(document, principal, now, override=override)
     if document.decision_id is None:
         document.review_time = now
         document.reviewer_id = principal.actor_id
@@ -431,7 +431,7 @@ def start_review(
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_reviewable(document)
     held_by = document.reviewer_name
-    overrode = transitions.ensure_may_act(document, principal, now, override=override)
+    overrode = reviews.ensure_may_act(document, principal, now, override=override)
     document.reviewer_id = principal.actor_id
     document.reviewer_name = principal.name
     document.review_start_time = now
@@ -454,10 +454,10 @@ def stop_review(
     now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
     transitions.ensure_open("stop-review", document)
-    if transitions.review_holder(document, now) is None:
+    if reviews.review_holder(document, now) is None:
         raise ValidationFailed.field("reviewStartTime", f"nobody is reviewing {document.id}")
     held_by = document.reviewer_name
-    overrode = transitions.ensure_may_act(document, principal, now, override=override)
+    overrode = reviews.ensure_may_act(document, principal, now, override=override)
     document.review_start_time = None
     if document.decision_id is None:
         document.reviewer_id = None
@@ -472,7 +472,7 @@ def stop_review(
 def history(session: Session, organization_id: str, document_id: str) -> list[KycDocumentDecision]:
     """The decisions people made on the document, oldest first."""
     get(session, organization_id, document_id)
-    return decisions.DecisionRepository(session, organization_id).for_document(document_id)
+    return decisions.history(session, organization_id).of(document_id)
 
 
 def overwrite_matches(
@@ -492,7 +492,7 @@ def overwrite_matches(
             "type", f"the document is {document.document_type}, not {body.type}"
         )
     transitions.ensure_open("matches", document)
-    transitions.ensure_may_act(document, principal, now, override=override)
+    reviews.ensure_may_act(document, principal, now, override=override)
     data = body.model_dump(exclude={"type"}, exclude_unset=True)
     current = document.document_matches or {
         "version": MATCHES_VERSION,
@@ -519,8 +519,8 @@ def review_queue(
     repository = KycDocumentRepository(session, organization_id)
     now = clock.now()
     return (
-        repository.queue(wanted, now, transitions.REVIEW_HOLD, offset, limit),
-        repository.queue_summary(wanted, now, transitions.REVIEW_HOLD),
+        repository.queue(wanted, now, reviews.REVIEW_HOLD, offset, limit),
+        repository.queue_summary(wanted, now, reviews.REVIEW_HOLD),
     )
 
 
@@ -537,11 +537,11 @@ def take_next(
     repository = KycDocumentRepository(session, principal.organization_id)
     now = clock.now()
     candidates = repository.free_for(
-        principal.actor_id, wanted, now, transitions.REVIEW_HOLD, TAKE_ATTEMPTS
+        principal.actor_id, wanted, now, reviews.REVIEW_HOLD, TAKE_ATTEMPTS
     )
     for candidate in candidates:
         document = get(session, principal.organization_id, candidate, for_update=True)
-        holder = transitions.review_holder(document, now)
+        holder = reviews.review_holder(document, now)
         if document.status != WAITING_FOR_A_PERSON or holder not in (None, principal.actor_id):
             continue  # taken or decided since it was listed
         return start_review(session, principal, document.id, links)

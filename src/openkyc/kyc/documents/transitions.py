@@ -7,13 +7,9 @@ admin overrides it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from openkyc.db.models import KycDocument
-from openkyc.errors import Conflict, Forbidden, ValidationFailed
+from openkyc.errors import Conflict, ValidationFailed
 from openkyc.kyc.enums import DocumentStatus
-from openkyc.principal import Principal
-from openkyc.users.enums import Role
 
 PENDING, IN_PROGRESS = DocumentStatus.PENDING, DocumentStatus.IN_PROGRESS
 ACCEPTED, REJECTED = DocumentStatus.ACCEPTED, DocumentStatus.REJECTED
@@ -29,8 +25,6 @@ MOVES: dict[DocumentStatus, frozenset[DocumentStatus]] = {
     REJECTED: frozenset({IN_PROGRESS, ACCEPTED, ARCHIVED}),
     ARCHIVED: frozenset(),
 }
-# A review left open by a reviewer who went away stops blocking others after this long.
-REVIEW_HOLD = timedelta(minutes=30)
 
 
 def move(document: KycDocument, to: DocumentStatus) -> None:
@@ -55,30 +49,3 @@ def ensure_reviewable(document: KycDocument) -> None:
             f"{document.id} is already {document.status}; a decided document is not held for "
             "review (a person may still reverse the decision)",
         )
-
-
-def review_holder(document: KycDocument, now: datetime) -> str | None:
-    """Who is reviewing the document right now, if anyone."""
-    if document.reviewer_id is None or document.review_start_time is None:
-        return None
-    if now - document.review_start_time >= REVIEW_HOLD:
-        return None
-    return document.reviewer_id
-
-
-def ensure_may_act(
-    document: KycDocument, principal: Principal, now: datetime, *, override: bool = False
-) -> str | None:
-    """Refuse an action on a document another person holds, unless an admin overrides.
-    Returns the holder overridden, for the record."""
-    holder = review_holder(document, now)
-    if holder is None or holder == principal.actor_id:
-        return None
-    if not override:
-        raise Conflict(
-            f"{document.reviewer_name or holder} is reviewing {document.id}; "
-            "an admin may override the hold (override=true)"
-        )
-    if principal.role != Role.ADMIN:
-        raise Forbidden("Only an admin may override another person's review hold")
-    return holder

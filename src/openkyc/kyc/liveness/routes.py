@@ -17,13 +17,19 @@ from openkyc.web.deps import (
     ResourceIdPath,
     Session,
 )
+from openkyc.web.routing import OneHopRoute, credentials_first
 from openkyc.wire import Link, Links
 
-router = APIRouter(prefix="/storefront/kyc-liveness-sessions", tags=["Storefront KYC documents"])
+router = APIRouter(
+    prefix="/storefront/kyc-liveness-sessions",
+    tags=["Storefront KYC documents"],
+    route_class=OneHopRoute,
+)
 CUSTOMER_JWT: dict[str, Any] = {"security": [{"CustomerJWT": []}]}
 
 
 async def _frame_bytes(request: Request) -> bytes:
+    await credentials_first(request)
     return await request.body()
 
 

@@ -21,8 +21,9 @@ from openkyc.web.deps import (
     SecretKeyAuth,
     Session,
 )
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/kyc-requests", tags=["KYC requests"])
+router = APIRouter(prefix="/kyc-requests", tags=["KYC requests"], route_class=OneHopRoute)
 
 
 @router.post("", operation_id="PostKycRequest", status_code=201, response_model=KycRequestOut)

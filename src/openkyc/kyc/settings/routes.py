@@ -5,8 +5,9 @@ from fastapi import APIRouter
 from openkyc.kyc.settings import service
 from openkyc.kyc.settings.schemas import KycSettings
 from openkyc.web.deps import SecretKeyAuth, Session
+from openkyc.web.routing import OneHopRoute
 
-router = APIRouter(prefix="/kyc-settings", tags=["KYC settings"])
+router = APIRouter(prefix="/kyc-settings", tags=["KYC settings"], route_class=OneHopRoute)
 
 
 @router.get("", operation_id="GetKycSettings", response_model=KycSettings)
