@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -129,6 +130,7 @@ def changed(
             "kyc-document",
             document.id,
             lambda: document_payload(session, document, customer, links),
+            partial(matches_filter, session, document.organization_id, document.id),
         )
     _on_timeline(session, document, event_names[0] if event_names else "", note)
     if document.request_id:
