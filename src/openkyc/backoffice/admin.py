@@ -16,6 +16,7 @@ from openkyc.backoffice.deps import Admin
 from openkyc.backoffice.pages import PageRoute, render, validated
 from openkyc.db.collection import CollectionQuery
 from openkyc.events import types as event_types
+from openkyc.flows import webhooks as subscriptions
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.kyc.settings.schemas import KycSettings
@@ -167,7 +168,7 @@ async def add_webhook(
 ) -> Response:
     """A new webhook (POST /webhooks): its signing secret is shown on the page once."""
     form, events = await _sent(request)
-    hook, secret = webhooks.create(
+    hook, secret = subscriptions.create(
         session, person.organization_id, _webhook_in(form, events), sealer
     )
     return _webhooks_page(request, session, person, created=hook, signing_secret=secret)
@@ -180,7 +181,7 @@ async def change_webhook(
     """Change a webhook (PUT /webhooks/{id}); its signing secret stays."""
     webhooks.get(session, person.organization_id, id)
     form, events = await _sent(request)
-    webhooks.upsert(session, person.organization_id, id, _webhook_in(form, events), sealer)
+    subscriptions.upsert(session, person.organization_id, id, _webhook_in(form, events), sealer)
     return RedirectResponse("/backoffice/settings/webhooks?changed=" + id, status_code=303)
 
 
