@@ -106,9 +106,12 @@ def _analysed(merchant: Merchant, document_id: str) -> dict[str, Any]:
     return kyc.decided(merchant.api, document_id, seconds=240)
 
 
-def _people(database: Database, url: str, organization_id: str) -> dict[str, str]:
-    """An admin and two reviewers of the merchant's organization; returns their emails."""
-    made = {"admin": "ada@example.com", "rita": "rita@example.com", "bob": "bob@example.com"}
+def _people(
+    database: Database, url: str, organization_id: str, domain: str = "example.com"
+) -> dict[str, str]:
+    """An admin and two reviewers of the merchant's organization, with emails of ``domain``
+    (an email names one organization's person); returns their emails."""
+    made = {who: f"{who}@{domain}" for who in ("admin", "rita", "bob")}
     names = {"admin": ("Ada", "Admin"), "rita": ("Rita", "Levi"), "bob": ("Bob", "Marley")}
     with database.write_sessionmaker() as session:
         for who, email in made.items():
@@ -248,7 +251,7 @@ def test_a_reviewer_clears_an_aml_hit_a_viewer_only_looks_and_an_admin_sets_up_i
     url, database = running
     merchant = Merchant(url, database)
     organization = merchant.tenant.organization_id
-    people = _people(database, url, organization)
+    people = _people(database, url, organization, "aml.example.com")
     _, viewer = stored_person(database, organization, "Vic", "Viewer", Role.VIEWER)
     check = watchlists.waiting_check(database, merchant.api, tmp_path, city="Moscow")
     credential = webhooks.credential(merchant.api, host="merchant.example")
