@@ -30,6 +30,7 @@ from openkyc.db.migrate import upgrade
 from openkyc.db.models import WebhookDelivery
 from openkyc.db.session import Database, make_engine
 from openkyc.events import service as events
+from openkyc.flows import webhooks as subscriptions
 from openkyc.organizations.service import create_organization
 from openkyc.sealing import Sealer
 from openkyc.service_credentials import service as credentials
@@ -100,7 +101,7 @@ def subscribed_organization(database: Database, url: str) -> str:
             session, organization.id, WebhookSettingsIn(allowPrivateNetworks=True), True
         )
         hook = WebhookIn(method=HttpMethod.POST, url=url, credentialHash=credential.id)
-        webhooks.create(session, organization.id, hook, SEALER)
+        subscriptions.create(session, organization.id, hook, SEALER)
         return organization.id
 
 

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import text
 
 from openkyc.db.session import Database, make_engine
+from openkyc.flows import webhooks as subscriptions
 from openkyc.sealing import Sealer
 from openkyc.service_credentials import service as credentials
 from openkyc.service_credentials.schemas import AuthBasic, WebhookCredentialIn
-from openkyc.webhooks import service as webhooks
 from openkyc.webhooks.enums import HttpMethod
 from openkyc.webhooks.schemas import WebhookIn
 from tests.conftest import POSTGRES_URL
@@ -129,7 +129,7 @@ def test_secrets_an_earlier_version_stored_plain_are_sealed_at_the_next_start(
         hook = WebhookIn(
             method=HttpMethod.POST, url="https://hooks.example/", credentialHash=credential.id
         )
-        webhook, secret = webhooks.create(session, organization[1], hook, sealer)
+        webhook, secret = subscriptions.create(session, organization[1], hook, sealer)
         # As openkyc stored them before it sealed secrets.
         assert secret is not None
         webhook.signing_secret, credential.password = secret, "s3cret"

@@ -106,8 +106,10 @@ class RedactSecrets(logging.Filter):
             record.args = tuple(_safe_argument(value) for value in record.args)
         elif isinstance(record.args, dict):
             record.args = {k: _safe_argument(v) for k, v in record.args.items()}
-        if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
-            record.exc_text = exception_text(record.exc_info)  # type: ignore[arg-type]
+        if record.exc_info and not record.exc_text:
+            _, error, trace = record.exc_info
+            if error is not None:
+                record.exc_text = exception_text((type(error), error, trace))
         return True
 
 

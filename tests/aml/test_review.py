@@ -25,12 +25,7 @@ def team(database: Database, client: TestClient, tenant: Tenant) -> Team:
 
 @pytest.fixture
 def check(database: Database, api: TestClient, tmp_path: Path) -> dict[str, Any]:
-    watchlists.load(database, watchlists.full_export(tmp_path))
-    body = customer_body(first="Ivan", last="Petrov", dob="1970-03-15", country="RU")
-    customer = api.post("/customers", json=body).json()
-    [found] = api.get("/aml-checks", params={"filter": f"customerId:{customer['id']}"}).json()
-    assert found["status"] == "pending-review"
-    return dict(found)
+    return watchlists.waiting_check(database, api, tmp_path)
 
 
 def act(

@@ -3,6 +3,7 @@ show or filter by them (the analyser itself has tests of its own)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from openkyc.db.models import KycDocument
@@ -15,14 +16,22 @@ def store_findings(
     document_id: str,
     failed: dict[str, str],
     parsed: dict[str, Any] | None = None,
+    unread: Collection[str] = (),
 ) -> int:
-    """These checks failed for these reasons, the others passed; returns the score."""
+    """These checks failed for these reasons (those in ``unread`` only because something
+    could not be read), the others passed; returns the score."""
     with database.write_sessionmaker() as session:
         document = session.get(KycDocument, (organization_id, document_id))
         assert document is not None and document.settings is not None
         weights = document.settings["weights"]
         checks = [
-            {"name": name, "failed": True, "score": weights[name], "reason": reason}
+            {
+                "name": name,
+                "failed": True,
+                "score": weights[name],
+                "reason": reason,
+                "conclusive": name not in unread,
+            }
             for name, reason in failed.items()
         ]
         checks.append({"name": "isTampered", "failed": False, "score": 0, "reason": None})

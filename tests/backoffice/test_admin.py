@@ -46,16 +46,21 @@ def test_the_preview_counts_the_decisions_new_weights_would_change_and_saving_ke
     store_findings(database, organization, made[0], {"lastName": "mismatch"})  # 80: pending
     store_findings(database, organization, made[1], {"firstName": "mismatch"})  # 80: pending
     store_findings(database, organization, made[2], {})  # 100: accepted
-    store_findings(database, organization, made[3], {"lastName": "not-found"})  # unread: pending
+    # A birth date read but not confirmed by a second reading: "mismatch", yet inconclusive.
+    unconfirmed = {"dateOfBirth": "mismatch"}
+    store_findings(database, organization, made[3], unconfirmed, unread={"dateOfBirth"})
     with screen(app, team.admin.email) as admin:
         page = admin.get(SETTINGS).text
-        heavier = _form(page, **{"identityProof.weights.lastName": "60"})
+        heavier = _form(
+            page,
+            **{"identityProof.weights.lastName": "60", "identityProof.weights.dateOfBirth": "60"},
+        )
         preview = admin.send(SETTINGS, SETTINGS, action="preview", last="200", **heavier)
         newest_two = admin.send(SETTINGS, SETTINGS, action="preview", last="2", **heavier)
         assert api.get("/kyc-settings").json()["identityProof"]["weights"]["lastName"] == 20
         saved = admin.send(SETTINGS, SETTINGS, action="save", **heavier)
-    # Only the document whose name was seen to differ falls below rejectBelow: one that
-    # could not be read is never rejected on that alone.
+    # Only the document whose name was seen to differ falls below rejectBelow: the one whose
+    # failure the analyser recorded as inconclusive is never rejected on that alone.
     assert re.search(r'id="examined">4<', preview.text)
     assert re.search(r'id="would-change">1<', preview.text)
     assert "1 from pending to rejected" in preview.text
@@ -63,6 +68,7 @@ def test_the_preview_counts_the_decisions_new_weights_would_change_and_saving_ke
     assert saved.status_code == 200 and 'id="saved"' in saved.text
     stored: dict[str, Any] = api.get("/kyc-settings").json()
     assert stored["identityProof"]["weights"]["lastName"] == 60
+    assert stored["identityProof"]["weights"]["dateOfBirth"] == 60
     assert stored["identityProof"]["thresholds"] == {"rejectBelow": 50, "acceptAbove": 90}
 
 
@@ -212,3 +218,88 @@ def test_an_admin_removes_a_lost_second_factor(
     assert removed.status_code == 303
     with screen(app) as rita:
         assert rita.sign_in(team.rita.email).status_code == 303  # no code asked any more
+
+
+def _make_key(admin: Any, **fields: object) -> Any:
+    keys = "/backoffice/settings/api-keys"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', admin.get(keys).text)
+    assert token
+    return admin.client.post(
+        keys, data={"csrf_token": token.group(1), **fields}, follow_redirects=False
+    )
+
+
+def test_a_key_limited_to_some_operations_and_addresses_does_only_that(
+    app: FastAPI, api: TestClient, team: Team, client: TestClient
+) -> None:
+    before = api.get("/api-keys").json()
+    with screen(app, team.admin.email) as admin:
+        reader = _make_key(
+            admin, description="Reader", allowed=["GetCustomerCollection", "GetCustomer"]
+        )
+        elsewhere = _make_key(admin, description="Office", addresses="81.2.69.0/24")
+        private = _make_key(admin, description="Lan", addresses="10.0.0.0/8")
+        unknown = _make_key(admin, description="Odd", allowed=["PostNothingAtAll"])
+        listed = admin.get("/backoffice/settings/api-keys").text
+    secret = re.search(r'id="secret">([^<]+)<', reader.text)
+    assert reader.status_code == 200 and secret
+    headers = {"REB-APIKEY": secret.group(1)}
+    assert client.get("/customers", headers=headers).status_code == 200
+    assert client.post("/customers", json={}, headers=headers).status_code == 403
+    assert "GetCustomerCollection, GetCustomer; any address" in listed
+    office = re.search(r'id="secret">([^<]+)<', elsewhere.text)
+    assert office, elsewhere.text[-1200:]
+    # The test client is not in 81.2.69.0/24: the key does not work from it.
+    assert client.get("/customers", headers={"REB-APIKEY": office.group(1)}).status_code == 403
+    assert private.status_code == 422 and "allowedIps: 10.0.0.0/8" in private.text
+    assert "is a private network" in private.text
+    assert unknown.status_code == 422 and "unknown operations: PostNothingAtAll" in unknown.text
+    made = {k["description"]: k for k in api.get("/api-keys").json()}
+    assert len(made) == len(before) + 2 and "Lan" not in made and "Odd" not in made
+    assert made["Reader"]["acl"][0]["permissions"] == ["GetCustomerCollection", "GetCustomer"]
+    assert made["Office"]["allowedIps"] == ["81.2.69.0/24"]
+
+
+def test_an_admin_adds_a_webhook_and_changes_it_keeping_its_secret(
+    app: FastAPI, api: TestClient, team: Team
+) -> None:
+    credential = webhooks.credential(api, host="merchant.example")
+    page = "/backoffice/settings/webhooks"
+    with screen(app, team.admin.email) as admin:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', admin.get(page).text)
+        assert token
+        form = {
+            "csrf_token": token.group(1),
+            "url": webhooks.LISTENER,
+            "method": "POST",
+            "credential": credential,
+            "events": ["kyc-document-accepted", "aml-list-possibly-matched"],
+            "status": "active",
+        }
+        added = admin.client.post(page, data=form, follow_redirects=False)
+        secret = re.search(r'id="signing-secret">(whsec_[^<]+)<', added.text)
+        assert added.status_code == 200 and secret, added.text[-2000:]
+        [hook] = api.get("/webhooks").json()
+        shown = admin.get(f"{page}/{hook['id']}")
+        assert f'value="{webhooks.LISTENER}"' in shown.text
+        assert 'value="kyc-document-accepted" checked' in shown.text
+        changed = admin.client.post(
+            f"{page}/{hook['id']}",
+            data={**form, "events": ["kyc-document-rejected"], "status": "inactive"},
+            follow_redirects=False,
+        )
+        wrong = admin.client.post(
+            page, data={**form, "url": "ftp://merchant.example/x"}, follow_redirects=False
+        )
+        other_host = admin.client.post(
+            page, data={**form, "url": "https://elsewhere.example/x"}, follow_redirects=False
+        )
+    assert hook["eventsFilter"] == ["kyc-document-accepted", "aml-list-possibly-matched"]
+    assert changed.status_code == 303
+    after = api.get(f"/webhooks/{hook['id']}").json()
+    assert (after["eventsFilter"], after["status"]) == (["kyc-document-rejected"], "inactive")
+    assert wrong.status_code == 422 and "url" in wrong.text
+    assert other_host.status_code == 422 and "the credential is for merchant.example" in (
+        other_host.text
+    )
+    assert len(api.get("/webhooks").json()) == 1

@@ -20,8 +20,8 @@ from openkyc.users import service as users
 from openkyc.users.enums import Role
 from openkyc.users.schemas import UserIn
 from tests.analysis import documents as drawn
-from tests.fixtures import kyc
-from tests.fixtures.people import PASSWORD
+from tests.fixtures import kyc, watchlists, webhooks
+from tests.fixtures.people import PASSWORD, stored_person
 from tests.fixtures.tools import in_ci, require
 from tests.gatherer.browser import CHROMIUM, SCREENSHOTS, launch
 from tests.gatherer.live import Merchant, gatherer_link, running_openkyc
@@ -240,3 +240,85 @@ def test_a_reviewer_takes_compares_and_rejects_and_the_customer_reads_why(
         "message": "The passport is not in your name: please send your own.",
     }
     assert document["reviewerName"] == "Rita Levi"
+
+
+def test_a_reviewer_clears_an_aml_hit_a_viewer_only_looks_and_an_admin_sets_up_integrations(
+    browser: Browser, axe_source: str, running: tuple[str, Database], tmp_path: Path
+) -> None:
+    url, database = running
+    merchant = Merchant(url, database)
+    organization = merchant.tenant.organization_id
+    people = _people(database, url, organization)
+    _, viewer = stored_person(database, organization, "Vic", "Viewer", Role.VIEWER)
+    check = watchlists.waiting_check(database, merchant.api, tmp_path, city="Moscow")
+    credential = webhooks.credential(merchant.api, host="merchant.example")
+    desktop: dict[str, Any] = {"viewport": {"width": 1360, "height": 900}, "locale": "en-GB"}
+    contexts = [browser.new_context(**desktop) for _ in range(4)]
+    try:
+        rita = Desk(contexts[0].new_page(), "rita", axe_source)
+        rita.sign_in(url, people["rita"])
+        rita.page.click("nav >> text=AML checks")
+        rita.page.wait_for_selector("#aml-checks")
+        assert rita.page.inner_text("#aml-count") == "1"
+        rita.shot("aml-checks")
+        rita.page.click(f"text={check['id']}")
+        rita.page.wait_for_selector("#hit-1")
+        rita.page.click("#start-review")
+        rita.page.wait_for_selector("#hold")
+        assert "same" in rita.page.inner_text("#hit-1 tr[data-state=same]")
+        assert rita.page.locator("#hit-1 [data-reason=confidence_exact_dob]").count() == 1
+        rita.shot("aml-check")
+
+        bob = Desk(contexts[1].new_page(), "bob", axe_source)
+        bob.sign_in(url, people["bob"])
+        bob.page.goto(f"{url}/backoffice/aml-checks/{check['id']}")
+        bob.page.click("#decide-confirmed-match")
+        assert "Rita Levi is reviewing" in bob.page.inner_text("#problem")
+
+        rita.page.click("#decide-false-positive")
+        rita.page.wait_for_selector("#decisions")
+        assert rita.page.inner_text("#status") == "false-positive"
+        assert "Rita Levi started reviewing" in rita.page.inner_text("#check-timeline")
+        assert "false-positive" in rita.page.inner_text("#decisions")
+
+        vic = Desk(contexts[2].new_page(), "vic", axe_source)
+        vic.sign_in(url, viewer.email)
+        vic.page.goto(f"{url}/backoffice/aml-checks/{check['id']}")
+        vic.page.wait_for_selector("#read-only")
+        assert vic.page.locator("#decide-false-positive").count() == 0
+        vic.shot("aml-check-viewer")
+
+        admin = Desk(contexts[3].new_page(), "admin", axe_source)
+        admin.sign_in(url, people["admin"])
+        admin.page.goto(f"{url}/backoffice/settings/webhooks")
+        admin.page.fill("#hook-url", "https://merchant.example/hooks")
+        admin.page.select_option("#hook-credential", credential)
+        admin.page.check("input[value=aml-list-possibly-matched]")
+        admin.page.check("input[value=kyc-document-rejected]")
+        admin.page.click("#webhook-save")
+        admin.page.wait_for_selector("#signing-secret")
+        admin.shot("settings-webhooks")
+        admin.page.goto(f"{url}/backoffice/settings/api-keys")
+        admin.page.fill("#key-description", "Reporting")
+        admin.page.select_option("#key-operations", ["GetCustomerCollection", "GetAmlCheck"])
+        admin.page.fill("#key-addresses", "81.2.69.0/24")
+        admin.page.click("#key-make")
+        admin.page.wait_for_selector("#secret")
+        admin.shot("settings-keys")
+    finally:
+        for context in contexts:
+            context.close()
+    violations = {
+        f"{desk.name}/{step}": found
+        for desk in (rita, bob, vic, admin)
+        for step, found in desk.checked.items()
+        if found
+    }
+    assert violations == {}
+    found = merchant.api.get(f"/aml-checks/{check['id']}").json()
+    assert (found["status"], found["reviewerName"]) == ("false-positive", "Rita Levi")
+    [hook] = merchant.api.get("/webhooks").json()
+    assert hook["eventsFilter"] == ["kyc-document-rejected", "aml-list-possibly-matched"]
+    [key] = [k for k in merchant.api.get("/api-keys").json() if k["description"] == "Reporting"]
+    assert key["acl"][0]["permissions"] == ["GetAmlCheck", "GetCustomerCollection"]
+    assert key["allowedIps"] == ["81.2.69.0/24"]

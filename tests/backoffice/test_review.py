@@ -245,6 +245,33 @@ def test_idle_for_too_long_before_the_sign_in_form_is_sent(app: FastAPI, team: T
     assert sent.status_code == 403
 
 
+def test_the_queue_pages_from_a_document_so_a_decision_meanwhile_skips_nothing(
+    app: FastAPI, api: TestClient, team: Team, clock: FrozenClock
+) -> None:
+    made = _waiting(api, clock, 5)
+
+    def shown(page: str) -> list[str]:
+        return [d for d in re.findall(r'href="/backoffice/documents/([^"]+)"', page) if d in made]
+
+    with screen(app, team.rita.email) as rita:
+        first = rita.get("/backoffice/queue", size=2).text
+        assert shown(first) == made[:2]
+        assert 'id="previous-page"' not in first
+        following = re.search(r'href="\?size=2&amp;after=([^"]+)" rel="next"', first)
+        assert following and following.group(1) == made[1]
+        # Someone decides a document of the first page: the next page still starts after it.
+        kyc.accept(api, made[0])
+        second = rita.get("/backoffice/queue", size=2, after=made[1]).text
+        assert shown(second) == made[2:4]
+        third = rita.get("/backoffice/queue", size=2, after=made[3]).text
+        assert shown(third) == made[4:] and 'id="next-page"' not in third
+        back = rita.get("/backoffice/queue", size=2, before=made[4]).text
+        assert shown(back) == made[2:4] and 'id="previous-page"' in back
+        assert shown(rita.get("/backoffice/queue", size=2, before=made[2]).text) == made[1:2]
+        unknown = rita.get("/backoffice/queue", after="kyc_doc_nope")
+    assert unknown.status_code == 422 and "after: no such document" in unknown.text
+
+
 def test_the_queue_filters_by_type_failed_check_score_age_tag_and_holder(
     app: FastAPI,
     api: TestClient,
@@ -314,7 +341,8 @@ def test_the_document_page_shows_the_reading_beside_the_customer_and_the_duplica
         "mrz": mrz,
         "faceDistance": 0.31,
     }
-    store_findings(database, organization, document, {"lastName": "mismatch"}, parsed)
+    failed = {"lastName": "mismatch", "dateOfBirth": "mismatch"}
+    store_findings(database, organization, document, failed, parsed, unread={"dateOfBirth"})
     with database.write_sessionmaker() as session:
         fingerprints = FingerprintRepository(session, organization)
         fingerprints.replace(document, grace, Fingerprints(document="same-number-and-birth"))
@@ -349,6 +377,10 @@ def test_the_document_page_shows_the_reading_beside_the_customer_and_the_duplica
     assert re.search(
         r"<th scope=\"row\">lastName</th><td>failed</td><td>\d+</td><td>\d+</td><td>mismatch</td>",
         page,
+    )
+    # The birth date's failure was recorded as inconclusive: it could not be confirmed.
+    assert re.search(
+        r'data-check="dateOfBirth"><th scope="row">dateOfBirth</th><td>not read<', page
     )
     assert f'href="/backoffice/customers/{other}" class="duplicate"' in page
     assert "succeeded (asked: turn-left, tilt-right)" in page

@@ -161,6 +161,9 @@ RULES_BEYOND_THE_SCHEMA: list[tuple[str, str | re.Pattern[str]]] = [
     (r"expiredTime|expirationTime", "must be in the future"),
     # The gatherer's brand colour must keep white text readable (WCAG AA), a ratio no pattern says.
     (r"(.+\.)?primaryColor", "white text on this colour has a contrast under 4.5:1 (WCAG AA)"),
+    # A logo's bytes must be the small picture its data URL names.
+    (r"(.+\.)?logo", "the logo is not a picture that opens (PNG, JPEG or WebP)"),
+    (r"(.+\.)?logo", "the logo is larger than 64 KB"),
     # A date-time at the calendar's very ends, which a time-zone offset would carry outside it.
     (r".+", "must be a date-time between the years 2 and 9998"),
     # Depends on what is stored: a custom event type's name is the organization's once, and

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SAWarning
 
 from openkyc.db.base import Base
+from openkyc.db.migrate import alembic_config
+from openkyc.db.models import AmlListKey
+from openkyc.db.session import Database, make_engine
 from tests.conftest import POSTGRES_URL
+from tests.fixtures import watchlists
 from tests.fixtures.live import fresh_database_url
 
 
@@ -33,3 +40,35 @@ def test_migrating_a_new_database_warns_of_nothing(tmp_path: Path, backend_name:
         with fresh_database_url(backend_name, tmp_path, POSTGRES_URL):
             pass
     assert [str(w.message) for w in caught if issubclass(w.category, SAWarning)] == []
+
+
+@pytest.mark.parametrize("backend_name", ["sqlite", "postgresql"])
+def test_lists_loaded_before_pair_keys_get_theirs(tmp_path: Path, backend_name: str) -> None:
+    """Going back before the pair keys removes them; coming forward gives every entry loaded
+    meanwhile the same pair keys a load writes."""
+    with fresh_database_url(backend_name, tmp_path, POSTGRES_URL) as url:
+        engine = make_engine(url)
+        try:
+            database = Database.from_engine(engine)
+            watchlists.load(database, watchlists.full_export(tmp_path))
+            loaded = _pair_keys(engine)
+            assert loaded
+            _migrate(engine, command.downgrade, "0017")
+            assert _pair_keys(engine) == set()
+            _migrate(engine, command.upgrade, "head")
+            assert _pair_keys(engine) == loaded
+        finally:
+            engine.dispose()
+
+
+def _pair_keys(engine: Engine) -> set[tuple[str, int]]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(AmlListKey.key, AmlListKey.entry_id))
+        return {(key, entry_id) for key, entry_id in rows if key.startswith("p:")}
+
+
+def _migrate(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        step(config, revision)

@@ -1,6 +1,7 @@
 """axe-core (WCAG 2.1 A and AA, and its best practices) on the gatherer's pages as a customer
 sees them: the start on a phone and on a computer (with the offer to continue on the phone),
-a retake asked for by the quality gate, and a failed request."""
+a retake asked for by the quality gate, and the consent step on a page in the merchant's
+brand (logo, colour)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.backoffice.test_browser import AXE, accessibility_violations
 from tests.fixtures.tools import in_ci
 from tests.gatherer.browser import customer_at
 from tests.gatherer.live import SHOP, Merchant, gatherer_link
+from tests.gatherer.test_brand import BRAND
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -55,4 +57,20 @@ def test_the_gatherer_pages_have_no_accessibility_violations(
         phone.page.click("#send-identity-proof")
         phone.page.wait_for_selector("#retake-identity-proof", timeout=60_000)
         found["phone retake"] = accessibility_violations(phone.page, axe)
-    assert found == {"desktop start": [], "phone start": [], "phone retake": []}
+    # The merchant's brand (its logo and colour) and the consent step before a selfie.
+    assert live.api.put("/kyc-settings", json={"gatherer": BRAND}).status_code == 200
+    selfie = {"type": "identity-proof", "faceProofRequired": True}
+    branded = live.kyc_request(live.customer(), [selfie], redirectUrl=SHOP)
+    with customer_at(browser, "phone", "axe-brand") as phone:
+        phone.open(gatherer_link(branded))
+        found["phone consent"] = accessibility_violations(phone.page, axe)
+        phone.consent()
+        phone.page.wait_for_selector("#file-identity-proof-face-proof", state="attached")
+        found["phone consent given"] = accessibility_violations(phone.page, axe)
+    assert found == {
+        "desktop start": [],
+        "phone start": [],
+        "phone retake": [],
+        "phone consent": [],
+        "phone consent given": [],
+    }

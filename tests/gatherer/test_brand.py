@@ -3,10 +3,13 @@ support and privacy links, default language and consent text; and the QR code of
 
 from __future__ import annotations
 
+import base64
+import io
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image, ImageDraw
 from playwright.sync_api import Browser
 
 from openkyc.storefront.service import consent_version
@@ -18,8 +21,20 @@ from tests.gatherer.live import Merchant, gatherer_link
 from tests.gatherer.test_pages import SHOP, bootstrap, page_path
 from tests.web.test_conventions import assert_problem
 
+
+def _logo(size: tuple[int, int] = (96, 32), kind: str = "PNG") -> str:
+    picture = Image.new("RGB", size, (122, 31, 92))
+    ImageDraw.Draw(picture).ellipse((4, 4, 28, 28), fill="white")
+    out = io.BytesIO()
+    picture.save(out, kind)
+    media = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}[kind]
+    return f"data:{media};base64," + base64.b64encode(out.getvalue()).decode()
+
+
+LOGO = _logo()
 BRAND = {
     "name": "Northwind <Bank>",
+    "logo": LOGO,
     "primaryColor": "#7a1f5c",
     "supportUrl": "https://help.northwind.example/kyc",
     "privacyNoticeUrl": "https://northwind.example/privacy",
@@ -42,9 +57,11 @@ def test_the_page_wears_the_merchants_brand_and_speaks_its_default_language(
     page = client.get(page_path(request_))  # no Accept-Language: the merchant's default
     assert page.status_code == 200
     assert '<html lang="fr">' in page.text
-    assert '<p class="brand" id="brand">Northwind &lt;Bank&gt;</p>' in page.text
+    logo = f'<img class="logo" id="brand-logo" src="{LOGO}" alt="">'
+    assert f'<p class="brand" id="brand">{logo}Northwind &lt;Bank&gt;</p>' in page.text
     brand = bootstrap(page.text)["brand"]
-    assert brand == {k: v for k, v in BRAND.items() if k not in ("name", "defaultLanguage")}
+    shown = {k: v for k, v in BRAND.items() if k not in ("name", "logo", "defaultLanguage")}
+    assert brand == shown
     english = client.get(page_path(request_), headers={"Accept-Language": "en-GB"})
     assert '<html lang="en">' in english.text  # the customer's own language comes first
 
@@ -76,6 +93,12 @@ def test_a_request_speaks_the_language_the_merchant_gave_its_customer(
         ("privacyNoticeUrl", "javascript:alert(1)"),
         ("defaultLanguage", "de"),
         ("consentText", ""),
+        ("logo", "https://northwind.example/logo.png"),
+        ("logo", "data:image/png;base64,aGVsbG8gd29ybGQ="),  # no picture
+        ("logo", _logo(kind="JPEG").replace("image/jpeg", "image/png")),  # not what it says
+        ("logo", _logo(kind="GIF").replace("image/gif", "image/png")),
+        ("logo", _logo((1100, 1000))),  # more than 1024x1024 pixels
+        ("logo", "data:image/svg+xml;base64,PHN2Zy8+"),
     ],
 )
 def test_a_brand_that_would_hurt_the_customer_is_refused(
@@ -119,6 +142,8 @@ def test_the_customer_agrees_before_any_picture_of_the_face(
         customer.open(gatherer_link(request))
         page = customer.page
         assert page.inner_text("#brand") == "Northwind <Bank>"
+        shown = page.eval_on_selector("#brand-logo", "(i) => [i.complete, i.naturalWidth]")
+        assert shown == [True, 96]  # the logo, drawn despite the page's strict policy
         assert page.evaluate("document.documentElement.lang") == "en"  # the browser's own
         colour = page.eval_on_selector(
             "#send-identity-proof", "(b) => getComputedStyle(b).backgroundColor"

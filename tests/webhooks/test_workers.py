@@ -20,6 +20,7 @@ from sqlalchemy import Engine, func, select, text
 from openkyc.db.models import WebhookDelivery
 from openkyc.db.session import Database
 from openkyc.events import service as events
+from openkyc.flows import webhooks as subscriptions
 from openkyc.sealing import Sealer
 from openkyc.service_credentials import service as credentials
 from openkyc.service_credentials.schemas import WebhookCredentialIn
@@ -58,7 +59,7 @@ def subscribed_tenant(database: Database, url: str) -> str:
             session, organization_id, WebhookSettingsIn(allowPrivateNetworks=True), True
         )
         hook = WebhookIn(method=HttpMethod.POST, url=url, credentialHash=credential.id)
-        webhooks.create(session, organization_id, hook, SEALER)
+        subscriptions.create(session, organization_id, hook, SEALER)
     return organization_id
 
 

@@ -216,18 +216,22 @@ def read_document_page(page: Page, engines: Engines, *, today: date) -> PageRead
 
     The picture as uploaded is read instead of the straightened one when straightening lost
     the MRZ or the portrait: a wrong outline (a table edge, a card inside a larger card, a
-    light card on a white desk) cuts them off. A small picture that gave no verified MRZ or
-    no portrait is read again enlarged (see ``LEGIBLE_SIDE``)."""
+    light card on a white desk) cuts them off. A small picture that gave no verified MRZ is
+    read again enlarged (see ``LEGIBLE_SIDE``); one that gave a verified MRZ but no portrait
+    is searched for faces enlarged."""
     image, corners = straighten(page.image)
     reading = _read_upright(page, image, corners, engines, today)
     if corners and (reading.mrz is None or (page.tag != "id-back" and not reading.faces)):
         plain = _read_upright(page, page.image, False, engines, today)
         if _keeps_more(plain, reading):
             reading, image = plain, page.image
-    if _lacking(reading) and max(image.shape[:2]) < LEGIBLE_SIDE:
-        larger = _read_upright(page, _legible(image), reading.corners_found, engines, today)
-        if _rank(larger) > _rank(reading):
-            reading = larger
+    if max(image.shape[:2]) < LEGIBLE_SIDE:
+        if not _trusted(reading.mrz):
+            larger = _read_upright(page, _legible(image), reading.corners_found, engines, today)
+            if _rank(larger) > _rank(reading):
+                reading = larger
+        elif page.tag != "id-back" and not reading.faces:  # the text was read: faces alone
+            reading.faces = _faces_enlarged(reading.image, engines)
     if not _trusted(reading.mrz):  # no MRZ: perhaps the back of a North American licence
         reading.licence = _licence_barcode(page.image)
     reading.stamps = read_coloured_stamps(reading.image, engines.text)
@@ -278,9 +282,18 @@ def _read_upright(
     return PageReading(page, image, lines, mrz, viz, faces, corners, rotation)
 
 
-def _lacking(reading: PageReading) -> bool:
-    """Whether a reading misses what a page should show: a verified MRZ, a portrait."""
-    return not _trusted(reading.mrz) or (reading.page.tag != "id-back" and not reading.faces)
+def _faces_enlarged(image: np.ndarray, engines: Engines) -> list[Face]:
+    """The faces on a small picture, searched on it enlarged, in the picture's pixels."""
+    larger = _legible(image)
+    scale = larger.shape[1] / image.shape[1]
+    return [
+        Face(
+            tuple(int(v / scale) for v in face.box),  # type: ignore[arg-type]
+            face.embedding,
+            tuple((x / scale, y / scale) for x, y in face.landmarks),
+        )
+        for face in engines.faces.faces(larger, small=True)
+    ]
 
 
 def _rank(reading: PageReading) -> tuple[bool, int, bool]:

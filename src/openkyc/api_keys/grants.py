@@ -90,5 +90,13 @@ def _networks_within(held: Sequence[str] | None, wanted: Sequence[str] | None) -
     )
 
 
-def _subnet(inner: ipaddress.IPv4Network | ipaddress.IPv6Network, outer: object) -> bool:
-    return inner.version == getattr(outer, "version", None) and inner.subnet_of(outer)  # type: ignore[arg-type]
+def _subnet(
+    inner: ipaddress.IPv4Network | ipaddress.IPv6Network,
+    outer: ipaddress.IPv4Network | ipaddress.IPv6Network,
+) -> bool:
+    """Whether ``inner`` lies within ``outer`` (never across IPv4 and IPv6)."""
+    if isinstance(inner, ipaddress.IPv4Network) and isinstance(outer, ipaddress.IPv4Network):
+        return inner.subnet_of(outer)
+    if isinstance(inner, ipaddress.IPv6Network) and isinstance(outer, ipaddress.IPv6Network):
+        return inner.subnet_of(outer)
+    return False

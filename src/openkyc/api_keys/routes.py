@@ -38,8 +38,7 @@ def create_api_key(
     """Create a key. The response is the only time its `secretKey` is shown. A key may do no
     more than the credentials that create it: a key with an ACL or `allowedIps` creates keys
     within them."""
-    service.check_grant(auth, body, operations)
-    key, secret = service.create(session, auth.organization_id, body)
+    key, secret = service.make(session, auth, body, operations)
     out = _out(key, links, secret)
     return member_response(out, status_code=201, location=out.links[0].href)
 

@@ -73,6 +73,16 @@ def create(
     return key, secret
 
 
+def make(
+    session: Session, holder: Principal, data: ApiKeyIn, known: frozenset[str]
+) -> tuple[ApiKey, str]:
+    """A new key of the holder's organization that can do no more than the holder (its
+    operations and addresses within the holder's), and its secret, which the caller shows
+    once."""
+    check_grant(holder, data, known)
+    return create(session, holder.organization_id, data)
+
+
 def create_initial_key(session: Session, organization_id: str) -> str:
     return create(session, organization_id, ApiKeyIn(description="Initial key"))[1]
 

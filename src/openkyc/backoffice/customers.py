@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from openkyc import clock
+from openkyc.aml.checks import service as aml_checks
 from openkyc.backoffice.deps import Person, ensure_may, may
 from openkyc.backoffice.pages import PageRoute, render
 from openkyc.customers import service as customers
@@ -49,6 +50,7 @@ def customer_page(
             "requests": their_requests,
             "documents": their_documents,
             "entries": entries,
+            "aml_checks": aml_checks.for_customer(session, person.organization_id, customer.id),
             "may_comment": may(person, "PostCustomerTimeline"),
         },
     )

@@ -59,7 +59,7 @@ def dashboard(
     for row in reports.rejection_summary(session, organization, whole).data:
         for reason in row.rejectionReasons:
             reasons[reason.rejectionReason] += reason.count
-    _, queue = documents.review_queue(session, organization, documents.QueueFilter(), 0, 0)
+    queue = documents.queue_summary(session, organization, documents.QueueFilter())
     automatic = sum(c[1] for c in columns)
     manual = sum(c[2] for c in columns)
     return render(

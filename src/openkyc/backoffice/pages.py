@@ -6,15 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ValidationError
 
 from openkyc import clock
-from openkyc.errors import OpenKycError, ValidationFailed
+from openkyc.errors import InvalidField, OpenKycError, ValidationFailed
 from openkyc.web.routing import OneHopRoute
 
 _FOLDER = Path(__file__).parent
@@ -75,6 +76,25 @@ def render(
         }
     )
     return HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validated(model: type[ModelT], data: dict[str, Any]) -> ModelT:
+    """A form's values as the API's body model, or ValidationFailed naming each field (as
+    the API would), which the page shows."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ValidationFailed(
+            [
+                InvalidField(
+                    ".".join(str(p) for p in e["loc"]), e["msg"].removeprefix("Value error, ")
+                )
+                for e in error.errors()
+            ]
+        ) from error
 
 
 class SignInRequired(Exception):

@@ -78,23 +78,27 @@ def queue(
     person: Person,
     session: Session,
     filters: Filters,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    after: Annotated[str | None, Query(max_length=50)] = None,
+    before: Annotated[str | None, Query(max_length=50)] = None,
+    size: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE,
 ) -> Response:
-    """The documents waiting for a person, oldest first."""
+    """The documents waiting for a person, oldest first, a page at a time: the page after
+    (before) a document of the queue, found through the queue's index however deep."""
     wanted = _wanted(filters, person.actor_id)
-    waiting, summary = documents.review_queue(
-        session, person.organization_id, wanted, (page - 1) * PAGE_SIZE, PAGE_SIZE
+    found = documents.review_queue(
+        session, person.organization_id, wanted, size, after=after, before=before
     )
+    query = _query(filters) + ("" if size == PAGE_SIZE else f"&size={size}")
     return render(
         request,
         "queue.html",
         {
-            "documents": waiting,
-            "summary": summary,
+            "documents": found.documents,
+            "summary": found.summary,
             "filters": filters,
-            "query": _query(filters),
-            "page": page,
-            "pages": max(1, -(-summary.waiting // PAGE_SIZE)),
+            "query": query.lstrip("&"),
+            "earlier": found.earlier,
+            "later": found.later,
             "document_types": DOCUMENT_TYPES,
             "score_of": views.score,
             "may_take": may(person, "PostKycDocumentStartReview"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from openkyc.backoffice import admin, customers, dashboard, review, signin
+from openkyc.backoffice import admin, aml, customers, dashboard, review, signin
 from openkyc.backoffice.pages import STATIC
 from openkyc.errors import NotFound
 from openkyc.web.routing import OneHopRoute
@@ -29,4 +29,12 @@ def asset(name: str) -> Response:
     )
 
 
-routers = [assets, signin.router, review.router, customers.router, dashboard.router, admin.router]
+routers = [
+    assets,
+    signin.router,
+    review.router,
+    customers.router,
+    aml.router,
+    dashboard.router,
+    admin.router,
+]

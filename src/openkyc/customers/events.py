@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from openkyc.customers.repository import CustomerRepository
 from openkyc.customers.schemas import CustomerOut
 from openkyc.db.models import Customer
 from openkyc.events import service as events
@@ -38,4 +40,5 @@ def record_customer_event(
             "_embedded": {"customer": CustomerOut.of(customer, href).to_wire()},
             "_links": [{"rel": "customer", "href": href}],
         },
+        partial(CustomerRepository(session, customer.organization_id).matches, customer.id),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Float, String
+from sqlalchemy import Boolean, Float, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -58,12 +58,47 @@ def _failed_check_sqlite(element: has_failed_check, compiler: SQLCompiler, **kw:
 
 @compiles(has_failed_check, "postgresql")
 def _failed_check_postgresql(element: has_failed_check, compiler: SQLCompiler, **kw: Any) -> str:
+    # The bare containment, as the GIN index of check_list holds it (NULL, no checks, is
+    # not true in a WHERE).
     matches, name = (compiler.process(c, **kw) for c in element.clauses)
     return (
-        f"COALESCE(({matches} -> 'checkList') @> "
-        f"jsonb_build_array(jsonb_build_object('name', CAST({name} AS TEXT), 'failed', true)), "
-        "false)"
+        f"(({matches} -> 'checkList') @> "
+        f"jsonb_build_array(jsonb_build_object('name', CAST({name} AS TEXT), 'failed', true)))"
     )
+
+
+def _one_argument(cls: type[FunctionElement[Any]], dialect: str, template: str) -> None:
+    """Compile a function of one argument on a dialect as ``template`` with ``{}`` for it."""
+
+    def compile_(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
+        (argument,) = (compiler.process(c, **kw) for c in element.clauses)
+        return template.format(argument)
+
+    compiles(cls, dialect)(compile_)
+
+
+class check_list(FunctionElement[Any]):
+    """``check_list(matches)``: the list of checks of a document's matches (PostgreSQL: the
+    expression its GIN index holds, for has_failed_check)."""
+
+    name = "check_list"
+    inherit_cache = True
+
+
+_one_argument(check_list, "postgresql", "({} -> 'checkList')")
+
+
+class matches_score(FunctionElement[int]):
+    """``matches_score(matches)``: the score of a document's matches as an integer (the
+    expression the review queue's score index holds)."""
+
+    type = Integer()
+    name = "matches_score"
+    inherit_cache = True
+
+
+_one_argument(matches_score, "sqlite", "CAST(json_extract({}, '$.score') AS INTEGER)")
+_one_argument(matches_score, "postgresql", "CAST({} ->> 'score' AS INTEGER)")
 
 
 class utc_day(FunctionElement[str]):
@@ -74,13 +109,5 @@ class utc_day(FunctionElement[str]):
     inherit_cache = True
 
 
-@compiles(utc_day, "sqlite")
-def _utc_day_sqlite(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
-    (moment,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"date({moment})"
-
-
-@compiles(utc_day, "postgresql")
-def _utc_day_postgresql(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
-    (moment,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"to_char(({moment}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+_one_argument(utc_day, "sqlite", "date({})")
+_one_argument(utc_day, "postgresql", "to_char(({}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')")

@@ -13,6 +13,7 @@ from openkyc.db.models import OutboxEvent
 from openkyc.events.repository import EventRepository
 from openkyc.events.types import KEPT_EVENT_TYPES
 from openkyc.webhooks.fanout import deliver, listeners
+from openkyc.webhooks.resources import FilterMatch
 
 
 def record(
@@ -22,8 +23,11 @@ def record(
     resource_type: str,
     resource_id: str,
     payload: Callable[[], dict[str, Any]],
+    matches: FilterMatch | None = None,
 ) -> OutboxEvent | None:
     """Write an event in the session's transaction; it exists only if the change commits.
+    ``matches`` tells whether the resource, as it is now, passes a filter of its collection
+    (the webhooks' ``filter``); without it, only webhooks without a filter get the event.
 
     The payload is built, and the event stored, only when a webhook of the organization
     listens for it (or the event is one the service reads back, ``KEPT_EVENT_TYPES``): an
@@ -36,7 +40,7 @@ def record(
         resource_id=resource_id,
         created_time=clock.now(),
     )
-    hooks = listeners(session, event)
+    hooks = listeners(session, event, matches)
     if not hooks and event_type not in KEPT_EVENT_TYPES:
         return None
     event.payload = {**payload(), "eventType": event_type}

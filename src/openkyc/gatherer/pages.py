@@ -56,13 +56,20 @@ def _options(locale: str) -> str:
 
 
 def app_page(
-    locale: str, ui: str, link_token: str, bootstrap: dict[str, Any], brand: str | None = None
+    locale: str,
+    ui: str,
+    link_token: str,
+    bootstrap: dict[str, Any],
+    brand: str | None = None,
+    logo: str | None = None,
 ) -> HTMLResponse:
-    """The shell the script fills in from the storefront API; ``brand``: the merchant's name."""
+    """The shell the script fills in from the storefront API; ``brand``: the merchant's name,
+    ``logo``: its logo (a data URL checked when the merchant saved it), shown beside it."""
     text = i18n.messages(locale)
+    picture = f'<img class="logo" id="brand-logo" src="{escape(logo)}" alt="">' if logo else ""
     body = _template("app.html").substitute(
         lang=locale,
-        brand=escape(brand or "openkyc"),
+        brand=picture + escape(brand or "openkyc"),
         title=escape(text["title"]),
         intro=escape(text["intro"]),
         ui=escape(ui),

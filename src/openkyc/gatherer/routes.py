@@ -108,12 +108,12 @@ def gatherer_page(
         },
         "twoSided": list(TWO_SIDED),
         "defaultSubtypes": DEFAULT_SUBTYPES,
-        "brand": brand.model_dump(exclude={"name", "defaultLanguage"}),
+        "brand": brand.model_dump(exclude={"name", "logo", "defaultLanguage"}),
         # The words of the consent step, by version: the page records the customer's
         # agreement to exactly these (StorefrontPostKycConsent).
         "consentVersion": storefront.consent_version(consent_text(brand.consentText, locale)),
     }
-    return pages.app_page(locale, ui, token, bootstrap, brand.name)
+    return pages.app_page(locale, ui, token, bootstrap, brand.name, brand.logo)
 
 
 @router.get("/leave")

@@ -13,7 +13,7 @@ from openkyc.db.models import OutboxEvent, Webhook, WebhookDelivery
 from openkyc.errors import ValidationFailed
 from openkyc.webhooks import queue
 from openkyc.webhooks.repository import DeliveryRepository, WebhookRepository
-from openkyc.webhooks.resources import RESOURCE_TYPES, filterable
+from openkyc.webhooks.resources import FilterMatch
 
 # The active webhooks of each organization, kept for the rest of the transaction (a request
 # or job recording many events asks once) and forgotten when any webhook is written.
@@ -40,29 +40,24 @@ def _forget_at_end(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(_ACTIVE, None)
 
 
-def wants(repository: WebhookRepository, hook: Webhook, event: OutboxEvent) -> bool:
-    """An empty events filter takes every event; a filter must match the event's resource."""
+def wants(hook: Webhook, event: OutboxEvent, matches: FilterMatch | None) -> bool:
+    """An empty events filter takes every event; a filter must match the event's resource
+    (``matches``: None when the resource has no collection a filter could read)."""
     if hook.events_filter and event.event_type not in hook.events_filter:
         return False
     if not hook.filter:
         return True
-    if event.resource_type not in RESOURCE_TYPES:
+    if matches is None:
         return False
     try:
-        resource = filterable(event.resource_type)
-        return resource.matches(
-            repository.session, event.organization_id, event.resource_id, hook.filter
-        )
+        return matches(hook.filter)
     except ValidationFailed:  # a field this resource does not have
         return False
 
 
-def listeners(session: Session, event: OutboxEvent) -> list[Webhook]:
+def listeners(session: Session, event: OutboxEvent, matches: FilterMatch | None) -> list[Webhook]:
     """The organization's active webhooks that want this event (its payload is not needed)."""
-    webhooks = WebhookRepository(session, event.organization_id)
-    return [
-        hook for hook in _active(session, event.organization_id) if wants(webhooks, hook, event)
-    ]
+    return [hook for hook in _active(session, event.organization_id) if wants(hook, event, matches)]
 
 
 def deliver(session: Session, event: OutboxEvent, hooks: list[Webhook]) -> list[WebhookDelivery]:

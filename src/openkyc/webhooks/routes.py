@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
+from openkyc.flows import webhooks as subscriptions
 from openkyc.web.collections import Collection, Fields, member_response, page_response
 from openkyc.web.deps import (
     AppSealer,
@@ -42,7 +43,7 @@ def create_webhook(
 ) -> JSONResponse:
     """Subscribe a URL to events. `credentialHash` names a webhook credential of the URL's
     host. Without a `signingSecret` openkyc generates one and shows it in this response only."""
-    hook, secret = service.create(session, auth.organization_id, body, sealer)
+    hook, secret = subscriptions.create(session, auth.organization_id, body, sealer)
     out = WebhookOut.of(hook, links, secret)
     return member_response(out, status_code=201, location=out.links[0].href)
 
@@ -71,7 +72,7 @@ def put_webhook(
 ) -> JSONResponse:
     """Replace a webhook's settings or create it with this id. The signing secret stays unless
     a new one is given; `status: active` reactivates a webhook openkyc deactivated."""
-    hook, created, secret = service.upsert(session, auth.organization_id, id, body, sealer)
+    hook, created, secret = subscriptions.upsert(session, auth.organization_id, id, body, sealer)
     out = WebhookOut.of(hook, links, secret)
     if not created:
         return member_response(out)
@@ -96,7 +97,9 @@ def preview_webhook(
 ) -> Response:
     """Send one test request now, as this webhook would, with the organization's latest event
     it would receive. 204 when the receiver answered 2xx; otherwise 422 says what happened."""
-    service.preview(session, auth.organization_id, body, DeliveryConfig.from_settings(settings))
+    subscriptions.preview(
+        session, auth.organization_id, body, DeliveryConfig.from_settings(settings)
+    )
     return Response(status_code=204)
 
 

@@ -13,7 +13,6 @@ from openkyc.db.collection import CollectionQuery
 from openkyc.db.ids import is_valid_id, new_id
 from openkyc.db.models import Webhook, WebhookDelivery, WebhookSettings
 from openkyc.errors import Forbidden, InvalidField, NotFound, ValidationFailed
-from openkyc.events import types as event_types
 from openkyc.sealing import SealBroken, Sealer
 from openkyc.service_credentials import service as credentials
 from openkyc.webhooks import queue
@@ -25,7 +24,7 @@ from openkyc.webhooks.repository import (
     WebhookRepository,
     every_webhook,
 )
-from openkyc.webhooks.resources import RESOURCE_TYPES, filterable
+from openkyc.webhooks.resources import RESOURCE_TYPES, FilterChecks
 from openkyc.webhooks.schemas import WebhookIn, WebhookSettingsIn
 from openkyc.webhooks.sender import Answer, Sender
 from openkyc.webhooks.signing import new_signing_secret
@@ -51,14 +50,14 @@ def _resource_types(events_filter: list[str]) -> list[str]:
     return sorted(chosen) or sorted(RESOURCE_TYPES)
 
 
-def _check_filter(data: WebhookIn) -> None:
+def _check_filter(data: WebhookIn, checks: FilterChecks) -> None:
     """The filter must be one at least one subscribed resource's collection understands."""
     if not data.filter:
         return
     problems: list[ValidationFailed] = []
     for resource_type in _resource_types(data.eventsFilter):
         try:
-            filterable(resource_type).check(data.filter)
+            checks[resource_type](data.filter)
             return
         except ValidationFailed as problem:
             problems.append(problem)
@@ -79,9 +78,9 @@ def _credential(session: Session, organization_id: str, data: WebhookIn) -> Any:
     return credential
 
 
-def _check(session: Session, organization_id: str, data: WebhookIn) -> None:
+def _check(session: Session, organization_id: str, data: WebhookIn, checks: FilterChecks) -> None:
     _credential(session, organization_id, data)
-    _check_filter(data)
+    _check_filter(data, checks)
 
 
 def _apply(hook: Webhook, data: WebhookIn, sealer: Sealer) -> None:
@@ -101,11 +100,16 @@ def _apply(hook: Webhook, data: WebhookIn, sealer: Sealer) -> None:
 
 
 def create(
-    session: Session, organization_id: str, data: WebhookIn, sealer: Sealer, webhook_id: str = ""
+    session: Session,
+    organization_id: str,
+    data: WebhookIn,
+    sealer: Sealer,
+    checks: FilterChecks,
+    webhook_id: str = "",
 ) -> tuple[Webhook, str | None]:
     """A new subscription, and its signing secret when openkyc generated it (shown once; the
-    stored secret is sealed)."""
-    _check(session, organization_id, data)
+    stored secret is sealed). ``checks`` are the collections' checks of its ``filter``."""
+    _check(session, organization_id, data, checks)
     now = clock.now()
     generated = None if data.signingSecret else new_signing_secret()
     hook = Webhook(
@@ -123,7 +127,12 @@ def create(
 
 
 def upsert(
-    session: Session, organization_id: str, webhook_id: str, data: WebhookIn, sealer: Sealer
+    session: Session,
+    organization_id: str,
+    webhook_id: str,
+    data: WebhookIn,
+    sealer: Sealer,
+    checks: FilterChecks,
 ) -> tuple[Webhook, bool, str | None]:
     """Replace a subscription's settings (its secret stays unless one is given), or create it
     with this id. Returns the webhook, whether it was created, and a generated secret."""
@@ -131,9 +140,9 @@ def upsert(
         raise ValidationFailed.field("id", "must be 1-50 letters, digits or @~-._")
     hook = WebhookRepository(session, organization_id).get(webhook_id)
     if hook is None:
-        created, secret = create(session, organization_id, data, sealer, webhook_id)
+        created, secret = create(session, organization_id, data, sealer, checks, webhook_id)
         return created, True, secret
-    _check(session, organization_id, data)
+    _check(session, organization_id, data, checks)
     _apply(hook, data, sealer)
     hook.touch()
     session.flush()
@@ -196,11 +205,6 @@ def put_settings(
     return settings
 
 
-def _sample_payload(events_filter: list[str]) -> dict[str, Any]:
-    emitted = [t for t in events_filter if t in event_types.ALL_EVENT_TYPES]
-    return {"eventType": (emitted or [event_types.KYC_DOCUMENT_ACCEPTED])[0]}
-
-
 def _answer_problem(answer: Answer) -> str:
     if answer.error:
         return answer.error
@@ -208,15 +212,20 @@ def _answer_problem(answer: Answer) -> str:
 
 
 def preview(
-    session: Session, organization_id: str, data: WebhookIn, config: DeliveryConfig
+    session: Session,
+    organization_id: str,
+    data: WebhookIn,
+    config: DeliveryConfig,
+    checks: FilterChecks,
+    sample: dict[str, Any],
 ) -> Answer:
     """Send one request now as the subscription would, with the organization's latest event
-    it would receive (or a minimal sample). Anything but a 2xx answer is an error naming the
-    URL; nothing is stored."""
+    it would receive (or ``sample``). Anything but a 2xx answer is an error naming the URL;
+    nothing is stored."""
     credential = _credential(session, organization_id, data)
-    _check_filter(data)
+    _check_filter(data, checks)
     event = WebhookRepository(session, organization_id).latest_event(data.eventsFilter)
-    payload = event.payload if event is not None else _sample_payload(data.eventsFilter)
+    payload = event.payload if event is not None else sample
     subscription = Subscription(
         id="preview",
         organization_id=organization_id,

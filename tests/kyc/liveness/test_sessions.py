@@ -3,8 +3,10 @@ the real worker and analyser, and the selfie it keeps for the identity document.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -19,10 +21,13 @@ from openkyc.db.session import Database
 from openkyc.db.types import utcnow
 from openkyc.kyc.liveness.service import new_challenge
 from openkyc.storage.local import LocalStorage
+from openkyc.users.enums import Role
 from openkyc.web.app import create_app
 from tests.analysis import documents as drawn
 from tests.analysis import poses
+from tests.backoffice.screen import Screen
 from tests.fixtures import kyc
+from tests.fixtures.people import make_team, stored_person
 from tests.fixtures.storefront import bearer, customer_token, customer_upload
 from tests.fixtures.tenants import make_tenant
 from tests.fixtures.waiting import until
@@ -168,11 +173,22 @@ def test_a_session_not_finished_in_time_is_abandoned(
 
 
 @pytest.fixture
-def running(
-    engines: dict[str, Engine], backend: str, tmp_path: Path
-) -> Iterator[tuple[TestClient, TestClient]]:
-    """An app with its worker and analyser, on committed transactions: the merchant's client
-    and the customer's."""
+def running(live: Live) -> tuple[TestClient, TestClient]:
+    """The merchant's client and the customer's, of an app with its worker and analyser."""
+    return live.merchant, live.customer
+
+
+@dataclass(frozen=True)
+class Live:
+    merchant: TestClient
+    customer: TestClient
+    database: Database
+    organization_id: str
+
+
+@pytest.fixture
+def live(engines: dict[str, Engine], backend: str, tmp_path: Path) -> Iterator[Live]:
+    """An app with its worker and analyser, on committed transactions."""
     database = Database.from_engine(engines[backend])
     tenant = make_tenant(database, f"Live {uuid.uuid4().hex[:6]}")
     settings = Settings(
@@ -185,7 +201,8 @@ def running(
     )
     app = create_app(settings, database, LocalStorage(tmp_path / "files"))
     with TestClient(app, base_url="http://openkyc.test", headers=tenant.headers) as merchant:
-        yield merchant, TestClient(app, base_url="http://openkyc.test")
+        customer = TestClient(app, base_url="http://openkyc.test")
+        yield Live(merchant, customer, database, tenant.organization_id)
 
 
 def _checked(client: TestClient, token: str, session_id: str) -> dict[str, Any]:
@@ -242,6 +259,47 @@ def test_a_live_customer_passes_and_the_selfie_proves_the_identity_document(
     assert document["status"] == "accepted", document["documentMatches"]
     data = document["documentMatches"]["data"]
     assert (data["hasMatchingFaceProof"], data["hasCompletedFaceLiveness"]) == (True, True)
+
+
+def test_a_still_of_each_pose_stays_for_the_reviewer_of_the_customer_only(live: Live) -> None:
+    merchant, customer = live.merchant, live.customer
+    request, token = _live_request(merchant, first="Eileen", last="Collins", dob="1986-11-19")
+    session = create(customer, token, request["id"])
+    checked = _record(customer, token, session, poses.sequence("collins", session["challenge"], 3))
+    assert checked["status"] == "succeeded", checked
+    with live.database.write_sessionmaker() as db:
+        stored = db.get(KycLivenessSession, (live.organization_id, session["id"]))
+        assert stored is not None
+        stills = list(stored.stills or [])
+    # One still of each pose asked for, in the challenge's order, each a file of the customer.
+    assert [(s["step"], s["pose"]) for s in stills] == list(enumerate(session["challenge"]))
+    for still in stills:
+        file = merchant.get(f"/files/{still['fileId']}").json()
+        assert file["tags"] == ["kyc", "liveness-still"]
+        assert merchant.get(f"/files/{still['fileId']}/download").content[:2] == b"\xff\xd8"
+    picture = drawn.encode(drawn.passport(drawn.Holder()))
+    passport = customer_upload(customer, token, ["kyc", "id-front"], picture)
+    body = {"documentType": "identity-proof", "fileIds": [passport, checked["referenceFileId"]]}
+    created = customer.post("/storefront/kyc-documents", json=body, headers=bearer(token))
+    assert created.status_code == 201, created.text
+    team = make_team(live.database, customer, live.organization_id)
+    reviewer = Screen(TestClient(merchant.app, base_url="http://openkyc.test"))
+    assert reviewer.sign_in(team.rita.email).status_code == 303
+    page = reviewer.get(f"/backoffice/documents/{created.json()['id']}").text
+    shown = re.findall(
+        r'class="liveness-still" src="/backoffice/files/([^"]+)" alt="([^"]+)"', page
+    )
+    assert [file_id for file_id, _ in shown] == [s["fileId"] for s in stills]
+    assert shown[1][1] == f"Face check {session['id']}, step 2: {session['challenge'][1]}"
+    first = reviewer.get(f"/backoffice/files/{stills[0]['fileId']}")
+    assert (first.status_code, first.headers["content-type"]) == (200, "image/jpeg")
+    # Another organization's reviewer finds neither the stills nor the page.
+    other = make_tenant(live.database, f"Other {uuid.uuid4().hex[:6]}")
+    _, eve = stored_person(live.database, other.organization_id, "Eve", "Else", Role.REVIEWER)
+    stranger = Screen(TestClient(merchant.app, base_url="http://openkyc.test"))
+    assert stranger.sign_in(eve.email).status_code == 303
+    assert stranger.get(f"/backoffice/files/{stills[0]['fileId']}").status_code == 404
+    assert stranger.get(f"/backoffice/documents/{created.json()['id']}").status_code == 404
 
 
 def test_a_still_picture_fails_the_check_and_its_frames_are_not_kept(

@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openkyc.db.base import Base, ResourceMixin, TimestampedMixin, tenant_table_args
+from openkyc.db.functions import check_list, matches_score
 from openkyc.db.types import EnumText, JSONType, UTCDateTime
 from openkyc.kyc.enums import (
     DecisionState,
@@ -120,8 +121,23 @@ class KycDocument(ResourceMixin, Base):
         Index(None, "organization_id", "status"),
         Index(None, "organization_id", "created_time"),
         Index(None, "organization_id", "updated_time"),
-        # The review queue: the documents of one status, oldest first.
-        Index(None, "organization_id", "status", "created_time"),
+        # The review queue: the documents of one status, oldest first; with their type, its
+        # counts (how many of each type, the oldest) read the index alone.
+        Index(
+            "ix_kyc_documents_queue", "organization_id", "status", "created_time", "document_type"
+        ),
+        # Its filters on the score and on a failed check.
+        Index(
+            "ix_kyc_documents_queue_score",
+            "organization_id",
+            "status",
+            matches_score(document_matches),
+            "created_time",
+            "document_type",
+        ),
+        Index(
+            "ix_kyc_documents_check_list", check_list(document_matches), postgresql_using="gin"
+        ).ddl_if(dialect="postgresql"),
     )
 
 

@@ -29,6 +29,9 @@ class KycLivenessSession(ResourceMixin, Base):
     failure_reason: Mapped[str | None] = mapped_column(String(255))
     # The frontal frame kept as the customer's selfie (a file tagged kyc + face-proof).
     reference_file_id: Mapped[str | None] = mapped_column(String(50))
+    # A still of each pose of the challenge, kept for reviewers once the frames are gone
+    # (files of the customer, tagged kyc + liveness-still): each its fileId, step and pose.
+    stills: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
     expiration_time: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     finish_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

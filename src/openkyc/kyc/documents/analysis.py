@@ -182,7 +182,11 @@ def _matches(result: Analysis, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "version": MATCHES_VERSION,
         "score": result.score,
-        "checkList": [check.to_dict() for check in result.checks],
+        # Beside the contract's fields, whether the check saw something wrong or could not
+        # read it (``conclusive``): a preview of other settings scores with it.
+        "checkList": [
+            {**check.to_dict(), "conclusive": check.conclusive} for check in result.checks
+        ],
         "data": data,
     }
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Text, and_, cast, exists, func, or_, select
 
 from openkyc.db.collection import Field, FieldSet
-from openkyc.db.functions import has_failed_check
+from openkyc.db.functions import has_failed_check, matches_score
 from openkyc.db.models import KycDocument, KycDocumentTag, Tag
 from openkyc.db.repository import TenantRepository
 from openkyc.kyc.enums import DocumentStatus
@@ -64,6 +64,17 @@ class QueueFilter:
     older_than: timedelta | None = None
     # Only those this person holds for review now.
     held_by: str | None = None
+
+
+@dataclass(frozen=True)
+class QueuePosition:
+    """Where a page of the queue starts: right after (or, going back, right before) this
+    document in the queue's order (creation time, then id). Pages found this way cost the
+    same however deep, and a document decided meanwhile shifts nothing."""
+
+    created_time: datetime
+    id: str
+    backwards: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,7 +155,7 @@ class KycDocumentRepository(TenantRepository[KycDocument]):
 
     def _queue(self, wanted: QueueFilter, now: datetime, hold: timedelta) -> Select[Any]:
         statement = self.scoped().where(KycDocument.status == WAITING_FOR_A_PERSON)
-        score = KycDocument.document_matches["score"].as_integer()
+        score = matches_score(KycDocument.document_matches)
         conditions: list[ColumnElement[bool]] = []
         if wanted.document_type:
             conditions.append(KycDocument.document_type == wanted.document_type)
@@ -164,16 +175,29 @@ class KycDocumentRepository(TenantRepository[KycDocument]):
         return statement.where(*conditions)
 
     def queue(
-        self, wanted: QueueFilter, now: datetime, hold: timedelta, offset: int, limit: int
+        self,
+        wanted: QueueFilter,
+        now: datetime,
+        hold: timedelta,
+        position: QueuePosition | None,
+        limit: int,
     ) -> list[KycDocument]:
-        """The documents waiting for a person, oldest first."""
-        statement = (
-            self._queue(wanted, now, hold)
-            .order_by(KycDocument.created_time, KycDocument.id)
-            .offset(offset)
-            .limit(limit)
-        )
-        return list(self.session.scalars(statement))
+        """Up to ``limit`` documents waiting for a person, oldest first: the first ones, or
+        those after (before) ``position``."""
+        statement = self._queue(wanted, now, hold)
+        created, key = KycDocument.created_time, KycDocument.id
+        backwards = position is not None and position.backwards
+        order = (created.desc(), key.desc()) if backwards else (created.asc(), key.asc())
+        if position is not None:
+            at = position.created_time
+            # The plain bound first: it is what the index's range starts (ends) at.
+            if backwards:
+                beyond = and_(created <= at, or_(created < at, key < position.id))
+            else:
+                beyond = and_(created >= at, or_(created > at, key > position.id))
+            statement = statement.where(beyond)
+        found = list(self.session.scalars(statement.order_by(*order).limit(limit)))
+        return found[::-1] if backwards else found
 
     def queue_summary(self, wanted: QueueFilter, now: datetime, hold: timedelta) -> QueueSummary:
         waiting = self._queue(wanted, now, hold).subquery()

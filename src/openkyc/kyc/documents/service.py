@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -32,6 +33,7 @@ from openkyc.kyc.documents.repository import (
     WAITING_FOR_A_PERSON,
     KycDocumentRepository,
     QueueFilter,
+    QueuePosition,
     QueueSummary,
 )
 from openkyc.kyc.documents.schemas import KycDocumentIn, MatchesOverwrite, RejectionIn
@@ -128,6 +130,7 @@ def changed(
             "kyc-document",
             document.id,
             lambda: document_payload(session, document, customer, links),
+            partial(matches_filter, session, document.organization_id, document.id),
         )
     _on_timeline(session, document, event_names[0] if event_names else "", note)
     if document.request_id:
@@ -509,17 +512,50 @@ def archive(session: Session, document: KycDocument, links: Links) -> None:
     changed(session, document, links, [event_types.KYC_DOCUMENT_ARCHIVED])
 
 
+@dataclass(frozen=True)
+class QueuePage:
+    documents: list[KycDocument]
+    summary: QueueSummary
+    # Whether documents of the filter come before the first shown and after the last.
+    earlier: bool
+    later: bool
+
+
 def review_queue(
-    session: Session, organization_id: str, wanted: QueueFilter, offset: int, limit: int
-) -> tuple[list[KycDocument], QueueSummary]:
-    """A page of the documents waiting for a person (oldest first), with how many wait and
-    since when."""
+    session: Session,
+    organization_id: str,
+    wanted: QueueFilter,
+    limit: int,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+) -> QueuePage:
+    """A page of the documents waiting for a person (oldest first): the first, or the one
+    right after (before) the document ``after`` (``before``) of the organization; with how
+    many wait and since when."""
     repository = KycDocumentRepository(session, organization_id)
+    position = None
+    for field, anchor in (("after", after), ("before", before)):
+        if anchor is not None:
+            document = repository.get(anchor)
+            if document is None:
+                raise ValidationFailed.field(field, "no such document")
+            position = QueuePosition(document.created_time, document.id, field == "before")
     now = clock.now()
-    return (
-        repository.queue(wanted, now, reviews.REVIEW_HOLD, offset, limit),
-        repository.queue_summary(wanted, now, reviews.REVIEW_HOLD),
-    )
+    hold = reviews.REVIEW_HOLD
+    found = repository.queue(wanted, now, hold, position, limit + 1)
+    more = len(found) > limit
+    if position is not None and position.backwards:
+        found, earlier, later = found[-limit:], more, True
+    else:
+        found, earlier, later = found[:limit], position is not None, more
+    return QueuePage(found, repository.queue_summary(wanted, now, hold), earlier, later)
+
+
+def queue_summary(session: Session, organization_id: str, wanted: QueueFilter) -> QueueSummary:
+    """How many documents of the filter wait for a person, of each type, and since when."""
+    repository = KycDocumentRepository(session, organization_id)
+    return repository.queue_summary(wanted, clock.now(), reviews.REVIEW_HOLD)
 
 
 # How many of the oldest free documents "take the next one" tries before giving up: each
@@ -564,8 +600,8 @@ def for_requests(
     return KycDocumentRepository(session, organization_id).for_requests(request_ids)
 
 
-# Reasons of checks that failed because something could not be read, not because it was
-# seen to be wrong: alone they never reject (see openkyc.analysis.score_document).
+# Reasons of checks that failed because something could not be read, for findings stored
+# before each check recorded that itself (``conclusive``); see openkyc.analysis.score_document.
 UNREAD_REASONS = (
     "not-found",
     "not-detected",
@@ -577,6 +613,15 @@ UNREAD_REASONS = (
     "customer-address-missing",
     "dob-not-found",
 )
+
+
+def conclusive(check: dict[str, Any]) -> bool:
+    """Whether a stored check failed for what the analyser saw (True) or only because
+    something could not be read (False), as the analyser recorded it."""
+    recorded = check.get("conclusive")
+    if isinstance(recorded, bool):
+        return recorded
+    return not str(check.get("reason") or "").startswith(UNREAD_REASONS)
 
 
 @dataclass(frozen=True)
@@ -597,7 +642,7 @@ def _checks(document: KycDocument) -> list[analyser.Check]:
             name=str(check.get("name")),
             failed=bool(check.get("failed")),
             reason=check.get("reason"),
-            conclusive=not str(check.get("reason") or "").startswith(UNREAD_REASONS),
+            conclusive=conclusive(check),
         )
         for check in (document.document_matches or {}).get("checkList") or []
     ]

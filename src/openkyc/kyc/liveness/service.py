@@ -2,7 +2,8 @@
 the check in a background job, and the frontal frame kept as the customer's selfie.
 
 Frames are biometric data: they are deleted once the session is decided; only the
-measurements and the selfie (a file like any other upload) are kept."""
+measurements, the selfie and one still of each pose (files of the customer like any other
+upload, kept as long as the customer's documents) stay, for the people who review them."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ MAX_SESSIONS_PER_REQUEST = 10
 CHALLENGE_LENGTH = 4  # poses after the first, frontal one
 FRAME_TYPES = (JPEG, PNG, WEBP)
 SELFIE_TAGS = ["kyc", FACE_PROOF]
+STILL_TAGS = ["kyc", "liveness-still"]
 # Frames are stored under <organization>/liveness/<session>/<nn>, outside the files.
 FRAMES = "liveness"
 
@@ -240,6 +242,44 @@ def prepare(
     return PreparedCheck(frames, tuple(liveness.challenge))
 
 
+def still_frames(frames: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One frame of each step of the challenge that frames arrived for: the middle one of
+    the step's frames, in the challenge's order."""
+    by_step: dict[int, list[dict[str, Any]]] = {}
+    for frame in frames:
+        by_step.setdefault(int(frame["step"]), []).append(frame)
+    return [shown[len(shown) // 2] for _, shown in sorted(by_step.items())]
+
+
+def _keep_stills(
+    session: Session, storage: Storage, settings: Settings, liveness: KycLivenessSession
+) -> None:
+    kept: list[dict[str, Any]] = []
+    for frame in still_frames(liveness.frames):
+        step = int(frame["step"])
+        pose = liveness.challenge[step] if step < len(liveness.challenge) else "unknown"
+        try:
+            data = storage.get(frame["key"])
+        except StoredObjectMissing:
+            continue
+        upload = Upload(
+            FileFields(
+                name=f"liveness-{step}-{pose}.jpg", tags=STILL_TAGS, sourceType=SourceType.CAMERA
+            ),
+            data=data,
+        )
+        still = files.create(
+            session,
+            storage,
+            settings,
+            liveness.organization_id,
+            upload,
+            customer_id=liveness.customer_id,
+        )
+        kept.append({"fileId": still.id, "step": step, "pose": pose})
+    liveness.stills = kept
+
+
 def _forget_frames(session: Session, storage: Storage, liveness: KycLivenessSession) -> None:
     for frame in liveness.frames:
         delete_after_commit(session, storage, frame["key"])
@@ -272,6 +312,7 @@ def apply(
     else:
         liveness.status = LivenessStatus.FAILED
         liveness.failure_reason = result.reason
+    _keep_stills(session, storage, settings, liveness)
     _forget_frames(session, storage, liveness)
     liveness.touch()
     session.flush()
@@ -326,6 +367,7 @@ def for_request(
     session: Session, organization_id: str, customer_id: str, request_id: str
 ) -> list[KycLivenessSession]:
     """The face-liveness sessions of one of the customer's requests (their frames are gone
-    once checked; a succeeded session keeps its frontal frame as the selfie file)."""
+    once checked; a still of each pose stays, and a succeeded session's frontal frame is the
+    selfie file)."""
     sessions = LivenessRepository(session, organization_id).for_customer(customer_id)
     return sorted((s for s in sessions if s.request_id == request_id), key=lambda s: s.created_time)

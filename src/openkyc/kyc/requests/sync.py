@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -93,6 +94,7 @@ def record_request_event(
         "kyc-request",
         request.id,
         lambda: request_payload(request, customer, links),
+        partial(KycRequestRepository(session, request.organization_id).matches, request.id),
     )
     _on_timeline(session, request, event_type)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -11,6 +13,7 @@ from pydantic import (
     model_validator,
 )
 
+from openkyc.files.content import JPEG, PNG, WEBP, ContentRefused, inspect_content
 from openkyc.kyc.settings.defaults import (
     ADDRESS_THRESHOLDS,
     ADDRESS_WEIGHTS,
@@ -129,6 +132,40 @@ def _readable_colour(value: str | None) -> str | None:
 HexColour = Annotated[
     str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$"), AfterValidator(_readable_colour)
 ]
+LOGO_BYTES = 64 * 1024
+LOGO_PIXELS = 1024 * 1024
+_LOGO_TYPES = {"image/png": PNG, "image/jpeg": JPEG, "image/webp": WEBP}
+
+
+def _a_picture(value: str | None) -> str | None:
+    """A logo is a small PNG, JPEG or WebP that decodes: the page shows it from the data
+    URL itself (its Content-Security-Policy takes pictures from openkyc only)."""
+    if value is None:
+        return value
+    media_type, _, encoded = value.removeprefix("data:").partition(";base64,")
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except binascii.Error as error:
+        raise ValueError("the logo is not a picture that opens (PNG, JPEG or WebP)") from error
+    if len(data) > LOGO_BYTES:
+        raise ValueError(f"the logo is larger than {LOGO_BYTES // 1024} KB")
+    try:
+        content = inspect_content(data, LOGO_PIXELS)
+    except ContentRefused as error:
+        raise ValueError("the logo is not a picture that opens (PNG, JPEG or WebP)") from error
+    if content.type != _LOGO_TYPES.get(media_type):
+        raise ValueError("the logo is not a picture that opens (PNG, JPEG or WebP)")
+    return value
+
+
+LogoDataUrl = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^data:image/(png|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$",
+        max_length=LOGO_BYTES * 4 // 3 + 40,
+    ),
+    AfterValidator(_a_picture),
+]
 WebAddress = Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"']+$", max_length=2000)]
 
 
@@ -136,6 +173,7 @@ class GathererSettings(StrictWireModel):
     """openkyc: the merchant's brand and words on the customer's pages."""
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
+    logo: LogoDataUrl | None = None
     primaryColor: HexColour | None = None
     supportUrl: WebAddress | None = None
     privacyNoticeUrl: WebAddress | None = None
@@ -152,7 +190,8 @@ class KycSettings(StrictWireModel):
     gatherer: GathererSettings = Field(
         default_factory=GathererSettings,
         description=(
-            "openkyc: the merchant's name, primary colour (white text on it at 4.5:1 or "
+            "openkyc: the merchant's name, logo (a data URL of a PNG, JPEG or WebP of at most "
+            "64 KB and 1024x1024 pixels), primary colour (white text on it at 4.5:1 or "
             "more), support and privacy notice links (https), default language and the "
             "consent text shown before any photo of the customer's face on the gatherer."
         ),
