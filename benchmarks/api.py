@@ -33,6 +33,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from statistics import median
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, insert, text
@@ -538,6 +539,17 @@ def rounds_table(rounds: list[dict[str, Result]]) -> str:
                 f"{r.cpu_ms:>7.2f} {r.rps / minimal.rps:>16.2f} "
                 f"{r.cpu_ms / minimal.cpu_ms:>14.2f} {r.errors:>6}"
             )
+    for name in rounds[0]:
+        ratios = [
+            (r[name].rps / r["minimal app"].rps, r[name].cpu_ms / r["minimal app"].cpu_ms)
+            for r in rounds
+        ]
+        rows.append(
+            f"{'median':<6} {name:<24} {median(r[name].rps for r in rounds):>6.0f} "
+            f"{median(r[name].percentile(0.5) for r in rounds):>7.2f} "
+            f"{median(r[name].cpu_ms for r in rounds):>7.2f} "
+            f"{median(q for q, _ in ratios):>16.2f} {median(c for _, c in ratios):>14.2f}"
+        )
     return "\n".join(rows)
 
 
