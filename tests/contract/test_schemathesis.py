@@ -121,7 +121,7 @@ RULES_BEYOND_THE_SCHEMA: list[tuple[str, str | re.Pattern[str]]] = [
     # Small languages (Rebilly's filter syntax, each resource's sortable fields and expandable
     # relations), typed as plain strings as in Rebilly's own document and described in words.
     (r"filter", FILTER_MESSAGES),
-    (r"sort", exactly(r"cannot sort by '.*'; sortable fields: .*")),
+    (r"sort", exactly(r"cannot sort by ('.*'|\".*\"); sortable fields: .*")),
     (r"expand", exactly(r"cannot expand .+; this resource expands .*")),
     # Depends on what is stored: references to the organization's customers, files, requests
     # and documents, and what a request still allows.

@@ -171,6 +171,8 @@ def test_the_page_works_from_the_keyboard_and_labels_every_control(
         page.check("#subtype-identity-proof-id-card")
         assert page.query_selector("#file-identity-proof-face-proof") is None  # not yet agreed
         page.check("#consent-identity-proof")
+        # Recorded on the server, the page shows the selfie's picker and focuses the agreement.
+        page.wait_for_selector("#file-identity-proof-face-proof")
         unlabelled = page.evaluate(
             """() => [...document.querySelectorAll('input, select, button')]
                 .filter((c) => c.type !== 'hidden')
