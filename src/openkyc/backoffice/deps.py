@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from openkyc import clock
 from openkyc.auth import service as auth
@@ -76,7 +77,8 @@ async def signed_in(request: Request, session: Session, cookies: Cookies) -> Pri
     """The signed-in person; every request renews the idle timeout."""
     now = clock.now()
     visit = cookies.open(request.cookies.get(COOKIE), now)
-    principal = _principal(session, visit)
+    # The person is read from the database: in a worker thread, never on the event loop.
+    principal = await run_in_threadpool(_principal, session, visit)
     assert visit is not None
     request.state.visit = visit
     request.state.person = principal
