@@ -352,8 +352,8 @@ def _decide(
     links: Links,
     override: bool,
 ) -> KycDocument:
-    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
+    now = clock.now()  # once the row is ours: decisions are dated in the order they were made
     transitions.ensure_open(status[:-2], document)
     held_by = document.reviewer_name
     holder = reviews.ensure_may_act(document, principal, now, override=override)
@@ -405,8 +405,8 @@ def review(
 ) -> KycDocument:
     """A person confirms they reviewed the document. A decision a person made keeps its
     author and time; the review is on the customer's timeline."""
-    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
+    now = clock.now()  # once the row is ours: decisions are dated in the order they were made
     transitions.ensure_open("review", document)
     reviews.ensure_may_act(document, principal, now, override=override)
     if document.decision_id is None:
@@ -428,8 +428,8 @@ def start_review(
     override: bool = False,
 ) -> KycDocument:
     """A person takes the document; others get a 409 until they stop or the hold lapses."""
-    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
+    now = clock.now()  # once the row is ours: decisions are dated in the order they were made
     transitions.ensure_reviewable(document)
     held_by = document.reviewer_name
     overrode = reviews.ensure_may_act(document, principal, now, override=override)
@@ -452,8 +452,8 @@ def stop_review(
     override: bool = False,
 ) -> KycDocument:
     """The person lets the document go. Only the hold ends: a decision and who made it stay."""
-    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
+    now = clock.now()  # once the row is ours: decisions are dated in the order they were made
     transitions.ensure_open("stop-review", document)
     if reviews.review_holder(document, now) is None:
         raise ValidationFailed.field("reviewStartTime", f"nobody is reviewing {document.id}")
@@ -486,8 +486,8 @@ def overwrite_matches(
     override: bool = False,
 ) -> KycDocument:
     """A person corrects what was read from the document."""
-    now = clock.now()
     document = get(session, principal.organization_id, document_id, for_update=True)
+    now = clock.now()  # once the row is ours: decisions are dated in the order they were made
     if body.type != document.document_type:
         raise ValidationFailed.field(
             "type", f"the document is {document.document_type}, not {body.type}"
