@@ -161,8 +161,8 @@ def start_review(
     session: Session, principal: Principal, check_id: str, *, override: bool = False
 ) -> AmlCheck:
     """A person takes the check; others get a 409 until they stop or the hold lapses."""
-    now = clock.now()
     check = get(session, principal.organization_id, check_id, for_update=True)
+    now = clock.now()  # once the row is ours: decisions are dated in the order they were made
     if check.status not in OPEN:
         raise ValidationFailed.field(
             "status", f"{check.id} is {check.status}; only a check waiting for review is held"
@@ -185,8 +185,8 @@ def stop_review(
     session: Session, principal: Principal, check_id: str, *, override: bool = False
 ) -> AmlCheck:
     """The person lets the check go; it waits for review again."""
-    now = clock.now()
     check = get(session, principal.organization_id, check_id, for_update=True)
+    now = clock.now()  # once the row is ours: decisions are dated in the order they were made
     if check.status != AmlCheckStatus.IN_REVIEW or reviews.review_holder(check, now) is None:
         raise ValidationFailed.field("reviewStartTime", f"nobody is reviewing {check.id}")
     held_by = check.reviewer_name
@@ -211,8 +211,8 @@ def review(
 ) -> AmlCheck:
     """A person decides: the hits are the customer (confirmed-match) or are not
     (false-positive). A decision against one in force reverses it."""
-    now = clock.now()
     check = get(session, principal.organization_id, check_id, for_update=True)
+    now = clock.now()  # once the row is ours: decisions are dated in the order they were made
     if status not in DECISIONS:
         raise ValidationFailed.field("status", "must be confirmed-match or false-positive")
     if not check.hits:
