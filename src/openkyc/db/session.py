@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import weakref
@@ -196,6 +197,33 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 SessionFactory: TypeAlias = "sessionmaker[Session]"
+
+
+class UnitOfWork:
+    """A session and its transaction (``unit_of_work``), ended exactly once by whoever holds
+    it (for a request: the endpoint's thread, see ``openkyc.web.routing``)."""
+
+    def __init__(self, maker: SessionFactory) -> None:
+        self._work: Generator[Session] = unit_of_work(maker)
+        self.session = next(self._work)
+        self.ended = False
+
+    @property
+    def idle(self) -> bool:
+        """Nothing was read or written: ending it touches no database (no hand-off needed)."""
+        session = self.session
+        return not (session.in_transaction() or session.new or session.dirty or session.deleted)
+
+    def commit(self) -> None:
+        """Commit (a collision with another request's writes raises ``Conflict``)."""
+        self.ended = True
+        next(self._work, None)
+
+    def roll_back(self, error: BaseException) -> None:
+        """Roll back; raises ``error`` (or the error it stands for)."""
+        self.ended = True
+        with contextlib.suppress(StopIteration):
+            self._work.throw(error)
 
 
 @dataclass

@@ -15,19 +15,17 @@ endpoint takes it as an argument; on any other route it refuses to run at all.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import operator
-from collections.abc import Callable, Coroutine, Generator
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from openkyc.db.session import unit_of_work
+from openkyc.db.session import SessionFactory, UnitOfWork
 
 # Keys of the request's ASGI scope (the same dict every Request object of the request reads).
 _ONE_HOP = "openkyc.one_hop"
@@ -39,34 +37,7 @@ _REQUEST = "openkyc_request"
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
-class UnitOfWork:
-    """The request's session and its transaction (``unit_of_work``), ended exactly once: by
-    the endpoint's thread on a :class:`OneHopRoute`, otherwise by the session dependency."""
-
-    def __init__(self, maker: sessionmaker[Session]) -> None:
-        self._work: Generator[Session] = unit_of_work(maker)
-        self.session = next(self._work)
-        self.ended = False
-
-    @property
-    def idle(self) -> bool:
-        """Nothing was read or written: ending it touches no database (no hand-off needed)."""
-        session = self.session
-        return not (session.in_transaction() or session.new or session.dirty or session.deleted)
-
-    def commit(self) -> None:
-        """Commit (a collision with another request's writes raises ``Conflict``)."""
-        self.ended = True
-        next(self._work, None)
-
-    def roll_back(self, error: BaseException) -> None:
-        """Roll back; raises ``error`` (or the error it stands for)."""
-        self.ended = True
-        with contextlib.suppress(StopIteration):
-            self._work.throw(error)
-
-
-def open_unit_of_work(request: Request, maker: sessionmaker[Session]) -> UnitOfWork:
+def open_unit_of_work(request: Request, maker: SessionFactory) -> UnitOfWork:
     """The request's unit of work, for the endpoint's thread to end."""
     work = UnitOfWork(maker)
     request.scope[_UNIT_OF_WORK] = work
