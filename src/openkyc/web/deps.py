@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from starlette.concurrency import run_in_threadpool
 
 from openkyc.auth import service as auth
 from openkyc.config import Settings
@@ -31,35 +30,18 @@ from openkyc.web.routing import in_endpoint_thread, open_unit_of_work
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def _session(request: Request) -> AsyncIterator[OrmSession]:
+async def _session(request: Request) -> OrmSession:
     """The request's unit of work: services flush, the transaction commits before the response
     leaves (a collision with another request's writes is a 409, see ``unit_of_work``).
 
-    Opening a session touches no database, so it happens on the event loop. On a
-    ``OneHopRoute`` the endpoint's thread commits or rolls back (``openkyc.web.routing``);
-    what is left to end here (an endpoint that never ran) is ended without a hand-off when it
-    read nothing."""
+    Opening a session touches no database, so it happens on the event loop. The endpoint's
+    thread commits or rolls back; the route ends what it left open (``openkyc.web.routing``)."""
     state = request.app.state
     maker = state.write_sessionmaker if request.method not in SAFE_METHODS else state.sessionmaker
-    work = open_unit_of_work(request, maker)
-    try:
-        yield work.session
-    except BaseException as error:
-        if not work.ended:
-            await _end(work.idle, work.roll_back, error)
-        raise
-    if not work.ended:
-        await _end(work.idle, work.commit)
+    return open_unit_of_work(request, maker).session
 
 
-async def _end(idle: bool, end: Callable[..., None], *arguments: BaseException) -> None:
-    if idle:
-        end(*arguments)
-    else:
-        await run_in_threadpool(end, *arguments)
-
-
-Session = Annotated[OrmSession, Depends(_session, scope="function")]
+Session = Annotated[OrmSession, Depends(_session)]
 
 
 def _read_session(request: Request) -> Iterator[OrmSession]:

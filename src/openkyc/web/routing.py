@@ -8,6 +8,10 @@ work runs in a single hand-off: the dependencies declared with :func:`in_endpoin
 request's unit of work, in that order, in one thread. The event loop keeps what never blocks:
 parsing, opening a session (no connection is taken until the first query), rendering.
 
+The route, not a generator dependency, ends a unit of work its endpoint's thread left open (a
+request refused before its endpoint ran, an endpoint that is a coroutine): a generator costs
+FastAPI an exit stack entered and left on every request, where a ``try`` here costs nothing.
+
 A dependency declared this way hands the endpoint its value, never anything else: it is
 resolved before the endpoint runs, on every route of :class:`OneHopRoute`, whether or not the
 endpoint takes it as an argument; on any other route it refuses to run at all.
@@ -38,10 +42,27 @@ Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
 def open_unit_of_work(request: Request, maker: SessionFactory) -> UnitOfWork:
-    """The request's unit of work, for the endpoint's thread to end."""
+    """The request's unit of work, for the endpoint's thread to end (or the route, when the
+    endpoint's thread never ran). Only on a :class:`OneHopRoute`, which ends it."""
+    if not request.scope.get(_ONE_HOP):
+        raise RuntimeError("a unit of work is opened only on a OneHopRoute")
     work = UnitOfWork(maker)
     request.scope[_UNIT_OF_WORK] = work
     return work
+
+
+async def _end_work(request: Request, error: BaseException | None = None) -> None:
+    """Commit (``error`` None) or roll back the request's unit of work if it is still open;
+    a rollback raises ``error`` (or what it stands for). Without a hand-off when it read
+    nothing."""
+    work: UnitOfWork | None = request.scope.get(_UNIT_OF_WORK)
+    if work is None or work.ended:
+        return
+    end = work.commit if error is None else functools.partial(work.roll_back, error)
+    if work.idle:
+        end()
+    else:
+        await run_in_threadpool(end)
 
 
 class Deferred:
@@ -140,7 +161,7 @@ def _one_hop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     run: Callable[..., Any]
     if inspect.iscoroutinefunction(endpoint):
         # Its own awaits stay on the loop; the deferred dependencies take one hand-off, and
-        # the session dependency ends the transaction.
+        # the route ends the transaction.
         async def run_async(**arguments: Any) -> Any:
             request = request_of(arguments)
             if request.scope.get(_DEFERRED):
@@ -188,13 +209,23 @@ class OneHopRoute(APIRoute):
         async def one_hop(request: Request) -> Response:
             request.scope[_ONE_HOP] = True
             try:
-                return await handle(request)
-            except Exception:
+                response = await handle(request)
+            except Exception as error:
                 # Refused before its endpoint ran (a malformed query or body): the
                 # credentials still answer first (401, 403, 429 before 422), and the rate
                 # limit counts the request, as when they were checked in that order.
-                if _unresolved(request):
-                    await run_in_threadpool(_resolve_all, request, {})
+                try:
+                    if _unresolved(request):
+                        await run_in_threadpool(_resolve_all, request, {})
+                except Exception as refused:
+                    await _end_work(request, refused)
+                    raise
+                await _end_work(request, error)
                 raise
+            except BaseException as error:  # cancelled: nothing is kept
+                await _end_work(request, error)
+                raise
+            await _end_work(request)
+            return response
 
         return one_hop
