@@ -14,10 +14,13 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from openkyc.db.session import Database
 from openkyc.errors import Unauthorized
 from openkyc.web import problems
 from openkyc.web.app import api_routers, backoffice_routers
 from openkyc.web.routing import OneHopRoute, in_endpoint_thread
+from tests.backoffice.screen import form_token, screen
+from tests.fixtures.people import make_team
 from tests.fixtures.tenants import Tenant
 
 
@@ -57,6 +60,27 @@ def test_a_write_takes_one_hand_off_and_is_committed(api: TestClient, hand_offs:
     assert api.put(f"/customers/{customer_id}", json=body).status_code == 200
     assert len(hand_offs) == 1
     assert api.get(f"/customers/{customer_id}").json()["primaryAddress"]["firstName"] == "Grace"
+
+
+def test_a_back_office_page_reads_its_person_in_the_pages_hand_off(
+    app: FastAPI, client: TestClient, tenant: Tenant, database: Database, hand_offs: list[str]
+) -> None:
+    team = make_team(database, client, tenant.organization_id)
+    with screen(app, team.rita.email) as rita:
+        hand_offs.clear()
+        page = rita.get("/backoffice/dashboard")
+        assert page.status_code == 200 and "Rita" in page.text
+        assert len(hand_offs) == 1
+        # A form is read after its person is known: the person takes a hand-off of its own.
+        token = form_token(page)
+        hand_offs.clear()
+        sent = rita.client.post(
+            "/backoffice/signout", data={"csrf_token": token}, follow_redirects=False
+        )
+        assert sent.status_code == 303 and sent.headers["location"] == "/backoffice/signin"
+        assert len(hand_offs) == 2
+    with screen(app) as nobody:
+        assert nobody.get("/backoffice/dashboard").status_code == 303
 
 
 def test_a_refused_credential_takes_one_hand_off_and_reaches_no_endpoint(

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from openkyc import clock
 from openkyc.auth import service as auth
@@ -21,12 +20,14 @@ from openkyc.timeline.enums import TriggeredBy
 from openkyc.users import roles
 from openkyc.users.enums import Role
 from openkyc.web.deps import AppSettings, Session
+from openkyc.web.routing import credentials_first, in_endpoint_thread
 
 FORM_TOKEN = "csrf_token"
 
 
-def _cookies(settings: AppSettings) -> SessionCookies:
-    """The seals of the back office's cookies (keys derived from the deployment's secret)."""
+async def _cookies(settings: AppSettings) -> SessionCookies:
+    """The seals of the back office's cookies (keys derived from the deployment's secret; no
+    blocking work, so on the event loop rather than a hand-off of its own)."""
     return SessionCookies(settings)
 
 
@@ -61,8 +62,8 @@ async def check_form_token(request: Request, visit: Visit) -> None:
     _refuse_nul(form.multi_items())
 
 
-def _principal(session: OrmSession, visit: Visit | None) -> Principal:
-    if visit is None or visit.token is None:
+def _principal(session: OrmSession, visit: Visit) -> Principal:
+    if visit.token is None:
         raise SignInRequired()
     try:
         principal = auth.principal_from_jwt(session, visit.token)
@@ -73,29 +74,54 @@ def _principal(session: OrmSession, visit: Visit | None) -> Principal:
     return principal
 
 
-async def signed_in(request: Request, session: Session, cookies: Cookies) -> Principal:
-    """The signed-in person; every request renews the idle timeout."""
-    now = clock.now()
-    visit = cookies.open(request.cookies.get(COOKIE), now)
-    # The person is read from the database: in a worker thread, never on the event loop.
-    principal = await run_in_threadpool(_principal, session, visit)
-    assert visit is not None
+async def _visit(request: Request, cookies: Cookies) -> Visit:
+    """The visit of the session cookie, opened on the event loop (no database)."""
+    visit = cookies.open(request.cookies.get(COOKIE), clock.now())
+    if visit is None:
+        raise SignInRequired()
+    return visit
+
+
+def _signed_in(
+    request: Request, session: Session, cookies: Cookies, visit: Annotated[Visit, Depends(_visit)]
+) -> Principal:
+    """The signed-in person, read from the database in the endpoint's thread (no hand-off of
+    its own); every request renews the idle timeout."""
+    principal = _principal(session, visit)
     request.state.visit = visit
     request.state.person = principal
-    keep(request, cookies, COOKIE, cookies.seal(visit, now))
-    await check_form_token(request, visit)
+    keep(request, cookies, COOKIE, cookies.seal(visit, clock.now()))
+    _refuse_nul(request.query_params.multi_items())
     authors.bind(session, authors.Author(principal.actor_id, principal.name, TriggeredBy.APP))
     return principal
 
 
-def _admin(person: Annotated[Principal, Depends(signed_in)]) -> Principal:
+SignedIn = Annotated[Principal, Depends(in_endpoint_thread(_signed_in))]
+
+
+async def signed_in(
+    request: Request, person: SignedIn, visit: Annotated[Visit, Depends(_visit)]
+) -> Principal:
+    """The signed-in person and, for a form, the token it must carry. The form is read on the
+    event loop after the person is known, so only a form's person takes a hand-off before the
+    endpoint's; any other request's is read in the endpoint's thread."""
+    if request.method == "POST":
+        await credentials_first(request)
+        await check_form_token(request, visit)
+    return person
+
+
+# What an endpoint takes: the person (resolved in its thread, see openkyc.web.routing).
+Person = Annotated[Principal, Depends(signed_in)]
+
+
+def _admin(person: Person) -> Principal:
     if person.role != Role.ADMIN:
         raise Forbidden("Only an admin may open the settings")
     return person
 
 
-Person = Annotated[Principal, Depends(signed_in)]
-Admin = Annotated[Principal, Depends(_admin)]
+Admin = Annotated[Principal, Depends(in_endpoint_thread(_admin))]
 
 
 def may(person: Principal, operation_id: str) -> bool:
