@@ -1,13 +1,15 @@
 """Throughput and latency of openkyc's customer and KYC request endpoints under concurrent load
 on loopback.
 
-Starts ``openkyc serve`` in a subprocess (embedded SQLite in a temporary folder, or the
-PostgreSQL of ``--database-url`` in a schema of its own, dropped afterwards), seeds customers
-through the API and ``--kyc-requests`` KYC requests (with their documents) straight into the
-database in bulk, then for each endpoint warms up and keeps ``--connections`` keep-alive
-connections busy for ``--seconds``. Every figure is also given as a ratio to ``GET /health``
-(no database, no authentication) measured in the same run, so the table says what the
-endpoint's own work costs on this machine rather than how fast the machine is.
+Starts ``openkyc serve --no-worker`` (an API node) in a subprocess (embedded SQLite in a
+temporary folder, or the PostgreSQL of ``--database-url`` in a schema of its own, dropped
+afterwards), seeds customers through the API and ``--kyc-requests`` KYC requests (with their
+documents) straight into the database in bulk, then for each endpoint warms up and keeps
+``--connections`` keep-alive connections busy for ``--seconds``. Every figure is also given as
+a ratio to ``GET /health`` (no database, no authentication) measured in the same run, so the
+table says what the endpoint's own work costs on this machine rather than how fast the machine
+is. ``GET /customers/{id}`` is then measured beside a minimal FastAPI + ORM app in interleaved
+rounds (``customer_read_rounds``).
 
     python benchmarks/api.py                       # embedded SQLite
     python benchmarks/api.py --database-url postgresql://postgres@127.0.0.1:5432/test
@@ -30,10 +32,10 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from statistics import median
+from statistics import median, quantiles
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, insert, text
@@ -161,11 +163,15 @@ def measure(
     expected: int,
     args: argparse.Namespace,
     pid: int,
+    seconds: float | None = None,
+    warmup: float | None = None,
 ) -> Result:
-    asyncio.run(load(base, make_request, expected, args.connections, args.warmup))
+    warmup = args.warmup if warmup is None else warmup
+    if warmup > 0:
+        asyncio.run(load(base, make_request, expected, args.connections, warmup))
     cpu_before = cpu_seconds(pid)
     ok, errors, elapsed, latencies = asyncio.run(
-        load(base, make_request, expected, args.connections, args.seconds)
+        load(base, make_request, expected, args.connections, seconds or args.seconds)
     )
     cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000 / max(ok, 1)
     return Result(name, ok, errors, elapsed, latencies, cpu_ms)
@@ -340,8 +346,9 @@ def free_port() -> int:
 def server(
     url: str, folder: Path, api_key: str, source: str | None = None, name: str = "server"
 ) -> Iterator[tuple[int, int]]:
-    """``openkyc serve`` as a deployment runs it, bootstrapped with a known key; ``source``
-    is another tree's ``src`` folder to run instead of the installed openkyc."""
+    """``openkyc serve --no-worker`` as a deployment runs an API node, bootstrapped with a
+    known key; ``source`` is another tree's ``src`` folder to run instead of the installed
+    openkyc."""
     port = free_port()
     environment = {
         **os.environ,
@@ -359,7 +366,9 @@ def server(
     log = folder / f"{name}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "openkyc", "serve"],
+            # An API node (docs/scaling.md): the embedded worker's polling of the job and
+            # webhook queues is no work of a request, and the minimal app has none.
+            [sys.executable, "-m", "openkyc", "serve", "--no-worker"],
             env=environment,
             stdout=output,
             stderr=output,
@@ -490,10 +499,17 @@ def customer_read_rounds(
     url: str, folder: Path, ids: list[str], pid: int, args: argparse.Namespace
 ) -> list[dict[str, Result]]:
     """``GET /customers/{id}`` of openkyc, of the minimal app and of each ``--compare-with``
-    tree, in turn for ``--rounds`` rounds (the order moves by one each round), on the same
-    database and rows: what each costs beside the others under the same load."""
+    tree, interleaved for ``--rounds`` rounds of ``--round-seconds`` each, on the same
+    database and rows. Every server is warmed up once; then each round measures them one
+    after the other, in the order of the round before reversed (A B, B A, A B, ...), so a
+    load that rises or falls through the run weighs on each alike. Ratios are taken within a
+    round: what each costs beside the others under the same load."""
     api_key = args.api_key
     randomizer = random.Random(5)
+
+    def read() -> Request:
+        return Request("GET", f"/customers/{randomizer.choice(ids)}")
+
     with ExitStack() as stack:
         servers = {"openkyc": pid}
         ports = {"openkyc": args.port}
@@ -505,18 +521,23 @@ def customer_read_rounds(
                 server(url, folder, api_key, source, name)
             )
         names = list(servers)
+        for name in names:
+            base = ("127.0.0.1", ports[name], api_key)
+            asyncio.run(load(base, read, 200, args.connections, args.warmup))
         rounds = []
         for number in range(args.rounds):
-            turn = names[number % len(names) :] + names[: number % len(names)]
+            turn = names if number % 2 == 0 else names[::-1]
             rounds.append(
                 {
                     name: measure(
                         name,
                         ("127.0.0.1", ports[name], api_key),
-                        lambda: Request("GET", f"/customers/{randomizer.choice(ids)}"),
+                        read,
                         200,
                         args,
                         servers[name],
+                        seconds=args.round_seconds,
+                        warmup=0,
                     )
                     for name in turn
                 }
@@ -524,31 +545,46 @@ def customer_read_rounds(
     return rounds
 
 
+def _quartiles(values: list[float], digits: int) -> str:
+    """Median and the middle half: ``1.02 [0.91-1.10]`` (a round or two that other work on
+    the machine upset move neither)."""
+    ordered = sorted(values)
+    low, _, high = quantiles(ordered, n=4, method="inclusive") if len(ordered) > 1 else ordered * 3
+    return f"{median(ordered):.{digits}f} [{low:.{digits}f}-{high:.{digits}f}]"
+
+
+def pooled(name: str, results: list[Result]) -> Result:
+    """The rounds of one server as one measurement: every request, every second, all CPU."""
+    requests = sum(r.requests for r in results)
+    cpu_ms = sum(r.cpu_ms * r.requests for r in results) / max(requests, 1)
+    return Result(
+        name,
+        requests,
+        sum(r.errors for r in results),
+        sum(r.seconds for r in results),
+        [latency for r in results for latency in r.latencies_ms],
+        cpu_ms,
+    )
+
+
 def rounds_table(rounds: list[dict[str, Result]]) -> str:
+    order = sorted(rounds[0], key=lambda n: (n != "openkyc", n == "minimal app", n))
     rows = [
-        f"GET /customers/{{id}} in {len(rounds)} rounds, each server in turn",
-        f"{'round':<6} {'server':<24} {'req/s':>6} {'p50 ms':>7} {'CPU ms':>7} "
-        f"{'req/s vs minimal':>16} {'CPU vs minimal':>14} {'errors':>6}",
+        f"GET /customers/{{id}} in {len(rounds)} interleaved rounds: every round's requests "
+        "together, and the ratio to the minimal app within each round (median [middle half])",
+        f"{'server':<24} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms':>7} "
+        f"{'req/s vs minimal':>18} {'p99 vs minimal':>18} {'CPU vs minimal':>18} {'errors':>6}",
     ]
-    for number, results in enumerate(rounds, start=1):
-        minimal = results["minimal app"]
-        for name in sorted(results, key=lambda n: (n != "openkyc", n == "minimal app", n)):
-            r = results[name]
-            rows.append(
-                f"{number:<6} {name:<24} {r.rps:>6.0f} {r.percentile(0.5):>7.2f} "
-                f"{r.cpu_ms:>7.2f} {r.rps / minimal.rps:>16.2f} "
-                f"{r.cpu_ms / minimal.cpu_ms:>14.2f} {r.errors:>6}"
-            )
-    for name in rounds[0]:
-        ratios = [
-            (r[name].rps / r["minimal app"].rps, r[name].cpu_ms / r["minimal app"].cpu_ms)
-            for r in rounds
-        ]
+    for name in order:
+        whole = pooled(name, [r[name] for r in rounds])
+        paired = [(r[name], r["minimal app"]) for r in rounds]
+        rps = [a.rps / b.rps for a, b in paired]
+        p99 = [a.percentile(0.99) / b.percentile(0.99) for a, b in paired]
+        cpu = [a.cpu_ms / b.cpu_ms for a, b in paired]
         rows.append(
-            f"{'median':<6} {name:<24} {median(r[name].rps for r in rounds):>6.0f} "
-            f"{median(r[name].percentile(0.5) for r in rounds):>7.2f} "
-            f"{median(r[name].cpu_ms for r in rounds):>7.2f} "
-            f"{median(q for q, _ in ratios):>16.2f} {median(c for _, c in ratios):>14.2f}"
+            f"{name:<24} {whole.rps:>6.0f} {whole.percentile(0.5):>7.2f} "
+            f"{whole.percentile(0.99):>7.2f} {whole.cpu_ms:>7.2f} {_quartiles(rps, 2):>18} "
+            f"{_quartiles(p99, 2):>18} {_quartiles(cpu, 2):>18} {whole.errors:>6}"
         )
     return "\n".join(rows)
 
@@ -611,7 +647,7 @@ def run(args: argparse.Namespace) -> None:
             rounds = [] if args.no_baseline else customer_read_rounds(url, folder, ids, pid, args)
             if rounds:
                 results.insert(
-                    2, replace(rounds[0]["minimal app"], name="  minimal FastAPI + ORM app")
+                    2, pooled("  minimal FastAPI + ORM app", [r["minimal app"] for r in rounds])
                 )
             sizes = []
             have = args.customers
@@ -660,8 +696,15 @@ def main() -> None:
     parser.add_argument(
         "--rounds",
         type=int,
-        default=3,
-        help="rounds of GET /customers/{id} beside the minimal app (and --compare-with)",
+        default=20,
+        help="interleaved rounds of GET /customers/{id} beside the minimal app (and "
+        "--compare-with)",
+    )
+    parser.add_argument(
+        "--round-seconds",
+        type=float,
+        default=1.5,
+        help="measured time of each server in each round",
     )
     parser.add_argument(
         "--compare-with",
