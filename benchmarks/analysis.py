@@ -484,6 +484,9 @@ def main() -> None:
         "--genuine-seed", type=int, default=0, help="Seed of the genuine-looking renders."
     )
     parser.add_argument(
+        "--jobs", type=int, default=1, help="Processes sharing the genuine-looking renders."
+    )
+    parser.add_argument(
         "--documents-only", action="store_true", help="Only the whole-document figures."
     )
     parser.add_argument(
@@ -506,7 +509,12 @@ def main() -> None:
         None
         if args.no_genuine
         else documents_bench.bench_genuine(
-            entries, root, args.genuine_documents, args.genuine_variants, args.genuine_seed
+            entries,
+            root,
+            args.genuine_documents,
+            args.genuine_variants,
+            args.genuine_seed,
+            args.jobs,
         )
     )
     scans = documents_bench.glare_on_clean_scans(entries, root, GLARE_ABOVE)

@@ -3,6 +3,8 @@ genuine-looking documents rendered here (see benchmarks/phone.py). Used by analy
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
 import statistics
 import sys
 import time
@@ -202,24 +204,37 @@ class GenuineDocument:
     seed: int
 
 
+SAME_PHOTOGRAPH = 0.2  # two files of one person this close are one photograph resized
+
+
 def genuine_documents(
     people: dict[str, list[Path]], count: int, seed: int
 ) -> list[GenuineDocument]:
-    """``count`` documents, the people in turn; each person's ordered pairs of two
-    different photos (printed, selfie) in turn, each pair once as a passport and once as an
-    ID card before any pair comes back; every third portrait printed grey."""
-    pairs = {
-        who: [(a, b) for a in photos for b in photos if a != b]
-        for who, photos in sorted(people.items())
-    }
+    """``count`` documents, the people in turn. Each person's ordered pairs of two
+    different photographs (printed, selfie) come in turn, every photo printed once before
+    any is printed again, and each pair once as a passport and once as an ID card before a
+    pair comes back; every third portrait is printed grey. Two files of one photograph
+    (one a resized copy of the other) are not a pair: a selfie is taken anew."""
+    faces: dict[Path, np.ndarray | None] = {}
+    pairs = {}
+    for who, photos in sorted(people.items()):
+        n = len(photos)
+        ordered = [(photos[i], photos[(i + step) % n]) for step in range(1, n) for i in range(n)]
+        pairs[who] = [
+            (a, b)
+            for a, b in ordered
+            if (_distance(_selfie_embedding(a, faces), _selfie_embedding(b, faces)) or 1.0)
+            > SAME_PHOTOGRAPH
+        ]
+    pairs = {who: own for who, own in pairs.items() if own}
     out: list[GenuineDocument] = []
     round_ = 0
     while len(out) < count and pairs:
-        for index, (who, own) in enumerate(pairs.items()):
+        for who, own in pairs.items():
             if len(out) == count:
                 break
             photo, selfie = own[round_ % len(own)]
-            card = (round_ // len(own) + index) % 2 == 1
+            card = (round_ + round_ // len(own)) % 2 == 1
             k = len(out)
             out.append(GenuineDocument(who, photo, selfie, card, k % 3 == 2, seed + k))
         round_ += 1
@@ -263,84 +278,117 @@ def _sides(doc: GenuineDocument, who: phone.Identity) -> list[tuple[str, Image.I
 
 
 def bench_genuine(
-    entries: list[dict[str, Any]], root: Path, count: int, variants: int, seed: int = 0
+    entries: list[dict[str, Any]],
+    root: Path,
+    count: int,
+    variants: int,
+    seed: int = 0,
+    jobs: int = 1,
 ) -> GenuineScore:
     """``count`` genuine-looking documents, each analysed as rendered and as ``variants``
     phone-like captures with the true customer and another photo of the holder as selfie,
     and three negatives each (someone else's selfie, another last name, an expired
-    document), each negative on one of the document's captures in turn."""
-    score = GenuineScore()
+    document), each negative on one of the document's captures in turn. ``jobs``
+    processes share the documents; each document's figures are its own, whatever the
+    number of processes."""
     people = _people(entries, root)
-    faces: dict[Path, np.ndarray | None] = {}
-    for doc in genuine_documents(people, count, seed):
-        score.documents += 1
-        holder = phone.identity(doc.seed)
-        customer = Person(holder.given.title(), holder.surname.title(), dob=holder.birth)
-        sides = _sides(doc, holder)
-        captured = [phone.captures(image, doc.seed, variants) for _, image in sides]
-        kinds = [kind for kind, _ in captured[0]]
-        selfie = InputFile(doc.selfie.read_bytes(), "face-proof")
-        photos = _distance(
-            _selfie_embedding(doc.photo, faces), _selfie_embedding(doc.selfie, faces)
-        )
-        others = [p for who, paths in people.items() if who != doc.who for p in paths]
-        label = f"{doc.who} {'card' if doc.card else 'passport'} #{doc.seed}"
-        label += " grey" if doc.grey else ""
-        for i, kind in enumerate(kinds):
-            files = [
-                InputFile(phone.encode(c[i][1]), tag)
-                for c, (tag, _) in zip(captured, sides, strict=True)
-            ]
-            result = _analyse([*files, selfie], customer, score)
-            score.runs += 1
-            score.accepted += result.decision == "accepted"
-            tally = score.by_kind.setdefault(kind, [0, 0])
-            tally[0] += 1
-            tally[1] += result.decision == "accepted"
-            if result.decision == "rejected":
-                score.rejected += 1
-                score.rejections.append(f"{label} {kind}: {_why(result)}")
-            elif result.decision != "accepted":
-                score.held.append(f"{label} {kind}: {_why(result)}")
-            distance = result.parsed_data.get("faceDistance")
-            if distance is not None:
-                (score.same_grey if doc.grey else score.same).append(distance)
-                if photos is not None:
-                    score.shift.append(distance - photos)
-            portrait = result.fingerprints.portrait_embedding
-            for other in others:
-                d = _distance(portrait, _selfie_embedding(other, faces))
-                if d is not None:
-                    score.different.append(d)
-        stranger = others[doc.seed % len(others)]
-        expired = phone.identity(doc.seed, expired=True)
-        negatives = [
-            (
-                "someone else's selfie",
-                sides,
-                InputFile(stranger.read_bytes(), "face-proof"),
-                customer,
-            ),
-            (
-                "another last name",
-                sides,
-                selfie,
-                Person(customer.first_name, "Oyelowo-Smith", dob=customer.dob),
-            ),
-            ("expired", _sides(doc, expired), selfie, customer),
+    documents = genuine_documents(people, count, seed)
+    task = functools.partial(_bench_document, people=people, variants=variants)
+    if jobs > 1:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(task, documents, chunksize=1)
+    else:
+        parts = [task(doc) for doc in documents]
+    score = GenuineScore()
+    for part in parts:
+        for name, value in vars(part).items():
+            if isinstance(value, dict):
+                for kind, (runs, accepted) in value.items():
+                    tally = score.by_kind.setdefault(kind, [0, 0])
+                    tally[0] += runs
+                    tally[1] += accepted
+            else:
+                setattr(score, name, getattr(score, name) + value)
+    return score
+
+
+_FACES: dict[Path, np.ndarray | None] = {}
+
+
+def _bench_document(
+    doc: GenuineDocument, people: dict[str, list[Path]], variants: int
+) -> GenuineScore:
+    score = GenuineScore(documents=1)
+    faces = _FACES
+    holder = phone.identity(doc.seed)
+    customer = Person(holder.given.title(), holder.surname.title(), dob=holder.birth)
+    sides = _sides(doc, holder)
+    captured = [phone.captures(image, doc.seed, variants) for _, image in sides]
+    kinds = [kind for kind, _ in captured[0]]
+    selfie = InputFile(doc.selfie.read_bytes(), "face-proof")
+    photos = _distance(_selfie_embedding(doc.photo, faces), _selfie_embedding(doc.selfie, faces))
+    others = [p for who, paths in people.items() if who != doc.who for p in paths]
+    label = f"{doc.who} {doc.photo.name}->{doc.selfie.name}"
+    label += f" {'card' if doc.card else 'passport'} #{doc.seed}{' grey' if doc.grey else ''}"
+    for i, kind in enumerate(kinds):
+        files = [
+            InputFile(phone.encode(c[i][1]), tag)
+            for c, (tag, _) in zip(captured, sides, strict=True)
         ]
-        for k, (what, pages, face, person) in enumerate(negatives):
-            i = (doc.seed + k) % len(kinds)
-            files = [
-                InputFile(phone.encode(phone.captures(image, doc.seed, variants)[i][1]), tag)
-                for tag, image in pages
-            ]
-            result = _analyse([*files, face], person, score)
-            score.negatives += 1
-            if result.decision == "accepted":
-                score.negatives_accepted += 1
-                score.negatives_let_through.append(f"{label} {kinds[i]} {what}: {_why(result)}")
-        print(f"  genuine {label}: done", file=sys.stderr)
+        result = _analyse([*files, selfie], customer, score)
+        score.runs += 1
+        score.accepted += result.decision == "accepted"
+        tally = score.by_kind.setdefault(kind, [0, 0])
+        tally[0] += 1
+        tally[1] += result.decision == "accepted"
+        if result.decision == "rejected":
+            score.rejected += 1
+            score.rejections.append(f"{label} {kind}: {_why(result)}")
+        elif result.decision != "accepted":
+            score.held.append(f"{label} {kind}: {_why(result)}")
+        distance = result.parsed_data.get("faceDistance")
+        if distance is not None:
+            (score.same_grey if doc.grey else score.same).append(distance)
+            if photos is not None:
+                score.shift.append(distance - photos)
+        portrait = result.fingerprints.portrait_embedding
+        for other in others:
+            d = _distance(portrait, _selfie_embedding(other, faces))
+            if d is not None:
+                score.different.append(d)
+    stranger = others[doc.seed % len(others)]
+    expired = phone.identity(doc.seed, expired=True)
+    negatives = [
+        (
+            "someone else's selfie",
+            captured,
+            InputFile(stranger.read_bytes(), "face-proof"),
+            customer,
+        ),
+        (
+            "another last name",
+            captured,
+            selfie,
+            Person(customer.first_name, "Oyelowo-Smith", dob=customer.dob),
+        ),
+        (
+            "expired",
+            [phone.captures(image, doc.seed, variants) for _, image in _sides(doc, expired)],
+            selfie,
+            customer,
+        ),
+    ]
+    for k, (what, pages, face, person) in enumerate(negatives):
+        i = (doc.seed + k) % len(kinds)
+        files = [
+            InputFile(phone.encode(c[i][1]), tag) for c, (tag, _) in zip(pages, sides, strict=True)
+        ]
+        result = _analyse([*files, face], person, score)
+        score.negatives += 1
+        if result.decision == "accepted":
+            score.negatives_accepted += 1
+            score.negatives_let_through.append(f"{label} {kinds[i]} {what}: {_why(result)}")
+    print(f"  genuine {label}: done", file=sys.stderr)
     return score
 
 
