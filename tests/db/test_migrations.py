@@ -103,7 +103,7 @@ def test_checks_made_before_inheritance_get_their_person_s_key(
                 session.commit()
             made = _person_keys(engine)
             assert sorted(k is None for k in made.values()) == [False, True]
-            _migrate(engine, command.downgrade, "0021")
+            _migrate(engine, command.downgrade, "0022")
             _migrate(engine, command.upgrade, "head")
             assert _person_keys(engine) == made
         finally:

@@ -5,8 +5,8 @@ number), so that a new check finds the reviewed checks of the same person, and t
 whose status it inherited, with the reasons. The checks made before get their person's key
 from the data they screened; their phone number was not kept.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from alembic import op
 
 from openkyc.db.types import JSONType
 
-revision = "0022"
-down_revision = "0021"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
