@@ -75,6 +75,7 @@ def create(session: Session, organization_id: str, data: KycRequestIn, links: Li
         redirect_url=data.redirectUrl,
         reason=data.reason,
         short_code=tokens.new_short_code(),
+        ui_version=data.uiVersion,
         match_level=data.matchLevel,
         expiration_time=_future(data.expirationTime, now)
         if data.expirationTime
@@ -124,6 +125,8 @@ def patch(
         values["match_level"] = data.matchLevel
     if "expirationTime" in given and data.expirationTime is not None:
         values["expiration_time"] = _future(data.expirationTime, now)
+    if "uiVersion" in given:
+        values["ui_version"] = data.uiVersion
     if not any(getattr(request, k) != v for k, v in values.items()):
         return request, False
     for name, value in values.items():
