@@ -551,6 +551,14 @@ def glare_spot(page: Image.Image, *, centre: tuple[float, float] = (0.62, 0.4)) 
     return Image.fromarray(np.clip(shone, 0, 255).astype(np.uint8))
 
 
+def whitened(page: Image.Image) -> Image.Image:
+    """The page as a scanner with a low white point gives it: the paper clipped to white,
+    the print as dark as before."""
+    pixels = np.asarray(page.convert("RGB"), np.float32)
+    pixels = pixels * 255 / np.percentile(pixels, 60)
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+
+
 def darkened(page: Image.Image, factor: float = 0.2) -> Image.Image:
     """The page in a dim room: every pixel at ``factor`` of its brightness."""
     pixels = np.asarray(page.convert("RGB"), np.float32) * factor

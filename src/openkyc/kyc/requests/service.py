@@ -85,6 +85,7 @@ def create(
         redirect_url=data.redirectUrl,
         reason=data.reason,
         short_code=tokens.new_short_code(),
+        ui_version=data.uiVersion,
         match_level=data.matchLevel,
         expiration_time=_future(data.expirationTime, now)
         if data.expirationTime
@@ -138,6 +139,8 @@ def patch(
         values["match_level"] = data.matchLevel
     if "expirationTime" in given and data.expirationTime is not None:
         values["expiration_time"] = _future(data.expirationTime, now)
+    if "uiVersion" in given:
+        values["ui_version"] = data.uiVersion
     if any(getattr(request, k) != v for k, v in values.items()):
         for name, value in values.items():
             setattr(request, name, value)
