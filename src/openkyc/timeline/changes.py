@@ -37,6 +37,7 @@ TRACKED: dict[type, dict[str, str]] = {
         "reason": "reason",
         "match_level": "matchLevel",
         "expiration_time": "expirationTime",
+        "ui_version": "uiVersion",
         "deleted_time": "deletedTime",
         "customer_id": "customerId",
     },

@@ -28,10 +28,9 @@ from openkyc.aml.lists.entities import (
 )
 from openkyc.aml.lists.repository import ListRepository
 from openkyc.db.ids import new_id
-from openkyc.db.models import AmlListEntry
 from openkyc.errors import ValidationFailed
 
-BATCH = 500
+BATCH = 2000
 SOURCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 
 
@@ -78,8 +77,10 @@ def load(
     *,
     delta: bool = False,
     progress: Progress | None = None,
+    batch_size: int = BATCH,
 ) -> LoadResult:
-    """Load a file of FollowTheMoney entities into the named source."""
+    """Load a file of FollowTheMoney entities into the named source, ``batch_size``
+    entities a batch."""
     if not re.fullmatch(SOURCE_PATTERN, source):
         raise ValidationFailed.field("source", "letters, digits, . _ - (at most 100)")
     related = RelatedIndex()
@@ -96,7 +97,7 @@ def load(
     for change in read_changes(_lines(path)):
         if change.op == "DEL" or is_screened(change.data):
             batch.append(change)
-        if len(batch) >= BATCH:
+        if len(batch) >= batch_size:
             loader.apply(batch, related)
             batch = []
     loader.apply(batch, related)
@@ -106,6 +107,10 @@ def load(
 
 
 class _Loader:
+    """Applies a file's changes batch by batch: what is new is added, what changed is
+    rewritten with its keys replaced, what a delta deletes is removed, each set in a few
+    statements."""
+
     def __init__(
         self, session: Session, source: str, load_id: str, progress: Progress | None
     ) -> None:
@@ -115,59 +120,54 @@ class _Loader:
         self.load_id = load_id
         self.progress = progress
         self.result = LoadResult(source)
-        self.new: list[tuple[dict[str, Any], frozenset[str]]] = []
+        # Entries stored before and named by the file: a full load keeps them.
+        self.seen: set[int] = set()
 
     def apply(self, batch: list[Change], related: RelatedIndex) -> None:
         if not batch:
             return
         # An entity named twice in a batch: its last change is the one that holds.
         batch = list({str(c.data["id"]): c for c in batch}.values())
-        ids = {str(c.data["id"]) for c in batch}
-        stored = self.repository.by_entity_ids(self.source, ids)
+        stored = self.repository.stored(self.source, {str(c.data["id"]) for c in batch})
+        now = clock.now()
         removed: list[int] = []
-        self.new = []
+        new: list[tuple[dict[str, Any], frozenset[str]]] = []
+        changed: list[tuple[int, dict[str, Any], frozenset[str]]] = []
         for change in batch:
-            entity_id = str(change.data["id"])
+            known = stored.get(str(change.data["id"]))
             if change.op == "DEL":
-                if entity_id in stored:
-                    removed.append(stored.pop(entity_id).id)
+                if known is not None:
+                    removed.append(known.id)
                 continue
-            self._store(entry_from(change.data, related), stored.get(entity_id))
-        if removed:
-            self.result.changed_names |= _tokens_only(self.repository.keys_by_entry(removed))
-            self.repository.remove(removed)
-            self.result.removed += len(removed)
-        self.repository.add_many(self.new)
-        self.session.flush()
+            data = entry_from(change.data, related)
+            if known is None:
+                row = {
+                    "entity_id": data.entity_id,
+                    "created_time": now,
+                    **self._columns(data, now),
+                }
+                new.append((row, data.keys))
+                continue
+            self.seen.add(known.id)
+            if known.digest == data.digest:
+                self.result.unchanged += 1
+            else:
+                changed.append((known.id, self._columns(data, now), data.keys))
+        # What the entries removed or changed were indexed by, and what the new and changed
+        # ones are: the customers either could match are screened again.
+        before = self.repository.keys_by_entry(removed + [i for i, _, _ in changed])
+        after = [keys for _, keys in new] + [keys for _, _, keys in changed]
+        self.result.changed_names |= _tokens_only([*before, *after])
+        self.repository.remove(removed)
+        self.repository.change_many(changed)
+        self.repository.add_many(self.source, new)
+        self.result.removed += len(removed)
+        self.result.modified += len(changed)
+        self.result.added += len(new)
         if self.progress is not None:
             self.progress.advance(len(batch))
 
-    def _store(self, data: EntryData, entry: AmlListEntry | None) -> None:
-        digest = data.digest
-        now = clock.now()
-        if entry is None:
-            row = {
-                "source": self.source,
-                "entity_id": data.entity_id,
-                "created_time": now,
-                **self._columns(data, digest, now),
-            }
-            self.new.append((row, data.keys))
-            self.result.added += 1
-            self.result.changed_names |= _tokens_only([data.keys])
-            return
-        entry.load_id = self.load_id
-        if entry.digest == digest:
-            self.result.unchanged += 1
-            return
-        self.result.changed_names |= _tokens_only(
-            [*self.repository.keys_by_entry([entry.id]), data.keys]
-        )
-        self._fill(entry, data, digest, now)
-        self.repository.replace_keys(entry.id, data.keys)
-        self.result.modified += 1
-
-    def _columns(self, data: EntryData, digest: str, now: datetime) -> dict[str, Any]:
+    def _columns(self, data: EntryData, now: datetime) -> dict[str, Any]:
         return {
             "schema": data.schema,
             "caption": data.caption,
@@ -175,17 +175,15 @@ class _Loader:
             "birth_dates": data.birth_dates,
             "places": data.places,
             "hit": data.hit,
-            "digest": digest,
+            "digest": data.digest,
             "load_id": self.load_id,
             "updated_time": now,
         }
 
-    def _fill(self, entry: AmlListEntry, data: EntryData, digest: str, now: datetime) -> None:
-        for name, value in self._columns(data, digest, now).items():
-            setattr(entry, name, value)
-
     def remove_unseen(self) -> None:
-        gone = self.repository.not_seen(self.source, self.load_id)
+        """After a full export: the source's entries it did not name are gone."""
+        written = self.repository.not_written(self.source, self.load_id)
+        gone = [entry_id for entry_id in written if entry_id not in self.seen]
         for start in range(0, len(gone), BATCH):
             part = gone[start : start + BATCH]
             self.result.changed_names |= _tokens_only(self.repository.keys_by_entry(part))
@@ -218,11 +216,8 @@ def customers_matching(
     these entries to be worth screening again: three keys when the entry has two tokens or
     more (two tokens, one of them perhaps misspelt), else one. A customer sharing only a
     common first name is left alone."""
-    repository = ListRepository(session)
-    found: set[tuple[str, str]] = set()
-    for keys in changed_names:
-        found |= set(repository.customers_with_keys(keys, 3 if len(keys) >= 4 else 1))
-    return sorted(found)
+    names = [(keys, 3 if len(keys) >= 4 else 1) for keys in changed_names if keys]
+    return sorted(ListRepository(session).customers_sharing(names))
 
 
 def count_entries(session: Session) -> int:
