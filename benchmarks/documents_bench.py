@@ -388,7 +388,11 @@ def _bench_document(
         if result.decision == "accepted":
             score.negatives_accepted += 1
             score.negatives_let_through.append(f"{label} {kinds[i]} {what}: {_why(result)}")
-    print(f"  genuine {label}: done", file=sys.stderr)
+    print(
+        f"  genuine {label}: {score.accepted}/{score.runs} accepted, "
+        f"{score.negatives_accepted}/{score.negatives} negatives accepted",
+        file=sys.stderr,
+    )
     return score
 
 
