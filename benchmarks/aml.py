@@ -455,24 +455,27 @@ def store_keys(database: Database, organization_id: str, customer_ids: list[str]
             session.commit()
 
 
-def drain(database: Database, workers: int) -> None:
+def drain(database: Database, workers: int, seconds: float) -> int:
     """Run the queued rescreening jobs with ``workers`` workers, each in its own thread,
-    until none is left."""
+    until none is left or ``seconds`` have passed (0: no limit); how many jobs ran."""
     links = Links("http://bench.test")
     handlers = {
         flows.RESCREEN_CUSTOMERS: rescreen_handler(database.write_sessionmaker, lambda: links)
     }
+    deadline = time.perf_counter() + seconds if seconds else None
+    ran = [0] * workers
 
-    def work(name: str) -> None:
-        worker = Worker(database.write_sessionmaker, handlers, name=name)
-        while worker.run_one():
-            pass
+    def work(number: int) -> None:
+        worker = Worker(database.write_sessionmaker, handlers, name=f"bench-{number}")
+        while (deadline is None or time.perf_counter() < deadline) and worker.run_one():
+            ran[number] += 1
 
-    threads = [threading.Thread(target=work, args=(f"bench-{n}",)) for n in range(workers)]
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return sum(ran)
 
 
 def say(line: str) -> None:
@@ -576,20 +579,26 @@ def speed(args: argparse.Namespace) -> None:
             queued = flows.queue_rescreen(session, changes.changed_names)
             session.commit()
             delta_seconds = time.perf_counter() - started
+        say(
+            f"  1% delta  {changes.modified} entries changed, loaded and {queued.customers} "
+            f"customers queued ({queued.jobs} jobs) in {delta_seconds:.0f} s{load_average()}"
+        )
         started = time.perf_counter()
-        drain(database, args.workers)
+        jobs = drain(database, args.workers, args.rescreen_seconds)
         rescreen_seconds = time.perf_counter() - started
         with database.sessionmaker() as session:
             recurring = session.scalar(
                 select(func.count()).select_from(AmlCheck).where(AmlCheck.source == "recurring")
             )
         database.dispose()
+    # Jobs hold RESCREEN_BATCH customers each, but the last of an organization fewer.
+    rescreened = queued.customers if jobs == queued.jobs else jobs * flows.RESCREEN_BATCH
+    per_customer = rescreen_seconds / max(rescreened, 1)
     say(
-        f"  1% delta  {changes.modified} entries changed, loaded and {queued.customers} "
-        f"customers queued ({queued.jobs} jobs) in {delta_seconds:.0f} s; "
-        f"{args.workers} workers screened them in {rescreen_seconds:.0f} s "
-        f"({rescreen_seconds * 1000 / max(queued.customers, 1):.1f} ms a customer), "
-        f"{recurring} new checks{load_average()}"
+        f"  rescreen  {args.workers} workers ran {jobs} of {queued.jobs} jobs "
+        f"({rescreened} customers) in {rescreen_seconds:.0f} s ({per_customer * 1000:.1f} ms a "
+        f"customer), {recurring} new checks; all {queued.customers} at that pace "
+        f"{per_customer * queued.customers:.0f} s{load_average()}"
     )
 
 
@@ -605,6 +614,12 @@ def main() -> None:
         "--screen", type=int, default=1000, help="customers screened and timed (a seeded sample)"
     )
     parser.add_argument("--workers", type=int, default=2, help="workers of the rescreening")
+    parser.add_argument(
+        "--rescreen-seconds",
+        type=float,
+        default=0,
+        help="stop the rescreening workers after this long and give their pace (0: run all)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database-url", help="PostgreSQL; embedded SQLite by default")
     parser.add_argument("--skip-speed", action="store_true")

@@ -19,7 +19,13 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from openkyc.analysis import tampering
-from openkyc.analysis.crosscheck import plausible_mrz, reconcile, reconcile_licence
+from openkyc.analysis.crosscheck import (
+    plausible_mrz,
+    reconcile,
+    reconcile_licence,
+    well_formed,
+    with_unverified,
+)
 from openkyc.analysis.dates import age_on
 from openkyc.analysis.engines import Engines, Face, default_engines
 from openkyc.analysis.errors import UnreadableFile, UnsupportedInput
@@ -486,6 +492,9 @@ def _facts(
     viz = _merged_viz(docs)
     licence = None if mrz else _first(*(r.licence for r in docs))
     fields = reconcile_licence(licence, viz) if licence else reconcile(mrz, viz)
+    unverified = None if mrz or licence else _first(*(m for m in found if well_formed(m)))
+    if unverified is not None:
+        fields = with_unverified(fields, unverified)
     text = "\n".join(r.text for r in docs)
     portrait, portrait_page = _portrait(docs)
     selfie = reading.selfie_faces[0] if reading.selfie_faces else None
