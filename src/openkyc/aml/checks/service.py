@@ -28,6 +28,7 @@ from openkyc.db.models import AmlCheck, AmlCheckDecision, AmlSuppression, Custom
 from openkyc.errors import NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.principal import Principal
+from openkyc.timeline import authors
 from openkyc.timeline import service as timeline
 from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Links
@@ -61,6 +62,7 @@ def screen(
     links: Links,
     source: ScreeningSource = ScreeningSource.SIGN_UP,
     *,
+    author: authors.Author,
     force: bool = False,
 ) -> AmlCheck | None:
     """Screen the customer against the lists; the new check, or None when nothing new was
@@ -112,11 +114,13 @@ def screen(
         )
     )
     if outcome.hits:
-        _announce(session, check, customer, links)
+        _announce(session, check, customer, links, author)
     return check
 
 
-def _announce(session: Session, check: AmlCheck, customer: Customer, links: Links) -> None:
+def _announce(
+    session: Session, check: AmlCheck, customer: Customer, links: Links, author: authors.Author
+) -> None:
     record_customer_event(
         session,
         customer,
@@ -137,12 +141,18 @@ def _announce(session: Session, check: AmlCheck, customer: Customer, links: Link
         TimelineType.AML_LIST_WAS_POSSIBLY_MATCHED,
         f"AML check {check.id} ({check.source}) found {len(check.hits)} possible "
         f"match{'es' if len(check.hits) != 1 else ''}: {names}{more}",
+        author=author,
         links=[timeline.Link("aml-check", check.id, "AML check")],
     )
 
 
 def _changed(
-    session: Session, check: AmlCheck, now: datetime, type_: TimelineType, note: str
+    session: Session,
+    check: AmlCheck,
+    now: datetime,
+    type_: TimelineType,
+    note: str,
+    principal: Principal,
 ) -> None:
     check.revision += 1
     check.updated_time = now
@@ -153,6 +163,7 @@ def _changed(
         check.customer_id,
         type_,
         note,
+        author=authors.of(principal),
         links=[timeline.Link("aml-check", check.id, "AML check")],
     )
 
@@ -177,7 +188,7 @@ def start_review(
     note = f"{principal.name} started reviewing AML check {check.id}"
     if overrode:
         note += f", overriding the review hold of {held_by}"
-    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note)
+    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note, principal)
     return check
 
 
@@ -197,7 +208,7 @@ def stop_review(
     note = f"{principal.name} stopped reviewing AML check {check.id}"
     if overrode:
         note = f"{principal.name} released the review hold of {held_by} on AML check {check.id}"
-    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note)
+    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note, principal)
     return check
 
 
@@ -225,7 +236,7 @@ def review(
     decision = decisions.decide(session, principal, check, status, now, overridden)
     note = decisions.describe(session, decision, check)
     _apply(session, check, decision, principal, now)
-    _changed(session, check, now, TimelineType.AML_CHECK_REVIEWED, note)
+    _changed(session, check, now, TimelineType.AML_CHECK_REVIEWED, note, principal)
     return check
 
 
