@@ -311,3 +311,14 @@ def test_the_command_loads_with_a_progress_bar_and_lists_sources(tmp_path: Path)
     assert runner.invoke(main, ["screening", "sources", "--data-dir", str(data_dir)]).output == (
         "os-test\t4\n"
     )
+
+
+def test_the_candidates_statement_takes_index_keys_only(database: Database, tmp_path: Path) -> None:
+    watchlists.load(database, watchlists.full_export(tmp_path))
+    with database.sessionmaker() as session:
+        found = service.candidates(session, ("ivan", "petrov"))
+        assert found[0].entity_id == "ivan"
+        assert found[0].names[0]["tokens"] == ["ivan", "sergeyevich", "petrov"]
+        # The keys are written into the statement: anything else is refused, not run.
+        with pytest.raises(ValueError, match="not an index key"):
+            repository.ListRepository(session).candidates({"m:X' OR '1'='1"}, set())

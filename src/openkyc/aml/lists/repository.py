@@ -3,16 +3,15 @@ organization, so these queries take no organization; the customers they return c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
     delete,
     func,
-    literal,
     select,
     text,
-    union_all,
     update,
 )
 from sqlalchemy.orm import Session
@@ -35,8 +34,16 @@ class Stored(NamedTuple):
     digest: str
 
 
-def _inline(key: str) -> Any:
-    return literal(key, literal_execute=True)
+# What an index key is made of (name tokens are lower-case ASCII letters and digits; the
+# keys add a kind, metaphone's capitals and a pair's separators).
+_KEY = re.compile(r"[A-Za-z0-9:|<>]{1,40}")
+
+
+def _quoted(key: str) -> str:
+    """A key as an SQL literal; anything but a key's characters is refused."""
+    if not _KEY.fullmatch(key):
+        raise ValueError(f"not an index key: {key!r}")
+    return f"'{key}'"
 
 
 class ListRepository:
@@ -163,43 +170,38 @@ class ListRepository:
             return []
         # The keys are written into the statement: a plan made for one customer's keys
         # (PostgreSQL's generic plan of a prepared statement) reads the whole index for a
-        # rarer or commoner key.
+        # rarer or commoner key. The statement is written as text: building it with the
+        # expression language and compiling it anew for every customer cost more than the
+        # database's work.
+        table = AmlListKey.__tablename__
         parts = []
         if pairs:
+            listed = ", ".join(_quoted(k) for k in sorted(pairs))
             parts.append(
-                select(AmlListKey.entry_id, literal(PAIR_WEIGHT).label("weight"))
-                .where(AmlListKey.key.in_([_inline(k) for k in sorted(pairs)]))
-                .limit(PAIR_POSTINGS)
-                .subquery()
+                f"SELECT entry_id, {PAIR_WEIGHT} AS weight FROM (SELECT entry_id FROM {table}"
+                f" WHERE key IN ({listed}) LIMIT {PAIR_POSTINGS}) AS pairs"
             )
-        for key in sorted(keys):
+        for number, key in enumerate(sorted(keys)):
             parts.append(
-                select(AmlListKey.entry_id, literal(1).label("weight"))
-                .where(AmlListKey.key == _inline(key))
-                .limit(PER_KEY)
-                .subquery()
+                f"SELECT entry_id, 1 AS weight FROM (SELECT entry_id FROM {table}"
+                f" WHERE key = {_quoted(key)} LIMIT {PER_KEY}) AS key{number}"
             )
-        postings = union_all(*[select(p.c.entry_id, p.c.weight) for p in parts]).subquery()
-        shared = func.sum(postings.c.weight).label("shared")
-        best = (
-            select(postings.c.entry_id, shared)
-            .group_by(postings.c.entry_id)
-            .order_by(shared.desc(), postings.c.entry_id)
-            .limit(limit)
-            .subquery()
-        )
-        statement = (
-            select(
-                AmlListEntry.id,
-                AmlListEntry.source,
-                AmlListEntry.entity_id,
-                AmlListEntry.names,
-                AmlListEntry.birth_dates,
-                AmlListEntry.places,
-                AmlListEntry.digest,
-            )
-            .join(best, best.c.entry_id == AmlListEntry.id)
-            .order_by(best.c.shared.desc(), AmlListEntry.id)
+        entries = AmlListEntry.__tablename__
+        statement = text(
+            "SELECT e.id, e.source, e.entity_id, e.names, e.birth_dates, e.places, e.digest"
+            " FROM (SELECT entry_id, sum(weight) AS shared"
+            f" FROM ({' UNION ALL '.join(parts)}) AS postings"
+            f" GROUP BY entry_id ORDER BY shared DESC, entry_id LIMIT {int(limit)}) AS best"
+            f" JOIN {entries} AS e ON e.id = best.entry_id"
+            " ORDER BY best.shared DESC, e.id"
+        ).columns(
+            AmlListEntry.id,
+            AmlListEntry.source,
+            AmlListEntry.entity_id,
+            AmlListEntry.names,
+            AmlListEntry.birth_dates,
+            AmlListEntry.places,
+            AmlListEntry.digest,
         )
         return list(self.session.execute(statement))
 

@@ -40,7 +40,7 @@ from openkyc.kyc.enums import (
     DocumentStatus,
 )
 from openkyc.kyc.liveness import service as liveness
-from openkyc.kyc.requests.repository import KycRequestRepository
+from openkyc.kyc.requests import service as kyc_requests
 from openkyc.storage import Storage, StoredObjectMissing
 from openkyc.wire import Links
 
@@ -112,7 +112,7 @@ def _current(session: Session, organization_id: str, payload: dict[str, Any]) ->
 def _request_terms(session: Session, document: KycDocument) -> tuple[tuple[str, ...] | None, bool]:
     if document.request_id is None:
         return None, False
-    request = KycRequestRepository(session, document.organization_id).get(document.request_id)
+    request = kyc_requests.find(session, document.organization_id, document.request_id)
     wanted = next(
         (d for d in (request.documents if request else []) if d["type"] == document.document_type),
         {},

@@ -1,13 +1,13 @@
 """Rules for KYC documents: creation, the manual actions, and what each change sets off.
 
 Every change bumps the document's revision, writes its event(s) to the outbox, re-derives
-the status of the document's request and the customer's ``hasFulfilledKyc`` — all in the
-caller's transaction."""
+the status of the document's request (through the requests' service, which this domain sits
+above) and the customer's ``hasFulfilledKyc`` — all in the caller's transaction."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from openkyc import analysis as analyser
 from openkyc import clock, reviews
 from openkyc.customers import service as customers
+from openkyc.customers.events import record_customer_event
 from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import is_valid_id, new_id
 from openkyc.db.models import Customer, File, KycDocument, KycDocumentDecision, KycRequest
@@ -49,11 +50,10 @@ from openkyc.kyc.enums import (
     DocumentStatus,
     DocumentType,
 )
-from openkyc.kyc.requests import sync
-from openkyc.kyc.requests.repository import KycRequestRepository
+from openkyc.kyc.requests import service as kyc_requests
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.kyc.settings.schemas import KycSettings
-from openkyc.kyc.status import PERMANENT
+from openkyc.kyc.status import PERMANENT, STILL_OPEN, Provided
 from openkyc.principal import Principal
 from openkyc.timeline import authors, changes
 from openkyc.timeline import service as timeline
@@ -134,8 +134,56 @@ def changed(
         )
     _on_timeline(session, document, event_names[0] if event_names else "", note)
     if document.request_id:
-        sync.refresh_request(session, document.organization_id, document.request_id, links, now)
-    sync.refresh_customer_kyc(session, customer, links)
+        request = kyc_requests.find(
+            session, document.organization_id, document.request_id, for_update=True
+        )
+        if request is not None:
+            settle_request(session, request, links, now)
+    _refresh_customer_kyc(session, customer, links)
+
+
+IDENTITY_DECISIONS = frozenset({"single-source", "dual-source"})
+
+
+def proves_identity(document: KycDocument) -> bool:
+    """Whether a credit file's decision stands for identity and address proof."""
+    data = (document.document_matches or {}).get("data") or {}
+    return document.document_type == CREDIT_FILE and data.get("decision") in IDENTITY_DECISIONS
+
+
+def provided(documents: Iterable[KycDocument]) -> list[Provided]:
+    return [Provided(d.document_type, d.status, proves_identity(d)) for d in documents]
+
+
+def settle_request(session: Session, request: KycRequest, links: Links, now: datetime) -> bool:
+    """Derive the (locked) request's status from its documents as they are now; whether it
+    changed."""
+    found = KycDocumentRepository(session, request.organization_id).for_request(request.id)
+    return kyc_requests.derive_status(session, request, provided(found), links, now)
+
+
+def _fulfils_kyc(documents: list[KycDocument]) -> bool:
+    """Accepted and reviewed identity and address proof, or an accepted credit file."""
+    if any(d.status == DocumentStatus.ACCEPTED and proves_identity(d) for d in documents):
+        return True
+    reviewed = {
+        d.document_type
+        for d in documents
+        if d.status == DocumentStatus.ACCEPTED and d.review_time is not None
+    }
+    return {IDENTITY, ADDRESS} <= reviewed
+
+
+def _refresh_customer_kyc(session: Session, customer: Customer, links: Links) -> None:
+    fulfilled = _fulfils_kyc(
+        KycDocumentRepository(session, customer.organization_id).for_customer(customer.id)
+    )
+    if fulfilled == customer.has_fulfilled_kyc:
+        return
+    customer.has_fulfilled_kyc = fulfilled
+    customer.touch()
+    session.flush()
+    record_customer_event(session, customer, event_types.CUSTOMER_UPDATED, links)
 
 
 TIMELINE_TYPES = {
@@ -208,7 +256,7 @@ def _attach_to_request(
 ) -> KycRequest | None:
     if data.requestId is None:
         return None
-    request = KycRequestRepository(session, organization_id).get(data.requestId, for_update=True)
+    request = kyc_requests.find(session, organization_id, data.requestId, for_update=True)
     if request is None or request.customer_id != data.customerId:
         raise ValidationFailed.field(
             "requestId", f"no KYC request {data.requestId} for this customer"
@@ -510,6 +558,14 @@ def archive(session: Session, document: KycDocument, links: Links) -> None:
     transitions.ensure_open("archive", document)
     transitions.move(document, transitions.ARCHIVED)
     changed(session, document, links, [event_types.KYC_DOCUMENT_ARCHIVED])
+
+
+def archive_undecided(session: Session, request: KycRequest, links: Links) -> None:
+    """Archive the request's documents nobody decided yet (it is being withdrawn); the decided
+    ones stay for the record."""
+    for document in KycDocumentRepository(session, request.organization_id).for_request(request.id):
+        if document.status in STILL_OPEN:
+            archive(session, document, links)
 
 
 @dataclass(frozen=True)

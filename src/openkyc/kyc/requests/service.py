@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -16,22 +17,14 @@ from openkyc.db.models import Customer, KycRequest
 from openkyc.db.session import SessionFactory
 from openkyc.errors import Conflict, NotFound, ValidationFailed
 from openkyc.events import types as event_types
-from openkyc.kyc.documents import service as documents
-from openkyc.kyc.documents.repository import KycDocumentRepository
-from openkyc.kyc.enums import CREDIT_FILE, DocumentStatus, RequestStatus
-from openkyc.kyc.requests import sync, tokens
-from openkyc.kyc.requests.repository import (
-    FIELDS,
-    KycRequestRepository,
-    by_short_code,
-    due_for_expiry,
-)
+from openkyc.kyc.enums import CREDIT_FILE, RequestStatus
+from openkyc.kyc.requests import repository, sync, tokens
+from openkyc.kyc.requests.repository import FIELDS, KycRequestRepository, by_short_code
 from openkyc.kyc.requests.schemas import KycRequestIn, KycRequestPatch, RequestedDocument
-from openkyc.kyc.status import PERMANENT
+from openkyc.kyc.status import PERMANENT, Provided
 from openkyc.wire import Links
 
 DEFAULT_LIFETIME = timedelta(hours=1)
-UNDECIDED = frozenset({DocumentStatus.PENDING, DocumentStatus.IN_PROGRESS})
 
 
 def _future(value: datetime, now: datetime) -> datetime:
@@ -44,6 +37,10 @@ def _documents(requested: list[RequestedDocument]) -> list[dict[str, object]]:
     return [d.model_dump(mode="json") for d in requested]
 
 
+def asks_for_credit_file(data: KycRequestIn) -> bool:
+    return any(d.type == CREDIT_FILE for d in data.documents)
+
+
 def consult_credit_bureau(
     sessions: SessionFactory, organization_id: str, data: KycRequestIn, bureau: CreditBureau
 ) -> credit_file.BureauAnswer | None:
@@ -51,7 +48,7 @@ def consult_credit_bureau(
     it does not, or names no customer of the organization: ``create`` says so). The customer
     is read in a session of its own, closed before the bureau is asked: no transaction, lock
     or connection waits on the bureau."""
-    if not any(d.type == CREDIT_FILE for d in data.documents):
+    if not asks_for_credit_file(data):
         return None
     with sessions() as session:
         customer = customers.find(session, organization_id, data.customerId)
@@ -61,15 +58,8 @@ def consult_credit_bureau(
     return credit_file.consult(bureau, applicant, clock.now())
 
 
-def create(
-    session: Session,
-    organization_id: str,
-    data: KycRequestIn,
-    links: Links,
-    credit: credit_file.BureauAnswer | None = None,
-) -> KycRequest:
-    """A new request; a credit file asked for is recorded from the bureau's answer
-    (``consult_credit_bureau``, asked before this transaction) and may fulfil it."""
+def create(session: Session, organization_id: str, data: KycRequestIn, links: Links) -> KycRequest:
+    """A new request (the credit file it asks for is stored by ``flows/kyc_requests.py``)."""
     now = clock.now()
     customer = customers.find(session, organization_id, data.customerId)
     if customer is None:
@@ -96,11 +86,6 @@ def create(
     )
     KycRequestRepository(session, organization_id).add(request)
     sync.record_request_event(session, request, event_types.KYC_REQUEST_CREATED, links, customer)
-    if any(d.type == CREDIT_FILE for d in data.documents):
-        if credit is None:
-            raise ValueError("a credit file was asked for and the bureau was not consulted")
-        document, decided = credit_file.decided_document(request, customer, credit)
-        documents.add_decided(session, document, links, decided, credit.consulted)
     return request
 
 
@@ -121,8 +106,9 @@ def page(
 
 def patch(
     session: Session, organization_id: str, request_id: str, data: KycRequestPatch, links: Links
-) -> KycRequest:
-    """Change what is asked, the link's lifetime or the redirect, while the request is open."""
+) -> tuple[KycRequest, bool]:
+    """Change what is asked, the link's lifetime or the redirect, while the request is open;
+    whether anything changed (its status is then derived again, ``flows/kyc_requests.py``)."""
     now = clock.now()
     request = get(session, organization_id, request_id, for_update=True)
     if request.status in PERMANENT:
@@ -141,41 +127,38 @@ def patch(
         values["expiration_time"] = _future(data.expirationTime, now)
     if "uiVersion" in given:
         values["ui_version"] = data.uiVersion
-    if any(getattr(request, k) != v for k, v in values.items()):
-        for name, value in values.items():
-            setattr(request, name, value)
-        request.touch()
-        session.flush()
-        sync.record_request_event(session, request, event_types.KYC_REQUEST_MODIFIED, links)
-        sync.apply_status(session, request, links, now)
-    return request
+    if not any(getattr(request, k) != v for k, v in values.items()):
+        return request, False
+    for name, value in values.items():
+        setattr(request, name, value)
+    request.touch()
+    session.flush()
+    sync.record_request_event(session, request, event_types.KYC_REQUEST_MODIFIED, links)
+    return request, True
 
 
-def delete(session: Session, organization_id: str, request_id: str, links: Links) -> None:
-    """Withdraw the request: its link stops working, undecided documents are archived, the
-    decided ones stay for the record."""
-    request = get(session, organization_id, request_id, for_update=True)
-    for document in KycDocumentRepository(session, organization_id).for_request(request.id):
-        if document.status in UNDECIDED:
-            documents.archive(session, document, links)
+def delete(session: Session, request: KycRequest, links: Links) -> None:
+    """Withdraw the (locked) request: its link stops working (``flows/kyc_requests.py``
+    archives its undecided documents first)."""
     request.deleted_time = clock.now()
     request.touch()
     session.flush()
     sync.record_request_event(session, request, event_types.KYC_REQUEST_DELETED, links)
 
 
-def expire_due(
-    session: Session, links: Links, now: datetime | None = None, limit: int = 500
-) -> int:
-    """Move requests past their expiration to abandoned or expired; returns how many moved.
+def derive_status(
+    session: Session, request: KycRequest, provided: Sequence[Provided], links: Links, now: datetime
+) -> bool:
+    """Derive the request's status from the documents provided for it, read after the request
+    was locked (two document changes of one request must not derive it from stale rows);
+    whether it changed (then with a revision and an event)."""
+    return sync.apply_status(session, request, provided, links, now)
 
-    Safe to run from any number of processes at once: each request is locked by one."""
-    now = now or clock.now()
-    moved = 0
-    for request in due_for_expiry(session, now, limit):
-        if sync.apply_status(session, request, links, now):
-            moved += 1
-    return moved
+
+def due_for_expiry(session: Session, now: datetime, limit: int) -> list[KycRequest]:
+    """Temporary requests past their expiration, of every organization, each locked for this
+    process (others skip it): any number of processes may expire requests at once."""
+    return repository.due_for_expiry(session, now, limit)
 
 
 def find(
