@@ -150,12 +150,21 @@ def _gray(image: np.ndarray, width: int = 1000) -> np.ndarray:
     return gray
 
 
+def _exposed(image: np.ndarray) -> np.ndarray:
+    """The 1000 px grey copy with its brightest part (99th percentile) at white, as a
+    camera's exposure would set it (up to :data:`EXPOSURE_GAIN`): a dim picture's edges
+    are as steep as a bright one's, and its darkness has a hint of its own."""
+    gray = _gray(image).astype(np.float32)
+    top = float(np.percentile(gray, 99))
+    return gray * min(255 / max(top, 1.0), EXPOSURE_GAIN)
+
+
 def sharpness(image: np.ndarray) -> float:
     """How sharp the picture is: the 90th percentile of edge strength on a 1000 px copy,
     so that large plain areas (a white bill, a desk) do not count as blur."""
     import cv2
 
-    laplacian = np.abs(cv2.Laplacian(_gray(image), cv2.CV_64F))
+    laplacian = np.abs(cv2.Laplacian(_exposed(image), cv2.CV_32F))
     edges = laplacian[laplacian > 4]
     return float(np.percentile(edges, 90)) if edges.size > 100 else 0.0
 
@@ -169,7 +178,7 @@ def steepness(image: np.ndarray, tile: int = 100) -> float:
     size (benchmarks/hints.py)."""
     import cv2
 
-    gray = _gray(image).astype(np.float32)
+    gray = _exposed(image)
     laplacian = np.abs(cv2.Laplacian(gray, cv2.CV_32F))
     gradient = np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1))
     ratios = []
@@ -328,6 +337,9 @@ def brightness(image: np.ndarray) -> float:
 
 
 BLUR_BELOW = 18.0
+# At most this much brighter: a picture under a tenth of the light holds so few grey levels
+# that, brightened further, a blurred edge would show as steps (and look sharp).
+EXPOSURE_GAIN = 5.0
 STEEP_BELOW = 0.085
 EDGE_GRADIENT = 40  # Sobel |dx| + |dy| of an edge, grey levels
 CONTENT_SPREAD = 12  # grey-level spread of a tile that shows something (print, a face)
