@@ -170,11 +170,13 @@ PEOPLE = {
 }
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_delta_in_many_batches_replaces_the_keys_of_what_it_changes(
-    database: Database, tmp_path: Path
+    database: Database, tmp_path: Path, workers: int
 ) -> None:
     export = [person(i, name, birthDate="1970") for i, name in PEOPLE.items()]
-    loaded = watchlists.load(database, write(tmp_path / "all.json", export), batch_size=3)
+    all_path = write(tmp_path / "all.json", export)
+    loaded = watchlists.load(database, all_path, batch_size=3, workers=workers)
     assert loaded.added == len(PEOPLE)
     assert_index_follows_the_names(database)
     before = entries(database)
@@ -191,9 +193,8 @@ def test_a_delta_in_many_batches_replaces_the_keys_of_what_it_changes(
         {"op": "DEL", "entity": {"id": "p6"}},
         {"op": "DEL", "entity": {"id": "never-loaded"}},
     ]
-    result = watchlists.load(
-        database, write(tmp_path / "delta.json", delta), delta=True, batch_size=2
-    )
+    delta_path = write(tmp_path / "delta.json", delta)
+    result = watchlists.load(database, delta_path, delta=True, batch_size=2, workers=workers)
     assert (result.added, result.modified, result.removed) == (2, 4, 3)
     after = entries(database)
     assert set(after) == set(PEOPLE) - {"p0", "p6"} | {"new"}
@@ -294,7 +295,18 @@ def test_the_command_loads_with_a_progress_bar_and_lists_sources(tmp_path: Path)
     data_dir = tmp_path / "data"
     runner = CliRunner()
     result = runner.invoke(
-        main, ["screening", "load", str(path), "--source", "os-test", "--data-dir", str(data_dir)]
+        main,
+        [
+            "screening",
+            "load",
+            str(path),
+            "--source",
+            "os-test",
+            "--workers",
+            "2",
+            "--data-dir",
+            str(data_dir),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "Loading os-test" in result.output

@@ -155,7 +155,13 @@ def test_a_letter_and_a_digit_slip_that_cancel_are_settled_by_the_nearest_printe
     assert resolve_number(misread, "Passport No\nA2040611") == ("A2040611", True)
     # The printed number itself misread once: the best reading, not a certain one.
     assert resolve_number(misread, "Passport No\nA2040O11") == ("A2040611", False)
-    assert resolve_number(misread, "PASSPORT") == ("4204O611", False)
+    # Nothing printed: the one number so shaped (letters, then digits) the check digits
+    # allow, where the MRZ's has a letter between digits; still not a certain one.
+    assert resolve_number(misread, "PASSPORT") == ("A2040611", False)
+    other = mrz_of(td3(Holder(number="XXQ00O00")))
+    assert resolve_number(other, "PASSPORT") == ("XX000000", False)
+    # A number shaped as numbers are is reported as read when nothing settles it.
+    assert resolve_number(mrz_of(td3(Holder(number="800002028"))), "") == ("800002028", False)
 
 
 def test_lines_laid_out_as_an_mrz_with_made_up_check_digits_are_well_formed() -> None:

@@ -21,6 +21,7 @@ from openkyc.db.base import Base
 from openkyc.db.migrate import alembic_config
 from openkyc.db.models import AmlCheck, AmlListKey
 from openkyc.db.session import Database, make_engine
+from openkyc.timeline.authors import SYSTEM
 from openkyc.wire import Links
 from tests.conftest import POSTGRES_URL
 from tests.fixtures import watchlists
@@ -99,7 +100,7 @@ def test_checks_made_before_inheritance_get_their_person_s_key(
                     customer = customers.create(
                         session, tenant.organization_id, CustomerIn.model_validate(body), LINKS
                     )
-                    flows.customer_saved(session, customer, LINKS)
+                    flows.customer_saved(session, customer, LINKS, SYSTEM)
                 session.commit()
             made = _person_keys(engine)
             assert sorted(k is None for k in made.values()) == [False, True]

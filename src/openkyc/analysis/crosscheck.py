@@ -174,14 +174,19 @@ def _nearest_printed(number: str, alternatives: set[str], seen: set[str]) -> str
     """Of the numbers the check digits allow, the one the visual zone prints with at most
     one character misread, when there is exactly one (``A2040011`` printed beside an MRZ
     read ``4204O611``, where ``A2040611`` satisfies the same check digits), or exactly
-    one shaped as numbers are (letters, then digits); else the MRZ's own. A best reading
-    to report, never a certain one: the two sources disagree."""
+    one shaped as numbers are (letters, then digits). Without a printed one, where the
+    MRZ's number (of nine characters at most, as ICAO's field holds: longer ones follow
+    national patterns) is not so shaped (``XXQ00O00``: letters between digits) and exactly one
+    the check digits allow is (``XX000000``), that one; else the MRZ's own. A best
+    reading to report, never a certain one: the two sources disagree."""
     near = {
         text
         for text in alternatives
         if any(Hamming.distance(text, window, score_cutoff=1) <= 1 for window in seen)
     }
     shaped = {text for text in near if _PLAUSIBLE_NUMBER.fullmatch(text)}
+    if not near and len(number) <= 9 and not _PLAUSIBLE_NUMBER.fullmatch(number):
+        shaped = {text for text in alternatives if _PLAUSIBLE_NUMBER.fullmatch(text)}
     for found in (near, shaped):
         if len(found) == 1:
             return found.pop()

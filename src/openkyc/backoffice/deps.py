@@ -16,8 +16,6 @@ from openkyc.backoffice.sessions import COOKIE, PATH, SessionCookies, Visit
 from openkyc.db.session import Session as OrmSession
 from openkyc.errors import Forbidden, Unauthorized, ValidationFailed
 from openkyc.principal import Principal
-from openkyc.timeline import authors
-from openkyc.timeline.enums import TriggeredBy
 from openkyc.users import roles
 from openkyc.users.enums import Role
 from openkyc.web.deps import AppSettings, Session
@@ -84,7 +82,6 @@ async def signed_in(request: Request, session: Session, cookies: Cookies) -> Pri
     request.state.person = principal
     keep(request, cookies, COOKIE, cookies.seal(visit, now))
     await check_form_token(request, visit)
-    authors.bind(session, authors.Author(principal.actor_id, principal.name, TriggeredBy.APP))
     return principal
 
 

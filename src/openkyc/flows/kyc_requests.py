@@ -18,6 +18,7 @@ from openkyc.db.models import KycRequest
 from openkyc.kyc.documents import service as documents
 from openkyc.kyc.requests import service as requests
 from openkyc.kyc.requests.schemas import KycRequestIn, KycRequestPatch
+from openkyc.timeline.authors import SYSTEM, Author
 from openkyc.wire import Links
 
 
@@ -26,39 +27,47 @@ def create(
     organization_id: str,
     data: KycRequestIn,
     links: Links,
+    author: Author,
     credit: credit_file.BureauAnswer | None = None,
 ) -> KycRequest:
     """A new request (``kyc-request-created``); a credit file it asks for is stored from the
     bureau's answer (``requests.consult_credit_bureau``, asked before this transaction) as a
     decided document, which may fulfil the request at once."""
-    request = requests.create(session, organization_id, data, links)
+    request = requests.create(session, organization_id, data, links, author)
     if requests.asks_for_credit_file(data):
         if credit is None:
             raise ValueError("a credit file was asked for and the bureau was not consulted")
         customer = customers.find(session, organization_id, request.customer_id)
         assert customer is not None, "the request was just made for this customer"
         document, decided = credit_file.decided_document(request, customer, credit)
-        documents.add_decided(session, document, links, decided, credit.consulted)
+        documents.add_decided(session, document, links, decided, credit.consulted, author)
     return request
 
 
 def patch(
-    session: Session, organization_id: str, request_id: str, data: KycRequestPatch, links: Links
+    session: Session,
+    organization_id: str,
+    request_id: str,
+    data: KycRequestPatch,
+    links: Links,
+    author: Author,
 ) -> KycRequest:
     """Change an open request (``kyc-request-modified``); what it asks for may change, so its
     status is derived again from its documents."""
-    request, changed = requests.patch(session, organization_id, request_id, data, links)
+    request, changed = requests.patch(session, organization_id, request_id, data, links, author)
     if changed:
-        documents.settle_request(session, request, links, clock.now())
+        documents.settle_request(session, request, links, clock.now(), author)
     return request
 
 
-def withdraw(session: Session, organization_id: str, request_id: str, links: Links) -> None:
+def withdraw(
+    session: Session, organization_id: str, request_id: str, links: Links, author: Author
+) -> None:
     """Withdraw the request: its undecided documents are archived, the decided ones stay for
     the record, then its link stops working (``kyc-request-deleted``)."""
     request = requests.get(session, organization_id, request_id, for_update=True)
-    documents.archive_undecided(session, request, links)
-    requests.delete(session, request, links)
+    documents.archive_undecided(session, request, links, author)
+    requests.delete(session, request, links, author)
 
 
 def expire_due(
@@ -70,6 +79,6 @@ def expire_due(
     now = now or clock.now()
     moved = 0
     for request in requests.due_for_expiry(session, now, limit):
-        if documents.settle_request(session, request, links, now):
+        if documents.settle_request(session, request, links, now, SYSTEM):
             moved += 1
     return moved

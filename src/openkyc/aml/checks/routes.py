@@ -21,6 +21,7 @@ from openkyc.attachments.schemas import AttachmentOut
 from openkyc.db.models import AmlCheck
 from openkyc.files.routes import AppSettings, AppStorage
 from openkyc.reports import service as report_service
+from openkyc.timeline import authors
 from openkyc.web.collections import Collection, Fields, member_response, page_response
 from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 from openkyc.web.routing import OneHopRoute
@@ -73,7 +74,9 @@ def screen_customer(
     their own when created or when their name, birth date or address changes)."""
     return _acted(
         session,
-        flows.screen_on_demand(session, auth.organization_id, body.customerId, links),
+        flows.screen_on_demand(
+            session, auth.organization_id, body.customerId, links, authors.of(auth)
+        ),
         links,
     )
 

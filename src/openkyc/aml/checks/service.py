@@ -30,6 +30,7 @@ from openkyc.db.models import AmlCheck, AmlCheckDecision, AmlSuppression, Custom
 from openkyc.errors import NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.principal import Principal
+from openkyc.timeline import authors
 from openkyc.timeline import service as timeline
 from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Links
@@ -63,6 +64,7 @@ def screen(
     links: Links,
     source: ScreeningSource = ScreeningSource.SIGN_UP,
     *,
+    author: authors.Author,
     force: bool = False,
 ) -> AmlCheck | None:
     """Screen the customer against the lists; the new check, or None when nothing new was
@@ -116,12 +118,14 @@ def screen(
         )
     )
     if outcome.hits:
-        _announce(session, check, customer, links)
-        _inherit(session, check, settings.falsePositiveSuppressionDays, now)
+        _announce(session, check, customer, links, author)
+        _inherit(session, check, settings.falsePositiveSuppressionDays, now, author)
     return check
 
 
-def _inherit(session: Session, check: AmlCheck, fp_days: int, now: datetime) -> None:
+def _inherit(
+    session: Session, check: AmlCheck, fp_days: int, now: datetime, author: authors.Author
+) -> None:
     """Give the new check the status a person gave a check of the same person with the same
     hits, as the bot's decision, when the rules of ``inheritance`` allow it."""
     repository = AmlCheckRepository(session, check.organization_id)
@@ -154,10 +158,12 @@ def _inherit(session: Session, check: AmlCheck, fp_days: int, now: datetime) -> 
         f"{BOT} reviewed AML check {check.id}: {found.status}, inherited from AML check "
         f"{found.source.id} ({', '.join(check.inherited_reasons)})"
     )
-    _changed(session, check, now, TimelineType.AML_CHECK_REVIEWED, note)
+    _changed(session, check, now, TimelineType.AML_CHECK_REVIEWED, note, author)
 
 
-def _announce(session: Session, check: AmlCheck, customer: Customer, links: Links) -> None:
+def _announce(
+    session: Session, check: AmlCheck, customer: Customer, links: Links, author: authors.Author
+) -> None:
     record_customer_event(
         session,
         customer,
@@ -178,12 +184,18 @@ def _announce(session: Session, check: AmlCheck, customer: Customer, links: Link
         TimelineType.AML_LIST_WAS_POSSIBLY_MATCHED,
         f"AML check {check.id} ({check.source}) found {len(check.hits)} possible "
         f"match{'es' if len(check.hits) != 1 else ''}: {names}{more}",
+        author=author,
         links=[timeline.Link("aml-check", check.id, "AML check")],
     )
 
 
 def _changed(
-    session: Session, check: AmlCheck, now: datetime, type_: TimelineType, note: str
+    session: Session,
+    check: AmlCheck,
+    now: datetime,
+    type_: TimelineType,
+    note: str,
+    author: authors.Author,
 ) -> None:
     check.revision += 1
     check.updated_time = now
@@ -194,6 +206,7 @@ def _changed(
         check.customer_id,
         type_,
         note,
+        author=author,
         links=[timeline.Link("aml-check", check.id, "AML check")],
     )
 
@@ -218,7 +231,7 @@ def start_review(
     note = f"{principal.name} started reviewing AML check {check.id}"
     if overrode:
         note += f", overriding the review hold of {held_by}"
-    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note)
+    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note, authors.of(principal))
     return check
 
 
@@ -238,7 +251,7 @@ def stop_review(
     note = f"{principal.name} stopped reviewing AML check {check.id}"
     if overrode:
         note = f"{principal.name} released the review hold of {held_by} on AML check {check.id}"
-    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note)
+    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note, authors.of(principal))
     return check
 
 
@@ -266,7 +279,7 @@ def review(
     decision = decisions.decide(session, principal, check, status, now, overridden)
     note = decisions.describe(session, decision, check)
     _apply(session, check, decision, principal, now)
-    _changed(session, check, now, TimelineType.AML_CHECK_REVIEWED, note)
+    _changed(session, check, now, TimelineType.AML_CHECK_REVIEWED, note, authors.of(principal))
     return check
 
 

@@ -8,7 +8,9 @@ be screened again (ongoing monitoring)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,10 +24,10 @@ from openkyc.aml.lists.entities import (
     Change,
     EntryData,
     RelatedIndex,
-    entry_from,
     is_screened,
     read_changes,
 )
+from openkyc.aml.lists.reading import readers
 from openkyc.aml.lists.repository import ListRepository
 from openkyc.db.ids import new_id
 from openkyc.errors import ValidationFailed
@@ -78,9 +80,10 @@ def load(
     delta: bool = False,
     progress: Progress | None = None,
     batch_size: int = BATCH,
+    workers: int = 1,
 ) -> LoadResult:
     """Load a file of FollowTheMoney entities into the named source, ``batch_size``
-    entities a batch."""
+    entities a batch, read by ``workers`` processes (one: this one)."""
     if not re.fullmatch(SOURCE_PATTERN, source):
         raise ValidationFailed.field("source", "letters, digits, . _ - (at most 100)")
     related = RelatedIndex()
@@ -93,17 +96,34 @@ def load(
     if progress is not None:
         progress.start(total)
     loader = _Loader(session, source, new_id("load"), progress)
-    batch: list[Change] = []
-    for change in read_changes(_lines(path)):
-        if change.op == "DEL" or is_screened(change.data):
-            batch.append(change)
-        if len(batch) >= batch_size:
-            loader.apply(batch, related)
-            batch = []
-    loader.apply(batch, related)
+    with readers(related, workers) as read:
+        # The next batches are read while this one is written.
+        pending: deque[tuple[list[Change], Future[list[EntryData | None]]]] = deque()
+        for batch in _batches(read_changes(_lines(path)), batch_size):
+            pending.append((batch, read([None if c.op == "DEL" else c.data for c in batch])))
+            if len(pending) > max(workers, 1):
+                done, entries = pending.popleft()
+                loader.apply(done, entries.result())
+        for done, entries in pending:
+            loader.apply(done, entries.result())
     if not delta:
         loader.remove_unseen()
     return loader.result
+
+
+def _batches(changes: Iterable[Change], size: int) -> Iterator[list[Change]]:
+    """The changes of screened entities (and deletions) in batches; an entity named twice
+    in a batch keeps its last change."""
+    batch: dict[str, Change] = {}
+    for change in changes:
+        if change.op == "DEL" or is_screened(change.data):
+            batch.pop(str(change.data["id"]), None)
+            batch[str(change.data["id"])] = change
+        if len(batch) >= size:
+            yield list(batch.values())
+            batch = {}
+    if batch:
+        yield list(batch.values())
 
 
 class _Loader:
@@ -123,23 +143,19 @@ class _Loader:
         # Entries stored before and named by the file: a full load keeps them.
         self.seen: set[int] = set()
 
-    def apply(self, batch: list[Change], related: RelatedIndex) -> None:
-        if not batch:
-            return
-        # An entity named twice in a batch: its last change is the one that holds.
-        batch = list({str(c.data["id"]): c for c in batch}.values())
+    def apply(self, batch: list[Change], entries: list[EntryData | None]) -> None:
+        """Apply a batch of changes, each with its entry as read (None for a deletion)."""
         stored = self.repository.stored(self.source, {str(c.data["id"]) for c in batch})
         now = clock.now()
         removed: list[int] = []
         new: list[tuple[dict[str, Any], frozenset[str]]] = []
         changed: list[tuple[int, dict[str, Any], frozenset[str]]] = []
-        for change in batch:
+        for change, data in zip(batch, entries, strict=True):
             known = stored.get(str(change.data["id"]))
-            if change.op == "DEL":
+            if data is None:
                 if known is not None:
                     removed.append(known.id)
                 continue
-            data = entry_from(change.data, related)
             if known is None:
                 row = {
                     "entity_id": data.entity_id,

@@ -10,6 +10,7 @@ from openkyc.flows import kyc_requests as flow
 from openkyc.kyc.documents import views as document_views
 from openkyc.kyc.requests import service, views
 from openkyc.kyc.requests.schemas import KycRequestIn, KycRequestOut, KycRequestPatch
+from openkyc.timeline import authors
 from openkyc.web.collections import (
     Collection,
     Expand,
@@ -61,7 +62,7 @@ def create_kyc_request(
     requested credit file is checked first and may fulfil the request at once."""
     check_expand(expand, views.EXPANDABLE)
     credit = service.consult_credit_bureau(readers, auth.organization_id, body, bureau)
-    created = flow.create(session, auth.organization_id, body, links, credit)
+    created = flow.create(session, auth.organization_id, body, links, authors.of(auth), credit)
     out = _out(session, auth.organization_id, [created], links, expand)[0]
     return member_response(out, status_code=201, location=out.links[0].href)
 
@@ -110,7 +111,7 @@ def patch_kyc_request(
     body: KycRequestPatch,
 ) -> JSONResponse:
     """Change an open request: its documents, expiration, redirect, reason or match level."""
-    updated = flow.patch(session, auth.organization_id, id, body, links)
+    updated = flow.patch(session, auth.organization_id, id, body, links, authors.of(auth))
     return member_response(_out(session, auth.organization_id, [updated], links)[0])
 
 
@@ -119,5 +120,5 @@ def delete_kyc_request(
     auth: SecretKeyAuth, session: Session, links: RequestLinks, id: ResourceIdPath
 ) -> Response:
     """Withdraw a request: its link stops working and undecided documents are archived."""
-    flow.withdraw(session, auth.organization_id, id, links)
+    flow.withdraw(session, auth.organization_id, id, links, authors.of(auth))
     return Response(status_code=204)

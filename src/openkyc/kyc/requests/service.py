@@ -22,6 +22,8 @@ from openkyc.kyc.requests import repository, sync, tokens
 from openkyc.kyc.requests.repository import FIELDS, KycRequestRepository, by_short_code
 from openkyc.kyc.requests.schemas import KycRequestIn, KycRequestPatch, RequestedDocument
 from openkyc.kyc.status import PERMANENT, Provided
+from openkyc.timeline import changes
+from openkyc.timeline.authors import Author
 from openkyc.wire import Links
 
 DEFAULT_LIFETIME = timedelta(hours=1)
@@ -58,7 +60,9 @@ def consult_credit_bureau(
     return credit_file.consult(bureau, applicant, clock.now())
 
 
-def create(session: Session, organization_id: str, data: KycRequestIn, links: Links) -> KycRequest:
+def create(
+    session: Session, organization_id: str, data: KycRequestIn, links: Links, author: Author
+) -> KycRequest:
     """A new request (the credit file it asks for is stored by ``flows/kyc_requests.py``)."""
     now = clock.now()
     customer = customers.find(session, organization_id, data.customerId)
@@ -85,7 +89,8 @@ def create(session: Session, organization_id: str, data: KycRequestIn, links: Li
         updated_time=now,
     )
     KycRequestRepository(session, organization_id).add(request)
-    sync.record_request_event(session, request, event_types.KYC_REQUEST_CREATED, links, customer)
+    created = event_types.KYC_REQUEST_CREATED
+    sync.record_request_event(session, request, created, links, author, None, customer)
     return request
 
 
@@ -105,7 +110,12 @@ def page(
 
 
 def patch(
-    session: Session, organization_id: str, request_id: str, data: KycRequestPatch, links: Links
+    session: Session,
+    organization_id: str,
+    request_id: str,
+    data: KycRequestPatch,
+    links: Links,
+    author: Author,
 ) -> tuple[KycRequest, bool]:
     """Change what is asked, the link's lifetime or the redirect, while the request is open;
     whether anything changed (its status is then derived again, ``flows/kyc_requests.py``)."""
@@ -129,30 +139,39 @@ def patch(
         values["ui_version"] = data.uiVersion
     if not any(getattr(request, k) != v for k, v in values.items()):
         return request, False
+    before = changes.snapshot(request)
     for name, value in values.items():
         setattr(request, name, value)
     request.touch()
     session.flush()
-    sync.record_request_event(session, request, event_types.KYC_REQUEST_MODIFIED, links)
+    modified = event_types.KYC_REQUEST_MODIFIED
+    sync.record_request_event(session, request, modified, links, author, before)
     return request, True
 
 
-def delete(session: Session, request: KycRequest, links: Links) -> None:
+def delete(session: Session, request: KycRequest, links: Links, author: Author) -> None:
     """Withdraw the (locked) request: its link stops working (``flows/kyc_requests.py``
     archives its undecided documents first)."""
+    before = changes.snapshot(request)
     request.deleted_time = clock.now()
     request.touch()
     session.flush()
-    sync.record_request_event(session, request, event_types.KYC_REQUEST_DELETED, links)
+    deleted = event_types.KYC_REQUEST_DELETED
+    sync.record_request_event(session, request, deleted, links, author, before)
 
 
 def derive_status(
-    session: Session, request: KycRequest, provided: Sequence[Provided], links: Links, now: datetime
+    session: Session,
+    request: KycRequest,
+    provided: Sequence[Provided],
+    links: Links,
+    now: datetime,
+    author: Author,
 ) -> bool:
     """Derive the request's status from the documents provided for it, read after the request
     was locked (two document changes of one request must not derive it from stale rows);
     whether it changed (then with a revision and an event)."""
-    return sync.apply_status(session, request, provided, links, now)
+    return sync.apply_status(session, request, provided, links, now, author)
 
 
 def due_for_expiry(session: Session, now: datetime, limit: int) -> list[KycRequest]:
@@ -175,17 +194,21 @@ def find_by_short_code(session: Session, code: str) -> KycRequest | None:
     return by_short_code(session, code)
 
 
-def move_to_customer(session: Session, source: Customer, target: Customer, links: Links) -> None:
+def move_to_customer(
+    session: Session, source: Customer, target: Customer, links: Links, author: Author
+) -> None:
     """The customer's requests (withdrawn ones too) become the target customer's; each open
     one gets a new revision and kyc-request-modified."""
     repository = KycRequestRepository(session, source.organization_id)
     for request in repository.withdrawn_for_customer(source.id):
         request.customer_id = target.id
     for request in repository.for_customer(source.id):
+        before = changes.snapshot(request)
         request.customer_id = target.id
         request.touch()
         session.flush()
-        sync.record_request_event(session, request, event_types.KYC_REQUEST_MODIFIED, links, target)
+        modified = event_types.KYC_REQUEST_MODIFIED
+        sync.record_request_event(session, request, modified, links, author, before, target)
 
 
 def check_filter(text: str) -> None:

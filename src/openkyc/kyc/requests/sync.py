@@ -19,8 +19,9 @@ from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.requests.schemas import KycRequestOut
 from openkyc.kyc.requests.tokens import gatherer_url
 from openkyc.kyc.status import PERMANENT, Provided, Requested, request_status_from
-from openkyc.timeline import authors, changes
+from openkyc.timeline import changes
 from openkyc.timeline import service as timeline
+from openkyc.timeline.authors import Author
 from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Link, Links
 
@@ -67,8 +68,13 @@ def record_request_event(
     request: KycRequest,
     event_type: str,
     links: Links,
+    author: Author,
+    before: changes.Snapshot | None,
     customer: Customer | None = None,
 ) -> None:
+    """The request's event and its entry on the customer's timeline, by ``author``: what
+    changed since ``before`` (the snapshot taken before the change; None for a request just
+    made)."""
     if customer is None:
         customer = session.get(Customer, (request.organization_id, request.customer_id))
     assert customer is not None
@@ -81,10 +87,16 @@ def record_request_event(
         lambda: request_payload(request, customer, links),
         partial(KycRequestRepository(session, request.organization_id).matches, request.id),
     )
-    _on_timeline(session, request, event_type)
+    _on_timeline(session, request, event_type, author, before)
 
 
-def _on_timeline(session: Session, request: KycRequest, event_type: str) -> None:
+def _on_timeline(
+    session: Session,
+    request: KycRequest,
+    event_type: str,
+    author: Author,
+    before: changes.Snapshot | None,
+) -> None:
     kind = {
         event_types.KYC_REQUEST_FULFILLED: TimelineType.KYC_REQUEST_FULFILLED,
         event_types.KYC_REQUEST_CREATED: TimelineType.KYC_REQUEST_CREATED,
@@ -95,13 +107,19 @@ def _on_timeline(session: Session, request: KycRequest, event_type: str) -> None
         request.organization_id,
         request.customer_id,
         kind,
-        f"{authors.current(session).name}: KYC request {request.id} {what}",
-        changes=changes.take(session, request),
+        f"{author.name}: KYC request {request.id} {what}",
+        author=author,
+        changes=changes.since(before, request),
     )
 
 
 def apply_status(
-    session: Session, request: KycRequest, provided: Sequence[Provided], links: Links, now: datetime
+    session: Session,
+    request: KycRequest,
+    provided: Sequence[Provided],
+    links: Links,
+    now: datetime,
+    author: Author,
 ) -> bool:
     """Derive the request's status from the documents provided for it (read after the request
     was locked); on a change, a revision and an event."""
@@ -114,9 +132,10 @@ def apply_status(
     )
     if status == request.status:
         return False
+    before = changes.snapshot(request)
     request.status = status
     request.touch()
     session.flush()
     event = event_types.REQUEST_STATUS_EVENTS.get(status, event_types.KYC_REQUEST_MODIFIED)
-    record_request_event(session, request, event, links)
+    record_request_event(session, request, event, links, author, before)
     return True
