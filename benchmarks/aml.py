@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import string
@@ -44,7 +45,7 @@ from typing import Any
 
 from api import database_url
 from rapidfuzz import fuzz
-from sqlalchemy import func, insert, select
+from sqlalchemy import Engine, func, insert, select, text
 
 from openkyc.aml import flows, matching
 from openkyc.aml.checks import screening
@@ -58,6 +59,7 @@ from openkyc.db.models import AmlCheck, AmlCustomerKey
 from openkyc.db.session import Database, make_engine
 from openkyc.jobs.worker import Worker
 from openkyc.organizations.service import create_organization
+from openkyc.timeline.authors import SYSTEM
 from openkyc.wire import Links
 
 FIRST = [
@@ -454,28 +456,44 @@ def store_keys(database: Database, organization_id: str, customer_ids: list[str]
             session.commit()
 
 
-def drain(database: Database, workers: int) -> None:
+def drain(database: Database, workers: int, seconds: float) -> int:
     """Run the queued rescreening jobs with ``workers`` workers, each in its own thread,
-    until none is left."""
+    until none is left or ``seconds`` have passed (0: no limit); how many jobs ran."""
     links = Links("http://bench.test")
     handlers = {
         flows.RESCREEN_CUSTOMERS: rescreen_handler(database.write_sessionmaker, lambda: links)
     }
+    deadline = time.perf_counter() + seconds if seconds else None
+    ran = [0] * workers
 
-    def work(name: str) -> None:
-        worker = Worker(database.write_sessionmaker, handlers, name=name)
-        while worker.run_one():
-            pass
+    def work(number: int) -> None:
+        worker = Worker(database.write_sessionmaker, handlers, name=f"bench-{number}")
+        while (deadline is None or time.perf_counter() < deadline) and worker.run_one():
+            ran[number] += 1
 
-    threads = [threading.Thread(target=work, args=(f"bench-{n}",)) for n in range(workers)]
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return sum(ran)
 
 
 def say(line: str) -> None:
     print(line, flush=True)
+
+
+def load_average() -> str:
+    """The machine's load average (1, 5, 15 minutes): the figures' context on a shared host."""
+    return "; load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
+def settle(engine: Engine) -> None:
+    """What autovacuum does to tables a load filled: statistics, and the visibility map
+    that lets the index of keys be read alone."""
+    postgres = engine.dialect.name == "postgresql"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE" if postgres else "ANALYZE"))
 
 
 def speed(args: argparse.Namespace) -> None:
@@ -487,23 +505,31 @@ def speed(args: argparse.Namespace) -> None:
         database = Database.from_engine(engine)
         path = Path(tmp) / "list.ftm.json"
         write_list(path, args.entities, args.seed)
-        with database.write_sessionmaker() as session:
-            started = time.perf_counter()
-            result = lists.load(session, path, "bench")
-            session.commit()
-            load_seconds = time.perf_counter() - started
-            organization_id = create_organization(session, "Bench").id
-            session.commit()
         backend = "PostgreSQL" if args.database_url else "SQLite"
         print(
             f"Speed on {backend}: {args.entities} entities, {args.customers} customers, "
             f"{min(args.screen, args.customers)} of them screened (seed {args.seed})"
         )
-        say(f"  load      {load_seconds:.0f} s ({result.added / load_seconds:.0f} entities/s)")
+        with database.write_sessionmaker() as session:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            result = lists.load(session, path, "bench", workers=args.load_workers)
+            session.commit()
+            load_seconds = time.perf_counter() - started
+            load_cpu = time.process_time() - started_cpu
+            organization_id = create_organization(session, "Bench").id
+            session.commit()
+        say(
+            f"  load      {load_seconds:.0f} s ({result.added / load_seconds:.0f} entities/s; "
+            f"CPU of this process {load_cpu:.0f} s, {result.added / load_cpu:.0f} entities/s; "
+            f"{args.load_workers} reading){load_average()}"
+        )
+        started = time.perf_counter()
+        settle(engine)
+        say(f"  statistics and visibility map after the load {time.perf_counter() - started:.0f} s")
         path.unlink()
         started = time.perf_counter()
         ids, made_from = make_customers(database, organization_id, args, rng)
-        say(f"  customers {time.perf_counter() - started:.0f} s to create")
+        say(f"  customers {time.perf_counter() - started:.0f} s to create{load_average()}")
         sample = sorted(rng.sample(range(len(ids)), min(args.screen, len(ids))))
         screened = [ids[i] for i in sample]
         store_keys(database, organization_id, sorted(set(ids) - set(screened)))
@@ -520,7 +546,7 @@ def speed(args: argparse.Namespace) -> None:
             with database.write_sessionmaker() as session:
                 started, started_cpu = time.perf_counter(), time.process_time()
                 customer = customers.get(session, organization_id, customer_id)
-                check = checks.screen(session, customer, links, force=True)
+                check = checks.screen(session, customer, links, author=SYSTEM, force=True)
                 session.commit()
                 timings.append((time.perf_counter() - started) * 1000)
                 cpu.append((time.process_time() - started_cpu) * 1000)
@@ -531,7 +557,10 @@ def speed(args: argparse.Namespace) -> None:
         from_list = sum(1 for c in screened if c in made_from)
         p50, p95 = statistics.median(timings), percentile(timings, 0.95)
         read = statistics.median(floor)
-        say(f"  screening p50 {p50:.1f} ms, p95 {p95:.1f} ms per customer; {hits} with hits")
+        say(
+            f"  screening p50 {p50:.1f} ms, p95 {p95:.1f} ms per customer; {hits} with hits"
+            f"{load_average()}"
+        )
         say(
             f"  screening CPU of this process p50 {statistics.median(cpu):.1f} ms, "
             f"p95 {percentile(cpu, 0.95):.1f} ms"
@@ -551,20 +580,26 @@ def speed(args: argparse.Namespace) -> None:
             queued = flows.queue_rescreen(session, changes.changed_names)
             session.commit()
             delta_seconds = time.perf_counter() - started
+        say(
+            f"  1% delta  {changes.modified} entries changed, loaded and {queued.customers} "
+            f"customers queued ({queued.jobs} jobs) in {delta_seconds:.0f} s{load_average()}"
+        )
         started = time.perf_counter()
-        drain(database, args.workers)
+        jobs = drain(database, args.workers, args.rescreen_seconds)
         rescreen_seconds = time.perf_counter() - started
         with database.sessionmaker() as session:
             recurring = session.scalar(
                 select(func.count()).select_from(AmlCheck).where(AmlCheck.source == "recurring")
             )
         database.dispose()
+    # Jobs hold RESCREEN_BATCH customers each, but the last of an organization fewer.
+    rescreened = queued.customers if jobs == queued.jobs else jobs * flows.RESCREEN_BATCH
+    per_customer = rescreen_seconds / max(rescreened, 1)
     say(
-        f"  1% delta  {changes.modified} entries changed, loaded and {queued.customers} "
-        f"customers queued ({queued.jobs} jobs) in {delta_seconds:.0f} s; "
-        f"{args.workers} workers screened them in {rescreen_seconds:.0f} s "
-        f"({rescreen_seconds * 1000 / max(queued.customers, 1):.1f} ms a customer), "
-        f"{recurring} new checks"
+        f"  rescreen  {args.workers} workers ran {jobs} of {queued.jobs} jobs "
+        f"({rescreened} customers) in {rescreen_seconds:.0f} s ({per_customer * 1000:.1f} ms a "
+        f"customer), {recurring} new checks; all {queued.customers} at that pace "
+        f"{per_customer * queued.customers:.0f} s{load_average()}"
     )
 
 
@@ -580,6 +615,15 @@ def main() -> None:
         "--screen", type=int, default=1000, help="customers screened and timed (a seeded sample)"
     )
     parser.add_argument("--workers", type=int, default=2, help="workers of the rescreening")
+    parser.add_argument(
+        "--load-workers", type=int, default=1, help="processes that read the list's entities"
+    )
+    parser.add_argument(
+        "--rescreen-seconds",
+        type=float,
+        default=0,
+        help="stop the rescreening workers after this long and give their pace (0: run all)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database-url", help="PostgreSQL; embedded SQLite by default")
     parser.add_argument("--skip-speed", action="store_true")

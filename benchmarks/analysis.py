@@ -469,6 +469,24 @@ def main() -> None:
         "--no-genuine", action="store_true", help="Skip the genuine-looking renders."
     )
     parser.add_argument(
+        "--genuine-documents",
+        type=int,
+        default=40,
+        help="Genuine-looking documents to render (passports and ID cards in turn).",
+    )
+    parser.add_argument(
+        "--genuine-variants",
+        type=int,
+        default=6,
+        help="Phone-like captures of each genuine-looking document, besides the render.",
+    )
+    parser.add_argument(
+        "--genuine-seed", type=int, default=0, help="Seed of the genuine-looking renders."
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="Processes sharing the genuine-looking renders."
+    )
+    parser.add_argument(
         "--documents-only", action="store_true", help="Only the whole-document figures."
     )
     parser.add_argument(
@@ -487,7 +505,18 @@ def main() -> None:
     docs = documents_bench.bench_documents(
         [] if args.genuine_only else entries, root, variants, peer
     )
-    genuine = None if args.no_genuine else documents_bench.bench_genuine(entries, root, 2)
+    genuine = (
+        None
+        if args.no_genuine
+        else documents_bench.bench_genuine(
+            entries,
+            root,
+            args.genuine_documents,
+            args.genuine_variants,
+            args.genuine_seed,
+            args.jobs,
+        )
+    )
     scans = documents_bench.glare_on_clean_scans(entries, root, GLARE_ABOVE)
     print(documents_bench.report(docs, genuine, scans))
     if args.documents_only or args.genuine_only:

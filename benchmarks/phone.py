@@ -242,10 +242,13 @@ def _printed(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def passport_photo(photo: Image.Image) -> Image.Image:
+def passport_photo(photo: Image.Image, grey: bool = False) -> Image.Image:
     """The photo cut as an issuer cuts a passport photo (35 x 45, the face about half its
     height) around its largest face: a scene with a small figure in it is no portrait.
-    The photo as it is when no face is found."""
+    The photo as it is when no face is found. ``grey``: printed in grey, as many
+    issuers print the portrait."""
+    if grey:
+        return passport_photo(photo).convert("L").convert("RGB")
     from openkyc.analysis.engines import default_engines
 
     found = default_engines().faces.faces(np.asarray(photo.convert("RGB")), small=True, embed=False)

@@ -15,6 +15,7 @@ from openkyc.aml.tasks import rescreen_handler
 from openkyc.config import Settings
 from openkyc.db.session import Database
 from openkyc.flows.files import Sweep, sweep_orphan_bytes
+from openkyc.flows.kyc_requests import expire_due
 from openkyc.jobs.periodic import PeriodicRunner, PeriodicTask
 from openkyc.jobs.pool import Runner, runner_for
 from openkyc.jobs.worker import Worker
@@ -22,7 +23,6 @@ from openkyc.kyc.documents.analysis import ANALYZE_DOCUMENT
 from openkyc.kyc.documents.tasks import analysis_handler
 from openkyc.kyc.liveness.service import CHECK_LIVENESS
 from openkyc.kyc.liveness.tasks import liveness_handler
-from openkyc.kyc.requests.service import expire_due
 from openkyc.retention import BATCH as RETENTION_BATCH
 from openkyc.retention import prune_history
 from openkyc.storage import Storage

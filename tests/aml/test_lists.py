@@ -7,13 +7,17 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from openkyc.aml import matching
+from openkyc.aml.lists import repository, service
 from openkyc.aml.lists.entities import EntityFileError
 from openkyc.cli import main
 from openkyc.db.models import AmlListEntry, AmlListKey
 from openkyc.db.session import Database
 from tests.fixtures import watchlists
+from tests.fixtures.payloads import customer_body
 from tests.fixtures.watchlists import ACME, IVAN, IVAN_RELATED, LI, MARIA, person, write
 
 
@@ -125,6 +129,141 @@ def test_a_delta_adds_changes_and_removes(database: Database, tmp_path: Path) ->
     assert {"m:OLK", "m:SMRNF", "m:AKM", "m:KNSLS"} <= result.changed_keys
 
 
+def index(database: Database) -> dict[int, set[str]]:
+    """The whole index: the keys each entry is found by."""
+    with database.sessionmaker() as session:
+        found: dict[int, set[str]] = {}
+        for key, entry_id in session.execute(select(AmlListKey.key, AmlListKey.entry_id)):
+            found.setdefault(entry_id, set()).add(key)
+        return found
+
+
+def assert_index_follows_the_names(database: Database) -> None:
+    """Every entry is found by the keys of its names as they are now, and by nothing else;
+    no key is left of an entry removed."""
+    with database.sessionmaker() as session:
+        stored = {e.id: e.names for e in session.scalars(select(AmlListEntry))}
+    expected = {
+        entry_id: set().union(*(matching.name_keys(n["tokens"]) for n in names))
+        for entry_id, names in stored.items()
+    }
+    assert index(database) == expected
+
+
+PEOPLE = {
+    f"p{n}": f"{first} {last}"
+    for n, (first, last) in enumerate(
+        [
+            ("Olga", "Smirnova"),
+            ("James", "Smith"),
+            ("Ivan", "Petrov"),
+            ("Maria", "Lopez"),
+            ("Wei", "Zhang"),
+            ("Omar", "Hassan"),
+            ("Anna", "Rossi"),
+            ("Kenji", "Tanaka"),
+            ("Pierre", "Dubois"),
+            ("Hans", "Muller"),
+            ("Sofia", "Garcia"),
+        ]
+    )
+}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_delta_in_many_batches_replaces_the_keys_of_what_it_changes(
+    database: Database, tmp_path: Path, workers: int
+) -> None:
+    export = [person(i, name, birthDate="1970") for i, name in PEOPLE.items()]
+    all_path = write(tmp_path / "all.json", export)
+    loaded = watchlists.load(database, all_path, batch_size=3, workers=workers)
+    assert loaded.added == len(PEOPLE)
+    assert_index_follows_the_names(database)
+    before = entries(database)
+    delta = [
+        {"op": "MOD", "entity": person("p2", "Ivan Sidorov", birthDate="1970")},
+        {"op": "DEL", "entity": {"id": "p0"}},
+        {"op": "MOD", "entity": person("p3", "Maria Lopez", birthDate="1971")},
+        {"op": "ADD", "entity": person("new", "Yusuf Khan", alias="Youssef Khan")},
+        # Named again in a later batch: the last change of an entity holds.
+        {"op": "ADD", "entity": person("later", "Karen Young")},
+        {"op": "MOD", "entity": person("p5", "Omar Hassan", alias="Umar Hasan")},
+        {"op": "DEL", "entity": {"id": "later"}},
+        {"op": "MOD", "entity": person("p6", "Anna Russo", birthDate="1970")},
+        {"op": "DEL", "entity": {"id": "p6"}},
+        {"op": "DEL", "entity": {"id": "never-loaded"}},
+    ]
+    delta_path = write(tmp_path / "delta.json", delta)
+    result = watchlists.load(database, delta_path, delta=True, batch_size=2, workers=workers)
+    assert (result.added, result.modified, result.removed) == (2, 4, 3)
+    after = entries(database)
+    assert set(after) == set(PEOPLE) - {"p0", "p6"} | {"new"}
+    # The entries a delta leaves alone keep their row; the changed ones keep their id.
+    assert {i: after[i].id for i in ("p1", "p2", "p5")} == {
+        i: before[i].id for i in ("p1", "p2", "p5")
+    }
+    assert after["p3"].birth_dates == ["1971"]
+    assert_index_follows_the_names(database)
+    keys_now = set().union(*index(database).values())
+    # Petrov's keys went with the only entry that had them, Sidorov's came.
+    assert "m:PTRF" not in keys_now and "m:STRF" in keys_now
+    # Both what an entry was found by and what it is now found by are reported.
+    assert {"m:PTRF", "m:STRF", "m:SMRNF", "m:KRN", "m:YNK", "m:HSN", "m:RS"} <= (
+        result.changed_keys
+    )
+
+
+def test_a_full_export_in_many_batches_leaves_the_index_as_the_names(
+    database: Database, tmp_path: Path
+) -> None:
+    export = [person(i, name) for i, name in PEOPLE.items()]
+    watchlists.load(database, write(tmp_path / "all.json", export), batch_size=4)
+    smaller = [person(i, name) for i, name in PEOPLE.items() if i not in {"p1", "p7"}]
+    smaller[0] = person("p0", "Olga Ivanova")
+    result = watchlists.load(database, write(tmp_path / "smaller.json", smaller), batch_size=4)
+    assert (result.added, result.modified, result.unchanged, result.removed) == (
+        0,
+        1,
+        len(PEOPLE) - 3,
+        2,
+    )
+    assert set(entries(database)) == set(PEOPLE) - {"p1", "p7"}
+    assert_index_follows_the_names(database)
+    assert {"m:SMRNF", "m:SM0", "m:TNK", "m:IFNF"} <= result.changed_keys
+    again = watchlists.load(database, write(tmp_path / "again.json", smaller), batch_size=3)
+    assert (again.changed, again.unchanged) == (0, len(PEOPLE) - 2)
+
+
+def test_the_customers_changed_entries_could_match_are_found_in_few_statements(
+    api: TestClient, database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A handful of keys a statement, so that the names are counted in several.
+    monkeypatch.setattr(repository, "IN_BATCH", 12)
+    export = [person(i, name) for i, name in PEOPLE.items()]
+    watchlists.load(database, write(tmp_path / "all.json", export))
+
+    def create(first: str, last: str) -> str:
+        response = api.post("/customers", json=customer_body(first=first, last=last))
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    smith = create("James", "Smith")
+    zhang = create("Wei", "Zhang")
+    hassan = create("Omar", "Hasan")
+    madonna = create("Madonna", "Ciccone")
+    create("James", "Brown")  # a first name alone is not enough
+    create("Ivan", "Petrov")  # his entry is left alone
+    delta = [
+        {"op": "MOD", "entity": person(i, PEOPLE[i], birthDate="1960")}
+        for i in ("p1", "p4", "p5", "p8", "p9")
+    ]
+    delta.append({"op": "ADD", "entity": person("madonna", "Madonna")})
+    result = watchlists.load(database, write(tmp_path / "delta.json", delta), delta=True)
+    with database.sessionmaker() as session:
+        found = service.customers_matching(session, result.changed_names)
+    assert {customer for _, customer in found} == {smith, zhang, hassan, madonna}
+
+
 def test_sources_are_kept_apart(database: Database, tmp_path: Path) -> None:
     watchlists.load(database, write(tmp_path / "a.json", [IVAN]), source="list-a")
     watchlists.load(database, write(tmp_path / "b.json", [MARIA]), source="list-b")
@@ -156,7 +295,18 @@ def test_the_command_loads_with_a_progress_bar_and_lists_sources(tmp_path: Path)
     data_dir = tmp_path / "data"
     runner = CliRunner()
     result = runner.invoke(
-        main, ["screening", "load", str(path), "--source", "os-test", "--data-dir", str(data_dir)]
+        main,
+        [
+            "screening",
+            "load",
+            str(path),
+            "--source",
+            "os-test",
+            "--workers",
+            "2",
+            "--data-dir",
+            str(data_dir),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "Loading os-test" in result.output
@@ -173,3 +323,14 @@ def test_the_command_loads_with_a_progress_bar_and_lists_sources(tmp_path: Path)
     assert runner.invoke(main, ["screening", "sources", "--data-dir", str(data_dir)]).output == (
         "os-test\t4\n"
     )
+
+
+def test_the_candidates_statement_takes_index_keys_only(database: Database, tmp_path: Path) -> None:
+    watchlists.load(database, watchlists.full_export(tmp_path))
+    with database.sessionmaker() as session:
+        found = service.candidates(session, ("ivan", "petrov"))
+        assert found[0].entity_id == "ivan"
+        assert found[0].names[0]["tokens"] == ["ivan", "sergeyevich", "petrov"]
+        # The keys are written into the statement: anything else is refused, not run.
+        with pytest.raises(ValueError, match="not an index key"):
+            repository.ListRepository(session).candidates({"m:X' OR '1'='1"}, set())

@@ -70,6 +70,28 @@ def test_the_report_is_a_pdf_attached_to_the_customer(
         assert expected in text, expected
 
 
+def test_the_report_says_where_an_inherited_status_comes_from(
+    api: TestClient, database: Database, tmp_path: Path
+) -> None:
+    watchlists.load(database, watchlists.full_export(tmp_path))
+    body = customer_body(first="Ivan", last="Petrov", dob="1970-03-15", country="RU")
+    first = api.post("/customers", json=body).json()["id"]
+    [source] = api.get("/aml-checks", params={"filter": f"customerId:{first}"}).json()
+    api.post(f"/aml-checks/{source['id']}/review", json={"status": "false-positive"})
+    copy = api.post("/customers", json=body).json()["id"]
+    [check] = api.get("/aml-checks", params={"filter": f"customerId:{copy}"}).json()
+    attachment = api.post(f"/customers/{copy}/compliance-screening-report").json()
+    pdf = api.get(f"/files/{attachment['fileId']}/download").content
+    _, text = _pages(pdf, tmp_path)
+    flat = " ".join(text.split())  # lines wrap where the page ends them
+    assert f"{check['id']} (sign-up" in flat
+    assert "false-positive, priority p0, reviewed by bot" in flat
+    assert (
+        f"Status inherited from AML check {source['id']}, which a person decided "
+        "(customer_duplicated_by_person_exact_match)"
+    ) in flat
+
+
 def test_a_report_of_no_customer_is_a_404(api: TestClient) -> None:
     assert_problem(api.post("/customers/cus_nobody/compliance-screening-report"), 404)
     assert api.get("/attachments").json() == []

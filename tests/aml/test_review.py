@@ -163,3 +163,20 @@ def test_a_false_positive_is_not_raised_again_for_a_year(
     assert api.post("/aml-checks", json={"customerId": customer_id}).json()["status"] == (
         "pending-review"
     )
+
+
+def test_a_false_positive_reversed_raises_its_entries_again(
+    api: TestClient, check: dict[str, Any]
+) -> None:
+    customer_id = check["customer"]["id"]
+    api.post(f"/aml-checks/{check['id']}/review", json={"status": "false-positive"})
+    assert api.post("/aml-checks", json={"customerId": customer_id}).json()["hits"] == []
+    reversed_ = api.post(f"/aml-checks/{check['id']}/review", json={"status": "confirmed-match"})
+    assert reversed_.json()["status"] == "confirmed-match"
+    again = api.post("/aml-checks", json={"customerId": customer_id}).json()
+    assert [h["entityId"] for h in again["hits"]] == ["ivan"]
+    # The person's confirmation stands for the same data screened again.
+    assert (again["status"], again["provenance"]["inheritedFromAmlCheckId"]) == (
+        "confirmed-match",
+        check["id"],
+    )

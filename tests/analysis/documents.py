@@ -131,6 +131,38 @@ def mrv(holder: Holder, length: int) -> list[str]:
     return [_pad(f"V<{holder.issuer}", 5) + _names(holder, length - 5), _pad(line2, length)]
 
 
+def french_id(holder: Holder, number: str = "880692310285") -> list[str]:
+    """France's national identity card of 1988-2021: no ICAO layout, a twelve-character
+    number, the given names on the second line, no expiry date."""
+    line1 = _pad(f"IDFRA{holder.surname}", 30) + "075025"
+    line2 = (
+        number
+        + mrz_check_digit(number)
+        + _pad(holder.given_names.replace(" ", "<<"), 14)
+        + _yymmdd(holder.birth_date)
+        + mrz_check_digit(_yymmdd(holder.birth_date))
+        + holder.sex
+    )
+    return [line1, line2 + mrz_check_digit(line1 + line2)]
+
+
+def made_up_check_digits(lines: list[str], *positions: tuple[int, int]) -> list[str]:
+    """``lines`` with the check digits at ``positions`` (line, column) printed wrong, as
+    on samples and specimens that print made-up ones."""
+    rows = [list(line) for line in lines]
+    for row, column in positions:
+        rows[row][column] = str((int(rows[row][column]) + 5) % 10)
+    return ["".join(row) for row in rows]
+
+
+def card_back(mrz: list[str]) -> Image.Image:
+    """An ID-1 card's back, 1010 x 640, with nothing but ``mrz`` printed on it."""
+    back = Image.new("RGB", (1010, 640), (220, 232, 236))
+    pitch = 31 if len(mrz[0]) <= 30 else 26
+    _draw_mrz(ImageDraw.Draw(back), mrz, 40, 640 - 110 * len(mrz) // 2 - 60, pitch)
+    return back
+
+
 def printed_date(value: date) -> str:
     return f"{value.day:02d} {MONTHS[value.month - 1]} {value.year}"
 
@@ -517,6 +549,14 @@ def glare_spot(page: Image.Image, *, centre: tuple[float, float] = (0.62, 0.4)) 
     light = np.clip(1.6 * np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * radius**2)), 0, 1)
     shone = pixels + light[..., None] * (255 - pixels)
     return Image.fromarray(np.clip(shone, 0, 255).astype(np.uint8))
+
+
+def whitened(page: Image.Image) -> Image.Image:
+    """The page as a scanner with a low white point gives it: the paper clipped to white,
+    the print as dark as before."""
+    pixels = np.asarray(page.convert("RGB"), np.float32)
+    pixels = pixels * 255 / np.percentile(pixels, 60)
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
 
 
 def darkened(page: Image.Image, factor: float = 0.2) -> Image.Image:

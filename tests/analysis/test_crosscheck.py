@@ -13,13 +13,15 @@ from openkyc.analysis.crosscheck import (
     resolve_name,
     resolve_number,
     skeleton,
+    well_formed,
+    with_unverified,
 )
 from openkyc.analysis.identity import near_miss
 from openkyc.analysis.mrz import MrzResult, parse_mrz
 from openkyc.analysis.zones import VisualZone
 
 from .conftest import TODAY
-from .documents import Holder, td1, td3
+from .documents import Holder, made_up_check_digits, td1, td3
 
 
 def mrz_of(lines: list[str]) -> MrzResult:
@@ -144,3 +146,40 @@ def test_lines_whose_check_digits_mostly_fail_are_no_mrz() -> None:
 )
 def test_a_near_miss_is_a_misreading_not_a_mismatch(expected: str, read: str, near: bool) -> None:
     assert near_miss(expected, read) is near
+
+
+def test_a_letter_and_a_digit_slip_that_cancel_are_settled_by_the_nearest_printed_number() -> None:
+    misread = mrz_of(td3(Holder(number="4204O611")))  # A2040611 as OCR read it
+    assert misread.valid
+    assert "A2040611" in number_alternatives(misread)
+    assert resolve_number(misread, "Passport No\nA2040611") == ("A2040611", True)
+    # The printed number itself misread once: the best reading, not a certain one.
+    assert resolve_number(misread, "Passport No\nA2040O11") == ("A2040611", False)
+    # Nothing printed: the one number so shaped (letters, then digits) the check digits
+    # allow, where the MRZ's has a letter between digits; still not a certain one.
+    assert resolve_number(misread, "PASSPORT") == ("A2040611", False)
+    other = mrz_of(td3(Holder(number="XXQ00O00")))
+    assert resolve_number(other, "PASSPORT") == ("XX000000", False)
+    # A number shaped as numbers are is reported as read when nothing settles it.
+    assert resolve_number(mrz_of(td3(Holder(number="800002028"))), "") == ("800002028", False)
+
+
+def test_lines_laid_out_as_an_mrz_with_made_up_check_digits_are_well_formed() -> None:
+    made_up = mrz_of(made_up_check_digits(td1(Holder()), (0, 14), (1, 6), (1, 29)))
+    assert not plausible_mrz(made_up)
+    assert well_formed(made_up)
+    labels = [
+        "P<GBRFODELSEOR<<GEBURTSTAG<<<<<<<<<<<<<<<<<<<",
+        "GEBUATSTI7GBR8611190F3103010<<<<<<<<<<<<<<<2",
+    ]
+    assert not well_formed(mrz_of(labels))
+
+
+def test_an_unverified_mrz_fills_only_what_the_visual_zone_lacks_and_as_uncertain() -> None:
+    made_up = mrz_of(made_up_check_digits(td1(Holder()), (0, 14), (1, 6), (1, 29)))
+    fields = with_unverified(reconcile(None, VisualZone()), made_up)
+    assert (fields.document_number, fields.birth_date) == ("X4821937", date(1986, 11, 19))
+    assert fields.uncertain == {"document_number", "birth_date"}
+    assert fields.surname is None
+    printed = VisualZone(document_number="X4821937", birth_date=date(1986, 11, 19))
+    assert with_unverified(reconcile(None, printed), made_up).uncertain == frozenset()

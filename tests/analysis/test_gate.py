@@ -86,6 +86,32 @@ def test_a_bad_passport_photo_is_refused_with_the_hint_that_fixes_it(
     assert _problems(engines, files, IDENTITY, "passport") == [(0, code, True)]
 
 
+@pytest.mark.parametrize("light", [0.2, 0.12, 0.08])
+def test_a_dim_photo_asks_for_light_and_for_focus_only_when_blurred(
+    engines: Engines, light: float
+) -> None:
+    """Judged as the camera's exposure would show it: dimness alone makes no edge shallow."""
+    sharp = drawn.darkened(drawn.photographed(drawn.id_card(drawn.Holder())[0]), light)
+    files = [InputFile(drawn.encode(sharp), "id-front")]
+    assert _problems(engines, files, IDENTITY, "id-card") == [(0, "dark", True)]
+    blurred = drawn.darkened(drawn.blurred(_passport_photo(), 4), light)
+    files = [InputFile(drawn.encode(blurred), "id-front")]
+    assert _problems(engines, files, IDENTITY, "passport") == [(0, "blur", True), (0, "dark", True)]
+
+
+@pytest.mark.parametrize("centre", [(0.4, 0.35), (0.5, 0.5), (0.6, 0.6)])
+def test_a_reflection_on_white_paper_is_found_by_the_print_it_washes_out(
+    engines: Engines, centre: tuple[float, float]
+) -> None:
+    """On paper already white, a reflection shows only as print fading away around it;
+    the white paper of the same page, bounded by print at full darkness, is no glare."""
+    page = drawn.whitened(drawn.passport(drawn.Holder()))
+    clean = [InputFile(drawn.encode(page), "id-front")]
+    assert "glare" not in {code for _, code, _ in _problems(engines, clean, IDENTITY, "passport")}
+    shone = [InputFile(drawn.encode(drawn.glare_spot(page, centre=centre)), "id-front")]
+    assert _problems(engines, shone, IDENTITY, "passport") == [(0, "glare", True)]
+
+
 @pytest.mark.parametrize(
     ("data", "code", "retake"),
     [

@@ -12,11 +12,12 @@ from PIL import Image, ImageDraw
 
 from openkyc.analysis import Engines, InputFile, Person, TextLine, analyze_identity
 from openkyc.analysis.imaging import plausible_quad
-from openkyc.analysis.reading import text_skew
+from openkyc.analysis.mrz import parse_mrz
+from openkyc.analysis.reading import _better, text_skew
 from openkyc.analysis.zones import find_mrz
 
 from .conftest import TODAY
-from .documents import Holder, encode, id_card, passport, td1, td3
+from .documents import Holder, encode, id_card, made_up_check_digits, passport, td1, td3
 
 
 def corners(*points: tuple[float, float]) -> np.ndarray:
@@ -203,3 +204,38 @@ def test_a_passport_photographed_from_afar_is_read_and_its_portrait_found(
     assert result.decision == "accepted"
     assert result.matches["documentNumber"] == "X4821937"
     assert result.matches["containsImage"] is True
+
+
+def test_a_first_line_that_lost_fillers_to_the_reader_still_pairs_with_the_second() -> None:
+    """OCR drops a few of the fillers that fill most of a passport's first MRZ line: read
+    40 characters long beside a second line of 44, it is still that line."""
+    mrz = td3(Holder())
+    lines = [box(mrz[0][:40], 40, 700, 1080, 740), box(mrz[1], 40, 752, 1180, 792)]
+    found = find_mrz(lines, today=TODAY)
+    assert found is not None and found.valid and list(found.lines) == mrz
+    # Two lines of a card's three are no MRZ of two lines.
+    card = td1(Holder())
+    assert (
+        find_mrz([box(card[0], 40, 700, 800, 740), box(card[1], 40, 752, 800, 792)], today=TODAY)
+        is None
+    )
+
+
+def test_fillers_read_upside_down_never_win_over_the_page_the_right_way_up() -> None:
+    """A page read upside down turns its MRZ's fillers into ``>``; what that parses into
+    can have a check digit hold by chance (fillers over fillers), and still ranks after
+    the reading the right way up whose made-up check digits all fail."""
+    made_up = made_up_check_digits(td1(Holder()), (0, 14), (1, 6), (1, 14))
+    upright = [box(line, 40, 700 + 52 * i, 800, 740 + 52 * i) for i, line in enumerate(made_up)]
+    upside_down = [box(">" * 20 + "010A>>010A", 40, 700, 800, 740)]
+    right_way, wrong_way = (
+        find_mrz(upright, today=TODAY),
+        parse_mrz(
+            ["<" * 20 + "010A<<010A", "0" + "<" * 11 + "4752201008<0401002", "<" * 30],
+            today=TODAY,
+        ),
+    )
+    assert right_way is not None and wrong_way is not None
+    assert sum(wrong_way.checks.values()) > sum(right_way.checks.values())
+    assert _better(upright, right_way, upside_down, wrong_way)
+    assert not _better(upside_down, wrong_way, upright, right_way)

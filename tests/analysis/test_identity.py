@@ -114,6 +114,45 @@ def test_someone_elses_selfie_is_rejected(engines: Engines, customer: Person) ->
     assert result.parsed_data["faceDistance"] > 0.6
 
 
+def _grey_portrait(
+    page: Image.Image, box: tuple[int, int, int, int] = (60, 130, 400, 560)
+) -> Image.Image:
+    page.paste(page.crop(box).convert("L").convert("RGB"), box[:2])
+    return page
+
+
+def test_a_grey_portrait_is_compared_with_the_selfie_in_grey(
+    engines: Engines, customer: Person
+) -> None:
+    colour_selfie = InputFile(encode(selfie("collins"), "PNG"), "face-proof")
+    grey_selfie = InputFile(
+        encode(selfie("collins").convert("L").convert("RGB"), "PNG"), "face-proof"
+    )
+    grey = front(_grey_portrait(passport(Holder())))
+    with_colour = run(engines, customer, grey, colour_selfie)
+    with_grey = run(engines, customer, grey, grey_selfie)
+    assert with_colour.decision == "accepted"
+    assert with_colour.parsed_data["faceDistance"] == pytest.approx(
+        with_grey.parsed_data["faceDistance"], abs=0.005
+    )
+    # A colour portrait keeps the selfie's colour: a grey selfie lands further from it.
+    colour = front(passport(Holder()))
+    assert (
+        run(engines, customer, colour, colour_selfie).parsed_data["faceDistance"]
+        < run(engines, customer, colour, grey_selfie).parsed_data["faceDistance"] - 0.05
+    )
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_someone_elses_selfie_never_matches_a_grey_portrait(
+    engines: Engines, customer: Person, level: int
+) -> None:
+    grey = front(_grey_portrait(passport(Holder())))
+    result = run(engines, customer, grey, own_selfie("hopper"), match_level=level)
+    assert "hasMatchingFaceProof" in failures(result)
+    assert result.decision != "accepted"
+
+
 def test_a_passport_in_another_name_is_rejected(engines: Engines) -> None:
     other = Person("Grace", "Hopper", dob=date(1986, 11, 19))
     result = run(engines, other, front(passport(Holder())))

@@ -11,7 +11,16 @@ import pytest
 from openkyc.analysis import Engines, IdentityAnalysis, InputFile, Person, analyze_identity
 
 from .conftest import TODAY
-from .documents import Holder, encode, glared, passport, td3
+from .documents import (
+    Holder,
+    card_back,
+    encode,
+    french_id,
+    glared,
+    made_up_check_digits,
+    passport,
+    td3,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -101,3 +110,66 @@ def test_a_different_name_in_a_verified_mrz_is_still_a_mismatch(engines: Engines
     assert failures(result) == {"firstName": "mismatch", "lastName": "mismatch"}
     assert result.decision == "rejected"
     assert result.rejection is not None and result.rejection.type == "name-mismatch"
+
+
+def test_a_letter_read_as_a_digit_with_a_cancelling_slip_is_reported_as_printed(
+    engines: Engines,
+) -> None:
+    """``A`` read as ``4`` and ``0`` as ``O`` cancel in the check digit: the number the
+    visual zone prints (itself with one character misread) is reported, and held as
+    uncertain rather than trusted."""
+    holder = Holder(number="A2040611")
+    misread = td3(holder.but(number="4204O611"))
+    result = run(engines, passport(holder, misread, viz={"Passport No": "A2040O11"}))
+    assert result.matches["documentNumber"] == "A2040611"
+    assert failures(result) == {"mrzChecksum": "uncertain:document-number"}
+    assert result.decision == "pending"
+    assert result.fingerprints.document is None
+
+
+def test_an_mrz_printed_with_made_up_check_digits_reports_its_number_as_uncertain(
+    engines: Engines,
+) -> None:
+    """An MRZ laid out as one but whose check digits mostly fail (as samples print them),
+    on a page that prints neither number nor birth date elsewhere: its number and birth
+    date are the best reading to report, and decide nothing, not even for a customer born
+    on another day."""
+    holder = Holder()
+    lines = made_up_check_digits(td3(holder), (1, 9), (1, 19), (1, 43))
+    page = passport(holder, lines, viz={"Passport No": "-", "Date of birth": "-"})
+    someone_else = Person("Eileen", "Collins", dob=date(1990, 1, 2), country="GB")
+    for person in (EILEEN, someone_else):
+        result = run(engines, page, person)
+        assert result.parsed_data["mrzDiscarded"] is True
+        assert result.matches["documentNumber"] == "X4821937"
+        assert result.parsed_data["dateOfBirth"] == holder.birth_date
+        assert {"document_number", "birth_date"} <= set(result.parsed_data["uncertain"])
+        assert failures(result)["dateOfBirth"] == "uncertain"
+        assert result.decision == "pending"
+        assert result.rejection is None
+        assert result.fingerprints.document is None
+
+
+def test_labels_assembled_into_an_mrz_report_no_number(engines: Engines) -> None:
+    labels = [
+        "P<GBRSMITH<<FODELSEOR<<<<<<<<<<<<<<<<<<<<<<<<",
+        "GEBUATSTI1GBR8611190F3103012<<<<<<<<<<<<<<<5",
+    ]
+    result = run(engines, passport(Holder(), labels, viz={"Passport No": "-"}))
+    assert result.parsed_data["mrzDiscarded"] is True
+    assert result.matches["documentNumber"] in (None, "-")
+
+
+def test_the_french_identity_card_of_1988_is_read(engines: Engines) -> None:
+    """France's former national identity card follows no ICAO layout: a twelve-character
+    number and the given names on the second line, no expiry date (the customer is asked
+    for nothing the card cannot show, and a person decides)."""
+    result = run(engines, card_back(french_id(Holder())))
+    mrz = result.parsed_data["mrz"]
+    assert mrz is not None and mrz["format"] == "FRA-ID" and mrz["valid"]
+    assert result.matches["documentNumber"] == "880692310285"
+    assert result.parsed_data["dateOfBirth"] == date(1986, 11, 19)
+    assert result.parsed_data["surname"] == "COLLINS"
+    assert result.parsed_data["givenNames"] == "EILEEN MARIE"
+    assert result.matches["nationality"] == "FR"
+    assert result.rejection is None

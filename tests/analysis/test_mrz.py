@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from openkyc.analysis import mrz_check_digit, parse_mrz
 
-from .documents import Holder, mrv, td1, td2, td3
+from .documents import Holder, french_id, mrv, td1, td2, td3
 
 TODAY = date(2026, 6, 1)
 # ICAO Doc 9303 part 4's own example passport.
@@ -202,3 +202,23 @@ def test_codes_printed_in_digits_and_a_digit_in_the_document_code_stay() -> None
     assert result is not None
     assert result.fields["nationality"] == "132"
     assert result.fields["document_code"] == "C1"
+
+
+def test_the_french_identity_card_of_1988_has_a_layout_of_its_own() -> None:
+    result = parse_mrz(french_id(Holder()), today=TODAY)
+    assert result is not None and result.format == "FRA-ID" and result.valid
+    assert result.fields["document_number"] == "880692310285"
+    assert (result.surname, result.given_names) == ("COLLINS", "EILEEN MARIE")
+    assert result.birth_date == date(1986, 11, 19) and result.expiry_date is None
+    assert result.fields["nationality"] == "FRA"
+    misread = french_id(Holder())
+    misread[1] = misread[1][:30] + "2" + misread[1][31:]  # one birth date digit
+    broken = parse_mrz(misread, today=TODAY)
+    assert broken is not None
+    assert not broken.checks["check_birth_date"] and not broken.checks["check_composite"]
+
+
+def test_a_td2_document_of_france_is_no_french_identity_card() -> None:
+    holder = Holder(issuer="FRA", nationality="FRA")
+    result = parse_mrz(td2(holder), today=TODAY)
+    assert result is not None and result.format == "TD2" and result.valid

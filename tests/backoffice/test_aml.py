@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from openkyc.db.session import Database
 from tests.backoffice.screen import form_token, screen
 from tests.fixtures import watchlists
+from tests.fixtures.payloads import customer_body
 from tests.fixtures.people import Team, add_person, make_team
 from tests.fixtures.tenants import Tenant, make_tenant
 
@@ -83,6 +84,22 @@ def test_a_reviewer_holds_and_decides_and_another_is_refused_while_held(
     for message in messages:
         if check["id"] in message:
             assert message in shown.replace("&#39;", "'")
+
+
+def test_a_check_that_inherited_its_status_says_from_which_check(
+    app: FastAPI, api: TestClient, team: Team, check: dict[str, Any]
+) -> None:
+    api.post(f"/aml-checks/{check['id']}/review", json={"status": "confirmed-match"})
+    body = customer_body(first="Ivan", last="Petrov", dob="1970-03-15", country="RU")
+    copy = api.post("/customers", json=body).json()
+    [inherited] = api.get("/aml-checks", params={"filter": f"customerId:{copy['id']}"}).json()
+    with screen(app, team.rita.email) as rita:
+        shown = rita.get(f"/backoffice/aml-checks/{inherited['id']}").text
+    assert 'id="status" class="status-confirmed-match">confirmed-match<' in shown
+    notice = re.search(r'<p class="notice" id="inherited">(.*?)</p>', shown, re.S)
+    assert notice is not None, shown
+    assert f'href="/backoffice/aml-checks/{check["id"]}"' in notice.group(1)
+    assert "customer_duplicated_by_person_exact_match" in notice.group(1)
 
 
 def test_under_four_eyes_a_decision_waits_for_a_second_person(

@@ -29,6 +29,12 @@ OPERATIONS = [
         "201",
     ),
     ("get", "/experimental/reports/aml-checks", "GetAmlCheckReport", "200"),
+    (
+        "get",
+        "/experimental/reports/aml-checks-inherited-summary",
+        "GetAmlInheritedMatchSummaryReport",
+        "200",
+    ),
     ("get", "/experimental/histograms/aml-checks", "GetHistogramAmlCheckReport", "200"),
 ]
 

@@ -14,13 +14,22 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SAWarning
 
+from openkyc.aml import flows
+from openkyc.customers import service as customers
+from openkyc.customers.schemas import CustomerIn
 from openkyc.db.base import Base
 from openkyc.db.migrate import alembic_config
-from openkyc.db.models import AmlListKey
+from openkyc.db.models import AmlCheck, AmlListKey
 from openkyc.db.session import Database, make_engine
+from openkyc.timeline.authors import SYSTEM
+from openkyc.wire import Links
 from tests.conftest import POSTGRES_URL
 from tests.fixtures import watchlists
 from tests.fixtures.live import fresh_database_url
+from tests.fixtures.payloads import customer_body
+from tests.fixtures.tenants import make_tenant
+
+LINKS = Links("http://openkyc.test")
 
 
 # SQLite cannot reflect indexes on expressions (lower(name)); PostgreSQL compares them too.
@@ -72,3 +81,36 @@ def _migrate(engine: Engine, step: Callable[[Config, str], None], revision: str)
         config = alembic_config()
         config.attributes["connection"] = connection
         step(config, revision)
+
+
+@pytest.mark.parametrize("backend_name", ["sqlite", "postgresql"])
+def test_checks_made_before_inheritance_get_their_person_s_key(
+    tmp_path: Path, backend_name: str
+) -> None:
+    """Coming forward to the inheritance of AML checks, a check made before gets the key of
+    the name and birth date it screened (none without a birth date)."""
+    with fresh_database_url(backend_name, tmp_path, POSTGRES_URL) as url:
+        engine = make_engine(url)
+        try:
+            database = Database.from_engine(engine)
+            tenant = make_tenant(database, "Before inheritance")
+            with database.write_sessionmaker() as session:
+                for first, dob in (("Ivan", "1970-03-15"), ("Olga", None)):
+                    body = customer_body(first=first, last="Petrov", dob=dob)
+                    customer = customers.create(
+                        session, tenant.organization_id, CustomerIn.model_validate(body), LINKS
+                    )
+                    flows.customer_saved(session, customer, LINKS, SYSTEM)
+                session.commit()
+            made = _person_keys(engine)
+            assert sorted(k is None for k in made.values()) == [False, True]
+            _migrate(engine, command.downgrade, "0022")
+            _migrate(engine, command.upgrade, "head")
+            assert _person_keys(engine) == made
+        finally:
+            engine.dispose()
+
+
+def _person_keys(engine: Engine) -> dict[str, str | None]:
+    with engine.connect() as connection:
+        return dict(connection.execute(select(AmlCheck.id, AmlCheck.person_key)).all())

@@ -34,6 +34,22 @@ COLLINS_ADDRESS = {
 SHOP = "https://shop.example/kyc-done?order=42"
 
 
+def collins_bill(folder: Path) -> Path:
+    """A recent utility bill of the customer's address, a PDF with its text, in ``folder``."""
+    from datetime import date, timedelta
+
+    from tests.analysis import documents as drawn
+
+    address = [COLLINS_ADDRESS["address"], COLLINS_ADDRESS["city"], COLLINS_ADDRESS["postalCode"]]
+    bill = folder / "bill.pdf"
+    bill.write_bytes(
+        drawn.pdf_with_text(
+            drawn.bill_lines("Eileen Collins", address, date.today() - timedelta(days=12))
+        )
+    )
+    return bill
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -1,10 +1,12 @@
 """The merchant's brand on the gatherer (`gatherer` in the KYC settings): its name, colour,
-support and privacy links, default language and consent text; and the QR code of the link."""
+support and privacy links, default language and consent text; the design (`uiVersion`) of
+the organization or of one request; and the QR code of the link."""
 
 from __future__ import annotations
 
 import base64
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +18,8 @@ from openkyc.storefront.service import consent_version
 from tests.fixtures import kyc
 from tests.fixtures.payloads import customer_body
 from tests.fixtures.storefront import link_token
-from tests.gatherer.browser import customer_at
-from tests.gatherer.live import Merchant, gatherer_link
+from tests.gatherer.browser import Customer, customer_at
+from tests.gatherer.live import Merchant, collins_bill, gatherer_link
 from tests.gatherer.test_pages import SHOP, bootstrap, page_path
 from tests.web.test_conventions import assert_problem
 
@@ -168,3 +170,49 @@ def test_the_customer_agrees_before_any_picture_of_the_face(
     assert rows["Text"] == BRAND["consentText"]
     assert rows["Text version"] == consent_version(BRAND["consentText"])
     assert rows["Language"] == "en"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_each_request_shows_the_design_it_chose(
+    live: Merchant, browser: Browser, tmp_path: Path
+) -> None:
+    live.ui_version("1")  # the organization's: the classic page, every document at once
+    bill = collins_bill(tmp_path)
+    asked = [{"type": "address-proof"}, {"type": "identity-proof"}]
+    customer_id = live.customer()
+    modern = live.kyc_request(customer_id, asked, redirectUrl=SHOP, uiVersion="2")
+    classic = live.kyc_request(customer_id, asked, redirectUrl=SHOP)
+    with customer_at(browser, "phone", "design-per-request") as customer:
+        page = customer.page
+        customer.open(gatherer_link(classic))
+        assert page.get_attribute("body", "class") == "ui-1"
+        assert cards(customer) == ["address-proof", "identity-proof"]
+        assert send_width(customer) < 0.7 * 390
+        customer.open(gatherer_link(modern))
+        # Mobile-first: one step at a time, full-width buttons.
+        assert page.get_attribute("body", "class") == "ui-2"
+        assert cards(customer) == ["address-proof"]
+        assert send_width(customer) > 0.75 * 390
+        customer.shot("one-step")
+        accepted = customer.send_after_attach("address-proof", bill)
+        assert "ok" in accepted["class"], accepted
+        # The step done stays above the next one, which appears only now.
+        page.wait_for_selector("section.card[data-type='identity-proof']")
+        assert cards(customer) == ["address-proof", "identity-proof"]
+        customer.shot("next-step")
+
+
+def cards(customer: Customer) -> list[str]:
+    """The document types whose card the page shows, top to bottom."""
+    return [
+        str(card.get_attribute("data-type"))
+        for card in customer.page.query_selector_all("section.card[data-type]")
+    ]
+
+
+def send_width(customer: Customer) -> float:
+    box = customer.page.locator("#send-address-proof").bounding_box()
+    assert box is not None
+    return float(box["width"])

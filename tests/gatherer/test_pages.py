@@ -102,6 +102,37 @@ def test_the_modern_design_follows_the_kyc_settings(
     assert bootstrap(response.text)["ui"] == "2"
 
 
+def test_a_request_chooses_its_own_design_over_the_organizations(
+    api: TestClient, client: TestClient, customer_id: str
+) -> None:
+    assert api.put("/kyc-settings", json={"uiVersion": "2"}).status_code == 200
+    classic = kyc.kyc_request(api, customer_id, "address-proof", uiVersion="1", redirectUrl=SHOP)
+    modern = kyc.kyc_request(api, customer_id, "identity-proof")
+    assert (classic["uiVersion"], modern["uiVersion"]) == ("1", None)
+    assert bootstrap(client.get(page_path(classic)).text)["ui"] == "1"
+    assert '<body class="ui-2">' in client.get(page_path(modern)).text
+    # The merchant changes its mind while the request is open; null is the organization's.
+    changed = api.patch(f"/kyc-requests/{modern['id']}", json={"uiVersion": "1"})
+    assert changed.status_code == 200 and changed.json()["uiVersion"] == "1"
+    page = client.get(page_path(modern)).text
+    assert '<body class="ui-1">' in page
+    # The last page (no redirect) keeps the request's design.
+    done = client.get("/" + bootstrap(page)["leave"]["done"]).text
+    assert '<body class="ui-1 message-page">' in done
+    assert api.patch(f"/kyc-requests/{classic['id']}", json={"uiVersion": None}).status_code == 200
+    assert bootstrap(client.get(page_path(classic)).text)["ui"] == "2"
+
+
+@pytest.mark.parametrize("value", ["3", 2, "", "modern"])
+def test_a_design_openkyc_does_not_have_is_refused(
+    api: TestClient, customer_id: str, value: object
+) -> None:
+    body = {"customerId": customer_id, "documents": [{"type": "identity-proof"}]}
+    response = api.post("/kyc-requests", json={**body, "uiVersion": value})
+    assert response.status_code == 422
+    assert [f["field"] for f in response.json()["invalidFields"]] == ["uiVersion"]
+
+
 @pytest.mark.parametrize(
     "tamper",
     [

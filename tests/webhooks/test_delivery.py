@@ -1,6 +1,7 @@
 """Deliveries to real receivers on 127.0.0.1, by the delivery worker of a running openkyc, on
 both databases: signed requests with the contract's payloads, retries, give-ups, resends,
-credentials, timeouts, refusals and deactivation."""
+credentials, timeouts, refusals and deactivation. The clock stands still: a retry happens
+when the test moves it to the attempt's time (``app.until``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import hashlib
 import hmac
 import json
 from collections import Counter
+from datetime import datetime, timedelta
 from typing import Any
 
 from openkyc import clock
@@ -27,6 +29,10 @@ def verify(secret: str, headers: dict[str, str], body: bytes, tolerance: int = 3
     signed = f"{msg_id}.{timestamp}.".encode() + body
     expected = "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
     return any(hmac.compare_digest(expected, s) for s in headers["webhook-signature"].split())
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def outbox(live: Any) -> dict[str, Any]:
@@ -118,15 +124,16 @@ def test_a_receiver_failing_half_the_time_and_down_for_a_while_gets_every_event(
         calls["all"] += 1
         return Reply(500 if calls["all"] % 2 else 200)
 
-    with running(flaky) as receiver, live() as app:
+    # Half the attempts fail, whichever delivery they are of: some deliveries need many.
+    with running(flaky) as receiver, live(webhook_max_attempts=30) as app:
         webhooks.subscribe(app.api, receiver.url(), eventsFilter=["customer-created"])
         first = _customers(app, 15)
         receiver.stop()
         second = _customers(app, 15)
         # Attempts fail while the receiver is down before it comes back.
-        wait_for(lambda: _refused(app) >= 5, what="refused attempts")
+        app.until(lambda: _refused(app) >= 5, what="refused attempts")
         receiver.start()
-        wait_for(lambda: _delivered(app, 30), what="every delivery")
+        app.until(lambda: _delivered(app, 30), what="every delivery")
 
         events = outbox(app)
         delivered = Counter(r.headers["webhook-id"] for r in receiver.ok())
@@ -147,7 +154,7 @@ def test_the_last_failed_attempt_fails_the_delivery_and_a_resend_delivers_it(liv
     ):
         hook = webhooks.subscribe(app.api, receiver.url(), eventsFilter=["customer-created"])
         kyc.customer(app.api)
-        wait_for(lambda: webhooks.log(app.api)[0]["deliveryStatus"] == "failed")
+        app.until(lambda: webhooks.log(app.api)[0]["deliveryStatus"] == "failed", what="failed")
         # Failed means no attempt is scheduled: the third was the last one sent.
         [entry] = webhooks.log(app.api)
         assert (entry["attempt"], entry["status"], entry["nextAttemptTime"]) == (3, 503, None)
@@ -192,9 +199,7 @@ def test_a_hanging_receiver_times_out_without_holding_up_another(live) -> None:
         assert {(d["deliveryStatus"], d["status"], d["error"]) for d in failed} == {
             ("failed", None, "no answer within 1.5s")
         }
-        # Each attempt waited the whole timeout (how much longer depends on the machine).
-        assert all(d["duration"] >= 1400 for d in failed)
-        assert len(hanging.arrived) == 8
+        assert len(hanging.arrived) == 8 and hanging.received == []
 
 
 def test_private_addresses_are_refused_unless_the_organization_allows_them(live) -> None:
@@ -247,7 +252,7 @@ def test_an_inactive_credential_holds_deliveries_back(live) -> None:
             f"/service-credentials/webhook/{hook['credentialHash']}", json={"status": "inactive"}
         )
         kyc.customer(app.api)
-        wait_for(lambda: webhooks.log(app.api)[0]["deliveryStatus"] == "failed")
+        app.until(lambda: webhooks.log(app.api)[0]["deliveryStatus"] == "failed", what="failed")
         [entry] = webhooks.log(app.api)
         credential_id = hook["credentialHash"]
         assert entry["error"] == f"not sent: service credential {credential_id} is inactive"
@@ -258,19 +263,25 @@ def test_a_webhook_failing_for_too_long_is_deactivated_visibly(live) -> None:
     with (
         running(answering(500)) as receiver,
         running() as witness,
-        live(webhook_disable_after_seconds=0.5) as app,
+        live(webhook_disable_after_seconds=3600) as app,
     ):
         hook = webhooks.subscribe(app.api, receiver.url(), eventsFilter=["customer-created"])
         _customers(app, 3)
-        wait_for(lambda: app.api.get(f"/webhooks/{hook['id']}").json()["status"] == "inactive")
+        app.until(
+            lambda: app.api.get(f"/webhooks/{hook['id']}").json()["status"] == "inactive",
+            what="the webhook deactivated",
+        )
         of_hook = f"webhookId:{hook['id']}"
-        wait_for(
+        app.until(
             lambda: {d["deliveryStatus"] for d in webhooks.log(app.api, of_hook)} == {"failed"},
-            what="the attempts in flight to end",
+            what="its deliveries failed",
         )
         shown = app.api.get(f"/webhooks/{hook['id']}").json()
         assert shown["deactivationReason"].startswith("every delivery attempt failed since ")
         assert shown["deactivationTime"] is not None and shown["failingSince"] is not None
+        # Deactivated once it had failed for the hour, by the clock the worker decides by.
+        failing_for = parse_time(shown["deactivationTime"]) - parse_time(shown["failingSince"])
+        assert failing_for >= timedelta(hours=1)
         assert len(webhooks.log(app.api, of_hook)) == 3
         # Nothing more is sent, and new events are not queued for it: another webhook's
         # delivery of the next event shows the worker has handled that event.

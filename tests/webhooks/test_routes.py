@@ -241,7 +241,12 @@ def test_a_resend_schedules_one_more_attempt_now(
             .values(status="failed", attempt=13, response_status=500)
         )
     path = f"/tracking/webhooks/{entry['id']}/resend"
-    assert api.post(path, headers=other_tenant.headers).status_code == 404
+    # Another organization neither sees the delivery nor finds it by id, filter or search.
+    theirs = {"headers": other_tenant.headers}
+    assert api.get(f"/tracking/webhooks/{entry['id']}", **theirs).status_code == 404
+    for params in ({}, {"filter": f"id:{entry['id']}"}, {"q": entry["entityId"]}):
+        assert api.get("/tracking/webhooks", params=params, **theirs).json() == []
+    assert api.post(path, **theirs).status_code == 404
     assert api.post(path).status_code == 204
     resent = api.get(f"/tracking/webhooks/{entry['id']}").json()
     assert (resent["deliveryStatus"], resent["attempt"], resent["status"]) == ("pending", 13, 500)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Final
 
 from openkyc.enums import WireEnum
 
@@ -98,3 +99,17 @@ class NoMatchReason(WireEnum):
 class ReviewerType(WireEnum):
     HUMAN = "human"
     BOT = "bot"
+
+
+class InheritanceReason(WireEnum):
+    """Why a check took its status from another check (Rebilly's provenance reasons)."""
+
+    PERSON = "customer_duplicated_by_person_exact_match"
+    PHONE = "customer_duplicated_by_primary_phone_number_exact_match"
+    PREVIOUS_CHECK = "customer_previous_check_exact_match"
+
+
+# What an inheriting check takes from its source: the status alone, never the hits.
+INHERITED_SCOPE: Final = "status-only"
+# The name (and author) of the decision a check inherits.
+BOT: Final = "bot"

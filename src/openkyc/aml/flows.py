@@ -28,16 +28,20 @@ from openkyc.files.schemas import FileFields, Upload
 from openkyc.jobs import queue
 from openkyc.kyc.documents import service as documents
 from openkyc.storage import Storage
+from openkyc.timeline import authors
 from openkyc.wire import Links
 
 
-def customer_saved(session: Session, customer: Customer, links: Links) -> AmlCheck | None:
-    """A customer was created or changed: screened when what is screened is new."""
-    return checks.screen(session, customer, links, ScreeningSource.SIGN_UP)
+def customer_saved(
+    session: Session, customer: Customer, links: Links, author: authors.Author
+) -> AmlCheck | None:
+    """A customer was created or changed (by ``author``): screened when what is screened is
+    new."""
+    return checks.screen(session, customer, links, ScreeningSource.SIGN_UP, author=author)
 
 
 def screen_on_demand(
-    session: Session, organization_id: str, customer_id: str, links: Links
+    session: Session, organization_id: str, customer_id: str, links: Links, author: authors.Author
 ) -> AmlCheck:
     """Screen a customer now, whatever was screened before."""
     try:
@@ -46,7 +50,9 @@ def screen_on_demand(
         raise ValidationFailed.field(
             "customerId", f"no customer {customer_id} in this organization"
         ) from missing
-    check = checks.screen(session, customer, links, ScreeningSource.SIGN_UP, force=True)
+    check = checks.screen(
+        session, customer, links, ScreeningSource.SIGN_UP, author=author, force=True
+    )
     assert check is not None, "a forced screening always writes a check"
     return check
 
@@ -92,7 +98,9 @@ def rescreen_customers(
             customer = customers.get(session, organization_id, customer_id)
         except NotFound:
             continue
-        if checks.screen(session, customer, links, ScreeningSource.RECURRING):
+        if checks.screen(
+            session, customer, links, ScreeningSource.RECURRING, author=authors.SYSTEM
+        ):
             made += 1
     return made
 

@@ -115,6 +115,14 @@ def _aml(pdf: FPDF, checks: Sequence[dict[str, Any]]) -> None:
             10,
             "B",
         )
+        provenance = check.get("provenance")
+        if provenance:
+            _line(
+                pdf,
+                f"Status inherited from AML check {provenance['inheritedFromAmlCheckId']}, "
+                f"which a person decided ({', '.join(provenance['reasons'])})",
+                9,
+            )
         if not check["hits"]:
             _line(pdf, f"No hits ({check.get('noMatchReason') or 'no_hits_found'}).")
         for hit in check["hits"]:

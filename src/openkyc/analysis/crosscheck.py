@@ -16,11 +16,19 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from rapidfuzz.distance import Hamming
+
 from openkyc.analysis.licences import AamvaRecord
-from openkyc.analysis.mrz import MRZ_FORMATS, MrzResult, check_digit_results, format_mrz_date
+from openkyc.analysis.mrz import (
+    MRZ_FORMATS,
+    MrzResult,
+    check_digit_results,
+    format_mrz_date,
+    known_state,
+)
 from openkyc.analysis.names import normalize
 from openkyc.analysis.zones import VisualZone
 
@@ -34,10 +42,12 @@ __all__ = [
     "resolve_name",
     "resolve_number",
     "skeleton",
+    "well_formed",
+    "with_unverified",
 ]
 
 # Characters the MRZ alphabet lets OCR confuse, one group each.
-CONFUSABLE = ("B8", "D0OQ", "I1", "S5", "Z2", "G6")
+CONFUSABLE = ("B8", "D0OQ", "I1", "S5", "Z2", "G6", "A4")
 _GROUP = {char: group for group in CONFUSABLE for char in group}
 MAX_SWAPS = 3
 
@@ -53,6 +63,39 @@ def plausible_mrz(mrz: MrzResult) -> bool:
     them can be trusted, not even the names, which no check digit protects."""
     held = sum(mrz.checks.values())
     return 2 * held >= len(mrz.checks)
+
+
+def well_formed(mrz: MrzResult) -> bool:
+    """Lines laid out as an MRZ is, whatever its check digits say: a state code as issuer,
+    real dates, a sex, a number mostly of digits. Samples and specimens are often printed
+    with made-up check digits and are still laid out so; printed labels assembled into
+    lines (``GEBUATSTI`` as a number) are not."""
+    number = mrz.fields.get("document_number", "")
+    expiry_printed = "expiry_date" in mrz.fields
+    return (
+        known_state(mrz.fields.get("issuer", "").ljust(3, "<"))
+        and mrz.birth_date is not None
+        and (mrz.expiry_date is not None or not expiry_printed)
+        and mrz.fields.get("sex") in ("M", "F", "X", "<")
+        and 2 * sum(ch.isdigit() for ch in number) >= len(number) > 0
+    )
+
+
+def with_unverified(fields: Reconciled, mrz: MrzResult) -> Reconciled:
+    """``fields`` (read without an MRZ) completed with the number and birth date of an MRZ
+    whose check digits mostly fail but that is :func:`well_formed`, each marked uncertain:
+    the best reading to report, which asks for a better picture and is never trusted (no
+    acceptance, no mismatch, no fingerprint). Its names, which nothing protects, are not
+    taken."""
+    taken = set()
+    number, birth = fields.document_number, fields.birth_date
+    if not number:
+        number, taken = mrz.fields["document_number"], {"document_number"}
+    if birth is None and mrz.birth_date is not None:
+        birth, taken = mrz.birth_date, taken | {"birth_date"}
+    return replace(
+        fields, document_number=number, birth_date=birth, uncertain=fields.uncertain | taken
+    )
 
 
 def number_alternatives(mrz: MrzResult) -> set[str]:
@@ -122,7 +165,32 @@ def resolve_number(mrz: MrzResult, printed_text: str) -> tuple[str, bool]:
         for text in alternatives - {number}
         if _PLAUSIBLE_NUMBER.fullmatch(text) and _shape(text) != _shape(number)
     }
-    return number, not rivals
+    if not rivals:
+        return number, True
+    return _nearest_printed(number, alternatives, seen), False
+
+
+def _nearest_printed(number: str, alternatives: set[str], seen: set[str]) -> str:
+    """Of the numbers the check digits allow, the one the visual zone prints with at most
+    one character misread, when there is exactly one (``A2040011`` printed beside an MRZ
+    read ``4204O611``, where ``A2040611`` satisfies the same check digits), or exactly
+    one shaped as numbers are (letters, then digits). Without a printed one, where the
+    MRZ's number (of nine characters at most, as ICAO's field holds: longer ones follow
+    national patterns) is not so shaped (``XXQ00O00``: letters between digits) and exactly one
+    the check digits allow is (``XX000000``), that one; else the MRZ's own. A best
+    reading to report, never a certain one: the two sources disagree."""
+    near = {
+        text
+        for text in alternatives
+        if any(Hamming.distance(text, window, score_cutoff=1) <= 1 for window in seen)
+    }
+    shaped = {text for text in near if _PLAUSIBLE_NUMBER.fullmatch(text)}
+    if not near and len(number) <= 9 and not _PLAUSIBLE_NUMBER.fullmatch(number):
+        shaped = {text for text in alternatives if _PLAUSIBLE_NUMBER.fullmatch(text)}
+    for found in (near, shaped):
+        if len(found) == 1:
+            return found.pop()
+    return number
 
 
 def _shape(text: str) -> str:
@@ -226,10 +294,10 @@ def _dates(mrz: MrzResult, viz: VisualZone) -> tuple[date | None, date | None, s
 def _verifies(value: date | None, mrz: MrzResult, name: str) -> bool:
     """Whether a date read from the visual zone satisfies the MRZ's printed check digit
     for that field (two sources agreeing, one of them protected)."""
-    if value is None:
-        return False
     fmt = MRZ_FORMATS[mrz.format]
-    spec = next(f for f in fmt.fields if f.name == name)
+    spec = next((f for f in fmt.fields if f.name == name), None)
+    if value is None or spec is None:  # France's old card has no expiry date in its MRZ
+        return False
     lines = list(mrz.lines)
     row = lines[spec.line]
     lines[spec.line] = row[: spec.start] + format_mrz_date(value) + row[spec.end :]

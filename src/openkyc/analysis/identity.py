@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -19,7 +19,13 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from openkyc.analysis import tampering
-from openkyc.analysis.crosscheck import plausible_mrz, reconcile, reconcile_licence
+from openkyc.analysis.crosscheck import (
+    plausible_mrz,
+    reconcile,
+    reconcile_licence,
+    well_formed,
+    with_unverified,
+)
 from openkyc.analysis.dates import age_on
 from openkyc.analysis.engines import Engines, Face, default_engines
 from openkyc.analysis.errors import UnreadableFile, UnsupportedInput
@@ -452,8 +458,23 @@ def _read(files: Sequence[InputFile], engines: Engines, today: date) -> _Reading
     for page in selfies:
         reading.selfie_faces = read_selfie(page, engines)
         if reading.selfie_faces:
+            reading.selfie_faces = _like_the_portrait(page, reading, engines)
             break
     return reading
+
+
+def _like_the_portrait(selfie: Page, reading: _Reading, engines: Engines) -> list[Face]:
+    """The selfie's faces as the portrait shows faces: in grey when the document prints
+    its portrait in grey. Colour counts in the embedding, so a grey portrait against a
+    colour selfie of the same person lands further apart than two photos do (up to +0.19
+    measured on rendered documents); both in grey compare the same information."""
+    portrait, page = _portrait(reading.documents)
+    if portrait is None or page is None or not is_grayscale(crop(page, portrait.box, 0.0)):
+        return reading.selfie_faces
+    import cv2
+
+    grey = cv2.cvtColor(cv2.cvtColor(selfie.image, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    return read_selfie(replace(selfie, image=grey), engines) or reading.selfie_faces
 
 
 def _page(file: InputFile, index: int) -> Page:
@@ -486,6 +507,9 @@ def _facts(
     viz = _merged_viz(docs)
     licence = None if mrz else _first(*(r.licence for r in docs))
     fields = reconcile_licence(licence, viz) if licence else reconcile(mrz, viz)
+    unverified = None if mrz or licence else _first(*(m for m in found if well_formed(m)))
+    if unverified is not None:
+        fields = with_unverified(fields, unverified)
     text = "\n".join(r.text for r in docs)
     portrait, portrait_page = _portrait(docs)
     selfie = reading.selfie_faces[0] if reading.selfie_faces else None

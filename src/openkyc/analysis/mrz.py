@@ -18,6 +18,7 @@ __all__ = [
     "MrzFormat",
     "MrzResult",
     "detect_format",
+    "known_state",
     "mrz_check_digit",
     "parse_mrz",
     "repair_mrz",
@@ -146,12 +147,42 @@ _TD1 = MrzFormat(
     },
 )
 
+# France's national identity card of 1988-2021 (still valid in use): two lines of 36
+# that follow no ICAO layout. The surname fills the first line, the issuing department
+# and office end it; the second holds the card's twelve-character number, the given
+# names, the birth date and the sex, and no expiry date. Only French nationals hold it.
+_FRENCH_ID = MrzFormat(
+    "FRA-ID",
+    2,
+    36,
+    (
+        _f("document_code", 0, 0, 2, "code"),
+        _f("issuer", 0, 2, 5, "alpha"),
+        _f("names", 0, 5, 30, "name"),
+        _f("optional_data", 0, 30, 36, "alnum"),
+        _f("document_number", 1, 0, 12, "alnum"),
+        _f("check_document_number", 1, 12, 13, "check"),
+        _f("given_names", 1, 13, 27, "name"),
+        _f("birth_date", 1, 27, 33, "digit"),
+        _f("check_birth_date", 1, 33, 34, "check"),
+        _f("sex", 1, 34, 35, "sex"),
+        _f("check_composite", 1, 35, 36, "check"),
+    ),
+    {
+        "check_document_number": ((1, 0, 12),),
+        "check_birth_date": ((1, 27, 33),),
+        "check_composite": ((0, 0, 36), (1, 0, 35)),
+    },
+)
+_FRENCH_ID_START = re.compile(r"[I1LT]DFRA")
+
 MRZ_FORMATS: dict[str, MrzFormat] = {
     "TD1": _TD1,
     "TD2": _two_line("TD2", 36, composite=True, personal=False),
     "TD3": _two_line("TD3", 44, composite=True, personal=True),
     "MRVA": _two_line("MRVA", 44, composite=False, personal=False),
     "MRVB": _two_line("MRVB", 36, composite=False, personal=False),
+    "FRA-ID": _FRENCH_ID,
 }
 
 
@@ -165,6 +196,8 @@ def detect_format(lines: list[str]) -> MrzFormat | None:
     visa = lines[0][:1] == "V"
     if length == 44:
         return MRZ_FORMATS["MRVA" if visa else "TD3"]
+    if _FRENCH_ID_START.match(lines[0]):
+        return _FRENCH_ID
     return MRZ_FORMATS["MRVB" if visa else "TD2"]
 
 
@@ -263,7 +296,9 @@ _ICAO_CODES = {
 }
 
 
-def _known_code(code: str) -> bool:
+def known_state(code: str) -> bool:
+    """Whether ``code`` (as the MRZ prints it, fillers and all) is a state's code: ISO 3166
+    alpha-3 or one of ICAO's own."""
     import iso3166
 
     return code in _ICAO_CODES or code in iso3166.countries_by_alpha3
@@ -273,12 +308,14 @@ def _repair_state_codes(lines: list[str], fmt: MrzFormat) -> list[str]:
     """A nationality that is no state code but one letter away from the issuing state's
     (``LU<`` beside ``LUX``, ``GBB`` beside ``GBR``) is the issuing state's, and the
     other way round: holders mostly carry their own state's documents."""
+    if fmt is _FRENCH_ID:  # no nationality beside the issuer to compare with
+        return lines
     issuer, nationality = _field(fmt, "issuer"), _field(fmt, "nationality")
     rows = list(lines)
     values = {spec: rows[spec.line][spec.start : spec.end] for spec in (issuer, nationality)}
     for broken, other in ((nationality, issuer), (issuer, nationality)):
         value, replacement = values[broken], values[other]
-        if _known_code(value) or not _known_code(replacement):
+        if known_state(value) or not known_state(replacement):
             continue
         # Digits were kept in case the state prints its code so; as letters, one away
         # from the other code, they were a misread of it.
@@ -407,6 +444,9 @@ def parse_mrz(lines: list[str], *, today: date) -> MrzResult | None:
     checks = check_digit_results(repaired, fmt)
     checks.update(_long_number_check(fields, fmt))
     surname, given = _split_names(fields.pop("names"))
+    if fmt is _FRENCH_ID:  # the given names have a field of their own
+        given = " ".join(fields.pop("given_names").replace("<", " ").split())
+        fields["nationality"] = fields["issuer"]
     fields["document_number"] = _document_number(fields, fmt, repaired)
     for name in ("document_code", "issuer", "nationality", "optional_data", "optional_data_2"):
         if name in fields:
@@ -419,7 +459,7 @@ def parse_mrz(lines: list[str], *, today: date) -> MrzResult | None:
         surname=surname,
         given_names=given,
         birth_date=mrz_date(fields["birth_date"], today=today, future=False),
-        expiry_date=mrz_date(fields["expiry_date"], today=today, future=True),
+        expiry_date=mrz_date(fields.get("expiry_date", ""), today=today, future=True),
     )
 
 

@@ -73,9 +73,11 @@ def _looks_upside_down(lines: list[TextLine]) -> bool:
     one reads with low confidence. Measured on the evaluation documents: no upright page
     had a line with five ``>``, upright pages read at 0.77-0.98 mean confidence, upside
     down ones without an MRZ at 0.62-0.68."""
-    if any(line.text.count(">") >= 5 for line in lines):
-        return True
-    return _mean_confidence(lines) < UPSIDE_DOWN_CONFIDENCE
+    return _fillers_upside_down(lines) or _mean_confidence(lines) < UPSIDE_DOWN_CONFIDENCE
+
+
+def _fillers_upside_down(lines: list[TextLine]) -> bool:
+    return any(line.text.count(">") >= 5 for line in lines)
 
 
 def _mean_confidence(lines: list[TextLine]) -> float:
@@ -204,8 +206,11 @@ def _better(
     best_lines: list[TextLine],
     best_mrz: MrzResult | None,
 ) -> bool:
-    def rank(found: MrzResult | None, text: list[TextLine]) -> tuple[int, float]:
-        return (sum(found.checks.values()) + 1 if found else 0, _mean_confidence(text) * len(text))
+    def rank(found: MrzResult | None, text: list[TextLine]) -> tuple[bool, int, float]:
+        # Fillers read as ">" are an MRZ upside down: whatever it parses into (check digits
+        # over runs of fillers hold by chance) comes after any reading the right way up.
+        held = sum(found.checks.values()) + 1 if found else 0
+        return not _fillers_upside_down(text), held, _mean_confidence(text) * len(text)
 
     return rank(mrz, lines) > rank(best_mrz, best_lines)
 
@@ -296,10 +301,12 @@ def _faces_enlarged(image: np.ndarray, engines: Engines) -> list[Face]:
     ]
 
 
-def _rank(reading: PageReading) -> tuple[bool, int, bool]:
-    """What a reading found, best first: a verified MRZ, check digits holding, a portrait."""
+def _rank(reading: PageReading) -> tuple[bool, bool, int, bool]:
+    """What a reading found, best first: a verified MRZ, text the right way up, check
+    digits holding, a portrait."""
     held = sum(reading.mrz.checks.values()) + 1 if reading.mrz else 0
-    return _trusted(reading.mrz), held, bool(reading.faces)
+    upright = not _fillers_upside_down(reading.lines)
+    return _trusted(reading.mrz), upright, held, bool(reading.faces)
 
 
 def _keeps_more(plain: PageReading, straightened: PageReading) -> bool:

@@ -130,10 +130,22 @@ def _groups(rows: list[tuple[str, list[TextLine]]]) -> list[list[tuple[str, list
                     break
                 if _below(chunk[-1][1], row[1]):
                     chunk.append(row)
-            lengths = {_nearest_length(text) for text, _ in chunk}
-            if len(chunk) == size and len(lengths) == 1 and (size == 3) == (lengths == {30}):
+            if len(chunk) == size and _one_length(chunk):
                 groups.append(chunk)
     return groups
+
+
+SHORTEST_READ = 0.8  # of the layout's length: OCR drops fillers from a line's end
+
+
+def _one_length(chunk: list[tuple[str, list[TextLine]]]) -> bool:
+    """Whether the rows can be the lines of one layout: three of 30 characters or two of
+    36 or 44, the longest setting the length and each at least ``SHORTEST_READ`` of it
+    (a TD3's first line, mostly fillers, read 40 long beside a second line of 44)."""
+    length = _nearest_length(max((text for text, _ in chunk), key=len))
+    return (len(chunk) == 3) == (length == 30) and all(
+        SHORTEST_READ * length <= len(text) for text, _ in chunk
+    )
 
 
 def find_mrz(lines: list[TextLine], *, today: date) -> MrzResult | None:

@@ -18,6 +18,7 @@ from openkyc.kyc.documents import service as documents
 from openkyc.kyc.enums import RequestStatus
 from openkyc.kyc.requests import service as requests
 from openkyc.kyc.status import PERMANENT
+from openkyc.timeline import authors
 from openkyc.timeline import service as timeline
 from openkyc.web.deps import ResourceIdPath, Session
 
@@ -65,7 +66,7 @@ def comment(
 ) -> Response:
     ensure_may(person, "PostCustomerTimeline")
     customers.get(session, person.organization_id, id)
-    timeline.comment(session, person.organization_id, id, message.strip())
+    timeline.comment(session, person.organization_id, id, message.strip(), authors.of(person))
     return RedirectResponse(f"/backoffice/customers/{id}#timeline", status_code=303)
 
 

@@ -15,8 +15,6 @@ from openkyc.backoffice.sessions import COOKIE, PATH, SessionCookies, Visit
 from openkyc.db.session import Session as OrmSession
 from openkyc.errors import Forbidden, Unauthorized, ValidationFailed
 from openkyc.principal import Principal
-from openkyc.timeline import authors
-from openkyc.timeline.enums import TriggeredBy
 from openkyc.users import roles
 from openkyc.users.enums import Role
 from openkyc.web.deps import AppSettings, Session
@@ -92,7 +90,6 @@ def _signed_in(
     request.state.person = principal
     keep(request, cookies, COOKIE, cookies.seal(visit, clock.now()))
     _refuse_nul(request.query_params.multi_items())
-    authors.bind(session, authors.Author(principal.actor_id, principal.name, TriggeredBy.APP))
     return principal
 
 

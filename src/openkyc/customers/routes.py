@@ -11,6 +11,7 @@ from openkyc.customers.schemas import CustomerIn, CustomerOut
 from openkyc.db.ids import ID_PATTERN
 from openkyc.db.models import Customer
 from openkyc.flows import merge
+from openkyc.timeline import authors
 from openkyc.web.collections import (
     Collection,
     Expand,
@@ -59,7 +60,7 @@ def create_customer(
     """Create a customer with a new id."""
     check_expand(expand, views.EXPANDABLE)
     created = service.create(session, auth.organization_id, body, links)
-    aml.customer_saved(session, created, links)
+    aml.customer_saved(session, created, links, authors.of(auth))
     out = views.customer_out(created, [], links, expand)  # a new customer has no tags yet
     return member_response(out, status_code=201, location=out.links[0].href)
 
@@ -96,7 +97,7 @@ def put_customer(
     """Create or replace the customer with this id (upsert)."""
     check_expand(expand, views.EXPANDABLE)
     customer, created = service.upsert(session, auth.organization_id, id, body, links)
-    aml.customer_saved(session, customer, links)
+    aml.customer_saved(session, customer, links, authors.of(auth))
     out = _one(session, customer, links, expand)
     if created:
         return member_response(out, status_code=201, location=out.links[0].href)
@@ -127,5 +128,5 @@ def merge_customer(
     target, each moved resource with a new revision. The target gets a new revision and
     `customer-merged`. Gatherer links and customer tokens issued for the deleted customer stop
     working; the moved requests' `_links` carry new ones."""
-    merge.merge_into(session, auth.organization_id, id, targetCustomerId, links)
+    merge.merge_into(session, auth.organization_id, id, targetCustomerId, links, authors.of(auth))
     return Response(status_code=204)

@@ -6,11 +6,11 @@ rows: every statement it builds starts from ``scoped()``, ``get`` looks a row up
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Any, ClassVar, Generic, TypeVar
+from collections.abc import Collection, Sequence
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from sqlalchemy import Select, literal, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session
 
 from openkyc.db.base import ResourceMixin
 from openkyc.db.collection import (
@@ -20,8 +20,11 @@ from openkyc.db.collection import (
     filter_clause,
     text_search,
 )
+from openkyc.db.models import WebhookDelivery
 
-M = TypeVar("M", bound=ResourceMixin)
+# A row of one organization with an id: every ``ResourceMixin`` model, and the delivery log,
+# whose rows are keyed by their id alone.
+M = TypeVar("M", bound=ResourceMixin | WebhookDelivery)
 
 
 class OtherTenant(Exception):
@@ -95,6 +98,16 @@ class TenantRepository(Generic[M]):
         self.session.flush()
         return row
 
+    def add_many(self, rows: Sequence[M]) -> list[M]:
+        """Add rows in one flush (a fan-out of many rows)."""
+        if not rows:
+            return []
+        for row in rows:
+            self._ensure_mine(row)
+        self.session.add_all(rows)
+        self.session.flush()
+        return list(rows)
+
     def delete(self, row: M) -> None:
         self._ensure_mine(row)
         self.session.delete(row)
@@ -105,3 +118,35 @@ class TenantRepository(Generic[M]):
             row.organization_id = self.organization_id
         elif row.organization_id != self.organization_id:
             raise OtherTenant(f"{type(row).__name__} {row.id} is not of {self.organization_id}")
+
+
+class OrganizationRow(Protocol):
+    """A row that is the organization's one of its kind (its settings), keyed by it."""
+
+    organization_id: Mapped[str]
+
+
+S = TypeVar("S", bound=OrganizationRow)
+
+
+class TenantSettingsRepository(Generic[S]):
+    """The base of the settings repositories: one organization's row of a model keyed by the
+    organization alone; another organization's row can neither be read nor added."""
+
+    model: type[S]
+
+    def __init__(self, session: Session, organization_id: str) -> None:
+        self.session = session
+        self.organization_id = organization_id
+
+    def get(self) -> S | None:
+        """The organization's row, or None while it has kept the defaults."""
+        row: S | None = self.session.get(self.model, self.organization_id)
+        return row
+
+    def add(self, row: S) -> S:
+        if row.organization_id != self.organization_id:
+            raise OtherTenant(f"{type(row).__name__} is not of {self.organization_id}")
+        self.session.add(row)
+        self.session.flush()
+        return row

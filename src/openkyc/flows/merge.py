@@ -24,20 +24,26 @@ from openkyc.kyc.documents import service as documents
 from openkyc.kyc.liveness import service as liveness
 from openkyc.kyc.requests import service as requests
 from openkyc.tags import service as tags
+from openkyc.timeline.authors import Author
 from openkyc.wire import Links
 
 TARGET = "targetCustomerId"
 
 
 def merge_into(
-    session: Session, organization_id: str, customer_id: str, target_id: str, links: Links
+    session: Session,
+    organization_id: str,
+    customer_id: str,
+    target_id: str,
+    links: Links,
+    author: Author,
 ) -> Customer:
     """Move everything of the customer to the target, delete the customer; the target."""
     source, target = customers.lock_for_merge(
         session, organization_id, customer_id, target_id, TARGET
     )
-    requests.move_to_customer(session, source, target, links)
-    documents.move_to_customer(session, source, target, links, clock.now())
+    requests.move_to_customer(session, source, target, links, author)
+    documents.move_to_customer(session, source, target, links, clock.now(), author)
     liveness.move_to_customer(session, organization_id, source.id, target.id)
     files.move_uploads(session, organization_id, source.id, target.id)
     attachments.move_to_customer(session, organization_id, source.id, target.id)

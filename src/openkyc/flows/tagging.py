@@ -16,6 +16,7 @@ from openkyc.events import types as event_types
 from openkyc.kyc.documents import service as documents
 from openkyc.tags import service as tags
 from openkyc.tags.enums import TagType
+from openkyc.timeline.authors import Author
 from openkyc.wire import Links
 
 
@@ -36,6 +37,7 @@ def tag_many(
     kind: TagType,
     resource_ids: Sequence[str],
     links: Links,
+    author: Author,
     *,
     add: bool,
 ) -> None:
@@ -53,12 +55,14 @@ def tag_many(
     changed = tags.set_on(session, organization_id, tag, [r.id for r in found], add=add)
     for resource in found:
         if resource.id in changed:
-            _announce(session, resource, links)
+            _announce(session, resource, links, author)
 
 
-def _announce(session: Session, resource: Customer | KycDocument, links: Links) -> None:
+def _announce(
+    session: Session, resource: Customer | KycDocument, links: Links, author: Author
+) -> None:
     if isinstance(resource, KycDocument):
-        documents.changed(session, resource, links, [event_types.KYC_DOCUMENT_MODIFIED])
+        documents.retagged(session, resource, links, author)
         return
     resource.touch()
     session.flush()
@@ -72,6 +76,7 @@ def tag_one(
     kind: TagType,
     resource_id: str,
     links: Links,
+    author: Author,
     *,
     add: bool,
 ) -> None:
@@ -80,11 +85,11 @@ def tag_one(
     if kind == TagType.KYC_DOCUMENT:
         if documents.find(session, organization_id, resource_id) is None:
             raise NotFound.resource("KYC document", resource_id)
-        tag_many(session, organization_id, name, kind, [resource_id], links, add=add)
+        tag_many(session, organization_id, name, kind, [resource_id], links, author, add=add)
     else:
         if customers.find(session, organization_id, resource_id) is None:
             raise NotFound.resource("Customer", resource_id)
-        tag_many(session, organization_id, name, kind, [resource_id], links, add=add)
+        tag_many(session, organization_id, name, kind, [resource_id], links, author, add=add)
 
 
 def tag_aml_checks(

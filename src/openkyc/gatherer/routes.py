@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from openkyc.db.models import KycRequest
 from openkyc.errors import NotFound, RateLimited
 from openkyc.gatherer import i18n, pages
 from openkyc.kyc.requests import service as kyc_requests
@@ -59,6 +60,12 @@ def _locale(request: Request, chosen: str | None, default: str | None = None) ->
     return i18n.negotiate(request.headers.get("accept-language"), chosen, default)
 
 
+def ui_version(kyc_request: KycRequest, organization: str | None) -> str:
+    """The design of the request's pages: the request's own ``uiVersion``, else the
+    organization's, else the classic one."""
+    return kyc_request.ui_version or organization or "1"
+
+
 @router.get("")
 def gatherer_page(
     request: Request,
@@ -91,7 +98,7 @@ def gatherer_page(
     # customer (their ``locale``), then the browser's, then the merchant's default.
     chosen = lang if lang in i18n.LOCALES else storefront.customer_language(session, issued.request)
     locale = _locale(request, chosen, brand.defaultLanguage)
-    ui = settings.uiVersion or "1"
+    ui = ui_version(issued.request, settings.uiVersion)
     leave = "gatherer/leave?" + urlencode({"token": token, "lang": locale})
     link = f"{links.root}/gatherer?" + urlencode({"token": token})
     bootstrap = {
@@ -136,7 +143,8 @@ def leave_gatherer(
     info = "back" if why == "back" else storefront.redirect_info(found.request.status)
     if found.request.redirect_url:
         return RedirectResponse(storefront.redirect_to(found.request.redirect_url, info), 303)
-    ui = kyc_settings.get(session, found.request.organization_id).uiVersion or "1"
+    settings = kyc_settings.get(session, found.request.organization_id)
+    ui = ui_version(found.request, settings.uiVersion)
     return pages.final_page(locale, info, ui)
 
 
@@ -144,11 +152,15 @@ def leave_gatherer(
 def gatherer_qr(
     request: Request, session: Session, links: RequestLinks, token: LinkToken = ""
 ) -> Response:
-    """The link of an open request as a QR code (SVG), for the customer's phone."""
+    """The short link of an open request as a QR code (SVG), for the customer's phone."""
     found = storefront.link_state(session, links.verifying, token)
-    if found.state != "open":
+    if found.state != "open" or found.request is None:
         raise NotFound("No open gatherer link")
-    link = f"{links.root}/gatherer?" + urlencode({"token": token})
+    # The short link: a code of a few modules that any phone's camera reads at a glance
+    # (the full link's token would make it dense), opening the same request.
+    link = link_tokens.short_url(links, found.request) or (
+        f"{links.root}/gatherer?" + urlencode({"token": token})
+    )
     return Response(
         pages.qr_svg(link, i18n.messages(_locale(request, None))["handoff"]["qrTitle"]),
         media_type="image/svg+xml",

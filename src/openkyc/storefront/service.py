@@ -30,6 +30,7 @@ from openkyc.organizations import service as organizations
 from openkyc.principal import Principal
 from openkyc.storage import Storage
 from openkyc.storefront.schemas import StorefrontKycDocumentIn, StorefrontKycDocumentPatch
+from openkyc.timeline import authors
 from openkyc.timeline import service as timeline
 from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Links
@@ -245,8 +246,9 @@ def create_document(
         fileIds=data.fileIds,
         requestId=request.id,
     )
+    author = authors.of(principal)
     return documents.create(
-        session, principal.organization_id, body, links, auto_analysis=auto_analysis
+        session, principal.organization_id, body, links, author, auto_analysis=auto_analysis
     )
 
 
@@ -318,7 +320,13 @@ def patch_document(
         requestId=document.request_id,
     )
     updated, _ = documents.upsert(
-        session, principal.organization_id, document.id, body, links, auto_analysis=auto_analysis
+        session,
+        principal.organization_id,
+        document.id,
+        body,
+        links,
+        authors.of(principal),
+        auto_analysis=auto_analysis,
     )
     return updated
 
@@ -379,6 +387,7 @@ def record_consent(
         TimelineType.KYC_CONSENT_GIVEN,
         f"Customer agreed to pictures of their face for KYC request {request.id} "
         f"(consent text {version}, {language})",
+        author=authors.of(principal),
         links=[timeline.Link("kyc-request", request.id, "KYC request")],
         table={
             "type": "two-columns",

@@ -17,6 +17,7 @@ from openkyc.tags.schemas import (
     TagOut,
     TagRename,
 )
+from openkyc.timeline import authors
 from openkyc.web.collections import Collection, Fields, member_response, page_response
 from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 from openkyc.web.routing import OneHopRoute
@@ -75,7 +76,14 @@ def tag_kyc_documents(
 ) -> Response:
     """Tag KYC documents (created as a `kyc-document` tag on first use)."""
     tagging.tag_many(
-        session, auth.organization_id, tag, DOCUMENT, body.kycDocumentIds, links, add=True
+        session,
+        auth.organization_id,
+        tag,
+        DOCUMENT,
+        body.kycDocumentIds,
+        links,
+        authors.of(auth),
+        add=True,
     )
     return Response(status_code=204)
 
@@ -88,7 +96,14 @@ def untag_kyc_documents(
 ) -> Response:
     """Remove the tag from KYC documents."""
     tagging.tag_many(
-        session, auth.organization_id, tag, DOCUMENT, body.kycDocumentIds, links, add=False
+        session,
+        auth.organization_id,
+        tag,
+        DOCUMENT,
+        body.kycDocumentIds,
+        links,
+        authors.of(auth),
+        add=False,
     )
     return Response(status_code=204)
 
@@ -104,7 +119,16 @@ def tag_kyc_document(
     kycDocumentId: ResourceIdPath,
 ) -> Response:
     """Tag one KYC document."""
-    tagging.tag_one(session, auth.organization_id, tag, DOCUMENT, kycDocumentId, links, add=True)
+    tagging.tag_one(
+        session,
+        auth.organization_id,
+        tag,
+        DOCUMENT,
+        kycDocumentId,
+        links,
+        authors.of(auth),
+        add=True,
+    )
     return Response(status_code=204)
 
 
@@ -119,7 +143,16 @@ def untag_kyc_document(
     kycDocumentId: ResourceIdPath,
 ) -> Response:
     """Remove the tag from one KYC document."""
-    tagging.tag_one(session, auth.organization_id, tag, DOCUMENT, kycDocumentId, links, add=False)
+    tagging.tag_one(
+        session,
+        auth.organization_id,
+        tag,
+        DOCUMENT,
+        kycDocumentId,
+        links,
+        authors.of(auth),
+        add=False,
+    )
     return Response(status_code=204)
 
 
@@ -129,7 +162,14 @@ def tag_customers(
 ) -> Response:
     """Tag customers (created as a `customer` tag on first use)."""
     tagging.tag_many(
-        session, auth.organization_id, tag, CUSTOMER, body.customerIds, links, add=True
+        session,
+        auth.organization_id,
+        tag,
+        CUSTOMER,
+        body.customerIds,
+        links,
+        authors.of(auth),
+        add=True,
     )
     return Response(status_code=204)
 
@@ -140,7 +180,14 @@ def untag_customers(
 ) -> Response:
     """Remove the tag from customers."""
     tagging.tag_many(
-        session, auth.organization_id, tag, CUSTOMER, body.customerIds, links, add=False
+        session,
+        auth.organization_id,
+        tag,
+        CUSTOMER,
+        body.customerIds,
+        links,
+        authors.of(auth),
+        add=False,
     )
     return Response(status_code=204)
 
@@ -154,7 +201,9 @@ def tag_customer(
     customerId: ResourceIdPath,
 ) -> Response:
     """Tag one customer."""
-    tagging.tag_one(session, auth.organization_id, tag, CUSTOMER, customerId, links, add=True)
+    tagging.tag_one(
+        session, auth.organization_id, tag, CUSTOMER, customerId, links, authors.of(auth), add=True
+    )
     return Response(status_code=204)
 
 
@@ -167,7 +216,9 @@ def untag_customer(
     customerId: ResourceIdPath,
 ) -> Response:
     """Remove the tag from one customer."""
-    tagging.tag_one(session, auth.organization_id, tag, CUSTOMER, customerId, links, add=False)
+    tagging.tag_one(
+        session, auth.organization_id, tag, CUSTOMER, customerId, links, authors.of(auth), add=False
+    )
     return Response(status_code=204)
 
 

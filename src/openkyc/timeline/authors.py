@@ -1,15 +1,13 @@
-"""Who a unit of work acts for: bound to the session by the web layer (the caller) or left
-unbound by background work (openkyc itself), and read by whatever records the change."""
+"""Who a change on a customer's timeline is by: the caller a service acts for (``of``), or
+openkyc itself (``SYSTEM``: background work). The author is handed to the service that
+records the entry, like any other argument."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
+from openkyc.principal import Principal
 from openkyc.timeline.enums import TriggeredBy
-
-_KEY = "openkyc.author"
 
 
 @dataclass(frozen=True)
@@ -25,10 +23,11 @@ class Author:
 SYSTEM = Author("openkyc", "openkyc", TriggeredBy.SYSTEM)
 
 
-def bind(session: Session, author: Author) -> None:
-    session.info[_KEY] = author
-
-
-def current(session: Session) -> Author:
-    author = session.info.get(_KEY)
-    return author if isinstance(author, Author) else SYSTEM
+def of(principal: Principal) -> Author:
+    """The author of what ``principal`` does: a person (the back office, a user token) or a
+    customer (their link) in the app, a key through the API."""
+    if principal.kind == "user":
+        return Author(principal.actor_id, principal.name, TriggeredBy.APP)
+    if principal.key_type == "customer":
+        return Author(principal.actor_id, "Customer", TriggeredBy.APP)
+    return Author(principal.actor_id, principal.name, TriggeredBy.API)

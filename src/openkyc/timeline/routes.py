@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from openkyc.customers import service as customers
 from openkyc.db.ids import ID_PATTERN
 from openkyc.db.models import CustomerTimelineEntry, TimelineCustomEvent
-from openkyc.timeline import service
+from openkyc.timeline import authors, service
 from openkyc.timeline.enums import TimelineType
 from openkyc.timeline.schemas import CustomEventIn, CustomEventOut, TimelineIn, TimelineOut
 from openkyc.web.collections import Collection, member_response, page_response
@@ -64,6 +64,7 @@ def post_timeline(
         auth.organization_id,
         id,
         body.message,
+        authors.of(auth),
         body.type or TimelineType.COMMENT,
         body.customEventType,
         body.customData,

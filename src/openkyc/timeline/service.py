@@ -58,13 +58,13 @@ def record(
     type_: str,
     message: str,
     *,
+    author: authors.Author,
     changes: Sequence[dict[str, Any]] = (),
     links: Sequence[Link] = (),
     custom_event_type: str | None = None,
     table: dict[str, Any] | None = None,
 ) -> CustomerTimelineEntry:
-    """Add an entry, by the unit of work's author, to the customer's timeline."""
-    author = authors.current(session)
+    """Add an entry, by ``author``, to the customer's timeline."""
     tables: list[dict[str, Any]] = []
     if changes:
         tables.append({"type": "three-columns", "title": "Changes", "data": list(changes)})
@@ -179,17 +179,20 @@ def comment(
     organization_id: str,
     customer_id: str,
     message: str | None,
+    author: authors.Author,
     kind: str = TimelineType.COMMENT,
     custom_event_type: str | None = None,
     custom_data: dict[str, Any] | None = None,
 ) -> CustomerTimelineEntry:
-    """A person's comment, or a custom event of a type the organization defined."""
+    """A comment by ``author``, or a custom event of a type the organization defined."""
     if kind not in (TimelineType.COMMENT, TimelineType.CUSTOM_EVENT):
         raise ValidationFailed.field("type", "only comments and custom events can be created")
     if kind == TimelineType.COMMENT:
         if not message:
             raise ValidationFailed.field("message", "a comment needs a message")
-        return record(session, organization_id, customer_id, TimelineType.COMMENT, message)
+        return record(
+            session, organization_id, customer_id, TimelineType.COMMENT, message, author=author
+        )
     if custom_event_type is None:
         raise ValidationFailed.field("customEventType", "a custom event names its type")
     custom = CustomEventRepository(session, organization_id).named(custom_event_type)
@@ -205,6 +208,7 @@ def comment(
         customer_id,
         TimelineType.CUSTOM_EVENT,
         message or custom.name,
+        author=author,
         custom_event_type=custom.name,
         table=table,
     )

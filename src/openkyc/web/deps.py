@@ -19,8 +19,6 @@ from openkyc.principal import Principal
 from openkyc.sealing import Sealer
 from openkyc.storage import Storage
 from openkyc.storefront import service as storefront
-from openkyc.timeline import authors
-from openkyc.timeline.enums import TriggeredBy
 from openkyc.users import roles
 from openkyc.web.links import Links, links_for_request
 from openkyc.web.middleware import ORGANIZATION_IN_PATH, RESPONSE_HEADERS
@@ -116,27 +114,15 @@ def _bucket(principal: Principal) -> str:
     return f"{principal.organization_id}/{principal.key_type}"
 
 
-def _acting(session: OrmSession, principal: Principal) -> Principal:
-    """The caller is the author of whatever this unit of work records (the timeline)."""
-    if principal.kind == "user":
-        author = authors.Author(principal.actor_id, principal.name, TriggeredBy.APP)
-    elif principal.key_type == "customer":
-        author = authors.Author(principal.actor_id, "Customer", TriggeredBy.APP)
-    else:
-        author = authors.Author(principal.actor_id, principal.name, TriggeredBy.API)
-    authors.bind(session, author)
-    return principal
-
-
 def require_secret(request: Request, session: Session) -> Principal:
     principal = _credentials(request, session)
     if principal.key_type != "secret":
         raise Forbidden(f"A {principal.key_type} credential cannot be used for this operation")
-    return _acting(session, _authorize(request, principal))
+    return _authorize(request, principal)
 
 
 def allow_publishable(request: Request, session: Session) -> Principal:
-    return _acting(session, _authorize(request, _credentials(request, session)))
+    return _authorize(request, _credentials(request, session))
 
 
 def require_customer(request: Request, session: Session) -> Principal:
@@ -145,7 +131,7 @@ def require_customer(request: Request, session: Session) -> Principal:
     if principal.key_type != "customer":
         # The credential these operations need is missing (a merchant's is not it).
         raise Unauthorized("Storefront operations take a customer token (Authorization: Bearer)")
-    return _acting(session, _authorize(request, principal))
+    return _authorize(request, principal)
 
 
 # Each runs in the endpoint's worker thread, just before it (openkyc.web.routing).

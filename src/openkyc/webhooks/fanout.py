@@ -62,9 +62,8 @@ def listeners(session: Session, event: OutboxEvent, matches: FilterMatch | None)
 
 def deliver(session: Session, event: OutboxEvent, hooks: list[Webhook]) -> list[WebhookDelivery]:
     """One delivery of the stored event per listening webhook."""
-    deliveries = DeliveryRepository(session, event.organization_id)
-    created = [
-        deliveries.add(
+    created = DeliveryRepository(session, event.organization_id).add_many(
+        [
             WebhookDelivery(
                 id=new_id("hook_log"),
                 organization_id=event.organization_id,
@@ -78,9 +77,9 @@ def deliver(session: Session, event: OutboxEvent, hooks: list[Webhook]) -> list[
                 created_time=event.created_time,
                 updated_time=event.created_time,
             )
-        )
-        for hook in hooks
-    ]
+            for hook in hooks
+        ]
+    )
     if created:
         queue.announce(session)
     return created

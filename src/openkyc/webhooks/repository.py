@@ -8,11 +8,8 @@ from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from openkyc.db.collection import (
-    CollectionQuery,
     Field,
     FieldSet,
-    fetch_page,
-    text_search,
 )
 from openkyc.db.models import (
     OutboxEvent,
@@ -20,7 +17,7 @@ from openkyc.db.models import (
     WebhookDelivery,
     WebhookSettings,
 )
-from openkyc.db.repository import TenantRepository
+from openkyc.db.repository import TenantRepository, TenantSettingsRepository
 from openkyc.webhooks.enums import WebhookStatus
 
 WEBHOOK_FIELDS = FieldSet.of(
@@ -76,38 +73,18 @@ class WebhookRepository(TenantRepository[Webhook]):
         return self.session.scalars(ordered.limit(1)).first()
 
 
-class DeliveryRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
+class DeliveryRepository(TenantRepository[WebhookDelivery]):
+    """The delivery log. A delivery is keyed by its id alone (the queue's workers, which
+    serve every organization, address it so): the organization's own are found through
+    ``scoped()``."""
 
-    def get(self, delivery_id: str) -> WebhookDelivery | None:
-        delivery = self.session.get(WebhookDelivery, delivery_id)
-        if delivery is None or delivery.organization_id != self.organization_id:
-            return None
-        return delivery
+    model = WebhookDelivery
+    fields = TRACKING_FIELDS
+    search = (_D.url, _D.entity_id, _D.event_type, _D.event_id)
 
-    def page(self, query: CollectionQuery) -> tuple[list[WebhookDelivery], int]:
-        statement = select(_D).where(_D.organization_id == self.organization_id)
-        if query.q:
-            columns = (_D.url, _D.entity_id, _D.event_type, _D.event_id)
-            statement = statement.where(text_search(query.q, *columns))
-        return fetch_page(self.session, statement, TRACKING_FIELDS, query)
-
-    def add(self, delivery: WebhookDelivery) -> WebhookDelivery:
-        self.session.add(delivery)
-        return delivery
+    def get(self, delivery_id: str, *, for_update: bool = False) -> WebhookDelivery | None:
+        return self.get_scoped(delivery_id, for_update=for_update)
 
 
-class SettingsRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
-
-    def get(self) -> WebhookSettings | None:
-        return self.session.get(WebhookSettings, self.organization_id)
-
-    def add(self, settings: WebhookSettings) -> WebhookSettings:
-        self.session.add(settings)
-        self.session.flush()
-        return settings
+class SettingsRepository(TenantSettingsRepository[WebhookSettings]):
+    model = WebhookSettings

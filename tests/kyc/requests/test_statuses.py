@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from openkyc.clock import FrozenClock
 from openkyc.config import Settings
 from openkyc.db.session import Database
-from openkyc.kyc.requests.service import expire_due
+from openkyc.flows.kyc_requests import expire_due
 from openkyc.web.app import create_app
 from openkyc.web.links import links_for_settings
 from tests.fixtures import kyc

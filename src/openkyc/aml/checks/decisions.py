@@ -9,13 +9,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from openkyc import reviews
+from openkyc.aml.enums import BOT, AmlCheckStatus
 from openkyc.db.ids import new_id
 from openkyc.db.models import AmlCheck, AmlCheckDecision
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.principal import Principal
-from openkyc.reviews import PROPOSED, Overridden
+from openkyc.reviews import EFFECTIVE, PROPOSED, Overridden
 
-__all__ = ["PROPOSED", "Overridden", "decide", "describe", "history"]
+__all__ = ["PROPOSED", "Overridden", "decide", "describe", "history", "inherit"]
 
 
 def history(session: Session, organization_id: str) -> reviews.DecisionHistory[AmlCheckDecision]:
@@ -50,6 +51,26 @@ def decide(
         **reviews.record_columns(ruling, principal, overridden, now),
     )
     return decisions.add(record)
+
+
+def inherit(
+    session: Session, check: AmlCheck, status: AmlCheckStatus, now: datetime
+) -> AmlCheckDecision:
+    """Record the status the check inherited as the bot's decision: in force at once (the
+    decision it repeats was a person's, made under the organization's rules), and followed,
+    like any other, by a person's that reverses it."""
+    record = AmlCheckDecision(
+        id=new_id("aml_dec"),
+        organization_id=check.organization_id,
+        aml_check_id=check.id,
+        status=status,
+        state=EFFECTIVE,
+        author_id=BOT,
+        author_name=BOT,
+        author_kind=BOT,
+        created_time=now,
+    )
+    return history(session, check.organization_id).add(record)
 
 
 def _already(check: AmlCheck, status: str, in_force: reviews.Decision) -> str:

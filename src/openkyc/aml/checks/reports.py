@@ -1,6 +1,7 @@
-"""The experimental AML reports: the checks of a period counted by outcome, and a histogram
-of one measure over time. openkyc never inherits a result from another check, so
-``propagated`` counts nothing and ``includePropagatedResults`` changes nothing."""
+"""The experimental AML reports: the checks of a period counted by outcome, a histogram of
+one measure over time, and the checks whose status was inherited from another check (the
+*propagated* ones, decided by no person) by reason. The counts and the histogram leave the
+propagated checks out unless they are asked for (``includePropagatedResults``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from openkyc import clock
 from openkyc.aml.checks.repository import AmlCheckRepository
-from openkyc.aml.enums import AmlCheckStatus
+from openkyc.aml.enums import AmlCheckStatus, InheritanceReason
 from openkyc.errors import ValidationFailed
 from openkyc.reports.service import Period
 
@@ -45,16 +46,59 @@ class Summary:
 
 
 def summary(
-    session: Session, organization_id: str, period: Period, metric: str, filter_text: str | None
+    session: Session,
+    organization_id: str,
+    period: Period,
+    metric: str,
+    filter_text: str | None,
+    *,
+    include_propagated: bool = False,
 ) -> Summary:
-    """Checks (or their hits) made in the period: all, those with a result, those waiting."""
+    """Checks (or their hits) made in the period: all, those with a result, those waiting;
+    the propagated ones are counted apart, and in the total and results only when asked."""
     rows = AmlCheckRepository(session, organization_id).in_period(
         period.start, period.end, filter_text
     )
     weight = (lambda hits: hits) if metric == "aml_check_hits" else (lambda hits: 1)
-    total = sum(weight(h) for _, _, h in rows)
-    pending = sum(weight(h) for _, status, h in rows if status in PENDING)
-    return Summary(total, 0, total - pending, pending)
+    propagated = sum(weight(h) for _, _, h, inherited in rows if inherited)
+    counted = [(s, h) for _, s, h, inherited in rows if include_propagated or not inherited]
+    total = sum(weight(h) for _, h in counted)
+    pending = sum(weight(h) for status, h in counted if status in PENDING)
+    return Summary(total, propagated, total - pending, pending)
+
+
+@dataclass(frozen=True)
+class InheritedSummary:
+    total: int
+    # How many inherited checks give each reason (a check may give two).
+    by_reason: dict[InheritanceReason, int]
+
+    def to_wire(self) -> dict[str, object]:
+        return {
+            "totalInherited": self.total,
+            "categories": [
+                {
+                    "reason": str(reason),
+                    "count": count,
+                    "percentage": round(100 * count / self.total, 2) if self.total else 0.0,
+                }
+                for reason, count in self.by_reason.items()
+            ],
+        }
+
+
+def inherited_summary(
+    session: Session, organization_id: str, period: Period, filter_text: str | None
+) -> InheritedSummary:
+    """The checks made in the period whose status was inherited, counted by reason (every
+    reason, none left out), each as a share of them all."""
+    found = AmlCheckRepository(session, organization_id).inherited_reasons_in_period(
+        period.start, period.end, filter_text
+    )
+    counted = Counter(reason for reasons in found for reason in reasons)
+    return InheritedSummary(
+        len(found), {reason: counted.get(str(reason), 0) for reason in InheritanceReason}
+    )
 
 
 def histogram_period(
@@ -107,8 +151,11 @@ def histogram(
     aggregation: str,
     metric: str,
     filter_text: str | None,
+    *,
+    include_propagated: bool = False,
 ) -> list[dict[str, object]]:
-    """The measure in each bucket of the period, empty buckets included."""
+    """The measure in each bucket of the period, empty buckets included; the propagated
+    checks only when asked."""
     buckets = _buckets(period, aggregation)
     rows = AmlCheckRepository(session, organization_id).in_period(
         period.start, period.end, filter_text
@@ -118,7 +165,9 @@ def histogram(
         metric.removeprefix("aml_check_hits").removeprefix("aml_checks").lstrip("_")
     )
     counted: Counter[datetime] = Counter()
-    for created, status, found in rows:
+    for created, status, found, inherited in rows:
+        if inherited and not include_propagated:
+            continue
         if wanted is None or status == wanted:
             counted[_bucket(created, aggregation)] += found if hits else 1
     return [

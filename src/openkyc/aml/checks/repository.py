@@ -5,11 +5,13 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select
 
+from openkyc.aml.enums import BOT, AmlCheckStatus
 from openkyc.db.collection import Field, FieldSet, filter_clause
 from openkyc.db.models import (
     AmlCheck,
+    AmlCheckDecision,
     AmlCheckTag,
     AmlCustomerKey,
     AmlSuppression,
@@ -61,6 +63,45 @@ class AmlCheckRepository(TenantRepository[AmlCheck]):
         )
         return self.session.scalars(statement).first()
 
+    def reviewed_like(
+        self,
+        customer_id: str,
+        customer_digest: str,
+        person_key: str | None,
+        phone_key: str | None,
+        limit: int,
+    ) -> list[tuple[AmlCheck, datetime]]:
+        """The latest checks a person decided (with the time of the decision in force) of
+        the customer screened with the same data, or of another customer with the same
+        person's key or phone key; the latest decision first."""
+        same = [
+            and_(AmlCheck.customer_id == customer_id, AmlCheck.customer_digest == customer_digest)
+        ]
+        for column, key in ((AmlCheck.person_key, person_key), (AmlCheck.phone_key, phone_key)):
+            if key is not None:
+                same.append(and_(AmlCheck.customer_id != customer_id, column == key))
+        statement = (
+            select(AmlCheck, AmlCheckDecision.created_time)
+            .join(
+                AmlCheckDecision,
+                and_(
+                    AmlCheckDecision.organization_id == AmlCheck.organization_id,
+                    AmlCheckDecision.id == AmlCheck.decision_id,
+                ),
+            )
+            .where(
+                AmlCheck.organization_id == self.organization_id,
+                AmlCheck.status.in_(
+                    [AmlCheckStatus.CONFIRMED_MATCH, AmlCheckStatus.FALSE_POSITIVE]
+                ),
+                AmlCheckDecision.author_kind != BOT,
+                or_(*same),
+            )
+            .order_by(AmlCheckDecision.created_time.desc(), AmlCheck.id.desc())
+            .limit(limit)
+        )
+        return [(check, decided) for check, decided in self.session.execute(statement)]
+
     def for_customer(self, customer_id: str) -> list[AmlCheck]:
         statement = (
             self.scoped()
@@ -71,24 +112,45 @@ class AmlCheckRepository(TenantRepository[AmlCheck]):
 
     def in_period(
         self, start: datetime, end: datetime, filter_text: str | None = None
-    ) -> list[tuple[datetime, str, int]]:
-        """(created, status, number of hits) of the checks made in the period."""
+    ) -> list[tuple[datetime, str, int, bool]]:
+        """(created, status, number of hits, whether its status was inherited) of the
+        checks made in the period."""
         length = func.json_array_length
         if self.session.get_bind().dialect.name == "postgresql":
             length = func.jsonb_array_length
         statement = (
-            select(AmlCheck.created_time, AmlCheck.status, length(AmlCheck.hits))
-            .where(
-                AmlCheck.organization_id == self.organization_id,
-                AmlCheck.created_time >= start,
-                AmlCheck.created_time <= end,
-                filter_clause(FIELDS, filter_text),
+            select(
+                AmlCheck.created_time,
+                AmlCheck.status,
+                length(AmlCheck.hits),
+                AmlCheck.inherited_from_id,
             )
+            .where(self._made_in(start, end, filter_text))
             .order_by(AmlCheck.created_time)
         )
         return [
-            (created, status, int(n or 0)) for created, status, n in self.session.execute(statement)
+            (created, status, int(n or 0), source is not None)
+            for created, status, n, source in self.session.execute(statement)
         ]
+
+    def inherited_reasons_in_period(
+        self, start: datetime, end: datetime, filter_text: str | None = None
+    ) -> list[list[str]]:
+        """The reasons of each check made in the period whose status is inherited."""
+        statement = select(AmlCheck.inherited_reasons).where(
+            self._made_in(start, end, filter_text), AmlCheck.inherited_from_id.is_not(None)
+        )
+        return [list(reasons or []) for reasons in self.session.scalars(statement)]
+
+    def _made_in(
+        self, start: datetime, end: datetime, filter_text: str | None
+    ) -> ColumnElement[bool]:
+        return and_(
+            AmlCheck.organization_id == self.organization_id,
+            AmlCheck.created_time >= start,
+            AmlCheck.created_time <= end,
+            filter_clause(FIELDS, filter_text),
+        )
 
     def tags_of(self, check_ids: Sequence[str]) -> dict[str, list[Tag]]:
         statement = (
@@ -167,6 +229,15 @@ class AmlCheckRepository(TenantRepository[AmlCheck]):
             self.session.flush()
         self.session.add(suppression)
         self.session.flush()
+
+    def lift_suppressions(self, check_id: str) -> None:
+        """End the suppressions a check's false positive made."""
+        self.session.execute(
+            delete(AmlSuppression).where(
+                AmlSuppression.organization_id == self.organization_id,
+                AmlSuppression.aml_check_id == check_id,
+            )
+        )
 
     def move_to_customer(self, customer_id: str, target_customer_id: str) -> int:
         """Give the target customer the checks of another (a merge); how many moved."""

@@ -15,11 +15,13 @@ from openkyc.aml.checks.schemas import (
     AmlCheckReview,
     ScreeningIn,
 )
+from openkyc.aml.enums import InheritanceReason
 from openkyc.attachments import views as attachment_views
 from openkyc.attachments.schemas import AttachmentOut
 from openkyc.db.models import AmlCheck
 from openkyc.files.routes import AppSettings, AppStorage
 from openkyc.reports import service as report_service
+from openkyc.timeline import authors
 from openkyc.web.collections import Collection, Fields, member_response, page_response
 from openkyc.web.deps import RequestLinks, ResourceIdPath, SecretKeyAuth, Session
 from openkyc.web.routing import OneHopRoute
@@ -72,7 +74,9 @@ def screen_customer(
     their own when created or when their name, birth date or address changes)."""
     return _acted(
         session,
-        flows.screen_on_demand(session, auth.organization_id, body.customerId, links),
+        flows.screen_on_demand(
+            session, auth.organization_id, body.customerId, links, authors.of(auth)
+        ),
         links,
     )
 
@@ -155,7 +159,8 @@ def review_aml_check(
 def list_aml_check_decisions(
     auth: SecretKeyAuth, session: Session, id: ResourceIdPath
 ) -> JSONResponse:
-    """openkyc: every decision people made on the check, oldest first."""
+    """openkyc: every decision made on the check, oldest first: people's, and the bot's
+    when the check inherited its status from another (author `bot`)."""
     records = service.history(session, auth.organization_id, id)
     return JSONResponse([AmlCheckDecisionOut.of(r).to_wire() for r in records])
 
@@ -200,7 +205,10 @@ Filter = Annotated[
 ]
 Propagated = Annotated[
     bool,
-    Query(description="Whether checks that inherit another's result count (openkyc has none)."),
+    Query(
+        description="Whether the checks that inherited their status from another check "
+        "(decided by no person) are counted."
+    ),
 ]
 HISTOGRAM_METRICS = Literal[
     "aml_checks",
@@ -223,6 +231,17 @@ class AmlCheckSummary(BaseModel):
     propagated: int
     resulted: int
     pending: int
+
+
+class InheritedCategory(BaseModel):
+    reason: InheritanceReason
+    count: int
+    percentage: float
+
+
+class AmlChecksInheritedSummary(BaseModel):
+    totalInherited: int
+    categories: list[InheritedCategory]
 
 
 class HistogramPoint(BaseModel):
@@ -251,9 +270,38 @@ def aml_check_report(
 ) -> JSONResponse:
     """The AML checks made in the period (or their hits, `metric=aml_check_hits`): all of
     them, those with a result (no-match, confirmed-match, false-positive) and those waiting
-    for a person."""
+    for a person. `propagated` counts the checks whose status was inherited from another
+    check; the others count them only with `includePropagatedResults=true`."""
     period = report_service.period_from(periodStart, periodEnd)
-    found = aml_reports.summary(session, auth.organization_id, period, metric, filter)
+    found = aml_reports.summary(
+        session,
+        auth.organization_id,
+        period,
+        metric,
+        filter,
+        include_propagated=includePropagatedResults,
+    )
+    return JSONResponse(found.to_wire())
+
+
+@experimental.get(
+    "/reports/aml-checks-inherited-summary",
+    operation_id="GetAmlInheritedMatchSummaryReport",
+    response_model=AmlChecksInheritedSummary,
+    tags=["Reports"],
+)
+def aml_checks_inherited_summary(
+    auth: SecretKeyAuth,
+    session: Session,
+    periodStart: PeriodText = None,
+    periodEnd: PeriodText = None,
+    filter: Filter = None,
+) -> JSONResponse:
+    """The AML checks made in the period whose status was inherited from another check,
+    counted by reason (every reason, with its count and its percentage of the inherited
+    checks; a check inherited for two reasons counts under both)."""
+    period = report_service.period_from(periodStart, periodEnd)
+    found = aml_reports.inherited_summary(session, auth.organization_id, period, filter)
     return JSONResponse(found.to_wire())
 
 
@@ -278,6 +326,12 @@ def aml_check_histogram(
     start, end = aml_reports.histogram_period(aggregationPeriod, periodStart, periodEnd)
     period = report_service.period_from(start, end)
     data = aml_reports.histogram(
-        session, auth.organization_id, period, aggregationPeriod, metric, filter
+        session,
+        auth.organization_id,
+        period,
+        aggregationPeriod,
+        metric,
+        filter,
+        include_propagated=includePropagatedResults,
     )
     return JSONResponse({"data": data})

@@ -10,6 +10,7 @@ from pydantic import Field
 from openkyc.aml.enums import (
     AmlCheckStatus,
     Confidence,
+    InheritanceReason,
     NoMatchReason,
     ReviewerType,
     ScreeningSource,
@@ -119,6 +120,15 @@ class ScreenedCustomer(WireModel):
     organizationId: str
 
 
+class Provenance(WireModel):
+    """Where the check's status comes from when it was inherited from another check."""
+
+    inherited: bool
+    inheritedFromAmlCheckId: str
+    scope: list[Literal["status-only"]]
+    reasons: list[InheritanceReason]
+
+
 class AmlCheckOut(WireModel):
     id: str
     createdTime: Timestamp
@@ -135,7 +145,7 @@ class AmlCheckOut(WireModel):
     customer: ScreenedCustomer
     hits: list[AmlHit]
     tags: list[dict[str, Any]]
-    provenance: dict[str, Any] | None = None
+    provenance: Provenance | None = None
     noMatchReason: NoMatchReason | None
     noMatchDetails: list[str]
     revision: int = Field(description="openkyc: how many times the check changed.")

@@ -60,6 +60,39 @@ def person_digest(person: Mapping[str, str | None]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _hashed(parts: list[str]) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def _written(value: str | None) -> str:
+    """A name as written, without the differences of case and spacing."""
+    return " ".join((value or "").split()).casefold()
+
+
+def person_key(person: Mapping[str, str | None]) -> str | None:
+    """Who the customer is, hashed: the name and birth date, exactly as written (case and
+    spacing aside); None unless both a name and a birth date are known."""
+    first, last = _written(person.get("firstName")), _written(person.get("lastName"))
+    dob = person.get("dob") or ""
+    if not dob or not (first or last):
+        return None
+    return _hashed([first, last, dob])
+
+
+# A number with fewer digits than this says too little to tell customers apart.
+MIN_PHONE_DIGITS = 6
+DIGITS = frozenset("0123456789")
+
+
+def phone_key(customer: Customer) -> str | None:
+    """The customer's primary phone number (the one marked primary, else the first), as its
+    digits, hashed; None without one."""
+    phones = [p for p in (customer.primary_address or {}).get("phoneNumbers") or [] if p]
+    chosen = next((p for p in phones if p.get("primary")), phones[0] if phones else None)
+    digits = "".join(c for c in str((chosen or {}).get("value") or "") if c in DIGITS)
+    return _hashed([digits]) if len(digits) >= MIN_PHONE_DIGITS else None
+
+
 def person_tokens(person: Mapping[str, str | None]) -> tuple[str, ...]:
     return matching.name_tokens(person.get("firstName"), person.get("lastName"))
 

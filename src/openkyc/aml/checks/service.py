@@ -6,7 +6,9 @@ with hits waits for a person; it announces itself by webhook and on the customer
 People review it as they review KYC documents: a hold belongs to one person, a decision is
 a record of its own that a later one may reverse, and under the four-eyes rule it waits for
 a second person. A false positive keeps its entries from being raised again for the
-customer until the suppression ends, the entry changes or the customer's data does."""
+customer until the suppression ends, the entry changes or the customer's data does. A new
+check whose hits a person already judged, for the same person, inherits that status as the
+bot's decision (see ``inheritance``)."""
 
 from __future__ import annotations
 
@@ -16,9 +18,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from openkyc import clock, reviews
-from openkyc.aml.checks import decisions, screening
+from openkyc.aml.checks import decisions, inheritance, screening
 from openkyc.aml.checks.repository import AmlCheckRepository
-from openkyc.aml.enums import DECISIONS, AmlCheckStatus, ReviewerType, ScreeningSource
+from openkyc.aml.enums import BOT, DECISIONS, AmlCheckStatus, ReviewerType, ScreeningSource
 from openkyc.aml.lists import service as lists
 from openkyc.aml.settings import service as aml_settings
 from openkyc.customers.events import record_customer_event
@@ -28,6 +30,7 @@ from openkyc.db.models import AmlCheck, AmlCheckDecision, AmlSuppression, Custom
 from openkyc.errors import NotFound, ValidationFailed
 from openkyc.events import types as event_types
 from openkyc.principal import Principal
+from openkyc.timeline import authors
 from openkyc.timeline import service as timeline
 from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Links
@@ -61,6 +64,7 @@ def screen(
     links: Links,
     source: ScreeningSource = ScreeningSource.SIGN_UP,
     *,
+    author: authors.Author,
     force: bool = False,
 ) -> AmlCheck | None:
     """Screen the customer against the lists; the new check, or None when nothing new was
@@ -103,6 +107,8 @@ def screen(
             priority=outcome.priority,
             customer_data=person,
             customer_digest=digest,
+            person_key=screening.person_key(person),
+            phone_key=screening.phone_key(customer),
             hits=outcome.hits,
             no_match_reason=outcome.no_match_reason,
             no_match_details=outcome.no_match_details,
@@ -112,11 +118,52 @@ def screen(
         )
     )
     if outcome.hits:
-        _announce(session, check, customer, links)
+        _announce(session, check, customer, links, author)
+        _inherit(session, check, settings.falsePositiveSuppressionDays, now, author)
     return check
 
 
-def _announce(session: Session, check: AmlCheck, customer: Customer, links: Links) -> None:
+def _inherit(
+    session: Session, check: AmlCheck, fp_days: int, now: datetime, author: authors.Author
+) -> None:
+    """Give the new check the status a person gave a check of the same person with the same
+    hits, as the bot's decision, when the rules of ``inheritance`` allow it."""
+    repository = AmlCheckRepository(session, check.organization_id)
+    new = inheritance.Screened(
+        check.customer_id, check.customer_digest, check.person_key, check.phone_key, check.hits
+    )
+    sources = repository.reviewed_like(
+        check.customer_id,
+        check.customer_digest,
+        check.person_key,
+        check.phone_key,
+        inheritance.CANDIDATES,
+    )
+    found = inheritance.choose(new, sources, now, fp_days)
+    if found is None:
+        return
+    decision = decisions.inherit(session, check, found.status, now)
+    check.status = found.status
+    check.decision_id = decision.id
+    check.reviewer_id = None
+    check.reviewer_name = BOT
+    check.reviewer_type = ReviewerType.BOT
+    check.review_time = now
+    check.inherited_from_id = found.source.id
+    check.inherited_reasons = [str(r) for r in found.reasons]
+    if found.status == AmlCheckStatus.FALSE_POSITIVE:
+        # The person's judgement holds as long as it would have for its own customer.
+        _suppress(session, check, now, found.decided + timedelta(days=fp_days))
+    note = (
+        f"{BOT} reviewed AML check {check.id}: {found.status}, inherited from AML check "
+        f"{found.source.id} ({', '.join(check.inherited_reasons)})"
+    )
+    _changed(session, check, now, TimelineType.AML_CHECK_REVIEWED, note, author)
+
+
+def _announce(
+    session: Session, check: AmlCheck, customer: Customer, links: Links, author: authors.Author
+) -> None:
     record_customer_event(
         session,
         customer,
@@ -137,12 +184,18 @@ def _announce(session: Session, check: AmlCheck, customer: Customer, links: Link
         TimelineType.AML_LIST_WAS_POSSIBLY_MATCHED,
         f"AML check {check.id} ({check.source}) found {len(check.hits)} possible "
         f"match{'es' if len(check.hits) != 1 else ''}: {names}{more}",
+        author=author,
         links=[timeline.Link("aml-check", check.id, "AML check")],
     )
 
 
 def _changed(
-    session: Session, check: AmlCheck, now: datetime, type_: TimelineType, note: str
+    session: Session,
+    check: AmlCheck,
+    now: datetime,
+    type_: TimelineType,
+    note: str,
+    author: authors.Author,
 ) -> None:
     check.revision += 1
     check.updated_time = now
@@ -153,6 +206,7 @@ def _changed(
         check.customer_id,
         type_,
         note,
+        author=author,
         links=[timeline.Link("aml-check", check.id, "AML check")],
     )
 
@@ -177,7 +231,7 @@ def start_review(
     note = f"{principal.name} started reviewing AML check {check.id}"
     if overrode:
         note += f", overriding the review hold of {held_by}"
-    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note)
+    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note, authors.of(principal))
     return check
 
 
@@ -197,7 +251,7 @@ def stop_review(
     note = f"{principal.name} stopped reviewing AML check {check.id}"
     if overrode:
         note = f"{principal.name} released the review hold of {held_by} on AML check {check.id}"
-    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note)
+    _changed(session, check, now, TimelineType.AML_CHECK_MODIFIED, note, authors.of(principal))
     return check
 
 
@@ -225,7 +279,7 @@ def review(
     decision = decisions.decide(session, principal, check, status, now, overridden)
     note = decisions.describe(session, decision, check)
     _apply(session, check, decision, principal, now)
-    _changed(session, check, now, TimelineType.AML_CHECK_REVIEWED, note)
+    _changed(session, check, now, TimelineType.AML_CHECK_REVIEWED, note, authors.of(principal))
     return check
 
 
@@ -249,14 +303,18 @@ def _apply(
     check.proposal_id = None
     check.decision_id = decision.id
     check.status = AmlCheckStatus(decision.status)
+    # The result is now a person's own, no longer inherited.
+    check.inherited_from_id = check.inherited_reasons = None
     if decision.status == AmlCheckStatus.FALSE_POSITIVE:
-        _suppress(session, check, now)
+        days = aml_settings.get(session, check.organization_id).falsePositiveSuppressionDays
+        if days > 0:
+            _suppress(session, check, now, now + timedelta(days=days))
+    else:
+        # A false positive reversed: its entries are raised again for the customer.
+        AmlCheckRepository(session, check.organization_id).lift_suppressions(check.id)
 
 
-def _suppress(session: Session, check: AmlCheck, now: datetime) -> None:
-    days = aml_settings.get(session, check.organization_id).falsePositiveSuppressionDays
-    if days <= 0:
-        return
+def _suppress(session: Session, check: AmlCheck, now: datetime, until: datetime) -> None:
     repository = AmlCheckRepository(session, check.organization_id)
     for hit in check.hits:
         repository.suppress(
@@ -267,7 +325,7 @@ def _suppress(session: Session, check: AmlCheck, now: datetime) -> None:
                 entry_digest=hit["entryDigest"],
                 customer_digest=check.customer_digest,
                 aml_check_id=check.id,
-                until=now + timedelta(days=days),
+                until=until,
                 created_time=now,
                 updated_time=now,
             )

@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from openkyc.aml.checks.repository import AmlCheckRepository
-from openkyc.aml.checks.schemas import AmlCheckOut, AmlHit, ScreenedCustomer, ScreenedPerson
+from openkyc.aml.checks.schemas import (
+    AmlCheckOut,
+    AmlHit,
+    Provenance,
+    ScreenedCustomer,
+    ScreenedPerson,
+)
+from openkyc.aml.enums import INHERITED_SCOPE, InheritanceReason
 from openkyc.db.models import AmlCheck
 from openkyc.tags.schemas import TagOut
 from openkyc.wire import Link, Links
@@ -23,6 +30,18 @@ def check_links(links: Links, check: AmlCheck) -> list[Link]:
 
 def hit_out(hit: dict[str, Any]) -> AmlHit:
     return AmlHit.model_validate(hit)
+
+
+def provenance_of(check: AmlCheck) -> Provenance | None:
+    """Where the check's status comes from, when another check's status was inherited."""
+    if check.inherited_from_id is None:
+        return None
+    return Provenance(
+        inherited=True,
+        inheritedFromAmlCheckId=check.inherited_from_id,
+        scope=[INHERITED_SCOPE],
+        reasons=[InheritanceReason(r) for r in check.inherited_reasons or []],
+    )
 
 
 def checks_out(
@@ -56,7 +75,7 @@ def _out(check: AmlCheck, links: Links, tags: list[dict[str, Any]]) -> AmlCheckO
         ),
         hits=[hit_out(h) for h in check.hits],
         tags=tags,
-        provenance=None,
+        provenance=provenance_of(check),
         noMatchReason=check.no_match_reason,
         noMatchDetails=list(check.no_match_details),
         revision=check.revision,

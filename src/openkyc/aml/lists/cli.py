@@ -43,8 +43,18 @@ def screening() -> None:
     "does not name stay.",
 )
 @click.option("--no-rescreen", is_flag=True, help="Do not screen affected customers again.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes that read the entities (reading costs more than writing): up to the "
+    "cores the machine can spare.",
+)
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Folder of the embedded mode.")
-def load(file: Path, source: str, delta: bool, no_rescreen: bool, data_dir: Path | None) -> None:
+def load(
+    file: Path, source: str, delta: bool, no_rescreen: bool, workers: int, data_dir: Path | None
+) -> None:
     """Load a file of FollowTheMoney entities (one JSON object a line) into a named source.
 
     A full export replaces the source (entries it lacks are removed); with --delta, the
@@ -68,7 +78,9 @@ def load(file: Path, source: str, delta: bool, no_rescreen: bool, data_dir: Path
         upgrade(database.engine)
         with Session(database.engine) as session:
             try:
-                result = service.load(session, file, source, delta=delta, progress=bar)
+                result = service.load(
+                    session, file, source, delta=delta, progress=bar, workers=workers
+                )
             except (EntityFileError, OpenKycError, UnicodeDecodeError) as error:
                 raise click.ClickException(f"{file}: {error}") from error
             finally:

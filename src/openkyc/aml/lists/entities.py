@@ -9,6 +9,7 @@ export), and both are read. The library of the format cleans the values: dates, 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -186,7 +187,7 @@ class EntryData:
     hit: dict[str, Any]
     keys: frozenset[str]
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
         content = [self.names, self.birth_dates, self.places, self.hit]
         text = json.dumps(content, sort_keys=True, ensure_ascii=False)

@@ -3,10 +3,17 @@ organization, so these queries take no organization; the customers they return c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, insert, literal, select, union_all
+from sqlalchemy import (
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from openkyc.db.models import AmlCustomerKey, AmlListEntry, AmlListKey
@@ -18,69 +25,120 @@ PER_KEY = 200
 PAIR_POSTINGS = 2000
 # An entry sharing two tokens with the name outranks any sharing single tokens.
 PAIR_WEIGHT = 100
+# Ids named in one IN (…): well under SQLite's limit of bound values.
+IN_BATCH = 5000
 
 
-def _inline(key: str) -> Any:
-    return literal(key, literal_execute=True)
+class Stored(NamedTuple):
+    id: int
+    digest: str
+
+
+# What an index key is made of (name tokens are lower-case ASCII letters and digits; the
+# keys add a kind, metaphone's capitals and a pair's separators).
+_KEY = re.compile(r"[A-Za-z0-9:|<>]{1,40}")
+
+
+def _quoted(key: str) -> str:
+    """A key as an SQL literal; anything but a key's characters is refused."""
+    if not _KEY.fullmatch(key):
+        raise ValueError(f"not an index key: {key!r}")
+    return f"'{key}'"
 
 
 class ListRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def by_entity_ids(self, source: str, entity_ids: Collection[str]) -> dict[str, AmlListEntry]:
-        statement = select(AmlListEntry).where(
+    def stored(self, source: str, entity_ids: Collection[str]) -> dict[str, Stored]:
+        """The id and digest of the source's entries of these entity ids (what a load
+        compares its entities with; the rest of an entry is not read)."""
+        statement = select(AmlListEntry.entity_id, AmlListEntry.id, AmlListEntry.digest).where(
             AmlListEntry.source == source, AmlListEntry.entity_id.in_(list(entity_ids))
         )
-        return {e.entity_id: e for e in self.session.scalars(statement)}
+        return {e: Stored(i, d) for e, i, d in self.session.execute(statement)}
 
-    def add_many(self, entries: Sequence[tuple[dict[str, Any], Collection[str]]]) -> None:
-        """New entries (their columns) and their keys, in one round trip each: a load
-        writes a million of them, the unit of work would cost more than the database."""
+    def add_many(
+        self, source: str, entries: Sequence[tuple[dict[str, Any], Collection[str]]]
+    ) -> None:
+        """New entries of the source (their columns) and their keys, written set by set
+        (COPY on PostgreSQL): a load writes a million of them, and a statement a row would
+        cost more than the database's work."""
         if not entries:
             return
-        statement = insert(AmlListEntry).returning(AmlListEntry.id, sort_by_parameter_order=True)
-        ids = list(self.session.scalars(statement, [row for row, _ in entries]))
-        rows = [
-            (k, entry_id)
-            for entry_id, (_, keys) in zip(ids, entries, strict=True)
-            for k in sorted(keys)
-        ]
-        self._insert_keys(rows)
-
-    def _insert_keys(self, rows: list[tuple[str, int]]) -> None:
-        """Index rows straight through the driver: a load writes some fifteen a name, and
-        building a parameter dictionary for each costs more than the database's work."""
-        if not rows:
-            return
-        connection = self.session.connection()
-        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-        table = AmlListKey.__tablename__
-        connection.exec_driver_sql(
-            f"INSERT INTO {table} (key, entry_id) VALUES ({mark}, {mark})", rows
+        self._write(AmlListEntry.__table__, [{"source": source, **row} for row, _ in entries])
+        ids = self.stored(source, [row["entity_id"] for row, _ in entries])
+        self._insert_keys(
+            [(k, ids[row["entity_id"]].id) for row, keys in entries for k in sorted(keys)]
         )
 
-    def replace_keys(self, entry_id: int, keys: Collection[str]) -> None:
-        self.session.execute(delete(AmlListKey).where(AmlListKey.entry_id == entry_id))
-        self._insert_keys([(k, entry_id) for k in sorted(keys)])
+    def change_many(self, entries: Sequence[tuple[int, dict[str, Any], Collection[str]]]) -> None:
+        """Entries that changed (id, new columns, new keys): their columns rewritten and
+        their keys replaced, in a statement for all of them each."""
+        if not entries:
+            return
+        # By primary key, one prepared UPDATE for all.
+        self.session.execute(update(AmlListEntry), [{"id": i, **row} for i, row, _ in entries])
+        ids = [i for i, _, _ in entries]
+        self.session.execute(delete(AmlListKey).where(AmlListKey.entry_id.in_(ids)))
+        self._insert_keys([(k, i) for i, _, keys in entries for k in sorted(keys)])
+
+    def _copies(self) -> bool:
+        """Whether rows can be written with PostgreSQL's COPY (psycopg's)."""
+        dialect = self.session.connection().dialect
+        return dialect.name == "postgresql" and dialect.driver == "psycopg"
+
+    def _write(self, table: Any, rows: list[dict[str, Any]]) -> None:
+        """Rows into a table straight through the driver, each value as its column's type
+        binds it: COPY on PostgreSQL, one prepared INSERT on SQLite."""
+        connection = self.session.connection()
+        dialect = connection.dialect
+        names = list(rows[0])
+        processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+        columns = list(zip(names, processors, strict=True))
+        values = [tuple(row[n] if p is None else p(row[n]) for n, p in columns) for row in rows]
+        self._rows(table.name, names, values)
+
+    def _rows(self, table: str, names: list[str], values: Sequence[Sequence[Any]]) -> None:
+        connection = self.session.connection()
+        quoted = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
+        if self._copies():
+            driver = connection.connection.driver_connection
+            assert driver is not None, "a connection of the session is open"
+            with driver.cursor().copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            return
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        marks = ", ".join(mark for _ in names)
+        connection.exec_driver_sql(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", values)
+
+    def _insert_keys(self, rows: list[tuple[str, int]]) -> None:
+        """Index rows, some fifteen a name, in the order of the index."""
+        if rows:
+            rows.sort()
+            self._rows(AmlListKey.__tablename__, ["key", "entry_id"], rows)
 
     def keys_by_entry(self, entry_ids: Sequence[int]) -> set[frozenset[str]]:
         """The key set of each of these entries."""
-        statement = select(AmlListKey.entry_id, AmlListKey.key).where(
-            AmlListKey.entry_id.in_(entry_ids)
-        )
         grouped: dict[int, set[str]] = {}
-        for entry_id, key in self.session.execute(statement):
-            grouped.setdefault(entry_id, set()).add(key)
+        for start in range(0, len(entry_ids), IN_BATCH):
+            statement = select(AmlListKey.entry_id, AmlListKey.key).where(
+                AmlListKey.entry_id.in_(entry_ids[start : start + IN_BATCH])
+            )
+            for entry_id, key in self.session.execute(statement):
+                grouped.setdefault(entry_id, set()).add(key)
         return {frozenset(keys) for keys in grouped.values()}
 
     def remove(self, entry_ids: Sequence[int]) -> None:
-        if entry_ids:
-            self.session.execute(delete(AmlListKey).where(AmlListKey.entry_id.in_(entry_ids)))
-            self.session.execute(delete(AmlListEntry).where(AmlListEntry.id.in_(entry_ids)))
+        for start in range(0, len(entry_ids), IN_BATCH):
+            part = entry_ids[start : start + IN_BATCH]
+            self.session.execute(delete(AmlListKey).where(AmlListKey.entry_id.in_(part)))
+            self.session.execute(delete(AmlListEntry).where(AmlListEntry.id.in_(part)))
 
-    def not_seen(self, source: str, load_id: str) -> list[int]:
-        """Entries of the source that a full load did not see (gone from the list)."""
+    def not_written(self, source: str, load_id: str) -> list[int]:
+        """Entries of the source that a load did not write (those it saw unchanged
+        included: the caller knows them)."""
         statement = select(AmlListEntry.id).where(
             AmlListEntry.source == source, AmlListEntry.load_id != load_id
         )
@@ -112,43 +170,38 @@ class ListRepository:
             return []
         # The keys are written into the statement: a plan made for one customer's keys
         # (PostgreSQL's generic plan of a prepared statement) reads the whole index for a
-        # rarer or commoner key.
+        # rarer or commoner key. The statement is written as text: building it with the
+        # expression language and compiling it anew for every customer cost more than the
+        # database's work.
+        table = AmlListKey.__tablename__
         parts = []
         if pairs:
+            listed = ", ".join(_quoted(k) for k in sorted(pairs))
             parts.append(
-                select(AmlListKey.entry_id, literal(PAIR_WEIGHT).label("weight"))
-                .where(AmlListKey.key.in_([_inline(k) for k in sorted(pairs)]))
-                .limit(PAIR_POSTINGS)
-                .subquery()
+                f"SELECT entry_id, {PAIR_WEIGHT} AS weight FROM (SELECT entry_id FROM {table}"
+                f" WHERE key IN ({listed}) LIMIT {PAIR_POSTINGS}) AS pairs"
             )
-        for key in sorted(keys):
+        for number, key in enumerate(sorted(keys)):
             parts.append(
-                select(AmlListKey.entry_id, literal(1).label("weight"))
-                .where(AmlListKey.key == _inline(key))
-                .limit(PER_KEY)
-                .subquery()
+                f"SELECT entry_id, 1 AS weight FROM (SELECT entry_id FROM {table}"
+                f" WHERE key = {_quoted(key)} LIMIT {PER_KEY}) AS key{number}"
             )
-        postings = union_all(*[select(p.c.entry_id, p.c.weight) for p in parts]).subquery()
-        shared = func.sum(postings.c.weight).label("shared")
-        best = (
-            select(postings.c.entry_id, shared)
-            .group_by(postings.c.entry_id)
-            .order_by(shared.desc(), postings.c.entry_id)
-            .limit(limit)
-            .subquery()
-        )
-        statement = (
-            select(
-                AmlListEntry.id,
-                AmlListEntry.source,
-                AmlListEntry.entity_id,
-                AmlListEntry.names,
-                AmlListEntry.birth_dates,
-                AmlListEntry.places,
-                AmlListEntry.digest,
-            )
-            .join(best, best.c.entry_id == AmlListEntry.id)
-            .order_by(best.c.shared.desc(), AmlListEntry.id)
+        entries = AmlListEntry.__tablename__
+        statement = text(
+            "SELECT e.id, e.source, e.entity_id, e.names, e.birth_dates, e.places, e.digest"
+            " FROM (SELECT entry_id, sum(weight) AS shared"
+            f" FROM ({' UNION ALL '.join(parts)}) AS postings"
+            f" GROUP BY entry_id ORDER BY shared DESC, entry_id LIMIT {int(limit)}) AS best"
+            f" JOIN {entries} AS e ON e.id = best.entry_id"
+            " ORDER BY best.shared DESC, e.id"
+        ).columns(
+            AmlListEntry.id,
+            AmlListEntry.source,
+            AmlListEntry.entity_id,
+            AmlListEntry.names,
+            AmlListEntry.birth_dates,
+            AmlListEntry.places,
+            AmlListEntry.digest,
         )
         return list(self.session.execute(statement))
 
@@ -160,18 +213,73 @@ class ListRepository:
         )
         return {entry_id: hit for entry_id, hit in self.session.execute(statement)}
 
-    def customers_with_keys(
-        self, keys: Collection[str], at_least: int = 1
-    ) -> list[tuple[str, str]]:
-        """(organization, customer) of every screened customer whose name shares at least
-        ``at_least`` of these keys."""
-        if not keys:
-            return []
-        statement = (
-            select(AmlCustomerKey.organization_id, AmlCustomerKey.customer_id)
-            .where(AmlCustomerKey.key.in_(sorted(keys)))
-            .group_by(AmlCustomerKey.organization_id, AmlCustomerKey.customer_id)
-            .having(func.count() >= at_least)
-            .order_by(AmlCustomerKey.organization_id, AmlCustomerKey.customer_id)
+    def customers_sharing(
+        self, names: Sequence[tuple[Collection[str], int]]
+    ) -> set[tuple[str, str]]:
+        """(organization, customer) of every screened customer whose keys hold at least
+        ``need`` of one of these key sets (``names``: (keys, need) each), in a statement for
+        many names at once.
+
+        A customer holding ``need`` of a name's ``n`` keys holds one of any ``n - need + 1``
+        of them, so the rarest keys among customers find the candidates (a first name as
+        common as James finds none alone) and only those are counted."""
+        keys = sorted({k for found, _ in names for k in found})
+        held = self._customer_key_counts(keys)
+        found: set[tuple[str, str]] = set()
+        driving: list[tuple[int, str]] = []
+        wanted: list[tuple[int, str, int]] = []
+        for number, (name_keys, need) in enumerate(names):
+            present = sorted((k for k in name_keys if k in held), key=lambda k: (held[k], k))
+            if len(present) < need:
+                continue
+            driving += [(number, k) for k in present[: len(present) - need + 1]]
+            wanted += [(number, k, need) for k in present]
+            if 2 * len(driving) + 3 * len(wanted) > IN_BATCH:
+                found |= self._customers_counted(driving, wanted)
+                driving, wanted = [], []
+        if driving:
+            found |= self._customers_counted(driving, wanted)
+        return found
+
+    def _customer_key_counts(self, keys: Sequence[str]) -> dict[str, int]:
+        """How many customers hold each of these keys (the ones none holds left out)."""
+        counts: dict[str, int] = {}
+        for start in range(0, len(keys), IN_BATCH):
+            statement = (
+                select(AmlCustomerKey.key, func.count())
+                .where(AmlCustomerKey.key.in_(keys[start : start + IN_BATCH]))
+                .group_by(AmlCustomerKey.key)
+            )
+            counts.update({key: int(n) for key, n in self.session.execute(statement)})
+        return counts
+
+    def _customers_counted(
+        self, driving: list[tuple[int, str]], wanted: list[tuple[int, str, int]]
+    ) -> set[tuple[str, str]]:
+        """The customers one of a name's ``driving`` keys finds that hold ``need`` of its
+        ``wanted`` keys. The names and their keys are rows of the statement (VALUES)."""
+        params: dict[str, Any] = {}
+        driving_rows, wanted_rows = [], []
+        for i, (name, key) in enumerate(driving):
+            params |= {f"dn{i}": name, f"dk{i}": key}
+            driving_rows.append(f"(:dn{i}, :dk{i})")
+        for i, (name, key, need) in enumerate(wanted):
+            params |= {f"wn{i}": name, f"wk{i}": key, f"wq{i}": need}
+            wanted_rows.append(f"(:wn{i}, :wk{i}, :wq{i})")
+        table = AmlCustomerKey.__tablename__
+        statement = text(
+            f"WITH driving (name, key) AS (VALUES {', '.join(driving_rows)}), "
+            f"wanted (name, key, need) AS (VALUES {', '.join(wanted_rows)}), "
+            "candidate AS ("
+            " SELECT DISTINCT driving.name, held.organization_id, held.customer_id"
+            f" FROM driving JOIN {table} AS held ON held.key = driving.key) "
+            "SELECT DISTINCT candidate.organization_id, candidate.customer_id"
+            " FROM candidate"
+            " JOIN wanted ON wanted.name = candidate.name"
+            f" JOIN {table} AS held ON held.organization_id = candidate.organization_id"
+            " AND held.customer_id = candidate.customer_id AND held.key = wanted.key"
+            " GROUP BY candidate.name, candidate.organization_id, candidate.customer_id,"
+            " wanted.need"
+            " HAVING count(*) >= wanted.need"
         )
-        return [(o, c) for o, c in self.session.execute(statement)]
+        return {(o, c) for o, c in self.session.execute(statement, params)}

@@ -8,7 +8,9 @@ be screened again (ongoing monitoring)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,16 +24,15 @@ from openkyc.aml.lists.entities import (
     Change,
     EntryData,
     RelatedIndex,
-    entry_from,
     is_screened,
     read_changes,
 )
+from openkyc.aml.lists.reading import readers
 from openkyc.aml.lists.repository import ListRepository
 from openkyc.db.ids import new_id
-from openkyc.db.models import AmlListEntry
 from openkyc.errors import ValidationFailed
 
-BATCH = 500
+BATCH = 2000
 SOURCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 
 
@@ -78,8 +79,11 @@ def load(
     *,
     delta: bool = False,
     progress: Progress | None = None,
+    batch_size: int = BATCH,
+    workers: int = 1,
 ) -> LoadResult:
-    """Load a file of FollowTheMoney entities into the named source."""
+    """Load a file of FollowTheMoney entities into the named source, ``batch_size``
+    entities a batch, read by ``workers`` processes (one: this one)."""
     if not re.fullmatch(SOURCE_PATTERN, source):
         raise ValidationFailed.field("source", "letters, digits, . _ - (at most 100)")
     related = RelatedIndex()
@@ -92,20 +96,41 @@ def load(
     if progress is not None:
         progress.start(total)
     loader = _Loader(session, source, new_id("load"), progress)
-    batch: list[Change] = []
-    for change in read_changes(_lines(path)):
-        if change.op == "DEL" or is_screened(change.data):
-            batch.append(change)
-        if len(batch) >= BATCH:
-            loader.apply(batch, related)
-            batch = []
-    loader.apply(batch, related)
+    with readers(related, workers) as read:
+        # The next batches are read while this one is written.
+        pending: deque[tuple[list[Change], Future[list[EntryData | None]]]] = deque()
+        for batch in _batches(read_changes(_lines(path)), batch_size):
+            pending.append((batch, read([None if c.op == "DEL" else c.data for c in batch])))
+            if len(pending) > max(workers, 1):
+                done, entries = pending.popleft()
+                loader.apply(done, entries.result())
+        for done, entries in pending:
+            loader.apply(done, entries.result())
     if not delta:
         loader.remove_unseen()
     return loader.result
 
 
+def _batches(changes: Iterable[Change], size: int) -> Iterator[list[Change]]:
+    """The changes of screened entities (and deletions) in batches; an entity named twice
+    in a batch keeps its last change."""
+    batch: dict[str, Change] = {}
+    for change in changes:
+        if change.op == "DEL" or is_screened(change.data):
+            batch.pop(str(change.data["id"]), None)
+            batch[str(change.data["id"])] = change
+        if len(batch) >= size:
+            yield list(batch.values())
+            batch = {}
+    if batch:
+        yield list(batch.values())
+
+
 class _Loader:
+    """Applies a file's changes batch by batch: what is new is added, what changed is
+    rewritten with its keys replaced, what a delta deletes is removed, each set in a few
+    statements."""
+
     def __init__(
         self, session: Session, source: str, load_id: str, progress: Progress | None
     ) -> None:
@@ -115,59 +140,50 @@ class _Loader:
         self.load_id = load_id
         self.progress = progress
         self.result = LoadResult(source)
-        self.new: list[tuple[dict[str, Any], frozenset[str]]] = []
+        # Entries stored before and named by the file: a full load keeps them.
+        self.seen: set[int] = set()
 
-    def apply(self, batch: list[Change], related: RelatedIndex) -> None:
-        if not batch:
-            return
-        # An entity named twice in a batch: its last change is the one that holds.
-        batch = list({str(c.data["id"]): c for c in batch}.values())
-        ids = {str(c.data["id"]) for c in batch}
-        stored = self.repository.by_entity_ids(self.source, ids)
+    def apply(self, batch: list[Change], entries: list[EntryData | None]) -> None:
+        """Apply a batch of changes, each with its entry as read (None for a deletion)."""
+        stored = self.repository.stored(self.source, {str(c.data["id"]) for c in batch})
+        now = clock.now()
         removed: list[int] = []
-        self.new = []
-        for change in batch:
-            entity_id = str(change.data["id"])
-            if change.op == "DEL":
-                if entity_id in stored:
-                    removed.append(stored.pop(entity_id).id)
+        new: list[tuple[dict[str, Any], frozenset[str]]] = []
+        changed: list[tuple[int, dict[str, Any], frozenset[str]]] = []
+        for change, data in zip(batch, entries, strict=True):
+            known = stored.get(str(change.data["id"]))
+            if data is None:
+                if known is not None:
+                    removed.append(known.id)
                 continue
-            self._store(entry_from(change.data, related), stored.get(entity_id))
-        if removed:
-            self.result.changed_names |= _tokens_only(self.repository.keys_by_entry(removed))
-            self.repository.remove(removed)
-            self.result.removed += len(removed)
-        self.repository.add_many(self.new)
-        self.session.flush()
+            if known is None:
+                row = {
+                    "entity_id": data.entity_id,
+                    "created_time": now,
+                    **self._columns(data, now),
+                }
+                new.append((row, data.keys))
+                continue
+            self.seen.add(known.id)
+            if known.digest == data.digest:
+                self.result.unchanged += 1
+            else:
+                changed.append((known.id, self._columns(data, now), data.keys))
+        # What the entries removed or changed were indexed by, and what the new and changed
+        # ones are: the customers either could match are screened again.
+        before = self.repository.keys_by_entry(removed + [i for i, _, _ in changed])
+        after = [keys for _, keys in new] + [keys for _, _, keys in changed]
+        self.result.changed_names |= _tokens_only([*before, *after])
+        self.repository.remove(removed)
+        self.repository.change_many(changed)
+        self.repository.add_many(self.source, new)
+        self.result.removed += len(removed)
+        self.result.modified += len(changed)
+        self.result.added += len(new)
         if self.progress is not None:
             self.progress.advance(len(batch))
 
-    def _store(self, data: EntryData, entry: AmlListEntry | None) -> None:
-        digest = data.digest
-        now = clock.now()
-        if entry is None:
-            row = {
-                "source": self.source,
-                "entity_id": data.entity_id,
-                "created_time": now,
-                **self._columns(data, digest, now),
-            }
-            self.new.append((row, data.keys))
-            self.result.added += 1
-            self.result.changed_names |= _tokens_only([data.keys])
-            return
-        entry.load_id = self.load_id
-        if entry.digest == digest:
-            self.result.unchanged += 1
-            return
-        self.result.changed_names |= _tokens_only(
-            [*self.repository.keys_by_entry([entry.id]), data.keys]
-        )
-        self._fill(entry, data, digest, now)
-        self.repository.replace_keys(entry.id, data.keys)
-        self.result.modified += 1
-
-    def _columns(self, data: EntryData, digest: str, now: datetime) -> dict[str, Any]:
+    def _columns(self, data: EntryData, now: datetime) -> dict[str, Any]:
         return {
             "schema": data.schema,
             "caption": data.caption,
@@ -175,17 +191,15 @@ class _Loader:
             "birth_dates": data.birth_dates,
             "places": data.places,
             "hit": data.hit,
-            "digest": digest,
+            "digest": data.digest,
             "load_id": self.load_id,
             "updated_time": now,
         }
 
-    def _fill(self, entry: AmlListEntry, data: EntryData, digest: str, now: datetime) -> None:
-        for name, value in self._columns(data, digest, now).items():
-            setattr(entry, name, value)
-
     def remove_unseen(self) -> None:
-        gone = self.repository.not_seen(self.source, self.load_id)
+        """After a full export: the source's entries it did not name are gone."""
+        written = self.repository.not_written(self.source, self.load_id)
+        gone = [entry_id for entry_id in written if entry_id not in self.seen]
         for start in range(0, len(gone), BATCH):
             part = gone[start : start + BATCH]
             self.result.changed_names |= _tokens_only(self.repository.keys_by_entry(part))
@@ -218,11 +232,8 @@ def customers_matching(
     these entries to be worth screening again: three keys when the entry has two tokens or
     more (two tokens, one of them perhaps misspelt), else one. A customer sharing only a
     common first name is left alone."""
-    repository = ListRepository(session)
-    found: set[tuple[str, str]] = set()
-    for keys in changed_names:
-        found |= set(repository.customers_with_keys(keys, 3 if len(keys) >= 4 else 1))
-    return sorted(found)
+    names = [(keys, 3 if len(keys) >= 4 else 1) for keys in changed_names if keys]
+    return sorted(ListRepository(session).customers_sharing(names))
 
 
 def count_entries(session: Session) -> int:

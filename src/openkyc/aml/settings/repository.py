@@ -2,18 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from openkyc.db.models import AmlSettingsRow
+from openkyc.db.repository import TenantSettingsRepository
 
 
-class AmlSettingsRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
-
-    def get(self) -> AmlSettingsRow | None:
-        return self.session.get(AmlSettingsRow, self.organization_id)
+class AmlSettingsRepository(TenantSettingsRepository[AmlSettingsRow]):
+    model = AmlSettingsRow
 
     def save(self, settings: dict[str, Any]) -> tuple[AmlSettingsRow, bool]:
         """Store the settings; True when this is the organization's first change."""
@@ -22,9 +16,7 @@ class AmlSettingsRepository:
             row = AmlSettingsRow(
                 organization_id=self.organization_id, settings=settings, revision=0
             )
-            self.session.add(row)
-            self.session.flush()
-            return row, True
+            return self.add(row), True
         row.settings = settings
         row.revision += 1
         self.session.flush()

@@ -105,10 +105,19 @@ class AmlCheck(ResourceMixin, Base):
     # The person's decision in force, and one waiting for a second person (four eyes).
     decision_id: Mapped[str | None] = mapped_column(String(50))
     proposal_id: Mapped[str | None] = mapped_column(String(50))
+    # Who the customer was, hashed, as other customers' checks are looked up by it: the
+    # name and birth date (when both are known), the primary phone number's digits.
+    person_key: Mapped[str | None] = mapped_column(String(64))
+    phone_key: Mapped[str | None] = mapped_column(String(64))
+    # The check whose status this one inherited, and why; cleared when a person decides.
+    inherited_from_id: Mapped[str | None] = mapped_column(String(50))
+    inherited_reasons: Mapped[list[str] | None] = mapped_column(JSONType)
 
     __table_args__ = tenant_table_args(
         _customer_fk(),
         Index(None, "organization_id", "customer_id", "created_time"),
+        Index(None, "organization_id", "person_key"),
+        Index(None, "organization_id", "phone_key"),
         Index(None, "organization_id", "status"),
         Index(None, "organization_id", "priority"),
         Index(None, "organization_id", "source"),

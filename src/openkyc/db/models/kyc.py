@@ -59,6 +59,8 @@ class KycRequest(ResourceMixin, Base):
     reason: Mapped[str | None] = mapped_column(String(255))
     # The gatherer's short link (``/g/{code}``), unique over every organization.
     short_code: Mapped[str | None] = mapped_column(String(16))
+    # The gatherer's design for this request; None: the organization's ``uiVersion``.
+    ui_version: Mapped[str | None] = mapped_column(String(1))
     match_level: Mapped[MatchLevel] = mapped_column(Integer, nullable=False, default=2)
     expiration_time: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     # Deleted requests stay for the audit trail of their documents, invisible to the API.

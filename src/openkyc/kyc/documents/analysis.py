@@ -40,8 +40,10 @@ from openkyc.kyc.enums import (
     DocumentStatus,
 )
 from openkyc.kyc.liveness import service as liveness
-from openkyc.kyc.requests.repository import KycRequestRepository
+from openkyc.kyc.requests import service as kyc_requests
 from openkyc.storage import Storage, StoredObjectMissing
+from openkyc.timeline import changes
+from openkyc.timeline.authors import SYSTEM
 from openkyc.wire import Links
 
 ANALYZE_DOCUMENT = documents.ANALYZE_DOCUMENT
@@ -112,7 +114,7 @@ def _current(session: Session, organization_id: str, payload: dict[str, Any]) ->
 def _request_terms(session: Session, document: KycDocument) -> tuple[tuple[str, ...] | None, bool]:
     if document.request_id is None:
         return None, False
-    request = KycRequestRepository(session, document.organization_id).get(document.request_id)
+    request = kyc_requests.find(session, document.organization_id, document.request_id)
     wanted = next(
         (d for d in (request.documents if request else []) if d["type"] == document.document_type),
         {},
@@ -198,6 +200,7 @@ def apply(
     document = _current(session, organization_id, payload)
     if document is None:
         return
+    before = changes.snapshot(document)
     fingerprints = FingerprintRepository(session, organization_id)
     duplicate = fingerprints.duplicate_reason(document.customer_id, result.fingerprints)
     if duplicate is not None:
@@ -217,7 +220,10 @@ def apply(
             f"The analysis of KYC document {document.id} ended after a person's decision "
             f"(score {result.score}, {result.decision}); the person's decision stands"
         )
-        documents.changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], note=note)
+        modified = [event_types.KYC_DOCUMENT_MODIFIED]
+        documents.changed(
+            session, document, links, modified, author=SYSTEM, before=before, note=note
+        )
         return
     transitions.move(document, DocumentStatus(result.decision))
     document.rejection_reason = (
@@ -227,9 +233,8 @@ def apply(
     )
     document.processed_time = clock.now()
     note = f"The analyser scored KYC document {document.id} {result.score}: {result.decision}"
-    documents.changed(
-        session, document, links, [DECISION_EVENTS[DocumentStatus(result.decision)]], note=note
-    )
+    decided = [DECISION_EVENTS[DocumentStatus(result.decision)]]
+    documents.changed(session, document, links, decided, author=SYSTEM, before=before, note=note)
 
 
 def unanalysable(
@@ -239,9 +244,11 @@ def unanalysable(
     document = _current(session, organization_id, payload)
     if document is None:
         return
+    before = changes.snapshot(document)
     document.analysis_pending = False
     document.analysis_error = reason[:2000]
     if document.decision_id is None:
         transitions.move(document, DocumentStatus.PENDING)
         document.processed_time = clock.now()
-    documents.changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED])
+    modified = [event_types.KYC_DOCUMENT_MODIFIED]
+    documents.changed(session, document, links, modified, author=SYSTEM, before=before)

@@ -14,6 +14,7 @@ from openkyc.kyc.documents.schemas import (
     MatchesOverwrite,
     RejectionIn,
 )
+from openkyc.timeline import authors
 from openkyc.web.collections import (
     Collection,
     Expand,
@@ -87,7 +88,9 @@ def create_kyc_document(
     auto = settings.auto_analysis
     return _acted(
         session,
-        service.create(session, auth.organization_id, body, links, auto_analysis=auto),
+        service.create(
+            session, auth.organization_id, body, links, authors.of(auth), auto_analysis=auto
+        ),
         links,
     )
 
@@ -122,7 +125,7 @@ def put_kyc_document(
     """Create the document with this id, or change its files, subtype, notes or reason."""
     auto = settings.auto_analysis
     document, created = service.upsert(
-        session, auth.organization_id, id, body, links, auto_analysis=auto
+        session, auth.organization_id, id, body, links, authors.of(auth), auto_analysis=auto
     )
     if created:
         return _acted(session, document, links)

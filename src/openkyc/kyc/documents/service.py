@@ -1,13 +1,13 @@
 """Rules for KYC documents: creation, the manual actions, and what each change sets off.
 
 Every change bumps the document's revision, writes its event(s) to the outbox, re-derives
-the status of the document's request and the customer's ``hasFulfilledKyc`` — all in the
-caller's transaction."""
+the status of the document's request (through the requests' service, which this domain sits
+above) and the customer's ``hasFulfilledKyc`` — all in the caller's transaction."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from openkyc import analysis as analyser
 from openkyc import clock, reviews
 from openkyc.customers import service as customers
+from openkyc.customers.events import record_customer_event
 from openkyc.db.collection import CollectionQuery, filter_clause
 from openkyc.db.ids import is_valid_id, new_id
 from openkyc.db.models import Customer, File, KycDocument, KycDocumentDecision, KycRequest
@@ -49,14 +50,14 @@ from openkyc.kyc.enums import (
     DocumentStatus,
     DocumentType,
 )
-from openkyc.kyc.requests import sync
-from openkyc.kyc.requests.repository import KycRequestRepository
+from openkyc.kyc.requests import service as kyc_requests
 from openkyc.kyc.settings import service as kyc_settings
 from openkyc.kyc.settings.schemas import KycSettings
-from openkyc.kyc.status import PERMANENT
+from openkyc.kyc.status import PERMANENT, STILL_OPEN, Provided
 from openkyc.principal import Principal
 from openkyc.timeline import authors, changes
 from openkyc.timeline import service as timeline
+from openkyc.timeline.authors import Author
 from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Links
 
@@ -111,11 +112,15 @@ def changed(
     event_names: Sequence[str],
     now: datetime | None = None,
     *,
+    author: Author,
+    before: changes.Snapshot | None,
     created: bool = False,
     note: str | None = None,
 ) -> None:
-    """After a document changed (or was created): a new revision, its events, its entry on
-    the customer's timeline, its request's status and the customer's KYC flag."""
+    """After a document changed (or was created), by ``author``: a new revision, its events,
+    its entry on the customer's timeline (what changed since ``before``, the snapshot taken
+    before the change; None for a document just made), its request's status and the
+    customer's KYC flag."""
     now = now or clock.now()
     if not created:
         document.revision += 1
@@ -132,10 +137,60 @@ def changed(
             lambda: document_payload(session, document, customer, links),
             partial(matches_filter, session, document.organization_id, document.id),
         )
-    _on_timeline(session, document, event_names[0] if event_names else "", note)
+    _on_timeline(session, document, event_names[0] if event_names else "", note, author, before)
     if document.request_id:
-        sync.refresh_request(session, document.organization_id, document.request_id, links, now)
-    sync.refresh_customer_kyc(session, customer, links)
+        request = kyc_requests.find(
+            session, document.organization_id, document.request_id, for_update=True
+        )
+        if request is not None:
+            settle_request(session, request, links, now, author)
+    _refresh_customer_kyc(session, customer, links)
+
+
+IDENTITY_DECISIONS = frozenset({"single-source", "dual-source"})
+
+
+def proves_identity(document: KycDocument) -> bool:
+    """Whether a credit file's decision stands for identity and address proof."""
+    data = (document.document_matches or {}).get("data") or {}
+    return document.document_type == CREDIT_FILE and data.get("decision") in IDENTITY_DECISIONS
+
+
+def provided(documents: Iterable[KycDocument]) -> list[Provided]:
+    return [Provided(d.document_type, d.status, proves_identity(d)) for d in documents]
+
+
+def settle_request(
+    session: Session, request: KycRequest, links: Links, now: datetime, author: Author
+) -> bool:
+    """Derive the (locked) request's status from its documents as they are now; whether it
+    changed."""
+    found = KycDocumentRepository(session, request.organization_id).for_request(request.id)
+    return kyc_requests.derive_status(session, request, provided(found), links, now, author)
+
+
+def _fulfils_kyc(documents: list[KycDocument]) -> bool:
+    """Accepted and reviewed identity and address proof, or an accepted credit file."""
+    if any(d.status == DocumentStatus.ACCEPTED and proves_identity(d) for d in documents):
+        return True
+    reviewed = {
+        d.document_type
+        for d in documents
+        if d.status == DocumentStatus.ACCEPTED and d.review_time is not None
+    }
+    return {IDENTITY, ADDRESS} <= reviewed
+
+
+def _refresh_customer_kyc(session: Session, customer: Customer, links: Links) -> None:
+    fulfilled = _fulfils_kyc(
+        KycDocumentRepository(session, customer.organization_id).for_customer(customer.id)
+    )
+    if fulfilled == customer.has_fulfilled_kyc:
+        return
+    customer.has_fulfilled_kyc = fulfilled
+    customer.touch()
+    session.flush()
+    record_customer_event(session, customer, event_types.CUSTOMER_UPDATED, links)
 
 
 TIMELINE_TYPES = {
@@ -146,7 +201,14 @@ TIMELINE_TYPES = {
 }
 
 
-def _on_timeline(session: Session, document: KycDocument, event: str, note: str | None) -> None:
+def _on_timeline(
+    session: Session,
+    document: KycDocument,
+    event: str,
+    note: str | None,
+    author: Author,
+    before: changes.Snapshot | None,
+) -> None:
     label = f"KYC document {document.id} ({document.document_type})"
     what = event.removeprefix("kyc-document-") or "modified"
     timeline.record(
@@ -154,8 +216,9 @@ def _on_timeline(session: Session, document: KycDocument, event: str, note: str 
         document.organization_id,
         document.customer_id,
         TIMELINE_TYPES.get(event, TimelineType.KYC_DOCUMENT_MODIFIED),
-        note or f"{authors.current(session).name}: {label} {what}",
-        changes=changes.take(session, document),
+        note or f"{author.name}: {label} {what}",
+        author=author,
+        changes=changes.since(before, document),
         links=[timeline.Link("kyc-document", document.id, "KYC document")],
     )
 
@@ -208,7 +271,7 @@ def _attach_to_request(
 ) -> KycRequest | None:
     if data.requestId is None:
         return None
-    request = KycRequestRepository(session, organization_id).get(data.requestId, for_update=True)
+    request = kyc_requests.find(session, organization_id, data.requestId, for_update=True)
     if request is None or request.customer_id != data.customerId:
         raise ValidationFailed.field(
             "requestId", f"no KYC request {data.requestId} for this customer"
@@ -241,6 +304,7 @@ def create(
     organization_id: str,
     data: KycDocumentIn,
     links: Links,
+    author: Author,
     document_id: str = "",
     *,
     auto_analysis: bool = True,
@@ -274,7 +338,8 @@ def create(
     if auto_analysis and document.document_type in ANALYSED_TYPES:
         queue_analysis(session, document)
     KycDocumentRepository(session, organization_id).add(document)
-    changed(session, document, links, [event_types.KYC_DOCUMENT_CREATED], now, created=True)
+    made = [event_types.KYC_DOCUMENT_CREATED]
+    changed(session, document, links, made, now, author=author, before=None, created=True)
     return document
 
 
@@ -284,6 +349,7 @@ def upsert(
     document_id: str,
     data: KycDocumentIn,
     links: Links,
+    author: Author,
     *,
     auto_analysis: bool = True,
 ) -> tuple[KycDocument, bool]:
@@ -293,7 +359,7 @@ def upsert(
     document = KycDocumentRepository(session, organization_id).get(document_id, for_update=True)
     if document is None:
         return create(
-            session, organization_id, data, links, document_id, auto_analysis=auto_analysis
+            session, organization_id, data, links, author, document_id, auto_analysis=auto_analysis
         ), True
     transitions.ensure_open("update", document)
     if data.documentType != document.document_type:
@@ -311,13 +377,15 @@ def upsert(
         "match_level": data.matchLevel or document.match_level,
     }
     if any(getattr(document, k) != v for k, v in values.items()):
+        before = changes.snapshot(document)
         new_files = values["file_ids"] != document.file_ids
         for name, value in values.items():
             setattr(document, name, value)
         if new_files and auto_analysis and document.document_type in ANALYSED_TYPES:
             # Other files, another analysis: the old decision spoke of the old files.
             queue_analysis(session, document)
-        changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED])
+        modified = [event_types.KYC_DOCUMENT_MODIFIED]
+        changed(session, document, links, modified, author=author, before=before)
     return document, False
 
 
@@ -355,6 +423,7 @@ def _decide(
     document = get(session, principal.organization_id, document_id, for_update=True)
     now = clock.now()  # once the row is ours: decisions are dated in the order they were made
     transitions.ensure_open(status[:-2], document)
+    before = changes.snapshot(document)
     held_by = document.reviewer_name
     holder = reviews.ensure_may_act(document, principal, now, override=override)
     overridden = decisions.Overridden(holder, held_by) if holder else None
@@ -363,7 +432,16 @@ def _decide(
     )
     note = decisions.describe(session, decision, document)
     event = _apply_decision(document, decision, principal, now)
-    changed(session, document, links, [event], now, note=note)
+    changed(
+        session,
+        document,
+        links,
+        [event],
+        now,
+        author=authors.of(principal),
+        before=before,
+        note=note,
+    )
     return document
 
 
@@ -409,13 +487,24 @@ def review(
     now = clock.now()  # once the row is ours: decisions are dated in the order they were made
     transitions.ensure_open("review", document)
     reviews.ensure_may_act(document, principal, now, override=override)
+    before = changes.snapshot(document)
     if document.decision_id is None:
         document.review_time = now
         document.reviewer_id = principal.actor_id
         document.reviewer_name = principal.name
         document.review_start_time = None
     note = f"{principal.name} reviewed KYC document {document.id} ({document.status})"
-    changed(session, document, links, [event_types.KYC_DOCUMENT_REVIEWED], now, note=note)
+    reviewed = [event_types.KYC_DOCUMENT_REVIEWED]
+    changed(
+        session,
+        document,
+        links,
+        reviewed,
+        now,
+        author=authors.of(principal),
+        before=before,
+        note=note,
+    )
     return document
 
 
@@ -433,13 +522,24 @@ def start_review(
     transitions.ensure_reviewable(document)
     held_by = document.reviewer_name
     overrode = reviews.ensure_may_act(document, principal, now, override=override)
+    before = changes.snapshot(document)
     document.reviewer_id = principal.actor_id
     document.reviewer_name = principal.name
     document.review_start_time = now
     note = f"{principal.name} started reviewing KYC document {document.id}"
     if overrode:
         note += f", overriding the review hold of {held_by}"
-    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now, note=note)
+    modified = [event_types.KYC_DOCUMENT_MODIFIED]
+    changed(
+        session,
+        document,
+        links,
+        modified,
+        now,
+        author=authors.of(principal),
+        before=before,
+        note=note,
+    )
     return document
 
 
@@ -459,6 +559,7 @@ def stop_review(
         raise ValidationFailed.field("reviewStartTime", f"nobody is reviewing {document.id}")
     held_by = document.reviewer_name
     overrode = reviews.ensure_may_act(document, principal, now, override=override)
+    before = changes.snapshot(document)
     document.review_start_time = None
     if document.decision_id is None:
         document.reviewer_id = None
@@ -466,7 +567,17 @@ def stop_review(
     note = f"{principal.name} stopped reviewing KYC document {document.id}"
     if overrode:
         note = f"{principal.name} released the review hold of {held_by} on {document.id}"
-    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now, note=note)
+    modified = [event_types.KYC_DOCUMENT_MODIFIED]
+    changed(
+        session,
+        document,
+        links,
+        modified,
+        now,
+        author=authors.of(principal),
+        before=before,
+        note=note,
+    )
     return document
 
 
@@ -494,6 +605,7 @@ def overwrite_matches(
         )
     transitions.ensure_open("matches", document)
     reviews.ensure_may_act(document, principal, now, override=override)
+    before = changes.snapshot(document)
     data = body.model_dump(exclude={"type"}, exclude_unset=True)
     current = document.document_matches or {
         "version": MATCHES_VERSION,
@@ -501,15 +613,34 @@ def overwrite_matches(
         "checkList": None,
     }
     document.document_matches = {**current, "data": data}
-    changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now)
+    modified = [event_types.KYC_DOCUMENT_MODIFIED]
+    changed(session, document, links, modified, now, author=authors.of(principal), before=before)
     return document
 
 
-def archive(session: Session, document: KycDocument, links: Links) -> None:
+def retagged(session: Session, document: KycDocument, links: Links, author: Author) -> None:
+    """A tag was set on the document or taken off (by ``author``): a new revision and
+    kyc-document-modified."""
+    modified = [event_types.KYC_DOCUMENT_MODIFIED]
+    before = changes.snapshot(document)  # a tag is not among what the timeline compares
+    changed(session, document, links, modified, author=author, before=before)
+
+
+def archive(session: Session, document: KycDocument, links: Links, author: Author) -> None:
     """Set a document aside for good (its request went away)."""
     transitions.ensure_open("archive", document)
+    before = changes.snapshot(document)
     transitions.move(document, transitions.ARCHIVED)
-    changed(session, document, links, [event_types.KYC_DOCUMENT_ARCHIVED])
+    archived = [event_types.KYC_DOCUMENT_ARCHIVED]
+    changed(session, document, links, archived, author=author, before=before)
+
+
+def archive_undecided(session: Session, request: KycRequest, links: Links, author: Author) -> None:
+    """Archive the request's documents nobody decided yet (it is being withdrawn); the decided
+    ones stay for the record."""
+    for document in KycDocumentRepository(session, request.organization_id).for_request(request.id):
+        if document.status in STILL_OPEN:
+            archive(session, document, links, author)
 
 
 @dataclass(frozen=True)
@@ -692,25 +823,37 @@ def for_request(session: Session, organization_id: str, request_id: str) -> list
 
 
 def add_decided(
-    session: Session, document: KycDocument, links: Links, decided_event: str, now: datetime
+    session: Session,
+    document: KycDocument,
+    links: Links,
+    decided_event: str,
+    now: datetime,
+    author: Author,
 ) -> KycDocument:
     """Store a document that was decided as it was made (a credit bureau's answer): both its
     events, one status change of its request."""
     KycDocumentRepository(session, document.organization_id).add(document)
     events_now = [event_types.KYC_DOCUMENT_CREATED, decided_event]
-    changed(session, document, links, events_now, now, created=True)
+    changed(session, document, links, events_now, now, author=author, before=None, created=True)
     return document
 
 
 def move_to_customer(
-    session: Session, source: Customer, target: Customer, links: Links, now: datetime
+    session: Session,
+    source: Customer,
+    target: Customer,
+    links: Links,
+    now: datetime,
+    author: Author,
 ) -> None:
     """The customer's documents (and their fingerprints) become the target customer's; each
     gets a new revision and kyc-document-modified, and the target's KYC flag is re-derived."""
     organization_id = source.organization_id
     for document in KycDocumentRepository(session, organization_id).for_customer(source.id):
+        before = changes.snapshot(document)
         document.customer_id = target.id
-        changed(session, document, links, [event_types.KYC_DOCUMENT_MODIFIED], now)
+        modified = [event_types.KYC_DOCUMENT_MODIFIED]
+        changed(session, document, links, modified, now, author=author, before=before)
     fingerprints.FingerprintRepository(session, organization_id).reassign(source.id, target.id)
 
 

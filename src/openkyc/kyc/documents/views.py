@@ -78,6 +78,19 @@ def documents_out(
     return rendered
 
 
+def of_requests(
+    session: Session, organization_id: str, request_ids: Sequence[str], links: Links
+) -> dict[str, list[dict[str, Any]]]:
+    """Each request's documents on the wire, oldest first (a request's ``expand=documents``)."""
+    grouped = KycDocumentRepository(session, organization_id).for_requests(request_ids)
+    every = [d for documents in grouped.values() for d in documents]
+    rendered = {d.id: d for d in documents_out(session, organization_id, every, links)}
+    return {
+        request_id: [rendered[d.id].to_wire() for d in documents]
+        for request_id, documents in grouped.items()
+    }
+
+
 def _file(file: File, links: Links) -> dict[str, Any]:
     return file_out(file, links).to_wire()
 

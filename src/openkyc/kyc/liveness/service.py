@@ -29,7 +29,7 @@ from openkyc.jobs import queue
 from openkyc.kyc.enums import FACE_PROOF, IDENTITY
 from openkyc.kyc.liveness.enums import LivenessStatus
 from openkyc.kyc.liveness.repository import LivenessRepository
-from openkyc.kyc.requests.repository import KycRequestRepository
+from openkyc.kyc.requests import service as kyc_requests
 from openkyc.kyc.status import PERMANENT
 from openkyc.principal import Principal
 from openkyc.storage import Storage, StoredObjectMissing
@@ -63,7 +63,7 @@ def new_challenge(choice: Any = secrets.choice) -> list[str]:
 
 
 def _open_request(session: Session, principal: Principal, request_id: str) -> KycRequest:
-    request = KycRequestRepository(session, principal.organization_id).get(request_id)
+    request = kyc_requests.find(session, principal.organization_id, request_id)
     if (
         request is None
         or request_id != principal.request_id

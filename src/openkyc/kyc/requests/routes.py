@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
+from openkyc.db.models import KycRequest
+from openkyc.flows import kyc_requests as flow
+from openkyc.kyc.documents import views as document_views
 from openkyc.kyc.requests import service, views
 from openkyc.kyc.requests.schemas import KycRequestIn, KycRequestOut, KycRequestPatch
+from openkyc.timeline import authors
 from openkyc.web.collections import (
     Collection,
     Expand,
@@ -22,8 +28,24 @@ from openkyc.web.deps import (
     Session,
 )
 from openkyc.web.routing import OneHopRoute
+from openkyc.wire import Links
 
 router = APIRouter(prefix="/kyc-requests", tags=["KYC requests"], route_class=OneHopRoute)
+
+
+def _out(
+    session: Session,
+    organization_id: str,
+    requests: Sequence[KycRequest],
+    links: Links,
+    expand: frozenset[str] = frozenset(),
+) -> list[KycRequestOut]:
+    embedded = (
+        document_views.of_requests(session, organization_id, [r.id for r in requests], links)
+        if "documents" in expand
+        else None
+    )
+    return views.requests_out(requests, links, embedded)
 
 
 @router.post("", operation_id="PostKycRequest", status_code=201, response_model=KycRequestOut)
@@ -40,8 +62,8 @@ def create_kyc_request(
     requested credit file is checked first and may fulfil the request at once."""
     check_expand(expand, views.EXPANDABLE)
     credit = service.consult_credit_bureau(readers, auth.organization_id, body, bureau)
-    created = service.create(session, auth.organization_id, body, links, credit)
-    out = views.requests_out(session, auth.organization_id, [created], links, expand)[0]
+    created = flow.create(session, auth.organization_id, body, links, authors.of(auth), credit)
+    out = _out(session, auth.organization_id, [created], links, expand)[0]
     return member_response(out, status_code=201, location=out.links[0].href)
 
 
@@ -58,7 +80,7 @@ def list_kyc_requests(
     check_expand(expand, views.EXPANDABLE)
     requests, total = service.page(session, auth.organization_id, query)
     return page_response(
-        views.requests_out(session, auth.organization_id, requests, links, expand),
+        _out(session, auth.organization_id, requests, links, expand),
         total,
         query,
         fields,
@@ -77,9 +99,7 @@ def get_kyc_request(
     """One KYC request; `expand=documents` embeds its documents."""
     check_expand(expand, views.EXPANDABLE)
     found = service.get(session, auth.organization_id, id)
-    return member_response(
-        views.requests_out(session, auth.organization_id, [found], links, expand)[0], fields
-    )
+    return member_response(_out(session, auth.organization_id, [found], links, expand)[0], fields)
 
 
 @router.patch("/{id}", operation_id="PatchKycRequest", response_model=KycRequestOut)
@@ -91,8 +111,8 @@ def patch_kyc_request(
     body: KycRequestPatch,
 ) -> JSONResponse:
     """Change an open request: its documents, expiration, redirect, reason or match level."""
-    updated = service.patch(session, auth.organization_id, id, body, links)
-    return member_response(views.requests_out(session, auth.organization_id, [updated], links)[0])
+    updated = flow.patch(session, auth.organization_id, id, body, links, authors.of(auth))
+    return member_response(_out(session, auth.organization_id, [updated], links)[0])
 
 
 @router.delete("/{id}", operation_id="DeleteKycRequest", status_code=204)
@@ -100,5 +120,5 @@ def delete_kyc_request(
     auth: SecretKeyAuth, session: Session, links: RequestLinks, id: ResourceIdPath
 ) -> Response:
     """Withdraw a request: its link stops working and undecided documents are archived."""
-    service.delete(session, auth.organization_id, id, links)
+    flow.withdraw(session, auth.organization_id, id, links, authors.of(auth))
     return Response(status_code=204)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
@@ -77,6 +77,11 @@ RequestedDocuments = Annotated[
 ]
 
 
+# An openkyc extension: the gatherer's design for one request, as the organization's
+# ``uiVersion`` in its KYC settings names them; null (or left out) takes the organization's.
+UiVersion = Literal["1", "2"]
+
+
 class KycRequestIn(WireModel):
     customerId: ResourceId
     documents: RequestedDocuments
@@ -84,6 +89,7 @@ class KycRequestIn(WireModel):
     reason: Annotated[str, StringConstraints(max_length=255)] | None = None
     matchLevel: MatchLevel = 2
     expirationTime: UtcDateTime | None = None
+    uiVersion: UiVersion | None = None
 
 
 class KycRequestPatch(WireModel):
@@ -94,6 +100,7 @@ class KycRequestPatch(WireModel):
     reason: Annotated[str, StringConstraints(max_length=255)] | None = None
     matchLevel: MatchLevel | None = None
     expirationTime: UtcDateTime | None = None
+    uiVersion: UiVersion | None = None
 
 
 class KycRequestOut(WireModel):
@@ -106,6 +113,7 @@ class KycRequestOut(WireModel):
     matchLevel: MatchLevel
     revision: int
     expirationTime: Timestamp
+    uiVersion: str | None
     createdTime: Timestamp
     updatedTime: Timestamp
     links: list[Link] = links_field()
@@ -125,6 +133,7 @@ class KycRequestOut(WireModel):
             matchLevel=request.match_level,
             revision=request.revision,
             expirationTime=request.expiration_time,
+            uiVersion=request.ui_version,
             createdTime=request.created_time,
             updatedTime=request.updated_time,
             links=links,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -16,22 +17,16 @@ from openkyc.db.models import Customer, KycRequest
 from openkyc.db.session import SessionFactory
 from openkyc.errors import Conflict, NotFound, ValidationFailed
 from openkyc.events import types as event_types
-from openkyc.kyc.documents import service as documents
-from openkyc.kyc.documents.repository import KycDocumentRepository
-from openkyc.kyc.enums import CREDIT_FILE, DocumentStatus, RequestStatus
-from openkyc.kyc.requests import sync, tokens
-from openkyc.kyc.requests.repository import (
-    FIELDS,
-    KycRequestRepository,
-    by_short_code,
-    due_for_expiry,
-)
+from openkyc.kyc.enums import CREDIT_FILE, RequestStatus
+from openkyc.kyc.requests import repository, sync, tokens
+from openkyc.kyc.requests.repository import FIELDS, KycRequestRepository, by_short_code
 from openkyc.kyc.requests.schemas import KycRequestIn, KycRequestPatch, RequestedDocument
-from openkyc.kyc.status import PERMANENT
+from openkyc.kyc.status import PERMANENT, Provided
+from openkyc.timeline import changes
+from openkyc.timeline.authors import Author
 from openkyc.wire import Links
 
 DEFAULT_LIFETIME = timedelta(hours=1)
-UNDECIDED = frozenset({DocumentStatus.PENDING, DocumentStatus.IN_PROGRESS})
 
 
 def _future(value: datetime, now: datetime) -> datetime:
@@ -44,6 +39,10 @@ def _documents(requested: list[RequestedDocument]) -> list[dict[str, object]]:
     return [d.model_dump(mode="json") for d in requested]
 
 
+def asks_for_credit_file(data: KycRequestIn) -> bool:
+    return any(d.type == CREDIT_FILE for d in data.documents)
+
+
 def consult_credit_bureau(
     sessions: SessionFactory, organization_id: str, data: KycRequestIn, bureau: CreditBureau
 ) -> credit_file.BureauAnswer | None:
@@ -51,7 +50,7 @@ def consult_credit_bureau(
     it does not, or names no customer of the organization: ``create`` says so). The customer
     is read in a session of its own, closed before the bureau is asked: no transaction, lock
     or connection waits on the bureau."""
-    if not any(d.type == CREDIT_FILE for d in data.documents):
+    if not asks_for_credit_file(data):
         return None
     with sessions() as session:
         customer = customers.find(session, organization_id, data.customerId)
@@ -62,14 +61,9 @@ def consult_credit_bureau(
 
 
 def create(
-    session: Session,
-    organization_id: str,
-    data: KycRequestIn,
-    links: Links,
-    credit: credit_file.BureauAnswer | None = None,
+    session: Session, organization_id: str, data: KycRequestIn, links: Links, author: Author
 ) -> KycRequest:
-    """A new request; a credit file asked for is recorded from the bureau's answer
-    (``consult_credit_bureau``, asked before this transaction) and may fulfil it."""
+    """A new request (the credit file it asks for is stored by ``flows/kyc_requests.py``)."""
     now = clock.now()
     customer = customers.find(session, organization_id, data.customerId)
     if customer is None:
@@ -85,6 +79,7 @@ def create(
         redirect_url=data.redirectUrl,
         reason=data.reason,
         short_code=tokens.new_short_code(),
+        ui_version=data.uiVersion,
         match_level=data.matchLevel,
         expiration_time=_future(data.expirationTime, now)
         if data.expirationTime
@@ -94,12 +89,8 @@ def create(
         updated_time=now,
     )
     KycRequestRepository(session, organization_id).add(request)
-    sync.record_request_event(session, request, event_types.KYC_REQUEST_CREATED, links, customer)
-    if any(d.type == CREDIT_FILE for d in data.documents):
-        if credit is None:
-            raise ValueError("a credit file was asked for and the bureau was not consulted")
-        document, decided = credit_file.decided_document(request, customer, credit)
-        documents.add_decided(session, document, links, decided, credit.consulted)
+    created = event_types.KYC_REQUEST_CREATED
+    sync.record_request_event(session, request, created, links, author, None, customer)
     return request
 
 
@@ -119,9 +110,15 @@ def page(
 
 
 def patch(
-    session: Session, organization_id: str, request_id: str, data: KycRequestPatch, links: Links
-) -> KycRequest:
-    """Change what is asked, the link's lifetime or the redirect, while the request is open."""
+    session: Session,
+    organization_id: str,
+    request_id: str,
+    data: KycRequestPatch,
+    links: Links,
+    author: Author,
+) -> tuple[KycRequest, bool]:
+    """Change what is asked, the link's lifetime or the redirect, while the request is open;
+    whether anything changed (its status is then derived again, ``flows/kyc_requests.py``)."""
     now = clock.now()
     request = get(session, organization_id, request_id, for_update=True)
     if request.status in PERMANENT:
@@ -138,41 +135,49 @@ def patch(
         values["match_level"] = data.matchLevel
     if "expirationTime" in given and data.expirationTime is not None:
         values["expiration_time"] = _future(data.expirationTime, now)
-    if any(getattr(request, k) != v for k, v in values.items()):
-        for name, value in values.items():
-            setattr(request, name, value)
-        request.touch()
-        session.flush()
-        sync.record_request_event(session, request, event_types.KYC_REQUEST_MODIFIED, links)
-        sync.apply_status(session, request, links, now)
-    return request
+    if "uiVersion" in given:
+        values["ui_version"] = data.uiVersion
+    if not any(getattr(request, k) != v for k, v in values.items()):
+        return request, False
+    before = changes.snapshot(request)
+    for name, value in values.items():
+        setattr(request, name, value)
+    request.touch()
+    session.flush()
+    modified = event_types.KYC_REQUEST_MODIFIED
+    sync.record_request_event(session, request, modified, links, author, before)
+    return request, True
 
 
-def delete(session: Session, organization_id: str, request_id: str, links: Links) -> None:
-    """Withdraw the request: its link stops working, undecided documents are archived, the
-    decided ones stay for the record."""
-    request = get(session, organization_id, request_id, for_update=True)
-    for document in KycDocumentRepository(session, organization_id).for_request(request.id):
-        if document.status in UNDECIDED:
-            documents.archive(session, document, links)
+def delete(session: Session, request: KycRequest, links: Links, author: Author) -> None:
+    """Withdraw the (locked) request: its link stops working (``flows/kyc_requests.py``
+    archives its undecided documents first)."""
+    before = changes.snapshot(request)
     request.deleted_time = clock.now()
     request.touch()
     session.flush()
-    sync.record_request_event(session, request, event_types.KYC_REQUEST_DELETED, links)
+    deleted = event_types.KYC_REQUEST_DELETED
+    sync.record_request_event(session, request, deleted, links, author, before)
 
 
-def expire_due(
-    session: Session, links: Links, now: datetime | None = None, limit: int = 500
-) -> int:
-    """Move requests past their expiration to abandoned or expired; returns how many moved.
+def derive_status(
+    session: Session,
+    request: KycRequest,
+    provided: Sequence[Provided],
+    links: Links,
+    now: datetime,
+    author: Author,
+) -> bool:
+    """Derive the request's status from the documents provided for it, read after the request
+    was locked (two document changes of one request must not derive it from stale rows);
+    whether it changed (then with a revision and an event)."""
+    return sync.apply_status(session, request, provided, links, now, author)
 
-    Safe to run from any number of processes at once: each request is locked by one."""
-    now = now or clock.now()
-    moved = 0
-    for request in due_for_expiry(session, now, limit):
-        if sync.apply_status(session, request, links, now):
-            moved += 1
-    return moved
+
+def due_for_expiry(session: Session, now: datetime, limit: int) -> list[KycRequest]:
+    """Temporary requests past their expiration, of every organization, each locked for this
+    process (others skip it): any number of processes may expire requests at once."""
+    return repository.due_for_expiry(session, now, limit)
 
 
 def find(
@@ -189,17 +194,21 @@ def find_by_short_code(session: Session, code: str) -> KycRequest | None:
     return by_short_code(session, code)
 
 
-def move_to_customer(session: Session, source: Customer, target: Customer, links: Links) -> None:
+def move_to_customer(
+    session: Session, source: Customer, target: Customer, links: Links, author: Author
+) -> None:
     """The customer's requests (withdrawn ones too) become the target customer's; each open
     one gets a new revision and kyc-request-modified."""
     repository = KycRequestRepository(session, source.organization_id)
     for request in repository.withdrawn_for_customer(source.id):
         request.customer_id = target.id
     for request in repository.for_customer(source.id):
+        before = changes.snapshot(request)
         request.customer_id = target.id
         request.touch()
         session.flush()
-        sync.record_request_event(session, request, event_types.KYC_REQUEST_MODIFIED, links, target)
+        modified = event_types.KYC_REQUEST_MODIFIED
+        sync.record_request_event(session, request, modified, links, author, before, target)
 
 
 def check_filter(text: str) -> None:

@@ -1,43 +1,29 @@
-"""Keeping derived state true after a document changes: the request's status and the
-customer's ``hasFulfilledKyc``."""
+"""A request's derived state: its status from the documents provided for it, and the event
+and timeline entry of each change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from openkyc import clock
-from openkyc.customers.events import record_customer_event
 from openkyc.customers.schemas import CustomerOut
-from openkyc.db.models import Customer, KycDocument, KycRequest
+from openkyc.db.models import Customer, KycRequest
 from openkyc.events import service as events
 from openkyc.events import types as event_types
-from openkyc.kyc.documents.repository import KycDocumentRepository
-from openkyc.kyc.enums import ADDRESS, CREDIT_FILE, DEFAULT_MAX_ATTEMPTS, IDENTITY, DocumentStatus
+from openkyc.kyc.enums import DEFAULT_MAX_ATTEMPTS
 from openkyc.kyc.requests.repository import KycRequestRepository
 from openkyc.kyc.requests.schemas import KycRequestOut
 from openkyc.kyc.requests.tokens import gatherer_url
 from openkyc.kyc.status import PERMANENT, Provided, Requested, request_status_from
-from openkyc.timeline import authors, changes
+from openkyc.timeline import changes
 from openkyc.timeline import service as timeline
+from openkyc.timeline.authors import Author
 from openkyc.timeline.enums import TimelineType
 from openkyc.wire import Link, Links
-
-IDENTITY_DECISIONS = frozenset({"single-source", "dual-source"})
-
-
-def proves_identity(document: KycDocument) -> bool:
-    """Whether a credit file's decision stands for identity and address proof."""
-    data = (document.document_matches or {}).get("data") or {}
-    return document.document_type == CREDIT_FILE and data.get("decision") in IDENTITY_DECISIONS
-
-
-def provided(documents: Iterable[KycDocument]) -> list[Provided]:
-    return [Provided(d.document_type, d.status, proves_identity(d)) for d in documents]
 
 
 def requested(request: KycRequest) -> list[Requested]:
@@ -82,8 +68,13 @@ def record_request_event(
     request: KycRequest,
     event_type: str,
     links: Links,
+    author: Author,
+    before: changes.Snapshot | None,
     customer: Customer | None = None,
 ) -> None:
+    """The request's event and its entry on the customer's timeline, by ``author``: what
+    changed since ``before`` (the snapshot taken before the change; None for a request just
+    made)."""
     if customer is None:
         customer = session.get(Customer, (request.organization_id, request.customer_id))
     assert customer is not None
@@ -96,10 +87,16 @@ def record_request_event(
         lambda: request_payload(request, customer, links),
         partial(KycRequestRepository(session, request.organization_id).matches, request.id),
     )
-    _on_timeline(session, request, event_type)
+    _on_timeline(session, request, event_type, author, before)
 
 
-def _on_timeline(session: Session, request: KycRequest, event_type: str) -> None:
+def _on_timeline(
+    session: Session,
+    request: KycRequest,
+    event_type: str,
+    author: Author,
+    before: changes.Snapshot | None,
+) -> None:
     kind = {
         event_types.KYC_REQUEST_FULFILLED: TimelineType.KYC_REQUEST_FULFILLED,
         event_types.KYC_REQUEST_CREATED: TimelineType.KYC_REQUEST_CREATED,
@@ -110,62 +107,35 @@ def _on_timeline(session: Session, request: KycRequest, event_type: str) -> None
         request.organization_id,
         request.customer_id,
         kind,
-        f"{authors.current(session).name}: KYC request {request.id} {what}",
-        changes=changes.take(session, request),
+        f"{author.name}: KYC request {request.id} {what}",
+        author=author,
+        changes=changes.since(before, request),
     )
 
 
-def apply_status(session: Session, request: KycRequest, links: Links, now: datetime) -> bool:
-    """Derive the request's status from its documents; on a change, a revision and an event."""
-    documents = KycDocumentRepository(session, request.organization_id).for_request(request.id)
+def apply_status(
+    session: Session,
+    request: KycRequest,
+    provided: Sequence[Provided],
+    links: Links,
+    now: datetime,
+    author: Author,
+) -> bool:
+    """Derive the request's status from the documents provided for it (read after the request
+    was locked); on a change, a revision and an event."""
     status = request_status_from(
         requested(request),
-        provided(documents),
+        provided,
         current=request.status,
         now=now,
         expiration_time=request.expiration_time,
     )
     if status == request.status:
         return False
+    before = changes.snapshot(request)
     request.status = status
     request.touch()
     session.flush()
     event = event_types.REQUEST_STATUS_EVENTS.get(status, event_types.KYC_REQUEST_MODIFIED)
-    record_request_event(session, request, event, links)
+    record_request_event(session, request, event, links, author, before)
     return True
-
-
-def refresh_request(
-    session: Session,
-    organization_id: str,
-    request_id: str,
-    links: Links,
-    now: datetime | None = None,
-) -> None:
-    request = KycRequestRepository(session, organization_id).get(request_id, for_update=True)
-    if request is not None:
-        apply_status(session, request, links, now or clock.now())
-
-
-def _fulfils_kyc(documents: list[KycDocument]) -> bool:
-    """Accepted and reviewed identity and address proof, or an accepted credit file."""
-    if any(d.status == DocumentStatus.ACCEPTED and proves_identity(d) for d in documents):
-        return True
-    reviewed = {
-        d.document_type
-        for d in documents
-        if d.status == DocumentStatus.ACCEPTED and d.review_time is not None
-    }
-    return {IDENTITY, ADDRESS} <= reviewed
-
-
-def refresh_customer_kyc(session: Session, customer: Customer, links: Links) -> None:
-    fulfilled = _fulfils_kyc(
-        KycDocumentRepository(session, customer.organization_id).for_customer(customer.id)
-    )
-    if fulfilled == customer.has_fulfilled_kyc:
-        return
-    customer.has_fulfilled_kyc = fulfilled
-    customer.touch()
-    session.flush()
-    record_customer_event(session, customer, event_types.CUSTOMER_UPDATED, links)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from openkyc.db.models import KycRequest
-from openkyc.kyc.documents.repository import KycDocumentRepository
-from openkyc.kyc.documents.views import documents_out
 from openkyc.kyc.requests.schemas import KycRequestOut
 from openkyc.kyc.requests.sync import request_links
 from openkyc.wire import Links
@@ -18,29 +14,18 @@ EXPANDABLE = ("documents",)
 
 
 def requests_out(
-    session: Session,
-    organization_id: str,
     requests: Sequence[KycRequest],
     links: Links,
-    expand: frozenset[str] = frozenset(),
+    embedded_documents: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> list[KycRequestOut]:
-    embedded_documents: dict[str, list[dict[str, Any]]] = {}
-    if "documents" in expand:
-        grouped = KycDocumentRepository(session, organization_id).for_requests(
-            [r.id for r in requests]
-        )
-        every = [d for documents in grouped.values() for d in documents]
-        rendered = {d.id: d for d in documents_out(session, organization_id, every, links)}
-        embedded_documents = {
-            request_id: [rendered[d.id].to_wire() for d in documents]
-            for request_id, documents in grouped.items()
-        }
+    """The requests on the wire; with ``embedded_documents`` (each request's documents as
+    rendered by ``kyc/documents/views.py``, for ``expand=documents``) they carry them."""
     return [
         KycRequestOut.of(
             request,
             request_links(links, request),
             {"documents": embedded_documents.get(request.id, [])}
-            if "documents" in expand
+            if embedded_documents is not None
             else None,
         )
         for request in requests

@@ -2,18 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from openkyc.db.models import KycSettingsRow
+from openkyc.db.repository import TenantSettingsRepository
 
 
-class KycSettingsRepository:
-    def __init__(self, session: Session, organization_id: str) -> None:
-        self.session = session
-        self.organization_id = organization_id
-
-    def get(self) -> KycSettingsRow | None:
-        return self.session.get(KycSettingsRow, self.organization_id)
+class KycSettingsRepository(TenantSettingsRepository[KycSettingsRow]):
+    model = KycSettingsRow
 
     def save(self, settings: dict[str, Any]) -> KycSettingsRow:
         row = self.get()
