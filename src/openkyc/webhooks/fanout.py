@@ -16,25 +16,29 @@ from openkyc.webhooks.repository import DeliveryRepository, WebhookRepository
 from openkyc.webhooks.resources import FilterMatch
 
 # The active webhooks of each organization, kept for the rest of the transaction (a request
-# or job recording many events asks once) and forgotten when any webhook is written.
+# or job recording many events asks once) and forgotten when any webhook is written. The
+# session that keeps them is the one hooked: no listener is process-wide.
 _ACTIVE = "openkyc_active_webhooks"
 
 
 def _active(session: Session, organization_id: str) -> list[Webhook]:
-    cache: dict[str, list[Webhook]] = session.info.setdefault(_ACTIVE, {})
+    if _ACTIVE not in session.info:
+        session.info[_ACTIVE] = {}
+        if not orm_events.contains(session, "before_flush", _forget_on_write):
+            orm_events.listen(session, "before_flush", _forget_on_write)
+            orm_events.listen(session, "after_transaction_end", _forget_at_end)
+    cache: dict[str, list[Webhook]] = session.info[_ACTIVE]
     if organization_id not in cache:
         cache[organization_id] = WebhookRepository(session, organization_id).active()
     return cache[organization_id]
 
 
-@orm_events.listens_for(Session, "before_flush")
 def _forget_on_write(session: Session, _context: Any, _instances: Any) -> None:
     changed = (*session.new, *session.dirty, *session.deleted)
     if any(isinstance(instance, Webhook) for instance in changed):
         session.info.pop(_ACTIVE, None)
 
 
-@orm_events.listens_for(Session, "after_transaction_end")
 def _forget_at_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # not the inner transaction of a flush
         session.info.pop(_ACTIVE, None)
