@@ -42,7 +42,7 @@ def _entry(app: Live) -> dict[str, Any]:
 
 
 def _finished(app: Live) -> dict[str, Any]:
-    wait_for(lambda: _entry(app)["deliveryStatus"] in ("delivered", "failed"))
+    app.until(lambda: _entry(app)["deliveryStatus"] in ("delivered", "failed"), "the last attempt")
     return _entry(app)
 
 
