@@ -9,7 +9,13 @@ import pytest
 from PIL import ImageDraw
 
 from openkyc.analysis import Engines, InputFile, Person, analyze_identity
-from openkyc.analysis.specimens import fold, marking_in, specimen_data, specimen_reason
+from openkyc.analysis.specimens import (
+    UNCERTAIN_MARKING,
+    fold,
+    marking_in,
+    specimen_data,
+    specimen_reason,
+)
 
 from .conftest import TODAY
 from .documents import Holder, encode, face, font, passport, photographed, stamped
@@ -68,8 +74,37 @@ def test_a_stamp_that_lost_its_first_or_last_letters_on_the_portrait_still_count
     assert marking_in(["SPECI"], stamp=True) == fold("SPECIMEN")
     # Only read apart from the print, only five letters and most of the word at least.
     assert marking_in(["CIMEN"]) is None
-    assert marking_in(["STER", "CIME"], stamp=True) is None
-    assert marking_in(["CLUSTER", "TIME"], stamp=True) is None
+    assert marking_in(["STER", "CIME"], stamp=True, loose=True) is None
+    assert marking_in(["CLUSTER", "TIME"], stamp=True, loose=True) is None
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "ECAME",  # a label misread, one slip from ESPECIME's end ECIME
+        "EXEMPT",  # one slip from EXEMPLAR's start EXEMPL (EXEMPI as folded)
+        "SPACIM",  # one slip from SPECIMEN's start SPECIM
+    ],
+)
+def test_a_part_of_a_stamp_word_under_seven_letters_must_be_read_exactly(read: str) -> None:
+    assert marking_in([read], stamp=True, loose=True) is None
+
+
+def test_only_firm_evidence_of_a_stamp_makes_a_specimen() -> None:
+    def reason(stamp: str) -> str | None:
+        return specimen_reason(
+            "",
+            document_number=None,
+            birth_date=None,
+            issuer=None,
+            surname=None,
+            stamp_text=[stamp],
+        )
+
+    assert reason("SPECIMEN") == reason("SPECHMENE") == reason("CIMEN") == "specimen-marking"
+    # A long part of a word with a slip: a person decides. A short one: nothing.
+    assert reason("FACSIMX") == UNCERTAIN_MARKING
+    assert reason("EXEMPT") is None
 
 
 def test_an_m_read_as_its_strokes_is_an_m() -> None:
@@ -130,6 +165,36 @@ def test_red_print_that_is_no_stamp_is_not_a_specimen(engines: Engines) -> None:
     )
     assert result.decision == "accepted"
     assert result.parsed_data["specimen"] is None
+
+
+@pytest.mark.slow
+def test_a_coloured_label_that_reads_like_part_of_a_stamp_word_is_no_specimen(
+    engines: Engines,
+) -> None:
+    """Coloured print of the document's own is read with its stamps: a word one slip from
+    the start of a stamp word (``EXEMPT``, ``EXEMPLAR``) is no evidence of a specimen."""
+    page = passport(Holder())
+    ImageDraw.Draw(page).text((700, 40), "FEE EXEMPT", fill=(200, 30, 40), font=font(40))
+    person = Person("Eileen", "Collins", dob=date(1986, 11, 19), country="GB")
+    file = InputFile(encode(page), "id-front")
+    result = analyze_identity([file], person, today=TODAY, engines=engines)
+    assert "FEE EXEMPT" in result.parsed_data["stamps"]
+    assert result.parsed_data["specimen"] is None
+    assert result.decision == "accepted"
+
+
+@pytest.mark.slow
+def test_a_stamp_word_cut_by_the_portrait_is_still_found(engines: Engines) -> None:
+    """The portrait printed over a stamp hides the letters on it; what is left of the
+    word, read exactly, still makes a specimen."""
+    page = stamped(passport(Holder()), "SPECIMEN", angle=0, centre=(0.45, 0.4))
+    page.paste(face("collins").resize((340, 430)), (60, 130))
+    person = Person("Eileen", "Collins", dob=date(1986, 11, 19), country="GB")
+    file = InputFile(encode(page), "id-front")
+    result = analyze_identity([file], person, today=TODAY, engines=engines)
+    assert not any("SPECIMEN" in fold(text) for text in result.parsed_data["stamps"])
+    assert result.parsed_data["specimen"] == "specimen-marking"
+    assert result.rejection is not None and result.rejection.type == "document-invalid"
 
 
 @pytest.mark.slow

@@ -13,8 +13,16 @@ replaced by the Latin letter or digit OCR reads for them (``ОБРАЗЕЦ`` com
 ``O6PA3EU``), and digits and letters OCR confuses made one. A word read from the page's
 ordinary text must be a whole word, with one slip allowed in words of seven letters or
 more; a word read from a colour-separated stamp (see :mod:`openkyc.analysis.stamps`),
-where nothing but the stamp is printed, may have one slip in five letters or more and
-two in eight.
+where nothing but the stamp is printed, may have one slip in five letters or more and two
+in eight, or be the start or the end of a stamp word read exactly (five letters and most
+of the word at least: a stamp crossing the portrait loses the letters printed on the
+photo, ``CIMEN``). That much is firm evidence of a specimen.
+
+A part of a word read with a slip is weak evidence: coloured ink is also a document's own
+coloured print (labels, titles), and a few letters of it misread are as likely an ordinary
+word as a stamp. A part of seven letters or more with one slip only sends the document to
+a person (*uncertain*); a shorter part with a slip (``EXEMPT`` for ``EXEMPLAR``'s start,
+a misread label's ``ECAME`` for ``ESPECIME``'s end) is nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from rapidfuzz.distance import Levenshtein
 from openkyc.analysis.names import normalize
 
 __all__ = [
+    "UNCERTAIN_MARKING",
     "SpecimenData",
     "fold",
     "hash_distance",
@@ -161,11 +170,12 @@ def _tokens(line: str) -> list[str]:
     return words
 
 
-def marking_in(lines: list[str], *, stamp: bool = False) -> str | None:
+def marking_in(lines: list[str], *, stamp: bool = False, loose: bool = False) -> str | None:
     """The specimen word (folded) found among ``lines`` of text, or None.
 
-    ``stamp`` says the lines were read from a colour-separated stamp, where a looser
-    match is safe (see the module's docstring)."""
+    ``stamp`` says the lines were read from a colour-separated stamp, where more slips
+    and parts of words are allowed; ``loose`` (with ``stamp``) also takes the weak
+    evidence of the module's docstring, a long part of a word with a slip."""
     words = specimen_data().words
     for line in lines:
         folded = f" {fold(line)} "
@@ -177,7 +187,7 @@ def marking_in(lines: list[str], *, stamp: bool = False) -> str | None:
                 continue
             allowed = _slips(word, stamp)
             for token in tokens:
-                if stamp and _part_of(token, word):
+                if stamp and _part_of(token, word, slips=1 if loose else 0):
                     return word
                 if abs(len(token) - len(word)) > allowed:
                     continue
@@ -187,17 +197,22 @@ def marking_in(lines: list[str], *, stamp: bool = False) -> str | None:
 
 
 PART = 0.6  # share of a stamped word that may stand for it (the rest lost on a portrait)
+PART_SLIP_FROM = 7  # letters of a part from which a slip may be in it (weak evidence)
 
 
-def _part_of(token: str, word: str) -> bool:
+def _part_of(token: str, word: str, slips: int) -> bool:
     """Whether ``token`` is the start or the end of ``word`` (five letters at least and
-    most of the word, one slip allowed): a stamp crossing the portrait loses the letters
-    printed on the photo."""
+    most of the word, with up to ``slips`` slips from seven letters): a stamp crossing
+    the portrait loses the letters printed on the photo."""
     least = max(5, math.ceil(PART * len(word)))
     if not least <= len(token) < len(word):
         return False
+    allowed = slips if len(token) >= PART_SLIP_FROM else 0
     ends = (word[: len(token)], word[-len(token) :])
-    return any(Levenshtein.distance(token, end, score_cutoff=1) <= 1 for end in ends)
+    return any(Levenshtein.distance(token, end, score_cutoff=allowed) <= allowed for end in ends)
+
+
+UNCERTAIN_MARKING = "uncertain:specimen-marking"
 
 
 def specimen_reason(
@@ -211,7 +226,8 @@ def specimen_reason(
 ) -> str | None:
     """Why the document is a specimen (``published-specimen``, ``fictional-issuer``,
     ``specimen-holder``, ``specimen-marking``), or None. ``text`` is the page's text,
-    ``stamp_text`` what was read from its coloured stamps."""
+    ``stamp_text`` what was read from its coloured stamps. Only weak evidence of a stamp
+    (see the module's docstring) gives ``uncertain:specimen-marking``: a person decides."""
     data = specimen_data()
     if (document_number or "", birth_date or "") in data.identities:
         return "published-specimen"
@@ -219,8 +235,11 @@ def specimen_reason(
         return "fictional-issuer"
     if normalize(surname or "") in data.holders:
         return "specimen-holder"
-    if marking_in(text.splitlines()) or marking_in(list(stamp_text), stamp=True):
+    stamps = list(stamp_text)
+    if marking_in(text.splitlines()) or marking_in(stamps, stamp=True):
         return "specimen-marking"
+    if marking_in(stamps, stamp=True, loose=True):
+        return UNCERTAIN_MARKING
     return None
 
 
