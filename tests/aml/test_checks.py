@@ -3,6 +3,7 @@ settings, ongoing monitoring after a delta, the webhook and the timeline."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -302,6 +303,32 @@ def test_a_delta_screens_again_the_customers_it_could_match(
     # Loading the same delta again changes no entry and screens nobody.
     assert watchlists.load(database, delta, delta=True).changed == 0
     assert len(events(database, tenant.organization_id, "aml-list-possibly-matched")) == 3
+
+
+def namesakes(count: int) -> list[dict[str, Any]]:
+    """People named James Sm… (made-up surnames of the syllables below, none spelt or
+    sounding like Smith): as many as a first name with a surname's first two letters
+    finds in a list of millions."""
+    syllables = ["ka", "lo", "ri", "ne", "bu", "go", "pe", "vi"]
+    surnames = ("Sm" + "".join(s) for s in itertools.product(syllables, repeat=4))
+    return [
+        person(f"namesake-{n}", f"James {last}", topics="sanction")
+        for n, last in zip(range(count), surnames, strict=False)
+    ]
+
+
+def test_a_customer_with_a_typo_finds_their_entry_among_thousands_of_namesakes(
+    api: TestClient, database: Database, tmp_path: Path
+) -> None:
+    # The entry comes last, after 2,500 entries that share the customer's first name and the
+    # first two letters of their last name; its rarer pairs of name tokens still find it.
+    smith = person("smith", "James Smith", birthDate="1961-05-04", topics="sanction")
+    listed = write(tmp_path / "namesakes.json", [*namesakes(2500), smith])
+    assert watchlists.load(database, listed, source="namesakes").added == 2501
+    customer_id = create(api, "James", "Smoth", dob="1961-05-04")
+    [check] = checks_of(api, customer_id)
+    assert [hit["entityId"] for hit in check["hits"]] == ["smith"]
+    assert "confidence_fuzzy_full_name" in check["hits"][0]["matchDetails"]["confidenceFactors"]
 
 
 def test_checks_of_another_organization_are_invisible(

@@ -70,8 +70,10 @@ def index_keys(tokens: Iterable[str]) -> set[str]:
 
 # Pairs are made of a name's first tokens only (a long company name would give hundreds).
 PAIRED_TOKENS = 6
-# Tokens this long are also paired by their first two and last two letters.
+# Tokens this long are also paired by their first two and last two letters, and tokens of
+# TYPO_LONG_ENDS letters or more by their first three and last three as well.
 TYPO_ENDS = 4
+TYPO_LONG_ENDS = 5
 
 
 def _part(key: str) -> str:
@@ -96,10 +98,16 @@ def pair_keys(tokens: Sequence[str]) -> set[str]:
                 add(_part(key_a), _part(key_b))
         # A typo changes a token's sound and consonants, rarely both its first two letters
         # and its last two: one token whole with the other's ends still finds the pair.
+        # Three letters (``<<``, ``>>``) are rarer: a first name with a surname's last two
+        # letters is shared by thousands of entries of a large list, with its last three by
+        # a tenth of them.
         for whole, typed in ((a, b), (b, a)):
             if len(typed) >= TYPO_ENDS:
                 add(f"s{skeleton(whole)}"[:18], f"<{typed[:2]}")
                 add(f"s{skeleton(whole)}"[:18], f">{typed[-2:]}")
+            if len(typed) >= TYPO_LONG_ENDS:
+                add(f"s{skeleton(whole)}"[:18], f"<<{typed[:3]}")
+                add(f"s{skeleton(whole)}"[:18], f">>{typed[-3:]}")
     return keys
 
 

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from openkyc.clock import FrozenClock
 from openkyc.config import Settings
 from openkyc.db.session import Database
 from openkyc.metrics import REGISTRY
@@ -185,6 +186,19 @@ def test_an_expired_passport_is_rejected_as_expired(merchant: Merchant) -> None:
         issue_date=date(2012, 3, 2), expiry_date=date.today() - timedelta(days=40)
     )
     document = merchant.decided(merchant.passport(customer_id, holder)["id"])
+    assert document["status"] == "rejected"
+    assert document["rejectionReason"]["type"] == "document-expired"
+
+
+def test_expiry_is_judged_on_the_clock_openkyc_decides_by(
+    clock: FrozenClock, merchant: Merchant
+) -> None:
+    # Valid for another month by the machine's calendar, expired by openkyc's clock.
+    clock.advance(days=60)
+    holder = drawn.Holder().but(
+        issue_date=date(2018, 3, 2), expiry_date=date.today() + timedelta(days=30)
+    )
+    document = merchant.decided(merchant.passport(merchant.customer(), holder)["id"])
     assert document["status"] == "rejected"
     assert document["rejectionReason"]["type"] == "document-expired"
 

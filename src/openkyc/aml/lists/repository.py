@@ -20,10 +20,15 @@ from openkyc.db.models import AmlCustomerKey, AmlListEntry, AmlListKey
 
 # Entries compared with one customer at most: the ones sharing the most keys with them.
 CANDIDATES = 50
-# How deep one token key's entries are read, and all pair keys' together.
+# How deep one token key's entries are read; how many entries all pair keys read together,
+# shared out among them (each reads at least PER_PAIR_LEAST).
 PER_KEY = 200
-PAIR_POSTINGS = 2000
-# An entry sharing two tokens with the name outranks any sharing single tokens.
+PAIR_POSTINGS = 3000
+PER_PAIR_LEAST = 100
+# An entry sharing two tokens with the name outranks any sharing single tokens. A pair key
+# read to its end weighs PAIR_WEIGHT and up to as much again the fewer entries it has; one
+# with more entries than its share (a first name with a surname's first two letters, in a
+# large list) half: the share read of it is only the first entries, not the best.
 PAIR_WEIGHT = 100
 # Ids named in one IN (…): well under SQLite's limit of bound values.
 IN_BATCH = 5000
@@ -162,10 +167,13 @@ class ListRepository:
         self, keys: Collection[str], pairs: Collection[str], limit: int = CANDIDATES
     ) -> list[Any]:
         """The entries most worth comparing with a customer's name, in one query: those
-        sharing a pair of its tokens (``pairs``) first, then those sharing the most token
-        keys. A token key as common as a first name is read only ``PER_KEY`` entries deep,
-        so the work stays the same however long the list grows. What matching reads of them
-        (not the hit shown to reviewers, read for the few that match)."""
+        sharing the most pairs of its tokens (``pairs``) first, through the rarest pairs
+        first, then those sharing the most token keys. A token key as common as a first name
+        is read only ``PER_KEY`` entries deep, and each pair key its share of
+        ``PAIR_POSTINGS``, so the work stays the same however long the list grows; a pair
+        as common as a first name with a surname's first two letters does not crowd out the
+        rarer pairs that find the entry. What matching reads of them (not the hit shown to
+        reviewers, read for the few that match)."""
         if not keys and not pairs:
             return []
         # The keys are written into the statement: a plan made for one customer's keys
@@ -175,11 +183,16 @@ class ListRepository:
         # database's work.
         table = AmlListKey.__tablename__
         parts = []
-        if pairs:
-            listed = ", ".join(_quoted(k) for k in sorted(pairs))
+        depth = max(PAIR_POSTINGS // max(len(pairs), 1), PER_PAIR_LEAST)
+        weight = (
+            f"CASE WHEN count(*) OVER () < {depth}"
+            f" THEN {PAIR_WEIGHT} * ({2 * depth} - count(*) OVER ()) / {depth}"
+            f" ELSE {PAIR_WEIGHT // 2} END"
+        )
+        for number, key in enumerate(sorted(pairs)):
             parts.append(
-                f"SELECT entry_id, {PAIR_WEIGHT} AS weight FROM (SELECT entry_id FROM {table}"
-                f" WHERE key IN ({listed}) LIMIT {PAIR_POSTINGS}) AS pairs"
+                f"SELECT entry_id, {weight} AS weight FROM (SELECT entry_id FROM {table}"
+                f" WHERE key = {_quoted(key)} LIMIT {depth}) AS pair{number}"
             )
         for number, key in enumerate(sorted(keys)):
             parts.append(

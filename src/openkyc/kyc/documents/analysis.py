@@ -7,7 +7,7 @@ and ``apply`` each own a short transaction around it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -146,7 +146,7 @@ def prepare(
         person=_person(customer),
         settings=library_settings(document.document_type, document.settings),
         match_level=document.match_level,
-        today=datetime.now(UTC).date(),
+        today=clock.now().date(),
         subtypes_allowed=subtypes,
         face_proof_required=face_required,
     )

@@ -13,7 +13,6 @@ Revises: 0017
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Sequence
 
@@ -21,14 +20,12 @@ import sqlalchemy as sa
 from alembic import op
 from rigour.text.phonetics import metaphone
 
+from openkyc.db.migrations.list_keys import add_keys, keys
+
 revision = "0018"
 down_revision = "0017"
 branch_labels = None
 depends_on = None
-
-BATCH = 1000
-entries = sa.table("aml_list_entries", sa.column("id", sa.Integer), sa.column("names"))
-keys = sa.table("aml_list_keys", sa.column("key", sa.String), sa.column("entry_id", sa.Integer))
 
 # The pair keys of a name's tokens, as this revision defines them.
 PAIRED_TOKENS = 6
@@ -73,26 +70,7 @@ def pair_keys(tokens: Sequence[str]) -> set[str]:
 
 
 def upgrade() -> None:
-    connection = op.get_bind()
-    last = 0
-    while True:
-        batch = connection.execute(
-            sa.select(entries.c.id, entries.c.names)
-            .where(entries.c.id > last)
-            .order_by(entries.c.id)
-            .limit(BATCH)
-        ).all()
-        if not batch:
-            return
-        rows = []
-        for entry_id, names in batch:
-            found: set[str] = set()
-            for name in json.loads(names) if isinstance(names, str) else names:
-                found |= pair_keys(name["tokens"])
-            rows += [{"key": key, "entry_id": entry_id} for key in sorted(found)]
-        if rows:
-            connection.execute(sa.insert(keys), rows)
-        last = batch[-1][0]
+    add_keys(op.get_bind(), pair_keys)
 
 
 def downgrade() -> None:
