@@ -179,15 +179,22 @@ class GenuineScore:
     shift: list[float] = field(default_factory=list)  # same minus the two photos' distance
     different: list[float] = field(default_factory=list)  # portrait vs someone else's photo
     seconds: list[float] = field(default_factory=list)
+    passport_seconds: list[float] = field(default_factory=list)  # ... of passports alone
 
 
-def _people(entries: list[dict[str, Any]], root: Path) -> dict[str, list[Path]]:
+def everyone(entries: list[dict[str, Any]], root: Path) -> dict[str, list[Path]]:
+    """The single-face photographs of each named person of the evaluation set."""
     people: dict[str, list[Path]] = {}
     for entry in entries:
         who = entry["truth"].get("identity")
         if entry["kind"] == "face" and who and entry["truth"].get("face_count", 1) == 1:
             people.setdefault(who, []).append(root / entry["file"])
-    return {who: sorted(paths) for who, paths in people.items() if len(paths) >= 2}
+    return {who: sorted(paths) for who, paths in people.items()}
+
+
+def _people(entries: list[dict[str, Any]], root: Path) -> dict[str, list[Path]]:
+    """The people with at least two photographs: one printed, the other the selfie."""
+    return {who: paths for who, paths in everyone(entries, root).items() if len(paths) >= 2}
 
 
 @dataclass(frozen=True)
@@ -215,7 +222,7 @@ def genuine_documents(
     any is printed again, and each pair once as a passport and once as an ID card before a
     pair comes back; every third portrait is printed grey. Two files of one photograph
     (one a resized copy of the other) are not a pair: a selfie is taken anew."""
-    faces: dict[Path, np.ndarray | None] = {}
+    faces: dict[tuple[Path, bool], np.ndarray | None] = {}
     pairs = {}
     for who, photos in sorted(people.items()):
         n = len(photos)
@@ -241,10 +248,16 @@ def genuine_documents(
     return out
 
 
-def _analyse(files: list[InputFile], person: Person, score: GenuineScore) -> IdentityAnalysis:
+def _analyse(
+    files: list[InputFile], person: Person, score: GenuineScore, card: bool
+) -> IdentityAnalysis:
+    """The analysis of a document's pages and selfie, its CPU seconds counted in ``score``
+    (the selfie's reading included, as a customer's check has one)."""
     started = time.process_time()
     result = analyze_identity(files, person, today=TODAY)
     score.seconds.append(time.process_time() - started)
+    if not card:
+        score.passport_seconds.append(score.seconds[-1])
     return result
 
 
@@ -254,14 +267,15 @@ def _why(result: IdentityAnalysis) -> str:
     return f"{result.decision}{reason} score {result.score} [{', '.join(failed)}]"
 
 
-def _selfie_embedding(path: Path, cache: dict[Path, np.ndarray | None]) -> np.ndarray | None:
-    """A photo's face as the analyser reads a selfie."""
-    if path not in cache:
-        faces = read_selfie(
-            load_page(InputFile(path.read_bytes(), "face-proof"), 0), default_engines()
-        )
-        cache[path] = np.array(faces[0].embedding) if faces else None
-    return cache[path]
+def _selfie_embedding(
+    path: Path, cache: dict[tuple[Path, bool], np.ndarray | None], grey: bool = False
+) -> np.ndarray | None:
+    """A photo's face as the analyser reads a selfie (``grey``: beside a grey portrait)."""
+    if (path, grey) not in cache:
+        page = load_page(InputFile(path.read_bytes(), "face-proof"), 0)
+        faces = read_selfie(page, default_engines(), grey=grey)
+        cache[path, grey] = np.array(faces[0].embedding) if faces else None
+    return cache[path, grey]
 
 
 def _distance(a: Any, b: np.ndarray | None) -> float | None:
@@ -293,7 +307,9 @@ def bench_genuine(
     number of processes."""
     people = _people(entries, root)
     documents = genuine_documents(people, count, seed)
-    task = functools.partial(_bench_document, people=people, variants=variants)
+    task = functools.partial(
+        _bench_document, people=people, strangers=everyone(entries, root), variants=variants
+    )
     if jobs > 1:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             parts = pool.map(task, documents, chunksize=1)
@@ -312,11 +328,14 @@ def bench_genuine(
     return score
 
 
-_FACES: dict[Path, np.ndarray | None] = {}
+_FACES: dict[tuple[Path, bool], np.ndarray | None] = {}
 
 
 def _bench_document(
-    doc: GenuineDocument, people: dict[str, list[Path]], variants: int
+    doc: GenuineDocument,
+    people: dict[str, list[Path]],
+    strangers: dict[str, list[Path]],
+    variants: int,
 ) -> GenuineScore:
     score = GenuineScore(documents=1)
     faces = _FACES
@@ -335,7 +354,7 @@ def _bench_document(
             InputFile(phone.encode(c[i][1]), tag)
             for c, (tag, _) in zip(captured, sides, strict=True)
         ]
-        result = _analyse([*files, selfie], customer, score)
+        result = _analyse([*files, selfie], customer, score, doc.card)
         score.runs += 1
         score.accepted += result.decision == "accepted"
         tally = score.by_kind.setdefault(kind, [0, 0])
@@ -351,9 +370,11 @@ def _bench_document(
             (score.same_grey if doc.grey else score.same).append(distance)
             if photos is not None:
                 score.shift.append(distance - photos)
+        # Every other named person's photographs, those with a single one too, read as
+        # the analyser reads a selfie beside this portrait (in grey beside a grey one).
         portrait = result.fingerprints.portrait_embedding
-        for other in others:
-            d = _distance(portrait, _selfie_embedding(other, faces))
+        for other in (p for who, paths in strangers.items() if who != doc.who for p in paths):
+            d = _distance(portrait, _selfie_embedding(other, faces, grey=doc.grey))
             if d is not None:
                 score.different.append(d)
     stranger = others[doc.seed % len(others)]
@@ -383,7 +404,7 @@ def _bench_document(
         files = [
             InputFile(phone.encode(c[i][1]), tag) for c, (tag, _) in zip(pages, sides, strict=True)
         ]
-        result = _analyse([*files, face], person, score)
+        result = _analyse([*files, face], person, score, doc.card)
         score.negatives += 1
         if result.decision == "accepted":
             score.negatives_accepted += 1
@@ -466,6 +487,7 @@ def _genuine_rows(genuine: GenuineScore) -> list[tuple[str, str]]:
         ("portrait-selfie distance, someone else", _spread(genuine.different)),
         *_calibration(same, genuine.different),
         ("CPU p50 / p95 per genuine run", quantiles(genuine.seconds)),
+        ("  ... passport and selfie", quantiles(genuine.passport_seconds)),
     ]
 
 
@@ -498,7 +520,28 @@ def _calibration(same: list[float], different: list[float]) -> list[tuple[str, s
             _pct(sum(d > FACE_DIFFERENT for d in different), len(different)),
         ),
     ]
+    for rate in FALSE_MATCH_RATES:
+        below = _false_match_limit(different, rate)
+        found = "n/a" if below is None else _pct(sum(d < below for d in same), len(same))
+        rows.append(
+            (
+                f"  someone else within at most {100 * rate:g}%: below",
+                "n/a" if below is None else f"{below:.3f} (same person below it: {found})",
+            )
+        )
     return rows
+
+
+FALSE_MATCH_RATES = (0.01, 0.001)
+
+
+def _false_match_limit(different: list[float], rate: float) -> float | None:
+    """The limit chosen on someone else's distances alone, at a stated false-match rate:
+    the distance below which at most ``rate`` of them fall. None with fewer than
+    1 / ``rate`` distances, too few to tell that rate."""
+    if len(different) < 1 / rate:
+        return None
+    return sorted(different)[int(rate * len(different))]
 
 
 def _spread(values: list[float]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -457,26 +457,19 @@ def _read(files: Sequence[InputFile], engines: Engines, today: date) -> _Reading
     reading = _Reading(
         [read_document_page(page, engines, today=today) for page in documents], selfies
     )
+    grey = _grey_portrait(reading.documents)
     for page in selfies:
-        reading.selfie_faces = read_selfie(page, engines)
+        reading.selfie_faces = read_selfie(page, engines, grey=grey)
         if reading.selfie_faces:
-            reading.selfie_faces = _like_the_portrait(page, reading, engines)
             break
     return reading
 
 
-def _like_the_portrait(selfie: Page, reading: _Reading, engines: Engines) -> list[Face]:
-    """The selfie's faces as the portrait shows faces: in grey when the document prints
-    its portrait in grey. Colour counts in the embedding, so a grey portrait against a
-    colour selfie of the same person lands further apart than two photos do (up to +0.19
-    measured on rendered documents); both in grey compare the same information."""
-    portrait, page = _portrait(reading.documents)
-    if portrait is None or page is None or not is_grayscale(crop(page, portrait.box, 0.0)):
-        return reading.selfie_faces
-    import cv2
-
-    grey = cv2.cvtColor(cv2.cvtColor(selfie.image, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
-    return read_selfie(replace(selfie, image=grey), engines) or reading.selfie_faces
+def _grey_portrait(readings: list[PageReading]) -> bool:
+    """Whether the document prints its portrait in grey, so that the selfie is compared in
+    grey too (see :func:`read_selfie`)."""
+    portrait, page = _portrait(readings)
+    return portrait is not None and page is not None and is_grayscale(crop(page, portrait.box, 0.0))
 
 
 def _page(file: InputFile, index: int) -> Page:
