@@ -200,9 +200,10 @@ def passport(
     *,
     title: str = "PASSPORT",
     viz: dict[str, str] | None = None,
+    paper: tuple[int, int, int] = (236, 232, 220),
 ) -> Image.Image:
-    """A TD3 data page, 1250 x 880, with its visual zone and MRZ."""
-    page = Image.new("RGB", (1250, 880), (236, 232, 220))
+    """A TD3 data page, 1250 x 880, with its visual zone and MRZ, on ``paper``."""
+    page = Image.new("RGB", (1250, 880), paper)
     draw = ImageDraw.Draw(page)
     draw.text((60, 40), f"{title}  {holder.issuer}", fill=(40, 40, 90), font=font(40))
     if holder.portrait:
@@ -220,6 +221,15 @@ def passport(
     }
     _fields(draw, list(printed.items()), 450, 120, 28)
     _draw_mrz(draw, mrz or td3(holder), 40, 700, 26)
+    return page
+
+
+def pale_page_with_a_grey_portrait(holder: Holder | None = None) -> Image.Image:
+    """A passport page whose only colour is its pale green paper and its print, with the
+    holder's portrait printed in grey."""
+    holder = holder or Holder()
+    page = passport(holder.but(portrait=""), paper=(226, 236, 228))
+    page.paste(face(holder.portrait).convert("L").convert("RGB").resize((340, 430)), (60, 130))
     return page
 
 
@@ -424,9 +434,11 @@ def stamped(
     opacity: float = 0.55,
     size: int = 110,
     hollow: bool = False,
+    centre: tuple[float, float] = (0.5, 0.5),
 ) -> Image.Image:
     """The page with ``word`` stamped across it, turned by ``angle`` degrees, in a
-    translucent colour, as published specimens are marked (``hollow``: outlined letters)."""
+    translucent colour, as published specimens are marked (``hollow``: outlined letters),
+    centred at ``centre`` (shares of the page's width and height)."""
     layer = Image.new("L", page.size, 0)
     text = Image.new("L", (int(size * 0.8 * len(word)) + 40, int(size * 1.4)), 0)
     draw = ImageDraw.Draw(text)
@@ -436,7 +448,8 @@ def stamped(
     else:
         draw.text((20, 10), word, fill=255, font=font(size))
     turned = text.rotate(angle, expand=True)
-    layer.paste(turned, ((page.width - turned.width) // 2, (page.height - turned.height) // 2))
+    left = int(centre[0] * page.width) - turned.width // 2
+    layer.paste(turned, (left, int(centre[1] * page.height) - turned.height // 2))
     ink = Image.new("RGB", page.size, colour)
     alpha = layer.point(lambda value: int(value * opacity))
     return Image.composite(ink, page, alpha)

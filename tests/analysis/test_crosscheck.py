@@ -47,6 +47,19 @@ def test_a_confusable_number_nothing_settles_is_uncertain() -> None:
     assert resolve_number(misread, "PASSPORT") == ("800002028", False)
 
 
+def test_a_printed_number_cut_short_settles_it_when_no_rival_shares_what_it_shows() -> None:
+    """Glare took the end of the printed number: the start it shows is the MRZ's and no
+    other number the check digits allow (``NXZ32322I``) starts so."""
+    read = mrz_of(td3(Holder(number="NX2323221")))
+    assert resolve_number(read, "PASSPORT") == ("NX2323221", False)
+    assert resolve_number(read, "Passport No.\nNX23232") == ("NX2323221", True)
+    assert resolve_number(read, "Passport No.\n23221") == ("NX2323221", True)
+    # A part every rival shares, or that is not the MRZ's, settles nothing.
+    rival = mrz_of(td3(Holder(number="800002028")))
+    assert resolve_number(rival, "Passport No\n02028") == ("800002028", False)
+    assert resolve_number(read, "Passport No.\nNX23235") == ("NX2323221", False)
+
+
 def test_a_plain_number_with_a_true_check_digit_is_certain() -> None:
     assert resolve_number(mrz_of(td3(Holder())), "") == ("X4821937", True)
     assert resolve_number(mrz_of(td1(Holder())), "Document No X4821937") == ("X4821937", True)

@@ -28,6 +28,7 @@ from .documents import (
     encode,
     font,
     id_card,
+    pale_page_with_a_grey_portrait,
     passport,
     photographed,
     printed_date,
@@ -349,6 +350,21 @@ def test_a_photocopy_goes_to_review(engines: Engines, customer: Person) -> None:
     result = run(engines, customer, front(copy))
     assert failures(result) == {"isPhotocopy": "no-colour"}
     assert result.decision == "pending"
+
+
+def test_a_pale_page_with_a_grey_portrait_is_no_photocopy(
+    engines: Engines, customer: Person
+) -> None:
+    """Taken as a strong JPEG, the print's colour faded, only the paper's pale tint is
+    left: that is colour still. The same page copied in grey is a photocopy."""
+    page = pale_page_with_a_grey_portrait()
+    result = run(engines, customer, front(page, quality=25), own_selfie())
+    assert "isPhotocopy" not in failures(result)
+    assert result.matches["isPhotocopy"] is False
+    copy = ImageOps.grayscale(page).convert("RGB")
+    copied = run(engines, customer, front(copy, quality=25), own_selfie())
+    assert failures(copied)["isPhotocopy"] == "no-colour"
+    assert copied.decision != "accepted"
 
 
 def test_a_missing_selfie_counts_only_when_required(engines: Engines, customer: Person) -> None:

@@ -9,7 +9,16 @@ from PIL import Image, ImageDraw, ImageEnhance
 from openkyc.analysis import InputFile, UnreadableFile
 from openkyc.analysis.imaging import is_grayscale, load_page, quality_findings, straighten
 
-from .documents import Holder, blurred, encode, passport, pdf_with_text, photographed
+from .documents import (
+    Holder,
+    blurred,
+    encode,
+    glare_spot,
+    pale_page_with_a_grey_portrait,
+    passport,
+    pdf_with_text,
+    photographed,
+)
 
 
 def kinds(image: Image.Image) -> list[str]:
@@ -61,6 +70,18 @@ def test_a_flat_scan_is_left_as_it_is(page: Image.Image) -> None:
 def test_colour_tells_a_photocopy(page: Image.Image) -> None:
     assert not is_grayscale(np.asarray(page))
     assert is_grayscale(np.asarray(page.convert("L").convert("RGB")))
+
+
+@pytest.mark.parametrize("quality", [92, 25])
+def test_a_pale_page_is_no_photocopy_after_a_strong_jpeg_or_glare(quality: int) -> None:
+    """A strong JPEG fades the coloured print and glare washes it out, leaving the pale
+    paper's tint, which is colour; a grey copy of the same page, however taken, has none."""
+    page = pale_page_with_a_grey_portrait()
+    for picture in (page, glare_spot(page)):
+        taken = load_page(InputFile(encode(picture, quality=quality)), 0).image
+        copy = picture.convert("L").convert("RGB")
+        copied = load_page(InputFile(encode(copy, quality=quality)), 0).image
+        assert (is_grayscale(taken), is_grayscale(copied)) == (False, True)
 
 
 def test_exif_orientation_is_applied(page: Image.Image) -> None:

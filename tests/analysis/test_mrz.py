@@ -70,6 +70,26 @@ def test_repairs_letters_read_in_digit_positions_and_misread_fillers() -> None:
     assert result.valid
 
 
+def test_runs_of_fillers_read_as_letters_to_a_lines_end_are_fillers() -> None:
+    """A moire turns the fillers after the names and in empty optional data into letters:
+    in the names three of one letter to the end is no name; in optional data, which may
+    hold any letters, only the check digits that then hold tell."""
+    ocr = [
+        "IDNLDRX58073029<KKKKKKKKSASAKS",
+        "6706164M3007181NLD<<<<<<<<<<<2",
+        "HALVORSEN<<RAFAELSSSSSSSSSSSSS",
+    ]
+    result = parse_mrz(ocr, today=TODAY)
+    assert result is not None and result.valid
+    assert (result.surname, result.given_names) == ("HALVORSEN", "RAFAEL")
+    assert result.lines[0] == "IDNLDRX58073029" + "<" * 15
+    # Optional data that its check digit protects is kept, letters and all.
+    first, second = "IDNLDRX58073029AAA7<<<<<<<<<<<", "6706164M3007181NLD<<<<<<<<<<<"
+    composite = mrz_check_digit(first[5:] + second[:7] + second[8:15] + second[18:29])
+    kept = parse_mrz([first, second + composite, ocr[2]], today=TODAY)
+    assert kept is not None and kept.valid and kept.lines[0] == first
+
+
 def test_a_filler_too_many_or_too_few_is_absorbed() -> None:
     longer = parse_mrz([ICAO_TD3[0] + "<", ICAO_TD3[1]], today=TODAY)
     shorter = parse_mrz([ICAO_TD3[0][:-3], ICAO_TD3[1]], today=TODAY)

@@ -165,9 +165,33 @@ def resolve_number(mrz: MrzResult, printed_text: str) -> tuple[str, bool]:
         for text in alternatives - {number}
         if _PLAUSIBLE_NUMBER.fullmatch(text) and _shape(text) != _shape(number)
     }
-    if not rivals:
+    if not rivals or _part_rules_out(number, rivals, printed_text):
         return number, True
     return _nearest_printed(number, alternatives, seen), False
+
+
+def _part_rules_out(number: str, rivals: set[str], printed_text: str) -> bool:
+    """Whether the visual zone prints the start or the end of ``number`` (five characters
+    at least: glare or the picture's edge took the rest) that none of the numbers the
+    check digits equally allow shares. The two sources agree on all the visual zone
+    shows, and it tells the MRZ's number from its rivals."""
+    for word in _printed_words(printed_text):
+        size = len(word)
+        if not 5 <= size < len(number):
+            continue
+        if word == number[:size] and all(rival[:size] != word for rival in rivals):
+            return True
+        if word == number[-size:] and all(rival[-size:] != word for rival in rivals):
+            return True
+    return False
+
+
+def _printed_words(text: str) -> set[str]:
+    """Each line of ``text`` and each of its words, letters and digits only."""
+    words = set()
+    for line in text.upper().splitlines():
+        words |= {re.sub(r"[^A-Z0-9]", "", word) for word in (line, *line.split())}
+    return words
 
 
 def _nearest_printed(number: str, alternatives: set[str], seen: set[str]) -> str:

@@ -59,7 +59,7 @@ from openkyc.analysis.reading import (
 )
 from openkyc.analysis.scoring import check_match_level, decided, subtype_check, weigh
 from openkyc.analysis.settings import DEFAULT_IDENTITY_SETTINGS, IdentitySettings, minimum_age_for
-from openkyc.analysis.specimens import hash_distance, specimen_reason
+from openkyc.analysis.specimens import UNCERTAIN_MARKING, hash_distance, specimen_reason
 from openkyc.analysis.zones import VisualZone
 
 __all__ = [
@@ -274,10 +274,12 @@ def _integrity_checks(facts: IdentityFacts, weights: dict[str, int]) -> list[Che
     signal = facts.tamper_signals[0] if facts.tamper_signals else None
     tampered = weigh("isTampered", bool(signal), weights, signal)
     published = facts.specimen or ("matches-reference" if facts.reference_match else None)
+    # Weak evidence of a specimen's stamp waits for a person; it never rejects alone.
+    firm = published != UNCERTAIN_MARKING
     return [
         tampered,
         weigh("isPhotocopy", facts.photocopy, weights, "no-colour"),
-        weigh("isPublishedOnline", bool(published), weights, published),
+        weigh("isPublishedOnline", bool(published), weights, published, conclusive=firm),
     ]
 
 
@@ -540,7 +542,7 @@ def _facts(
         selfie_face_found=selfie is not None,
         face_distance=_face_distance(portrait, selfie),
         tamper_signals=signals,
-        photocopy=not blank and all(is_grayscale(r.page.image) for r in docs),
+        photocopy=not blank and all(is_grayscale(r.image) for r in docs),
         specimen=specimen_reason(
             text,
             document_number=number,
@@ -608,7 +610,7 @@ def _matches(facts: IdentityFacts, checks: list[Check], person: Person) -> dict[
     return {
         "containsImage": facts.portrait_found,
         "isIdentityDocument": facts.identity_features,
-        "isPublishedOnline": "isPublishedOnline" in failed,
+        "isPublishedOnline": "isPublishedOnline" in failed and facts.specimen != UNCERTAIN_MARKING,
         "matchingImages": [],
         "firstName": person.first_name if "firstName" not in failed else None,
         "lastName": person.last_name if "lastName" not in failed else None,

@@ -477,13 +477,25 @@ def rotated(image: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:
     return turned, matrix
 
 
+GREY_CHROMA = 2.5  # Lab chroma of the most coloured twentieth of a picture: below, no colour
+
+
 def is_grayscale(image: np.ndarray) -> bool:
-    """A picture with no colour at all: a photocopy or a black-and-white scan."""
+    """A picture with no colour at all: a photocopy or a black-and-white scan.
+
+    Colour is measured as Lab chroma (the distance from grey) on a small copy, which
+    averages away the noise of single pixels. A genuine document whose only colour is a
+    pale tinted paper (a grey portrait, print faded by a strong JPEG or washed out by
+    glare) keeps a chroma of 4 or more where its paper shows, under the tint's own HSV
+    saturation that a pale page barely reaches; a grey copy, however compressed or lit,
+    has none."""
     import cv2
 
-    small = cv2.resize(image, (200, max(1, int(200 * image.shape[0] / image.shape[1]))))
-    saturation = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)[..., 1]
-    return float(np.percentile(saturation, 95)) < 12
+    size = (200, max(1, int(200 * image.shape[0] / image.shape[1])))
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    return float(np.percentile(chroma, 95)) < GREY_CHROMA
 
 
 def crop(image: np.ndarray, box: tuple[int, int, int, int], margin: float = 0.25) -> np.ndarray:

@@ -234,8 +234,14 @@ def _repair_filler_runs(text: str) -> str:
     return text
 
 
+# Three of one letter or more up to the end of a field: fillers read as letters (a moire
+# or a blur turns a run of "<" into "SSSS" or "KKKK"); no name ends so.
+_FILLER_TAIL = re.compile(r"([A-Z])\1{2,}(?=<*$)")
+
+
 def _repair_names(text: str) -> str:
-    return _repair_filler_runs(text.translate(_TO_LETTER))
+    text = _repair_filler_runs(text.translate(_TO_LETTER))
+    return _FILLER_TAIL.sub(lambda m: "<" * len(m.group()), text)
 
 
 def _repair_field(value: str, kind: str) -> str:
@@ -265,7 +271,32 @@ def repair_mrz(lines: list[str], fmt: MrzFormat) -> list[str]:
         value = "".join(fixed[spec.line][spec.start : spec.end])
         fixed[spec.line][spec.start : spec.end] = list(_repair_field(value, spec.kind))
     lines_out = ["".join(chars) for chars in fixed]
-    return _repair_state_codes(_repair_document_number(lines_out, fmt), fmt)
+    lines_out = _repair_optional_tails(_repair_document_number(lines_out, fmt), fmt)
+    return _repair_state_codes(lines_out, fmt)
+
+
+_REPEATED = re.compile(r"([A-Z])\1{2,}")
+
+
+def _repair_optional_tails(lines: list[str], fmt: MrzFormat) -> list[str]:
+    """Optional data from a run of three of one letter to its end read as fillers
+    (``<KKKKKKKKSASAKS``), kept only if a check digit that failed then holds with every
+    other: optional data may hold any letters, so only its check digits can tell."""
+    results = check_digit_results(lines, fmt)
+    if all(results.values()):
+        return lines
+    for spec in fmt.fields:
+        if not spec.name.startswith("optional_data"):
+            continue
+        row = lines[spec.line]
+        run = _REPEATED.search(row, spec.start, spec.end)
+        if run is None:
+            continue
+        candidate = list(lines)
+        candidate[spec.line] = row[: run.start()] + "<" * (spec.end - run.start()) + row[spec.end :]
+        if all(check_digit_results(candidate, fmt).values()):
+            return candidate
+    return lines
 
 
 # ICAO 9303 part 3 codes beside ISO 3166 alpha-3: Germany, British nationals, the UN,

@@ -13,8 +13,18 @@ replaced by the Latin letter or digit OCR reads for them (``ОБРАЗЕЦ`` com
 ``O6PA3EU``), and digits and letters OCR confuses made one. A word read from the page's
 ordinary text must be a whole word, with one slip allowed in words of seven letters or
 more; a word read from a colour-separated stamp (see :mod:`openkyc.analysis.stamps`),
-where nothing but the stamp is printed, may have one slip in five letters or more and
-two in eight.
+where nothing but the stamp is printed, may also have two slips in eight letters or more,
+or be the start or the end of a stamp word read exactly in seven letters or more (a stamp
+crossing the portrait loses the letters printed on the photo). That much is firm evidence
+of a specimen.
+
+Less is weak evidence: coloured ink is also a document's own coloured print (labels,
+titles), and a few of its letters misread and folded can spell a short stamp word or part
+of one (a purple ``Given names`` label read ``Clmen`` folds to ``CIMEN``). A stamp word of
+five or six letters read with one slip (``TUSTER``), a part of five or six letters read
+exactly (``CIMEN``, ``USTER``) or one of seven or more with one slip only send the
+document to a person (*uncertain*); a shorter part with a slip (``EXEMPT`` for
+``EXEMPLAR``'s start, ``ECAME`` for ``ESPECIME``'s end) is nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ from rapidfuzz.distance import Levenshtein
 from openkyc.analysis.names import normalize
 
 __all__ = [
+    "UNCERTAIN_MARKING",
     "SpecimenData",
     "fold",
     "hash_distance",
@@ -146,11 +157,13 @@ def specimen_data() -> SpecimenData:
     )
 
 
-def _slips(word: str, stamp: bool) -> int:
+def _slips(word: str, stamp: bool, loose: bool) -> int:
     """Edits allowed between a specimen word and what OCR read for it."""
-    if stamp:
-        return 2 if len(word) >= 8 else 1 if len(word) >= 5 else 0
-    return 1 if len(word) >= 7 else 0
+    if stamp and len(word) >= 8:
+        return 2
+    if len(word) >= 7:
+        return 1
+    return 1 if stamp and loose and len(word) >= 5 else 0
 
 
 def _tokens(line: str) -> list[str]:
@@ -161,11 +174,13 @@ def _tokens(line: str) -> list[str]:
     return words
 
 
-def marking_in(lines: list[str], *, stamp: bool = False) -> str | None:
+def marking_in(lines: list[str], *, stamp: bool = False, loose: bool = False) -> str | None:
     """The specimen word (folded) found among ``lines`` of text, or None.
 
-    ``stamp`` says the lines were read from a colour-separated stamp, where a looser
-    match is safe (see the module's docstring)."""
+    ``stamp`` says the lines were read from a colour-separated stamp, where more slips
+    and long parts of words are allowed; ``loose`` (with ``stamp``) also takes the weak
+    evidence of the module's docstring: a slip in a short word, short parts, long parts
+    with a slip."""
     words = specimen_data().words
     for line in lines:
         folded = f" {fold(line)} "
@@ -175,9 +190,9 @@ def marking_in(lines: list[str], *, stamp: bool = False) -> str | None:
                 if f" {word} " in folded:
                     return word
                 continue
-            allowed = _slips(word, stamp)
+            allowed = _slips(word, stamp, loose)
             for token in tokens:
-                if stamp and _part_of(token, word):
+                if stamp and _part_of(token, word, loose):
                     return word
                 if abs(len(token) - len(word)) > allowed:
                     continue
@@ -187,17 +202,23 @@ def marking_in(lines: list[str], *, stamp: bool = False) -> str | None:
 
 
 PART = 0.6  # share of a stamped word that may stand for it (the rest lost on a portrait)
+PART_SLIP_FROM = 7  # letters of a part that is firm evidence read exactly
 
 
-def _part_of(token: str, word: str) -> bool:
+def _part_of(token: str, word: str, loose: bool) -> bool:
     """Whether ``token`` is the start or the end of ``word`` (five letters at least and
-    most of the word, one slip allowed): a stamp crossing the portrait loses the letters
-    printed on the photo."""
-    least = max(5, math.ceil(PART * len(word)))
+    most of the word): a stamp crossing the portrait loses the letters printed on the
+    photo. Firm evidence is a part of seven letters or more read exactly; ``loose`` also
+    takes a shorter one, or a longer one with one slip."""
+    least = max(5 if loose else PART_SLIP_FROM, math.ceil(PART * len(word)))
     if not least <= len(token) < len(word):
         return False
+    allowed = 1 if loose and len(token) >= PART_SLIP_FROM else 0
     ends = (word[: len(token)], word[-len(token) :])
-    return any(Levenshtein.distance(token, end, score_cutoff=1) <= 1 for end in ends)
+    return any(Levenshtein.distance(token, end, score_cutoff=allowed) <= allowed for end in ends)
+
+
+UNCERTAIN_MARKING = "uncertain:specimen-marking"
 
 
 def specimen_reason(
@@ -211,7 +232,8 @@ def specimen_reason(
 ) -> str | None:
     """Why the document is a specimen (``published-specimen``, ``fictional-issuer``,
     ``specimen-holder``, ``specimen-marking``), or None. ``text`` is the page's text,
-    ``stamp_text`` what was read from its coloured stamps."""
+    ``stamp_text`` what was read from its coloured stamps. Only weak evidence of a stamp
+    (see the module's docstring) gives ``uncertain:specimen-marking``: a person decides."""
     data = specimen_data()
     if (document_number or "", birth_date or "") in data.identities:
         return "published-specimen"
@@ -219,8 +241,11 @@ def specimen_reason(
         return "fictional-issuer"
     if normalize(surname or "") in data.holders:
         return "specimen-holder"
-    if marking_in(text.splitlines()) or marking_in(list(stamp_text), stamp=True):
+    stamps = list(stamp_text)
+    if marking_in(text.splitlines()) or marking_in(stamps, stamp=True):
         return "specimen-marking"
+    if marking_in(stamps, stamp=True, loose=True):
+        return UNCERTAIN_MARKING
     return None
 
 
