@@ -91,14 +91,16 @@ def _ocr(
     image: np.ndarray, engines: Engines, today: date
 ) -> tuple[np.ndarray, list[TextLine], MrzResult | None]:
     """Read every line fast (and level the picture if its lines are tilted), then the few
-    lines that may be an MRZ again accurately unless the fast reading verifies and the
-    reader was sure of every one of them."""
+    lines that may be an MRZ again accurately: all of them unless the fast reading
+    verifies, and then those the reader was not sure of (the names' line, which no check
+    digit protects, most often)."""
     image, lines = _level(image, engines.text.read(image))
     mrz, sources = find_mrz_with_sources(lines, today=today)
     # Re-read the lines the MRZ came from; with no MRZ, every line that may hold one.
     candidates = sources or [line for line in lines if worth_rereading(line.text)]
-    sure = all(line.confidence >= SURE for line in candidates)
-    if not candidates or (_trusted(mrz) and sure):
+    if _trusted(mrz):
+        candidates = [line for line in candidates if line.confidence < SURE]
+    if not candidates:
         return image, lines, mrz
     better = dict(zip(map(id, candidates), engines.text.reread(image, candidates), strict=True))
     reread = [better.get(id(line), line) for line in lines]
