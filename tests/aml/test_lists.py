@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from openkyc.aml import matching
 from openkyc.aml.lists import repository, service
@@ -334,3 +334,20 @@ def test_the_candidates_statement_takes_index_keys_only(database: Database, tmp_
         # The keys are written into the statement: anything else is refused, not run.
         with pytest.raises(ValueError, match="not an index key"):
             repository.ListRepository(session).candidates({"m:X' OR '1'='1"}, set())
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_first_load_refreshes_the_planners_statistics_as_the_list_grows(
+    database: Database, tmp_path: Path
+) -> None:
+    """A first load is one transaction. Planned without statistics, PostgreSQL's lookup of
+    the entries a batch already holds read the whole source, so each batch cost more than
+    the one before (at 80,000 entities, a batch took eight times the first)."""
+    export = [person(f"p{i}", f"Person{i} Example") for i in range(120)]
+    with database.write_sessionmaker() as session:
+        service.load(session, write(tmp_path / "all.json", export), "test-list", batch_size=10)
+        counted = session.execute(
+            text("SELECT reltuples FROM pg_class WHERE oid = 'aml_list_entries'::regclass")
+        ).scalar_one()
+    # Refreshed at 20, 40 and 80 entries written.
+    assert counted >= 80

@@ -95,7 +95,7 @@ def load(
             total += 1
     if progress is not None:
         progress.start(total)
-    loader = _Loader(session, source, new_id("load"), progress)
+    loader = _Loader(session, source, new_id("load"), progress, batch_size)
     with readers(related, workers) as read:
         # The next batches are read while this one is written.
         pending: deque[tuple[list[Change], Future[list[EntryData | None]]]] = deque()
@@ -132,7 +132,12 @@ class _Loader:
     statements."""
 
     def __init__(
-        self, session: Session, source: str, load_id: str, progress: Progress | None
+        self,
+        session: Session,
+        source: str,
+        load_id: str,
+        progress: Progress | None,
+        batch_size: int = BATCH,
     ) -> None:
         self.session = session
         self.repository = ListRepository(session)
@@ -142,6 +147,10 @@ class _Loader:
         self.result = LoadResult(source)
         # Entries stored before and named by the file: a full load keeps them.
         self.seen: set[int] = set()
+        # Entries written when the tables' statistics were last refreshed: they are
+        # refreshed each time the load has doubled that (a few times in a million).
+        self.batch_size = batch_size
+        self.analysed_at = 0
 
     def apply(self, batch: list[Change], entries: list[EntryData | None]) -> None:
         """Apply a batch of changes, each with its entry as read (None for a deletion)."""
@@ -180,6 +189,10 @@ class _Loader:
         self.result.removed += len(removed)
         self.result.modified += len(changed)
         self.result.added += len(new)
+        written = self.result.added + self.result.modified
+        if written >= 2 * max(self.analysed_at, self.batch_size):
+            self.repository.analyse()
+            self.analysed_at = written
         if self.progress is not None:
             self.progress.advance(len(batch))
 
