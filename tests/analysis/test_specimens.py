@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
-from PIL import ImageDraw
+from PIL import Image, ImageDraw
 
 from openkyc.analysis import Engines, InputFile, Person, analyze_identity
+from openkyc.analysis.engines import TextLine, TextReader
 from openkyc.analysis.specimens import (
     UNCERTAIN_MARKING,
     fold,
@@ -159,6 +161,61 @@ def test_a_red_stamp_at_an_angle_makes_a_specimen(
 ) -> None:
     page = stamped(passport(Holder()), word, angle=angle, hollow=hollow)
     assert _analyse(engines, page) == "specimen-marking"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("angle", [20, -15, -30])
+def test_a_red_stamp_across_the_portrait_makes_a_specimen(engines: Engines, angle: float) -> None:
+    """Red on the portrait alone is no stamp (see below); a stamp printed across the
+    portrait is read whole."""
+    page = stamped(passport(Holder()), "SPECIMEN", angle=angle, centre=(0.22, 0.42))
+    assert _analyse(engines, page) == "specimen-marking"
+
+
+class _CountingReader:
+    """The real reader, counting what it is asked to read."""
+
+    def __init__(self, reader: TextReader) -> None:
+        self.reader, self.reads = reader, 0
+
+    def read(self, image: np.ndarray) -> list[TextLine]:
+        self.reads += 1
+        return self.reader.read(image)
+
+    def reread(self, image: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
+        self.reads += 1
+        return self.reader.reread(image, lines)
+
+
+@pytest.mark.slow
+def test_red_on_the_portrait_alone_is_no_stamp_and_costs_no_reading(engines: Engines) -> None:
+    """Lips, skin in warm light and a red photo backdrop stand out on the red axis as a
+    stamp's ink does: the page is read for stamps only when such ink lies outside the
+    portrait."""
+
+    def reads(page: Image.Image) -> int:
+        counting = _CountingReader(engines.text)
+        person = Person("Eileen", "Collins", dob=date(1986, 11, 19), country="GB")
+        file = InputFile(encode(page), "id-front")
+        result = analyze_identity(
+            [file], person, today=TODAY, engines=Engines(counting, engines.faces)
+        )
+        assert result.decision == "accepted", result.checks
+        assert result.parsed_data["specimen"] is None
+        return counting.reads
+
+    def page(portrait: Image.Image, backdrop: tuple[int, int, int]) -> Image.Image:
+        drawn = passport(Holder(portrait=""))
+        draw = ImageDraw.Draw(drawn)
+        draw.rectangle((50, 30, 700, 90), fill=(236, 232, 220))  # the title in black
+        draw.text((60, 40), "PASSPORT  GBR", fill=(20, 20, 20), font=font(40))
+        draw.rectangle((60, 130, 400, 560), fill=backdrop)
+        drawn.paste(portrait.resize((260, 330)), (100, 180))
+        return drawn
+
+    warm = page(face("collins"), (190, 70, 60))
+    grey = page(face("collins").convert("L").convert("RGB"), (150, 150, 150))
+    assert reads(warm) == reads(grey)
 
 
 @pytest.mark.slow

@@ -245,7 +245,9 @@ def read_document_page(page: Page, engines: Engines, *, today: date) -> PageRead
             reading.faces = _faces_enlarged(reading.image, engines)
     if not _trusted(reading.mrz):  # no MRZ: perhaps the back of a North American licence
         reading.licence = _licence_barcode(page.image)
-    reading.stamps = read_coloured_stamps(reading.image, engines.text)
+    reading.stamps = read_coloured_stamps(
+        reading.image, engines.text, [face.box for face in reading.faces]
+    )
     return reading
 
 

@@ -47,6 +47,9 @@ PAPER_KERNEL = 31  # px at WORK_SIDE: wider than any watermark stroke
 STROKE = 4  # px at WORK_SIDE: thinner lines (guilloches, the rims of print) are no mark
 THICKEST = 32  # px at WORK_SIDE: thicker is an area, not a stroke
 PORTRAIT = 0.9  # face sizes around a face that its portrait photo may fill
+# How far below the face (in ``PORTRAIT`` heights) red ink is taken for the portrait's own
+# (a loose portrait's shoulders), not a stamp's.
+PORTRAIT_BELOW = 2.4
 
 
 def coloured_ink(image: np.ndarray) -> np.ndarray:
@@ -126,18 +129,7 @@ def _strokes(
     """Pale pixels outside the faces (or portraits) that form strokes of a mark."""
     import cv2
 
-    mask = pixels.copy()
-    for left, top, right, bottom in faces:
-        width, height = right - left, bottom - top
-        side, above, below = (
-            (portrait * width, portrait * height, 1.6 * portrait * height)
-            if portrait
-            else (0.3 * width, 0.6 * height, 0.3 * height)
-        )
-        mask[
-            max(0, int((top - above) * scale)) : int((bottom + below) * scale),
-            max(0, int((left - side) * scale)) : int((right + side) * scale),
-        ] = 0
+    mask = _outside(pixels, scale, faces, portrait)
     mask = np.asarray(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((STROKE,) * 2, np.uint8)))
     # Areas thicker than any stroke (a photo's plain background, a shadow) are no letters.
     solid = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (THICKEST, THICKEST))
@@ -186,16 +178,46 @@ def _strips(image: np.ndarray, mask: np.ndarray, scale: float) -> Iterator[np.nd
         yield np.ascontiguousarray(strip[::-1, ::-1])
 
 
-def read_coloured_stamps(image: np.ndarray, reader: TextReader) -> list[str]:
+def read_coloured_stamps(
+    image: np.ndarray, reader: TextReader, faces: Sequence[tuple[int, int, int, int]] = ()
+) -> list[str]:
     """What the red or magenta stamps on ``image`` say: the separated ink read as a page,
     then each of its strokes read level. Empty, at the cost of one colour conversion, when
-    the page carries no such ink."""
+    the page carries no such ink outside the portraits around ``faces`` (boxes): lips,
+    skin in warm light and a photo's backdrop stand out on the red axis too, and read as
+    nothing. A stamp that crosses a portrait is read whole."""
     small, scale = _small(image)
     ink = coloured_ink(small)
     red = (ink > INK_ABOVE).astype(np.uint8)
-    if red.mean() < LEAST_INK:
+    if _outside(red, scale, faces, PORTRAIT, below=PORTRAIT_BELOW).mean() < LEAST_INK:
         return []
     return _texts(_read_ink(_as_print(ink), reader, _strips(image, red, scale)))
+
+
+def _outside(
+    mask: np.ndarray,
+    scale: float,
+    faces: Sequence[tuple[int, int, int, int]],
+    portrait: float,
+    *,
+    below: float = 1.6,
+) -> np.ndarray:
+    """``mask`` (at ``scale`` of the picture) without the ``faces`` (boxes) and their hair,
+    and with ``portrait`` > 0 without the whole portrait around them: that many face widths
+    to each side, as many heights above and ``below`` times as many below."""
+    outside = mask.copy()
+    for left, top, right, bottom in faces:
+        width, height = right - left, bottom - top
+        side, above, below = (
+            (portrait * width, portrait * height, below * portrait * height)
+            if portrait
+            else (0.3 * width, 0.6 * height, 0.3 * height)
+        )
+        outside[
+            max(0, int((top - above) * scale)) : int((bottom + below) * scale),
+            max(0, int((left - side) * scale)) : int((right + side) * scale),
+        ] = 0
+    return outside
 
 
 def read_watermarks(
