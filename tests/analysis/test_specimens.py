@@ -18,6 +18,7 @@ from openkyc.analysis.specimens import (
     specimen_data,
     specimen_reason,
 )
+from openkyc.analysis.stamps import read_coloured_stamps
 
 from .conftest import TODAY
 from .documents import Holder, encode, face, font, passport, photographed, stamped
@@ -216,6 +217,18 @@ def test_red_on_the_portrait_alone_is_no_stamp_and_costs_no_reading(engines: Eng
     warm = page(face("collins"), (190, 70, 60))
     grey = page(face("collins").convert("L").convert("RGB"), (150, 150, 150))
     assert reads(warm) == reads(grey)
+
+
+def test_red_ink_below_a_second_portrait_is_still_read(engines: Engines) -> None:
+    """Each portrait is left out by its own size: a second face (a card's small ghost
+    portrait) does not hide the stamp beneath it."""
+    page = Image.new("RGB", (1000, 700), (236, 232, 220))
+    ImageDraw.Draw(page).text((560, 480), "SPECIMEN", fill=(215, 40, 50), font=font(60))
+    counting = _CountingReader(engines.text)
+    faces = [(50, 50, 150, 150), (600, 50, 700, 150)]
+    stamps = read_coloured_stamps(np.asarray(page), counting, faces)
+    assert counting.reads >= 1
+    assert any("SPECIMEN" in fold(text) for text in stamps)
 
 
 @pytest.mark.slow

@@ -208,13 +208,13 @@ def _outside(
     outside = mask.copy()
     for left, top, right, bottom in faces:
         width, height = right - left, bottom - top
-        side, above, below = (
+        side, above, under = (
             (portrait * width, portrait * height, below * portrait * height)
             if portrait
             else (0.3 * width, 0.6 * height, 0.3 * height)
         )
         outside[
-            max(0, int((top - above) * scale)) : int((bottom + below) * scale),
+            max(0, int((top - above) * scale)) : int((bottom + under) * scale),
             max(0, int((left - side) * scale)) : int((right + side) * scale),
         ] = 0
     return outside
